@@ -1,0 +1,15 @@
+# Warnings for motcua's own code; third-party headers come in as SYSTEM includes.
+add_library(motcua_warnings INTERFACE)
+target_compile_options(motcua_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+  -Wcast-align -Wformat=2 -Wimplicit-fallthrough -Wnull-dereference
+  $<$<CXX_COMPILER_ID:GNU>:-Wlogical-op -Wduplicated-cond>
+  # Designated initializers that leave members at their defaults are intended.
+  -Wno-missing-field-initializers
+  -Wno-error=deprecated-declarations)
+if(MOTCUA_WERROR)
+  target_compile_options(motcua_warnings INTERFACE -Werror
+    # GCC 12 -O2 false positives inside libstdc++ and Boost code.
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-error=array-bounds -Wno-error=stringop-overflow
+                             -Wno-error=null-dereference -Wno-error=maybe-uninitialized>)
+endif()

@@ -1,0 +1,79 @@
+# Throw-away services for tests and benchmarks (sourced by scripts/test and scripts/bench).
+# Each start_* exports the URL its tests read and registers its own cleanup.
+
+MOTCUA_CLEANUP=()
+motcua_cleanup() {
+  local i
+  for ((i = ${#MOTCUA_CLEANUP[@]} - 1; i >= 0; i--)); do eval "${MOTCUA_CLEANUP[$i]}" || true; done
+}
+trap motcua_cleanup EXIT
+
+# A TCP port nobody listens on right now.
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+wait_for_port() {  # port, seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# PostgreSQL 15 in a temp dir on a random port, trust auth, removed on exit.
+# Exports MOTCUA_TEST_PG_URL (the `postgres` database of that cluster).
+start_postgres() {
+  local bin=/usr/lib/postgresql/15/bin dir port as_pg=()
+  dir=$(mktemp -d /tmp/motcua-pg.XXXXXX)
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres "$dir"
+    as_pg=(runuser -u postgres --)
+  fi
+  "${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; return 1; }
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    if "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      >/dev/null 2>&1; then
+      MOTCUA_CLEANUP+=("${as_pg[*]} $bin/pg_ctl -D $dir/data -m immediate stop >/dev/null 2>&1; rm -rf $dir")
+      export MOTCUA_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+      return 0
+    fi
+  done
+  cat "$dir/server.log"
+  return 1
+}
+
+# nats-server with JetStream on a random port. Exports MOTCUA_TEST_NATS_URL.
+start_nats() {
+  local dir port pid
+  dir=$(mktemp -d /tmp/motcua-nats.XXXXXX)
+  port=$(free_port)
+  nats-server -js -a 127.0.0.1 -p "$port" -sd "$dir" >"$dir/nats.log" 2>&1 &
+  pid=$!
+  MOTCUA_CLEANUP+=("kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf $dir")
+  wait_for_port "$port" 20 || { cat "$dir/nats.log"; return 1; }
+  export MOTCUA_TEST_NATS_URL="nats://127.0.0.1:$port"
+}
+
+# `motcua serve` with demo data on a temp SQLite database. Sets MOTCUA_BASE_URL.
+start_motcua() {  # binary, web dir, [extra serve args…]
+  local bin=$1 web=$2 dir port pid
+  shift 2
+  dir=$(mktemp -d /tmp/motcua-serve.XXXXXX)
+  port=$(free_port)
+  "$bin" serve --demo --listen "127.0.0.1:$port" --db "sqlite:$dir/motcua.db" \
+    --blob-dir "$dir/blobs" --web-dir "$web" "$@" >"$dir/serve.log" 2>&1 &
+  pid=$!
+  MOTCUA_CLEANUP+=("kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf $dir")
+  wait_for_port "$port" 30 || { cat "$dir/serve.log"; return 1; }
+  export MOTCUA_BASE_URL="http://127.0.0.1:$port"
+  MOTCUA_SERVE_LOG="$dir/serve.log"
+}

@@ -1,0 +1,152 @@
+// motcua: serve | migrate | seed --demo | version.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app/wiring.hpp"
+#include "config/config.hpp"
+#include "core/log.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace motcua;
+
+std::vector<std::string> Environment() {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+  return out;
+}
+
+/// Adds `--<key>` options for the given configuration keys, collecting given values.
+void AddConfigOptions(CLI::App& cmd, std::map<std::string, std::string>& flags,
+                      std::initializer_list<std::string_view> only = {}) {
+  for (const auto& key : config::Keys()) {
+    if (only.size() > 0 && std::find(only.begin(), only.end(), key.key) == only.end()) continue;
+    std::string k(key.key);
+    std::string help = std::string(key.help) + " [env " + config::EnvName(k) + "]";
+    if (k == "demo") {
+      cmd.add_flag_callback("--demo", [&flags] { flags["demo"] = "true"; }, help);
+      continue;
+    }
+    cmd.add_option_function<std::string>(
+           "--" + config::FlagName(k), [&flags, k](const std::string& v) { flags[k] = v; }, help)
+        ->type_name("VALUE");
+  }
+}
+
+core::Result<config::Config> LoadConfig(const std::string& file,
+                                        const std::map<std::string, std::string>& flags) {
+  config::Sources sources;
+  sources.file_path = file;
+  if (sources.file_path.empty()) {
+    if (const char* env = std::getenv("MOTCUA_CONFIG")) sources.file_path = env;
+  }
+  sources.environment = Environment();
+  sources.flags = flags;
+  return config::Load(sources);
+}
+
+int ConfigError(const core::Error& e) {
+  std::cerr << "motcua: configuration error: " << e.message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{
+      "motcua — Một cửa: the open e-government one-stop platform.\n"
+      "Configuration comes from flags, MOTCUA_* environment variables and an optional config "
+      "file of 'key = value' lines (--config or MOTCUA_CONFIG), flags winning.",
+      "motcua"};
+  cli.require_subcommand(1);
+  std::string config_file;
+  cli.add_option("--config", config_file, "config file of 'key = value' lines [env MOTCUA_CONFIG]");
+
+  std::map<std::string, std::string> serve_flags;
+  auto* serve = cli.add_subcommand(
+      "serve",
+      "Serve the portal, the back office and the APIs over HTTP. Applies pending migrations "
+      "first; with --demo, seeds the demo data into an empty database. Stops gracefully on "
+      "SIGTERM or SIGINT (in-flight requests finish; exit status 0).");
+  AddConfigOptions(*serve, serve_flags);
+
+  std::map<std::string, std::string> migrate_flags;
+  auto* migrate = cli.add_subcommand(
+      "migrate", "Apply pending database migrations and exit (safe to run on several nodes).");
+  AddConfigOptions(*migrate, migrate_flags, {"db", "log_level"});
+
+  std::map<std::string, std::string> seed_flags;
+  bool seed_demo = false;
+  auto* seed = cli.add_subcommand(
+      "seed",
+      "Load data into the database: --demo creates the demo province, catalog and demo "
+      "accounts (password Demo@2026). Never run it on a production database.");
+  seed->add_flag("--demo", seed_demo, "seed the demo data set (required)")->required();
+  AddConfigOptions(*seed, seed_flags, {"db", "log_level"});
+
+  cli.add_subcommand("version", "Print the version and exit.");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (cli.got_subcommand("version")) {
+    std::cout << "motcua " << MOTCUA_VERSION << "\n";
+    return 0;
+  }
+
+  if (serve->parsed()) {
+    auto cfg = LoadConfig(config_file, serve_flags);
+    if (!cfg) return ConfigError(cfg.error());
+    core::LogLevel level = core::LogLevel::kInfo;
+    core::ParseLogLevel(cfg->log_level, level);
+    core::InitLogging(level);
+    auto app = app::Build(*cfg);
+    if (!app) {
+      std::cerr << "motcua: cannot start: " << app.error().message << "\n";
+      return 1;
+    }
+    core::Log(core::LogLevel::kInfo, "starting",
+              {{"listen", std::string_view(cfg->listen_host)},
+               {"port", static_cast<std::int64_t>(cfg->listen_port)},
+               {"database", std::string_view((*app)->db->RedactedUrl())},
+               {"demo", cfg->demo},
+               {"web_files", static_cast<std::int64_t>((*app)->static_files.Count())}});
+    try {
+      (*app)->server->RunUntilSignal();
+    } catch (const std::exception& e) {
+      std::cerr << "motcua: cannot serve: " << e.what() << "\n";
+      return 1;
+    }
+    (*app)->workers->Stop();
+    core::Log(core::LogLevel::kInfo, "stopped");
+    core::FlushLogs();
+    return 0;
+  }
+
+  if (migrate->parsed() || seed->parsed()) {
+    auto& flags = migrate->parsed() ? migrate_flags : seed_flags;
+    auto cfg = LoadConfig(config_file, flags);
+    if (!cfg) return ConfigError(cfg.error());
+    auto report = app::MigrateOnly(cfg->db);
+    if (!report) {
+      std::cerr << "motcua: migrate failed: " << report.error().message << "\n";
+      return 1;
+    }
+    for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
+    std::cout << "schema at version " << report->current_version << "\n";
+    if (seed->parsed()) {
+      auto db = db::Database::Open(cfg->db, {.size = 1});
+      auto seeded = app::SeedDemo(*db);
+      if (!seeded) {
+        std::cerr << "motcua: seed failed: " << seeded.error().message << "\n";
+        return 1;
+      }
+      std::cout << (*seeded ? "demo data seeded\n" : "demo data already present\n");
+    }
+    return 0;
+  }
+  return 0;
+}

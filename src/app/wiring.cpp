@@ -1,0 +1,123 @@
+#include "app/wiring.hpp"
+
+#include "core/log.hpp"
+#include "http/openapi.hpp"
+#include "system/store.hpp"
+
+namespace motcua::app {
+
+App::~App() {
+  if (server) {
+    server->Stop();
+    server->Wait();
+  }
+  if (workers) workers->Stop();
+}
+
+namespace {
+
+core::Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url,
+                                                         std::size_t pool_size) {
+  try {
+    return db::Database::Open(url, {.size = pool_size});
+  } catch (const std::exception& e) {
+    return core::Fail(core::ErrorCode::kUnavailable, e.what());
+  }
+}
+
+}  // namespace
+
+core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url) {
+  auto db = OpenDatabase(db_url, 1);
+  if (!db) return std::unexpected(db.error());
+  auto migrations = db::MigrationsFor((*db)->GetEngine(), db::EmbeddedMigrations());
+  try {
+    return db::Migrate(**db, migrations);
+  } catch (const std::exception& e) {
+    return core::Fail(core::ErrorCode::kInternal, std::string("migration failed: ") + e.what());
+  }
+}
+
+core::Result<bool> SeedDemo(db::Database& db) {
+  try {
+    auto conn = db.Acquire();
+    db::Transaction tx(*conn);
+    bool wrote = system::SeedDemoInstance(*conn);
+    tx.Commit();
+    return wrote;
+  } catch (const std::exception& e) {
+    return core::Fail(core::ErrorCode::kInternal, std::string("seeding failed: ") + e.what());
+  }
+}
+
+core::Result<std::unique_ptr<App>> Build(const config::Config& config,
+                                         const std::function<void(App&)>& extra_routes) {
+  auto app = std::make_unique<App>();
+  app->config = config;
+  auto db = OpenDatabase(config.db, config.db_pool_size);
+  if (!db) return std::unexpected(db.error());
+  app->db = std::move(*db);
+  app->migrations = db::MigrationsFor(app->db->GetEngine(), db::EmbeddedMigrations());
+  core::Result<db::MigrationReport> migrated;
+  try {
+    migrated = db::Migrate(*app->db, app->migrations);
+  } catch (const std::exception& e) {
+    return core::Fail(core::ErrorCode::kInternal, std::string("migration failed: ") + e.what());
+  }
+  if (!migrated) return std::unexpected(migrated.error());
+  for (const auto& name : migrated->applied) {
+    core::Log(core::LogLevel::kInfo, "migration applied", {{"name", std::string_view(name)}});
+  }
+  if (config.demo) {
+    auto seeded = SeedDemo(*app->db);
+    if (!seeded) return std::unexpected(seeded.error());
+    if (*seeded) core::Log(core::LogLevel::kInfo, "demo data seeded");
+  }
+
+  app->workers = std::make_unique<http::WorkerPool>(config.worker_threads);
+  if (config.blob_backend == "postgres") {
+    app->blobs = db::MakePostgresBlobStore(*app->db);
+  } else {
+    app->blobs = db::MakeFilesystemBlobStore(*app->db, config.blob_dir);
+  }
+
+  App* a = app.get();
+  app->metrics.AddGauge("motcua_db_pool_connections", "Database connections by state.",
+                        "state=\"idle\"", [a] { return static_cast<double>(a->db->Idle()); });
+  app->metrics.AddGauge("motcua_db_pool_connections", "Database connections by state.",
+                        "state=\"in_use\"", [a] { return static_cast<double>(a->db->InUse()); });
+  app->metrics.AddGauge("motcua_db_pool_capacity", "Most database connections open at once.", "",
+                        [a] { return static_cast<double>(a->db->Capacity()); });
+  app->metrics.AddGauge("motcua_worker_jobs_pending", "Blocking jobs queued or running.", "",
+                        [a] { return static_cast<double>(a->workers->Pending()); });
+  app->metrics.AddGauge("motcua_http_in_flight", "Requests being handled.", "",
+                        [a] { return a->server ? static_cast<double>(a->server->InFlight()) : 0.0; });
+
+  app->openapi_json = http::BuildOpenApi(EmbeddedOpenApi(), MOTCUA_VERSION);
+  app->static_files = http::StaticFiles::Load(config.web_dir);
+  if (app->static_files.Empty()) {
+    core::Log(core::LogLevel::kWarn, "web app not found; serving the API only",
+              {{"web_dir", std::string_view(config.web_dir)}});
+  }
+
+  app->system_deps = std::make_unique<system::Deps>(system::Deps{
+      *app->db, *app->workers, app->metrics, app->migrations, app->openapi_json});
+  system::RegisterRoutes(app->router, *app->system_deps);
+  if (extra_routes) extra_routes(*app);
+
+  http::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.threads = config.io_threads;
+  options.header_limit = config.header_limit;
+  options.default_body_limit = config.body_limit;
+  options.header_timeout = config.header_timeout;
+  options.body_timeout = config.body_timeout;
+  options.write_timeout = config.body_timeout;
+  options.drain_timeout = config.drain_timeout;
+  options.access_log = config.access_log;
+  app->server = std::make_unique<http::Server>(options, app->router, app->metrics, app->static_files);
+  return app;
+}
+
+}  // namespace motcua::app

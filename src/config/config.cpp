@@ -1,0 +1,302 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <functional>
+
+namespace motcua::config {
+
+namespace {
+
+using Setter = std::function<std::string(Config&, std::string_view)>;  // "" = ok, else problem
+using Getter = std::function<std::string(const Config&)>;
+
+struct KeyDef {
+  KeyInfo info;
+  Setter set;
+  Getter get;
+};
+
+template <typename T>
+bool ParseUnsigned(std::string_view text, T& out) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && ptr == text.data() + text.size();
+}
+
+Setter SizeSetter(std::size_t Config::*member, std::size_t min, std::size_t max) {
+  return [=](Config& c, std::string_view v) -> std::string {
+    std::size_t n = 0;
+    if (!ParseUnsigned(v, n) || n < min || n > max) {
+      return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    }
+    c.*member = n;
+    return "";
+  };
+}
+
+Setter MillisSetter(std::chrono::milliseconds Config::*member) {
+  return [=](Config& c, std::string_view v) -> std::string {
+    std::int64_t n = 0;
+    if (!ParseUnsigned(v, n) || n < 1 || n > 3'600'000) {
+      return "must be milliseconds from 1 to 3600000";
+    }
+    c.*member = std::chrono::milliseconds(n);
+    return "";
+  };
+}
+
+Setter BoolSetter(bool Config::*member) {
+  return [=](Config& c, std::string_view v) -> std::string {
+    if (v == "true" || v == "1" || v == "yes" || v == "on") c.*member = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "off") c.*member = false;
+    else return "must be true or false";
+    return "";
+  };
+}
+
+Setter StringSetter(std::string Config::*member) {
+  return [=](Config& c, std::string_view v) -> std::string {
+    c.*member = std::string(v);
+    return "";
+  };
+}
+
+std::string SetListen(Config& c, std::string_view v) {
+  auto colon = v.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return "must be HOST:PORT, e.g. 127.0.0.1:8080";
+  std::string_view host = v.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::uint32_t port = 0;
+  if (!ParseUnsigned(v.substr(colon + 1), port) || port > 65535) {
+    return "has a port that is not a number from 0 to 65535";
+  }
+  c.listen_host = std::string(host);
+  c.listen_port = static_cast<std::uint16_t>(port);
+  return "";
+}
+
+const std::vector<KeyDef>& Defs() {
+  static const std::vector<KeyDef> defs = {
+      {{"listen", "address and port to serve on (HOST:PORT; port 0 picks a free one)", false},
+       SetListen,
+       [](const Config& c) { return c.listen_host + ":" + std::to_string(c.listen_port); }},
+      {{"db", "database URL: sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME", true},
+       [](Config& c, std::string_view v) -> std::string {
+         if (!v.starts_with("sqlite:") && !v.starts_with("postgresql://") &&
+             !v.starts_with("postgres://")) {
+           return "must start with sqlite: or postgresql://";
+         }
+         if (v == "sqlite:") return "needs a file path after sqlite:";
+         c.db = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.db; }},
+      {{"demo", "seed demo data (accounts, catalog) into an empty database before serving", false},
+       BoolSetter(&Config::demo),
+       [](const Config& c) { return std::string(c.demo ? "true" : "false"); }},
+      {{"web_dir", "directory of the built web app (served with SPA fallback)", false},
+       StringSetter(&Config::web_dir), [](const Config& c) { return c.web_dir; }},
+      {{"public_url", "base URL citizens reach this deployment at (links, QR codes)", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (!v.starts_with("http://") && !v.starts_with("https://")) {
+           return "must start with http:// or https://";
+         }
+         c.public_url = std::string(v);
+         while (c.public_url.ends_with('/')) c.public_url.pop_back();
+         return "";
+       },
+       [](const Config& c) { return c.public_url; }},
+      {{"blob_backend", "where uploaded files live: fs or postgres", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (v != "fs" && v != "postgres") return "must be fs or postgres";
+         c.blob_backend = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.blob_backend; }},
+      {{"blob_dir", "directory of the fs blob backend", false}, StringSetter(&Config::blob_dir),
+       [](const Config& c) { return c.blob_dir; }},
+      {{"blob_max_bytes", "largest file accepted, in bytes", false},
+       [](Config& c, std::string_view v) -> std::string {
+         std::int64_t n = 0;
+         if (!ParseUnsigned(v, n) || n < 1 || n > (std::int64_t{4} << 30)) {
+           return "must be a number of bytes from 1 to 4294967296";
+         }
+         c.blob_max_bytes = n;
+         return "";
+       },
+       [](const Config& c) { return std::to_string(c.blob_max_bytes); }},
+      {{"io_threads", "HTTP I/O threads, one io_context each (0 = one per core)", false},
+       SizeSetter(&Config::io_threads, 0, 256),
+       [](const Config& c) { return std::to_string(c.io_threads); }},
+      {{"worker_threads", "threads for blocking work (database, hashing, PDFs)", false},
+       SizeSetter(&Config::worker_threads, 1, 512),
+       [](const Config& c) { return std::to_string(c.worker_threads); }},
+      {{"db_pool_size", "most database connections open at once", false},
+       SizeSetter(&Config::db_pool_size, 1, 1024),
+       [](const Config& c) { return std::to_string(c.db_pool_size); }},
+      {{"header_limit", "largest request line + headers in bytes (larger → 431)", false},
+       SizeSetter(&Config::header_limit, 1024, 1 << 20),
+       [](const Config& c) { return std::to_string(c.header_limit); }},
+      {{"body_limit", "default largest request body in bytes (larger → 413)", false},
+       SizeSetter(&Config::body_limit, 0, std::size_t{1} << 32),
+       [](const Config& c) { return std::to_string(c.body_limit); }},
+      {{"header_timeout_ms", "time allowed to receive request headers (slow senders are cut)",
+        false},
+       MillisSetter(&Config::header_timeout),
+       [](const Config& c) { return std::to_string(c.header_timeout.count()); }},
+      {{"body_timeout_ms", "time allowed to receive a request body", false},
+       MillisSetter(&Config::body_timeout),
+       [](const Config& c) { return std::to_string(c.body_timeout.count()); }},
+      {{"drain_timeout_ms", "at shutdown, how long in-flight requests may still run", false},
+       MillisSetter(&Config::drain_timeout),
+       [](const Config& c) { return std::to_string(c.drain_timeout.count()); }},
+      {{"log_level", "debug, info, warn or error", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+           return "must be debug, info, warn or error";
+         }
+         c.log_level = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.log_level; }},
+      {{"access_log", "write one JSON line per request", false}, BoolSetter(&Config::access_log),
+       [](const Config& c) { return std::string(c.access_log ? "true" : "false"); }},
+  };
+  return defs;
+}
+
+const KeyDef* Find(std::string_view key) {
+  for (const auto& d : Defs()) {
+    if (d.info.key == key) return &d;
+  }
+  return nullptr;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+core::Result<void> Apply(Config& c, std::string_view key, std::string_view value,
+                         const std::string& source) {
+  const KeyDef* def = Find(key);
+  if (def == nullptr) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "unknown configuration key '" + std::string(key) + "' (" + source + ")",
+                      {{std::string(key), "unknown key"}});
+  }
+  std::string problem = def->set(c, value);
+  if (!problem.empty()) {
+    std::string shown = def->info.secret ? "***" : std::string(value);
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "configuration key '" + std::string(key) + "' (" + source + ") " + problem +
+                          "; got '" + shown + "'",
+                      {{std::string(key), problem}});
+  }
+  return {};
+}
+
+}  // namespace
+
+std::span<const KeyInfo> Keys() {
+  static const std::vector<KeyInfo> keys = [] {
+    std::vector<KeyInfo> out;
+    for (const auto& d : Defs()) out.push_back(d.info);
+    return out;
+  }();
+  return keys;
+}
+
+std::string EnvName(std::string_view key) {
+  std::string out = "MOTCUA_";
+  for (char ch : key) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+std::string FlagName(std::string_view key) {
+  std::string out(key);
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+core::Result<Config> Load(const Sources& sources) {
+  Config c;
+  if (!sources.file_path.empty()) {
+    std::ifstream in(sources.file_path);
+    if (!in) {
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        "cannot read config file '" + sources.file_path + "'");
+    }
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      std::string text = Trim(line);
+      if (text.empty() || text.front() == '#') continue;
+      std::string where = sources.file_path + ":" + std::to_string(number);
+      auto eq = text.find('=');
+      if (eq == std::string::npos) {
+        return core::Fail(core::ErrorCode::kInvalidArgument,
+                          "config file line is not 'key = value' (" + where + ")");
+      }
+      std::string key = Trim(std::string_view(text).substr(0, eq));
+      std::string value = Trim(std::string_view(text).substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (auto r = Apply(c, key, value, where); !r) return std::unexpected(r.error());
+    }
+  }
+  for (const auto& entry : sources.environment) {
+    if (!entry.starts_with("MOTCUA_")) continue;
+    auto eq = entry.find('=');
+    std::string name = entry.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    // MOTCUA_CONFIG names the file; MOTCUA_TEST_* belong to the test harness.
+    if (name == "MOTCUA_CONFIG" || name.starts_with("MOTCUA_TEST_")) continue;
+    std::string key = name.substr(7);
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (auto r = Apply(c, key, value, "environment " + name); !r) return std::unexpected(r.error());
+  }
+  for (const auto& [key, value] : sources.flags) {
+    if (auto r = Apply(c, key, value, "flag --" + FlagName(key)); !r) {
+      return std::unexpected(r.error());
+    }
+  }
+  if (c.blob_backend == "postgres" && c.db.starts_with("sqlite:")) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "configuration key 'blob_backend' is postgres but 'db' is SQLite",
+                      {{"blob_backend", "needs a PostgreSQL db"}});
+  }
+  if (c.public_url.empty()) {
+    c.public_url = "http://" + c.listen_host + ":" + std::to_string(c.listen_port);
+  }
+  return c;
+}
+
+std::vector<std::string> Describe(const Config& config) {
+  std::vector<std::string> out;
+  for (const auto& d : Defs()) {
+    std::string value = d.get(config);
+    if (d.info.secret) {
+      // Only the password part of a URL is secret; show the rest so operators can check it.
+      auto scheme = value.find("://");
+      auto at = value.find('@');
+      auto colon = scheme == std::string::npos ? std::string::npos : value.find(':', scheme + 3);
+      if (at != std::string::npos && colon != std::string::npos && colon < at) {
+        value = value.substr(0, colon + 1) + "***" + value.substr(at);
+      }
+      if (auto pw = value.find("password="); pw != std::string::npos) {
+        auto end = value.find('&', pw);
+        value = value.substr(0, pw + 9) + "***" + (end == std::string::npos ? "" : value.substr(end));
+      }
+    }
+    out.push_back(std::string(d.info.key) + "=" + value);
+  }
+  return out;
+}
+
+}  // namespace motcua::config

@@ -1,0 +1,70 @@
+// The one typed configuration of a motcua process, read from (lowest to highest precedence)
+// defaults, a config file (`key = value` lines), `MOTCUA_*` environment variables and
+// command-line flags, validated in one place at start-up (STYLE.md "Wiring").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace motcua::config {
+
+/// Everything a motcua process is configured with.
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string db = "sqlite:var/motcua.db";
+  bool demo = false;
+  std::string web_dir = "web/dist";
+  std::string public_url;  ///< base URL citizens see (QR codes, links); default from listen
+  std::string blob_backend = "fs";
+  std::string blob_dir = "var/blobs";
+  std::int64_t blob_max_bytes = 50 << 20;
+  std::size_t io_threads = 0;  ///< 0 = one per core
+  std::size_t worker_threads = 8;
+  std::size_t db_pool_size = 8;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1 << 20;
+  std::chrono::milliseconds header_timeout{15000};
+  std::chrono::milliseconds body_timeout{60000};
+  std::chrono::milliseconds drain_timeout{25000};
+  std::string log_level = "info";
+  bool access_log = true;
+};
+
+/// A documented configuration key (for `--help` and docs).
+struct KeyInfo {
+  std::string_view key;   ///< `db`; flag `--db`; environment `MOTCUA_DB`
+  std::string_view help;
+  bool secret;            ///< never printed
+};
+
+/// All keys, in documentation order.
+std::span<const KeyInfo> Keys();
+
+/// `web_dir` → `MOTCUA_WEB_DIR`.
+std::string EnvName(std::string_view key);
+/// `web_dir` → `web-dir`.
+std::string FlagName(std::string_view key);
+
+/// Where the settings come from. `environment` is `NAME=value` strings (e.g. from environ).
+struct Sources {
+  std::string file_path;                      ///< empty = no file
+  std::vector<std::string> environment;
+  std::map<std::string, std::string> flags;  ///< key (snake_case) → value
+};
+
+/// Builds and validates the configuration. Fails with kInvalidArgument naming the bad key
+/// (and its source) for an unknown key, a malformed value, or an inconsistent combination.
+core::Result<Config> Load(const Sources& sources);
+
+/// `key=value` lines describing the effective configuration, secrets redacted.
+std::vector<std::string> Describe(const Config& config);
+
+}  // namespace motcua::config

@@ -1,0 +1,309 @@
+#include "db/blob_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "core/time.hpp"
+#include "core/uuid.hpp"
+#include "crypto/sha256.hpp"
+
+namespace motcua::db {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr Query kStat{"blob_stat",
+                      "SELECT sha256, size_bytes, content_type FROM blobs WHERE sha256 = $1"};
+constexpr Query kInsertMeta{
+    "blob_insert_meta",
+    "INSERT INTO blobs (sha256, size_bytes, content_type, backend, created_at) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING"};
+constexpr Query kInsertChunk{"blob_insert_chunk",
+                             "INSERT INTO blob_chunks (blob_key, seq, data) VALUES ($1, $2, $3)"};
+constexpr Query kRenameChunks{"blob_rename_chunks",
+                              "UPDATE blob_chunks SET blob_key = $2 WHERE blob_key = $1"};
+constexpr Query kDeleteChunks{"blob_delete_chunks", "DELETE FROM blob_chunks WHERE blob_key = $1"};
+constexpr Query kChunkCount{"blob_chunk_count",
+                            "SELECT count(*) FROM blob_chunks WHERE blob_key = $1"};
+constexpr Query kReadChunk{"blob_read_chunk",
+                           "SELECT data FROM blob_chunks WHERE blob_key = $1 AND seq = $2"};
+constexpr Query kDeleteStaleChunks{"blob_delete_stale_chunks",
+                                   "DELETE FROM blob_chunks WHERE blob_key LIKE 'tmp:%'"};
+
+constexpr std::size_t kChunk = 1 << 20;
+
+core::Result<void> TooLarge(std::int64_t limit) {
+  return core::Fail(core::ErrorCode::kPayloadTooLarge,
+                    "The file exceeds the limit of " + std::to_string(limit) + " bytes.");
+}
+
+// ----- filesystem -----
+
+class FsWriter final : public BlobWriter {
+ public:
+  FsWriter(std::function<BlobInfo(const BlobInfo&)> record, fs::path root, std::int64_t limit)
+      : record_(std::move(record)), root_(std::move(root)), limit_(limit) {
+    tmp_ = root_ / "tmp" / (core::Uuid::NewV7().ToString() + ".part");
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd_ < 0) throw std::runtime_error("cannot create " + tmp_.string() + ": " + std::strerror(errno));
+  }
+  ~FsWriter() override {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) {
+      std::error_code ec;
+      fs::remove(tmp_, ec);
+    }
+  }
+
+  core::Result<void> Write(std::string_view bytes) override {
+    if (failed_) return TooLarge(limit_);
+    size_ += static_cast<std::int64_t>(bytes.size());
+    if (size_ > limit_) {
+      failed_ = true;
+      return TooLarge(limit_);
+    }
+    hash_.Update(bytes);
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error("blob write failed: " + std::string(std::strerror(errno)));
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+  }
+
+  core::Result<BlobInfo> Commit(std::string content_type) override {
+    if (failed_) return std::unexpected(TooLarge(limit_).error());
+    if (::fsync(fd_) != 0) throw std::runtime_error("blob fsync failed");
+    ::close(fd_);
+    fd_ = -1;
+    BlobInfo info{hash_.FinishHex(), size_, std::move(content_type)};
+    fs::path final_path = root_ / info.sha256.substr(0, 2) / info.sha256.substr(2, 2) / info.sha256;
+    fs::create_directories(final_path.parent_path());
+    // The bytes reach their address before the metadata does: metadata never points at nothing.
+    fs::rename(tmp_, final_path);
+    committed_ = true;
+    return record_(info);
+  }
+
+ private:
+  std::function<BlobInfo(const BlobInfo&)> record_;
+  fs::path root_;
+  fs::path tmp_;
+  std::int64_t limit_;
+  std::int64_t size_ = 0;
+  int fd_ = -1;
+  bool failed_ = false;
+  bool committed_ = false;
+  crypto::Sha256 hash_;
+};
+
+class FsBlobStore final : public BlobStore {
+ public:
+  FsBlobStore(Database& db, fs::path root) : BlobStore(db), root_(std::move(root)) {
+    fs::create_directories(root_ / "tmp");
+    // Parts left by a crash are incomplete by definition.
+    for (const auto& entry : fs::directory_iterator(root_ / "tmp")) {
+      std::error_code ec;
+      fs::remove(entry.path(), ec);
+    }
+  }
+
+  std::unique_ptr<BlobWriter> NewWriter(std::int64_t size_limit) override {
+    return std::make_unique<FsWriter>(
+        [this](const BlobInfo& info) { return RecordMetadata(info, "fs"); }, root_,
+        size_limit);
+  }
+
+  core::Result<void> Read(std::string_view sha256,
+                          const std::function<void(std::string_view)>& sink) override {
+    if (!IsBlobAddress(sha256) || !Stat(sha256)) {
+      return core::Fail(core::ErrorCode::kNotFound, "No such file.");
+    }
+    std::string sha(sha256);
+    std::ifstream in(root_ / sha.substr(0, 2) / sha.substr(2, 2) / sha, std::ios::binary);
+    if (!in) return core::Fail(core::ErrorCode::kNotFound, "No such file.");
+    std::string buf(64 * 1024, '\0');
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      auto n = static_cast<std::size_t>(in.gcount());
+      if (n > 0) sink(std::string_view(buf.data(), n));
+    }
+    return {};
+  }
+
+ private:
+  fs::path root_;
+};
+
+// ----- PostgreSQL -----
+
+class PgWriter final : public BlobWriter {
+ public:
+  PgWriter(Database& db, std::function<BlobInfo(const BlobInfo&, Connection&)> record,
+           std::int64_t limit)
+      : db_(db), record_(std::move(record)), limit_(limit),
+        key_("tmp:" + core::Uuid::NewV7().ToString()) {}
+  ~PgWriter() override {
+    if (committed_ || seq_ == 0) return;
+    try {
+      auto conn = db_.Acquire();
+      conn->Execute(kDeleteChunks, {key_});
+    } catch (...) {
+      // Left for the start-up sweep of stale chunks.
+    }
+  }
+
+  core::Result<void> Write(std::string_view bytes) override {
+    if (failed_) return TooLarge(limit_);
+    size_ += static_cast<std::int64_t>(bytes.size());
+    if (size_ > limit_) {
+      failed_ = true;
+      return TooLarge(limit_);
+    }
+    hash_.Update(bytes);
+    buffer_.append(bytes);
+    while (buffer_.size() >= kChunk) {
+      Flush(std::string_view(buffer_).substr(0, kChunk));
+      buffer_.erase(0, kChunk);
+    }
+    return {};
+  }
+
+  core::Result<BlobInfo> Commit(std::string content_type) override {
+    if (failed_) return std::unexpected(TooLarge(limit_).error());
+    if (!buffer_.empty() || seq_ == 0) Flush(buffer_);
+    buffer_.clear();
+    BlobInfo info{hash_.FinishHex(), size_, std::move(content_type)};
+    auto conn = db_.Acquire();
+    Transaction tx(*conn);
+    auto existing = conn->Execute(kChunkCount, {info.sha256});
+    if (existing.Int(0, 0) > 0) {
+      conn->Execute(kDeleteChunks, {key_});  // same content is already stored
+    } else {
+      conn->Execute(kRenameChunks, {key_, info.sha256});
+    }
+    BlobInfo stored = record_(info, *conn);
+    tx.Commit();
+    committed_ = true;
+    return stored;
+  }
+
+ private:
+  void Flush(std::string_view chunk) {
+    auto conn = db_.Acquire();
+    conn->Execute(kInsertChunk, {key_, static_cast<std::int64_t>(seq_++), Bytes{std::string(chunk)}});
+  }
+
+  Database& db_;
+  std::function<BlobInfo(const BlobInfo&, Connection&)> record_;
+  std::int64_t limit_;
+  std::string key_;
+  std::string buffer_;
+  std::int64_t size_ = 0;
+  std::int64_t seq_ = 0;
+  bool failed_ = false;
+  bool committed_ = false;
+  crypto::Sha256 hash_;
+};
+
+BlobInfo RecordOn(Connection& conn, const BlobInfo& info, std::string_view backend) {
+  conn.Execute(kInsertMeta, {info.sha256, info.size, info.content_type, std::string(backend),
+                             core::NowUtc()});
+  auto row = conn.Execute(kStat, {info.sha256});
+  return BlobInfo{row.Text(0, 0), row.Int(0, 1), row.Text(0, 2)};
+}
+
+class PgBlobStore final : public BlobStore {
+ public:
+  explicit PgBlobStore(Database& db) : BlobStore(db) {
+    auto conn = db_.Acquire();
+    conn->Execute(kDeleteStaleChunks);
+  }
+
+  std::unique_ptr<BlobWriter> NewWriter(std::int64_t size_limit) override {
+    return std::make_unique<PgWriter>(
+        db_, [](const BlobInfo& info, Connection& conn) { return RecordOn(conn, info, "postgres"); },
+        size_limit);
+  }
+
+  core::Result<void> Read(std::string_view sha256,
+                          const std::function<void(std::string_view)>& sink) override {
+    if (!IsBlobAddress(sha256) || !Stat(sha256)) {
+      return core::Fail(core::ErrorCode::kNotFound, "No such file.");
+    }
+    std::string key(sha256);
+    std::int64_t chunks = 0;
+    {
+      auto conn = db_.Acquire();
+      chunks = conn->Execute(kChunkCount, {key}).Int(0, 0);
+    }
+    for (std::int64_t seq = 0; seq < chunks; ++seq) {
+      ResultSet row;
+      {
+        auto conn = db_.Acquire();
+        row = conn->Execute(kReadChunk, {key, seq});
+      }
+      if (row.Empty()) return core::Fail(core::ErrorCode::kInternal, "blob chunk missing");
+      sink(row.Blob(0, 0).data);
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+bool IsBlobAddress(std::string_view sha256) {
+  if (sha256.size() != 64) return false;
+  for (char c : sha256) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::optional<BlobInfo> BlobStore::Stat(std::string_view sha256) {
+  if (!IsBlobAddress(sha256)) return std::nullopt;
+  auto conn = db_.Acquire();
+  auto row = conn->Execute(kStat, {std::string(sha256)});
+  if (row.Empty()) return std::nullopt;
+  return BlobInfo{row.Text(0, 0), row.Int(0, 1), row.Text(0, 2)};
+}
+
+BlobInfo BlobStore::RecordMetadata(const BlobInfo& info, std::string_view backend) {
+  auto conn = db_.Acquire();
+  return RecordOn(*conn, info, backend);
+}
+
+core::Result<std::string> BlobStore::ReadAll(std::string_view sha256) {
+  std::string out;
+  auto r = Read(sha256, [&out](std::string_view chunk) { out.append(chunk); });
+  if (!r) return std::unexpected(r.error());
+  return out;
+}
+
+core::Result<BlobInfo> BlobStore::Put(std::string_view bytes, std::string content_type,
+                                      std::int64_t size_limit) {
+  auto writer = NewWriter(size_limit);
+  if (auto w = writer->Write(bytes); !w) return std::unexpected(w.error());
+  return writer->Commit(std::move(content_type));
+}
+
+std::unique_ptr<BlobStore> MakeFilesystemBlobStore(Database& db, fs::path root) {
+  return std::make_unique<FsBlobStore>(db, std::move(root));
+}
+
+std::unique_ptr<BlobStore> MakePostgresBlobStore(Database& db) {
+  if (db.GetEngine() != Engine::kPostgres) {
+    throw std::invalid_argument("the postgres blob backend needs a PostgreSQL database");
+  }
+  return std::make_unique<PgBlobStore>(db);
+}
+
+}  // namespace motcua::db

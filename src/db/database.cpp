@@ -1,0 +1,159 @@
+#include "db/database.hpp"
+
+#include <condition_variable>
+#include <mutex>
+
+namespace motcua::db {
+
+bool ResultSet::IsNull(std::size_t row, std::size_t col) const {
+  return std::holds_alternative<std::nullptr_t>(rows.at(row).at(col));
+}
+
+std::int64_t ResultSet::Int(std::size_t row, std::size_t col) const {
+  const Value& v = rows.at(row).at(col);
+  if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (auto* s = std::get_if<std::string>(&v)) return std::stoll(*s);
+  throw std::logic_error("column " + std::to_string(col) + " is not an integer");
+}
+
+std::string ResultSet::Text(std::size_t row, std::size_t col) const {
+  const Value& v = rows.at(row).at(col);
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  throw std::logic_error("column " + std::to_string(col) + " is not text");
+}
+
+std::optional<std::string> ResultSet::OptText(std::size_t row, std::size_t col) const {
+  if (IsNull(row, col)) return std::nullopt;
+  return Text(row, col);
+}
+
+const Bytes& ResultSet::Blob(std::size_t row, std::size_t col) const {
+  return std::get<Bytes>(rows.at(row).at(col));
+}
+
+Transaction::Transaction(Connection& conn) : conn_(conn) {
+  conn_.Begin();
+  conn_.in_transaction = true;
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    conn_.ExecuteScript("ROLLBACK");
+  } catch (...) {
+    // A failed rollback leaves the connection unhealthy; the pool drops it.
+  }
+  conn_.in_transaction = false;
+}
+
+void Transaction::Commit() {
+  conn_.ExecuteScript("COMMIT");
+  done_ = true;
+  conn_.in_transaction = false;
+}
+
+struct Database::State {
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::unique_ptr<Connection>> idle;
+  std::size_t in_use = 0;
+};
+
+Lease::~Lease() {
+  if (conn_) db_->Release(std::move(conn_));
+}
+
+std::string RedactUrl(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  auto at = url.find('@', scheme + 3);
+  if (at == std::string_view::npos) {
+    // key=value form may carry password=…
+    auto pw = url.find("password=");
+    if (pw == std::string_view::npos) return std::string(url);
+    auto end = url.find_first_of("& ", pw);
+    return std::string(url.substr(0, pw + 9)) + "***" +
+           (end == std::string_view::npos ? "" : std::string(url.substr(end)));
+  }
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+Database::Database(Engine engine, std::string url, PoolOptions options)
+    : engine_(engine),
+      url_(std::move(url)),
+      redacted_url_(RedactUrl(url_)),
+      options_(options),
+      state_(std::make_unique<State>()) {}
+
+Database::~Database() = default;
+
+std::unique_ptr<Database> Database::Open(const std::string& url, PoolOptions options) {
+  std::unique_ptr<Database> db;
+  if (url.starts_with("sqlite:")) {
+    db.reset(new Database(Engine::kSqlite, url, options));
+  } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    db.reset(new Database(Engine::kPostgres, url, options));
+  } else {
+    throw std::invalid_argument("database URL must start with sqlite: or postgresql://");
+  }
+  if (db->options_.size == 0) db->options_.size = 1;
+  db->Release(db->Connect());  // fail fast when unreachable
+  return db;
+}
+
+std::unique_ptr<Connection> Database::Connect() {
+  if (engine_ == Engine::kSqlite) return OpenSqlite(url_.substr(7));
+  return OpenPostgres(url_);
+}
+
+Lease Database::Acquire() {
+  std::unique_lock lock(state_->mu);
+  auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  for (;;) {
+    if (!state_->idle.empty()) {
+      auto conn = std::move(state_->idle.back());
+      state_->idle.pop_back();
+      ++state_->in_use;
+      return Lease(this, std::move(conn));
+    }
+    if (state_->in_use < options_.size) {
+      ++state_->in_use;
+      lock.unlock();
+      try {
+        return Lease(this, Connect());
+      } catch (...) {
+        lock.lock();
+        --state_->in_use;
+        state_->cv.notify_one();
+        throw;
+      }
+    }
+    if (state_->cv.wait_until(lock, deadline) == std::cv_status::timeout &&
+        state_->idle.empty() && state_->in_use >= options_.size) {
+      throw DbError(DbError::Kind::kUnavailable,
+                    "no database connection became free within the acquire timeout");
+    }
+  }
+}
+
+void Database::Release(std::unique_ptr<Connection> conn) {
+  std::lock_guard lock(state_->mu);
+  if (state_->in_use > 0) --state_->in_use;
+  if (conn->Healthy() && !conn->in_transaction) state_->idle.push_back(std::move(conn));
+  state_->cv.notify_one();
+}
+
+std::size_t Database::Idle() const {
+  std::lock_guard lock(state_->mu);
+  return state_->idle.size();
+}
+
+std::size_t Database::InUse() const {
+  std::lock_guard lock(state_->mu);
+  return state_->in_use;
+}
+
+}  // namespace motcua::db

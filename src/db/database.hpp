@@ -1,0 +1,162 @@
+// One storage interface over SQLite (C API, WAL) and PostgreSQL (libpq): a connection pool,
+// per-connection prepared-statement cache keyed by query name, RAII transactions.
+// Every call here blocks: run it on the worker pool (http::Offload), never on an I/O thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace motcua::db {
+
+enum class Engine { kSqlite, kPostgres };
+
+/// A named SQL statement with `$1 … $N` placeholders, written in the subset both engines
+/// accept. The name keys the statement cache and must be unique in the product.
+struct Query {
+  std::string_view name;
+  std::string_view sql;
+};
+
+/// Binary data (bytea / BLOB), kept apart from text.
+struct Bytes {
+  std::string data;
+  friend bool operator==(const Bytes&, const Bytes&) = default;
+};
+
+/// A parameter or column value.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Bytes>;
+
+/// Rows of a query result, values converted to the Value alternatives.
+struct ResultSet {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  std::int64_t affected = 0;  ///< rows changed by INSERT/UPDATE/DELETE
+
+  bool Empty() const { return rows.empty(); }
+  bool IsNull(std::size_t row, std::size_t col) const;
+  /// Integer value; throws std::logic_error when the value is not an integer.
+  std::int64_t Int(std::size_t row, std::size_t col) const;
+  /// Text value (integers are formatted); throws when NULL or binary.
+  std::string Text(std::size_t row, std::size_t col) const;
+  std::optional<std::string> OptText(std::size_t row, std::size_t col) const;
+  const Bytes& Blob(std::size_t row, std::size_t col) const;
+};
+
+/// A database failure. `unique_violation` lets stores turn duplicates into conflicts.
+class DbError : public std::runtime_error {
+ public:
+  enum class Kind { kGeneric, kUniqueViolation, kForeignKeyViolation, kUnavailable, kBusy };
+  DbError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+/// One connection. Not thread-safe: used by one thread at a time through a pool lease.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  /// Runs a statement with parameters; throws DbError.
+  virtual ResultSet Execute(const Query& query, std::span<const Value> params) = 0;
+  ResultSet Execute(const Query& query, std::initializer_list<Value> params = {}) {
+    return Execute(query, std::span<const Value>(params.begin(), params.size()));
+  }
+  /// Runs one or more statements without parameters or caching (migrations).
+  virtual void ExecuteScript(std::string_view sql) = 0;
+  virtual Engine GetEngine() const = 0;
+  /// False after a connection-level failure; the pool then discards it.
+  virtual bool Healthy() const = 0;
+  /// Starts a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue instead of
+  /// failing on upgrade).
+  virtual void Begin() = 0;
+  bool in_transaction = false;
+};
+
+/// RAII transaction: rolls back unless Commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+  Connection& conn() { return conn_; }
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+class Database;
+
+/// A connection leased from the pool; returned (or discarded when broken) on destruction.
+class Lease {
+ public:
+  Lease(Database* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  Lease(Lease&&) noexcept = default;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+  Connection* operator->() { return conn_.get(); }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> conn_;
+};
+
+struct PoolOptions {
+  std::size_t size = 8;                                  ///< most connections open at once
+  std::chrono::milliseconds acquire_timeout{5000};      ///< wait for a free one, then kUnavailable
+};
+
+/// A pool of connections to one database. Thread-safe.
+class Database {
+ public:
+  /// `sqlite:PATH` (directories created) or `postgresql://…` / `postgres://…`.
+  /// Throws DbError(kUnavailable) when the first connection cannot be made, std::invalid_argument
+  /// on an unknown scheme.
+  static std::unique_ptr<Database> Open(const std::string& url, PoolOptions options = {});
+  ~Database();
+
+  /// Leases a connection, opening one if under the limit; throws DbError(kUnavailable) after
+  /// the acquire timeout.
+  Lease Acquire();
+  Engine GetEngine() const { return engine_; }
+  std::size_t Idle() const;
+  std::size_t InUse() const;
+  std::size_t Capacity() const { return options_.size; }
+  /// The URL with any password replaced by `***`, for logs.
+  const std::string& RedactedUrl() const { return redacted_url_; }
+
+ private:
+  friend class Lease;
+  struct State;
+  Database(Engine engine, std::string url, PoolOptions options);
+  std::unique_ptr<Connection> Connect();
+  void Release(std::unique_ptr<Connection> conn);
+
+  Engine engine_;
+  std::string url_;
+  std::string redacted_url_;
+  PoolOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+/// Hides the password of a connection URL (`postgresql://u:***@h/db`).
+std::string RedactUrl(std::string_view url);
+
+/// Opens a raw connection (used by the pool). Defined in sqlite.cpp / postgres.cpp.
+std::unique_ptr<Connection> OpenSqlite(const std::string& path);
+std::unique_ptr<Connection> OpenPostgres(const std::string& url);
+
+}  // namespace motcua::db

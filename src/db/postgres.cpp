@@ -1,0 +1,192 @@
+#include <libpq-fe.h>
+
+#include <unordered_map>
+
+#include "db/database.hpp"
+
+namespace motcua::db {
+
+namespace {
+
+// Type OIDs from pg_type.h (catalog/pg_type_d.h is not part of libpq-dev).
+constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+class PgResult {
+ public:
+  explicit PgResult(PGresult* r) : r_(r) {}
+  ~PgResult() { PQclear(r_); }
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+  PGresult* get() const { return r_; }
+
+ private:
+  PGresult* r_;
+};
+
+class PgConnection final : public Connection {
+ public:
+  explicit PgConnection(const std::string& url) {
+    conn_ = PQconnectdb(url.c_str());
+    if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";
+      PQfinish(conn_);
+      conn_ = nullptr;
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+      throw DbError(DbError::Kind::kUnavailable, "cannot connect to PostgreSQL: " + msg);
+    }
+    ExecuteScript("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  }
+
+  ~PgConnection() override { PQfinish(conn_); }
+
+  ResultSet Execute(const Query& query, std::span<const Value> params) override {
+    EnsurePrepared(query);
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0);
+    std::vector<int> formats(params.size(), 0);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (std::holds_alternative<std::nullptr_t>(v)) continue;
+      if (auto* n = std::get_if<std::int64_t>(&v)) {
+        text[i] = std::to_string(*n);
+      } else if (auto* d = std::get_if<double>(&v)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", *d);
+        text[i] = buf;
+      } else if (auto* s = std::get_if<std::string>(&v)) {
+        text[i] = *s;
+      } else {
+        const auto& b = std::get<Bytes>(v);
+        values[i] = b.data.data();
+        lengths[i] = static_cast<int>(b.data.size());
+        formats[i] = 1;
+        continue;
+      }
+      values[i] = text[i].c_str();
+      lengths[i] = static_cast<int>(text[i].size());
+    }
+    std::string name(query.name);
+    PgResult res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                values.data(), lengths.data(), formats.data(), 0));
+    Check(res.get(), query.name);
+    return Convert(res.get());
+  }
+
+  void ExecuteScript(std::string_view sql) override {
+    std::string text(sql);
+    PgResult res(PQexec(conn_, text.c_str()));
+    Check(res.get(), "script");
+  }
+
+  Engine GetEngine() const override { return Engine::kPostgres; }
+  bool Healthy() const override { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+  void Begin() override { ExecuteScript("BEGIN"); }
+
+ private:
+  void EnsurePrepared(const Query& query) {
+    auto it = prepared_.find(query.name);
+    if (it != prepared_.end()) {
+      if (it->second != query.sql) {
+        throw std::logic_error("two different queries named " + std::string(query.name));
+      }
+      return;
+    }
+    std::string name(query.name);
+    std::string sql(query.sql);
+    PgResult res(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    Check(res.get(), query.name);
+    prepared_.emplace(query.name, query.sql);
+  }
+
+  void Check(PGresult* res, std::string_view name) {
+    auto status = PQresultStatus(res);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string_view code = state ? state : "";
+    DbError::Kind kind = DbError::Kind::kGeneric;
+    if (code == "23505") kind = DbError::Kind::kUniqueViolation;
+    else if (code == "23503") kind = DbError::Kind::kForeignKeyViolation;
+    else if (code == "40001" || code == "40P01" || code == "55P03") kind = DbError::Kind::kBusy;
+    else if (PQstatus(conn_) != CONNECTION_OK || code.starts_with("08")) {
+      kind = DbError::Kind::kUnavailable;
+    }
+    throw DbError(kind, std::string(name) + ": " + msg);
+  }
+
+  static ResultSet Convert(PGresult* res) {
+    ResultSet out;
+    int nfields = PQnfields(res);
+    int ntuples = PQntuples(res);
+    std::vector<Oid> types;
+    for (int c = 0; c < nfields; ++c) {
+      out.columns.emplace_back(PQfname(res, c));
+      types.push_back(PQftype(res, c));
+    }
+    out.rows.reserve(static_cast<std::size_t>(ntuples));
+    for (int r = 0; r < ntuples; ++r) {
+      std::vector<Value> row;
+      row.reserve(static_cast<std::size_t>(nfields));
+      for (int c = 0; c < nfields; ++c) {
+        if (PQgetisnull(res, r, c)) {
+          row.emplace_back(nullptr);
+          continue;
+        }
+        std::string_view v(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c)));
+        switch (types[static_cast<std::size_t>(c)]) {
+          case kInt2Oid:
+          case kInt4Oid:
+          case kInt8Oid: row.emplace_back(static_cast<std::int64_t>(std::stoll(std::string(v)))); break;
+          case kBoolOid: row.emplace_back(static_cast<std::int64_t>(v == "t" ? 1 : 0)); break;
+          case kFloat4Oid:
+          case kFloat8Oid:
+          case kNumericOid: row.emplace_back(std::stod(std::string(v))); break;
+          case kByteaOid: {
+            // Text output of bytea is hex: \x0a1b…
+            Bytes b;
+            if (v.starts_with("\\x")) {
+              b.data.reserve((v.size() - 2) / 2);
+              for (std::size_t i = 2; i + 1 < v.size(); i += 2) {
+                b.data.push_back(static_cast<char>(HexDigit(v[i]) << 4 | HexDigit(v[i + 1])));
+              }
+            }
+            row.emplace_back(std::move(b));
+            break;
+          }
+          default: row.emplace_back(std::string(v));
+        }
+      }
+      out.rows.push_back(std::move(row));
+    }
+    const char* affected = PQcmdTuples(res);
+    if (affected && *affected) out.affected = std::stoll(affected);
+    return out;
+  }
+
+  PGconn* conn_ = nullptr;
+  std::unordered_map<std::string_view, std::string_view> prepared_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> OpenPostgres(const std::string& url) {
+  return std::make_unique<PgConnection>(url);
+}
+
+}  // namespace motcua::db

@@ -1,0 +1,60 @@
+// motcua's own request and response types: what handlers see instead of Beast's messages.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/route_table.hpp"
+
+namespace motcua::http {
+
+/// The language a response is written in, from `Accept-Language` (Vietnamese by default).
+enum class Language { kVi, kEn };
+
+/// Case-insensitive ASCII comparison of header names.
+bool HeaderNameEquals(std::string_view a, std::string_view b);
+
+/// Picks vi or en from an `Accept-Language` value by the first supported tag with the highest q.
+Language NegotiateLanguage(std::string_view accept_language);
+
+/// An HTTP request after parsing and routing. Handlers take it by value.
+struct Request {
+  Method method = Method::kGet;
+  std::string target;  ///< raw request-target as received
+  std::string path;    ///< decoded path
+  std::string route;   ///< matched pattern (`/api/v1/dossiers/{code}`), for logs and metrics
+  std::vector<std::pair<std::string, std::string>> path_params;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< as received
+  std::string body;
+  std::string request_id;
+  std::string remote_address;
+  Language language = Language::kVi;
+
+  /// First header with this name (case-insensitive).
+  std::optional<std::string_view> Header(std::string_view name) const;
+  /// A `{name}` path parameter; empty when the route has none of that name.
+  std::string_view PathParam(std::string_view name) const;
+  /// First query parameter with this name.
+  std::optional<std::string_view> Query(std::string_view name) const;
+};
+
+/// An HTTP response built by a handler.
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  /// Replaces (or adds) a header.
+  Response& SetHeader(std::string_view name, std::string value);
+  std::optional<std::string_view> Header(std::string_view name) const;
+
+  /// A response with a body and its content type.
+  static Response Text(int status, std::string body, std::string content_type);
+};
+
+}  // namespace motcua::http

@@ -1,0 +1,54 @@
+#include "http/message.hpp"
+
+#include <gtest/gtest.h>
+
+#include "http/problem.hpp"
+
+namespace motcua::http {
+namespace {
+
+TEST(NegotiateLanguage, PicksHighestQualitySupportedTag) {
+  EXPECT_EQ(NegotiateLanguage(""), Language::kVi);
+  EXPECT_EQ(NegotiateLanguage("en-US,en;q=0.9"), Language::kEn);
+  EXPECT_EQ(NegotiateLanguage("fr-FR, en;q=0.5, vi;q=0.8"), Language::kVi);
+  EXPECT_EQ(NegotiateLanguage("de"), Language::kVi);
+  EXPECT_EQ(NegotiateLanguage("VI-vn"), Language::kVi);
+  EXPECT_EQ(NegotiateLanguage("vi;q=0.1, EN"), Language::kEn);
+}
+
+TEST(Request, HeadersAreCaseInsensitive) {
+  Request r;
+  r.headers = {{"content-type", "application/json"}, {"X-Request-Id", "abc"}};
+  EXPECT_EQ(r.Header("Content-Type"), "application/json");
+  EXPECT_EQ(r.Header("x-request-id"), "abc");
+  EXPECT_FALSE(r.Header("Accept").has_value());
+}
+
+TEST(Problem, TitleFollowsLanguageAndCarriesFields) {
+  Request r;
+  r.path = "/api/v1/x";
+  r.request_id = "rid-1";
+  r.language = Language::kEn;
+  auto res = ProblemResponse(r, core::Error{core::ErrorCode::kInvalidArgument, "bad input",
+                                            {{"name", "required"}}});
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.Header("Content-Type"), "application/problem+json");
+  EXPECT_NE(res.body.find("\"title\":\"Bad request\""), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("urn:motcua:problem:invalid-argument"), std::string::npos);
+  EXPECT_NE(res.body.find("\"field\":\"name\""), std::string::npos);
+  EXPECT_NE(res.body.find("\"request_id\":\"rid-1\""), std::string::npos);
+  r.language = Language::kVi;
+  auto vi = ProblemForStatus(r, 404, "");
+  EXPECT_NE(vi.body.find("Không tìm thấy"), std::string::npos) << vi.body;
+}
+
+TEST(Problem, EveryErrorCodeMapsToA4xxOr5xx) {
+  for (int c = 0; c <= static_cast<int>(core::ErrorCode::kInternal); ++c) {
+    int status = StatusFor(static_cast<core::ErrorCode>(c));
+    EXPECT_GE(status, 400);
+    EXPECT_LT(status, 600);
+  }
+}
+
+}  // namespace
+}  // namespace motcua::http

@@ -1,0 +1,67 @@
+// Prometheus text exposition (format 0.0.4) of request counters and latency histograms per
+// route, plus gauges other modules register (pool sizes, outbox lag, …).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace motcua::http {
+
+/// Per-route request statistics; lock-free updates from any thread.
+class RouteMetrics {
+ public:
+  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                      0.025,  0.05,  0.1,    0.25,  0.5,
+                                                      1,      2.5,   5,      10};
+  RouteMetrics(std::string route, std::string method)
+      : route_(std::move(route)), method_(std::move(method)) {}
+
+  /// Records one finished request.
+  void Observe(int status, double seconds);
+
+ private:
+  friend class Metrics;
+  std::string route_;
+  std::string method_;
+  std::array<std::atomic<std::uint64_t>, 5> by_class_{};  ///< 1xx … 5xx
+  std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+/// The registry behind `GET /metrics`. Registration is done at start-up (or lazily with a
+/// lock); observation is lock-free.
+class Metrics {
+ public:
+  /// Creates a series for a route; the reference stays valid for the registry's lifetime.
+  RouteMetrics& AddRoute(std::string route, std::string method);
+  /// A gauge sampled at scrape time. `labels` is e.g. `state="idle"` (may be empty).
+  void AddGauge(std::string name, std::string help, std::string labels,
+                std::function<double()> sample);
+  /// A counter owned by the registry.
+  std::atomic<std::uint64_t>& AddCounter(std::string name, std::string help, std::string labels);
+
+  /// The whole exposition text.
+  std::string Render() const;
+
+ private:
+  struct Gauge {
+    std::string name, help, labels;
+    std::function<double()> sample;
+  };
+  struct Counter {
+    std::string name, help, labels;
+    std::unique_ptr<std::atomic<std::uint64_t>> value;
+  };
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<RouteMetrics>> routes_;
+  std::vector<Gauge> gauges_;
+  std::vector<Counter> counters_;
+};
+
+}  // namespace motcua::http

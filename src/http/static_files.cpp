@@ -1,0 +1,102 @@
+#include "http/static_files.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "crypto/sha256.hpp"
+
+namespace motcua::http {
+
+namespace fs = std::filesystem;
+
+std::string ContentTypeFor(std::string_view name) {
+  auto dot = name.rfind('.');
+  std::string_view ext = dot == std::string_view::npos ? "" : name.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "json" || ext == "map") return "application/json; charset=utf-8";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "png") return "image/png";
+  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+  if (ext == "ico") return "image/x-icon";
+  if (ext == "webp") return "image/webp";
+  if (ext == "woff2") return "font/woff2";
+  if (ext == "woff") return "font/woff";
+  if (ext == "txt") return "text/plain; charset=utf-8";
+  if (ext == "webmanifest") return "application/manifest+json";
+  if (ext == "pdf") return "application/pdf";
+  return "application/octet-stream";
+}
+
+StaticFiles StaticFiles::Load(const fs::path& root) {
+  StaticFiles out;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return out;
+  fs::path canonical_root = fs::canonical(root, ec);
+  if (ec) return out;
+  for (auto it = fs::recursive_directory_iterator(canonical_root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    fs::path real = fs::canonical(it->path(), ec);
+    if (ec) continue;
+    fs::path rel = real.lexically_relative(canonical_root);
+    if (rel.empty() || *rel.begin() == "..") continue;
+    std::ifstream in(real, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    File f;
+    f.content = buf.str();
+    f.content_type = ContentTypeFor(real.filename().string());
+    f.etag = "\"" + crypto::Sha256::Hex(f.content).substr(0, 32) + "\"";
+    std::string key = rel.generic_string();
+    // Vite puts content-hashed bundles under assets/: their names change when they do.
+    f.immutable = key.starts_with("assets/");
+    out.files_.emplace(std::move(key), std::move(f));
+  }
+  return out;
+}
+
+Response StaticFiles::Answer(const Request& request, const File& file) const {
+  Response r;
+  r.SetHeader("ETag", file.etag);
+  r.SetHeader("Cache-Control",
+              file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  if (auto inm = request.Header("If-None-Match");
+      inm && (inm->find(file.etag) != std::string_view::npos || *inm == "*")) {
+    r.status = 304;
+    return r;
+  }
+  r.status = 200;
+  r.SetHeader("Content-Type", file.content_type);
+  r.body = file.content;
+  return r;
+}
+
+std::optional<Response> StaticFiles::Serve(const Request& request,
+                                           const std::vector<std::string>& segments) const {
+  if (files_.empty()) return std::nullopt;
+  std::string key;
+  for (const auto& s : segments) {
+    if (s.empty() || s.find('/') != std::string::npos || s.find('\\') != std::string::npos ||
+        s == "." || s == "..") {
+      return std::nullopt;
+    }
+    if (!key.empty()) key.push_back('/');
+    key += s;
+  }
+  if (key.empty()) key = "index.html";
+  if (auto it = files_.find(key); it != files_.end()) return Answer(request, it->second);
+
+  bool has_extension =
+      !segments.empty() && segments.back().find('.') != std::string::npos;
+  auto accept = request.Header("Accept").value_or("");
+  bool wants_html = accept.empty() || accept.find("text/html") != std::string_view::npos ||
+                    accept.find("*/*") != std::string_view::npos;
+  if (has_extension || !wants_html) return std::nullopt;
+  if (auto it = files_.find("index.html"); it != files_.end()) return Answer(request, it->second);
+  return std::nullopt;
+}
+
+}  // namespace motcua::http

@@ -1,0 +1,168 @@
+// The motcua binary as an operator runs it: commands, help, configuration errors, and a
+// graceful stop on SIGTERM with exit status 0.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "support/http_client.hpp"
+#include "support/test_env.hpp"
+
+namespace motcua::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// A child process with its stdout+stderr captured.
+class Child {
+ public:
+  Child(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], 1);
+      ::dup2(fds[1], 2);
+      for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+      std::vector<char*> argv;
+      std::string bin = MOTCUA_BINARY;
+      argv.push_back(bin.data());
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    out_ = fds[0];
+  }
+  ~Child() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(out_);
+  }
+  /// Reads output until `pattern` matches or the timeout; returns the first capture group.
+  std::optional<std::string> WaitFor(const std::regex& pattern, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::smatch m;
+    while (!std::regex_search(output_, m, pattern)) {
+      if (!Pump(deadline)) return std::nullopt;
+    }
+    return m.size() > 1 ? m[1].str() : m[0].str();
+  }
+  /// Waits for exit; returns the status, or -1 on timeout.
+  int Wait(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        while (Pump(std::chrono::steady_clock::now() + 100ms)) {
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      Pump(std::chrono::steady_clock::now() + 20ms);
+    }
+    return -1;
+  }
+  void Signal(int sig) { ::kill(pid_, sig); }
+  const std::string& output() const { return output_; }
+
+ private:
+  bool Pump(std::chrono::steady_clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{out_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[4096];
+    ssize_t n = ::read(out_, buf, sizeof buf);
+    if (n <= 0) return false;
+    output_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+  pid_t pid_ = -1;
+  int out_ = -1;
+  bool exited_ = false;
+  std::string output_;
+};
+
+TEST(Process, VersionAndHelp) {
+  Child version({"version"});
+  EXPECT_EQ(version.Wait(10s), 0);
+  EXPECT_NE(version.output().find(std::string("motcua ") + MOTCUA_VERSION), std::string::npos);
+  for (const char* cmd : {"serve", "migrate", "seed", "version"}) {
+    Child help({cmd, "--help"});
+    EXPECT_EQ(help.Wait(10s), 0) << cmd;
+    EXPECT_NE(help.output().find("Usage"), std::string::npos) << help.output();
+  }
+  Child serve_help({"serve", "--help"});
+  serve_help.Wait(10s);
+  EXPECT_NE(serve_help.output().find("--listen"), std::string::npos);
+  EXPECT_NE(serve_help.output().find("MOTCUA_DB"), std::string::npos);
+  Child none({});
+  EXPECT_NE(none.Wait(10s), 0);
+}
+
+TEST(Process, BadConfigurationIsRefusedNamingTheKey) {
+  Child flag({"serve", "--listen", "nowhere"});
+  EXPECT_EQ(flag.Wait(10s), 2);
+  EXPECT_NE(flag.output().find("'listen'"), std::string::npos) << flag.output();
+  Child env({"serve"}, {"MOTCUA_IO_THREADS=lots"});
+  EXPECT_EQ(env.Wait(10s), 2);
+  EXPECT_NE(env.output().find("MOTCUA_IO_THREADS"), std::string::npos) << env.output();
+  Child secret({"migrate", "--db", "mysql://root:hunter2@db/x"});
+  EXPECT_EQ(secret.Wait(10s), 2);
+  EXPECT_EQ(secret.output().find("hunter2"), std::string::npos) << secret.output();
+  Child unreachable({"migrate", "--db", "postgresql://nobody:hunter2@127.0.0.1:1/none"});
+  EXPECT_EQ(unreachable.Wait(10s), 1);
+  EXPECT_EQ(unreachable.output().find("hunter2"), std::string::npos) << unreachable.output();
+}
+
+TEST(Process, MigrateThenSeedAreIdempotent) {
+  TestDatabase db("sqlite");
+  Child migrate({"migrate", "--db", db.url()});
+  EXPECT_EQ(migrate.Wait(20s), 0) << migrate.output();
+  EXPECT_NE(migrate.output().find("applied 0001_foundation"), std::string::npos) << migrate.output();
+  Child seed({"seed", "--demo", "--db", db.url()});
+  EXPECT_EQ(seed.Wait(20s), 0) << seed.output();
+  EXPECT_NE(seed.output().find("demo data seeded"), std::string::npos);
+  Child again({"seed", "--demo", "--db", db.url()});
+  EXPECT_EQ(again.Wait(20s), 0);
+  EXPECT_NE(again.output().find("already present"), std::string::npos);
+  Child no_demo({"seed", "--db", db.url()});
+  EXPECT_NE(no_demo.Wait(10s), 0) << "seed without --demo is refused";
+}
+
+TEST(Process, SigtermStopsGracefullyWithExitZero) {
+  TestDatabase db("sqlite");
+  TempDir blobs;
+  Child server({"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
+                blobs.path().string(), "--web-dir", "/nonexistent"});
+  auto port = server.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  ASSERT_TRUE(port.has_value()) << server.output();
+  auto p = static_cast<std::uint16_t>(std::stoi(*port));
+  auto r = Fetch(p, "GET", "/api/v1/instance");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"demo\":true"), std::string::npos);
+  Connection idle(p);
+  idle.Send(RequestText("GET", "/healthz"));
+  ASSERT_TRUE(idle.Read().has_value());
+
+  server.Signal(SIGTERM);
+  EXPECT_TRUE(idle.ClosedWithin(5s));
+  EXPECT_EQ(server.Wait(10s), 0) << server.output();
+  EXPECT_NE(server.output().find("\"msg\":\"stopped\""), std::string::npos) << server.output();
+  EXPECT_THROW(Connection gone(p), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace motcua::testing

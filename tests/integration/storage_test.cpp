@@ -1,0 +1,241 @@
+// The storage layer against both engines: queries, transactions, pool, migrations, blobs —
+// including work interrupted half-way.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "db/blob_store.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "crypto/sha256.hpp"
+#include "support/test_env.hpp"
+
+namespace motcua::testing {
+namespace {
+
+using db::Query;
+
+constexpr Query kCreate{"t_create",
+                        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+                        "price BIGINT, ratio DOUBLE PRECISION, data BYTEA)"};
+constexpr Query kInsert{"t_insert",
+                        "INSERT INTO items (id, name, price, ratio, data) VALUES ($1, $2, $3, $4, $5)"};
+constexpr Query kSelect{"t_select", "SELECT id, name, price, ratio, data FROM items WHERE id = $1"};
+constexpr Query kCount{"t_count", "SELECT count(*) FROM items"};
+constexpr Query kByName{"t_by_name", "SELECT id FROM items WHERE name = $2 AND id > $1"};
+
+class StorageTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    test_db_ = std::make_unique<TestDatabase>(GetParam());
+    if (!test_db_->available()) GTEST_SKIP() << "MOTCUA_TEST_PG_URL is not set";
+    db_ = db::Database::Open(test_db_->url(), {.size = 3, .acquire_timeout = std::chrono::milliseconds(300)});
+  }
+  void CreateItems() {
+    auto conn = db_->Acquire();
+    // SQLite has no BYTEA/DOUBLE PRECISION keywords as types but accepts any type name.
+    conn->ExecuteScript(std::string(kCreate.sql));
+  }
+  std::int64_t Count() { return db_->Acquire()->Execute(kCount).Int(0, 0); }
+  std::unique_ptr<TestDatabase> test_db_;
+  std::unique_ptr<db::Database> db_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Engines, StorageTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+TEST_P(StorageTest, ValuesRoundTripWithTheirTypes) {
+  CreateItems();
+  auto conn = db_->Acquire();
+  std::string binary("\x00\x01\xff\x80tail", 8);
+  conn->Execute(kInsert, {std::int64_t{1}, std::string("Hộ tịch — khai sinh"), std::int64_t{8'000'000'000},
+                          0.25, db::Bytes{binary}});
+  conn->Execute(kInsert, {std::int64_t{2}, std::string("null fields"), nullptr, nullptr, nullptr});
+  auto r = conn->Execute(kSelect, {std::int64_t{1}});
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.Int(0, 0), 1);
+  EXPECT_EQ(r.Text(0, 1), "Hộ tịch — khai sinh");
+  EXPECT_EQ(r.Int(0, 2), 8'000'000'000);
+  EXPECT_DOUBLE_EQ(std::get<double>(r.rows[0][3]), 0.25);
+  EXPECT_EQ(r.Blob(0, 4).data, binary);
+  auto n = conn->Execute(kSelect, {std::int64_t{2}});
+  EXPECT_TRUE(n.IsNull(0, 2));
+  EXPECT_FALSE(n.OptText(0, 4).has_value());
+  // Parameters may appear in any order in the SQL.
+  auto by_name = conn->Execute(kByName, {std::int64_t{0}, std::string("null fields")});
+  EXPECT_EQ(by_name.Int(0, 0), 2);
+}
+
+TEST_P(StorageTest, TransactionsCommitOrRollBackAsAWhole) {
+  CreateItems();
+  {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{1}, std::string("a"), nullptr, nullptr, nullptr});
+    tx.Commit();
+  }
+  try {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{2}, std::string("b"), nullptr, nullptr, nullptr});
+    // A failure half-way: the duplicate name aborts the unit of work.
+    conn->Execute(kInsert, {std::int64_t{3}, std::string("a"), nullptr, nullptr, nullptr});
+    tx.Commit();
+    FAIL() << "duplicate accepted";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUniqueViolation) << e.what();
+  }
+  EXPECT_EQ(Count(), 1) << "nothing of the failed transaction remains";
+  // The pool still works after the failure.
+  {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{2}, std::string("b"), nullptr, nullptr, nullptr});
+    // No Commit(): destroyed → rolled back.
+  }
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(StorageTest, PoolIsBoundedAndTimesOut) {
+  auto a = db_->Acquire();
+  auto b = db_->Acquire();
+  auto c = db_->Acquire();
+  EXPECT_EQ(db_->InUse(), 3u);
+  try {
+    auto d = db_->Acquire();
+    FAIL() << "a fourth connection was handed out";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUnavailable);
+  }
+  std::thread release([l = std::move(a)]() mutable {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto gone = std::move(l);
+  });
+  auto d = db_->Acquire();  // waits for the released one
+  release.join();
+  EXPECT_EQ(db_->InUse(), 3u);
+}
+
+TEST_P(StorageTest, ConcurrentWritersAllLand) {
+  CreateItems();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < 25; ++i) {
+        auto conn = db_->Acquire();
+        db::Transaction tx(*conn);
+        std::int64_t id = t * 1000 + i;
+        conn->Execute(kInsert, {id, "item-" + std::to_string(id), nullptr, nullptr, nullptr});
+        tx.Commit();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(Count(), 100);
+}
+
+TEST_P(StorageTest, MigrationsApplyOnceAndDetectEdits) {
+  auto migrations = db::MigrationsFor(db_->GetEngine(), db::EmbeddedMigrations());
+  EXPECT_EQ(db::PendingMigrations(*db_, migrations), static_cast<int>(migrations.size()));
+  auto first = db::Migrate(*db_, migrations);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->applied.size(), migrations.size());
+  auto again = db::Migrate(*db_, migrations);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->applied.empty());
+  EXPECT_EQ(db::PendingMigrations(*db_, migrations), 0);
+
+  auto edited = migrations;
+  edited.front().sql += "\n-- edited";
+  edited.front().checksum = "0000";
+  auto refused = db::Migrate(*db_, edited);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("changed after it was applied"), std::string::npos);
+}
+
+TEST_P(StorageTest, AFailingMigrationLeavesNoTrace) {
+  std::vector<db::Migration> set = {
+      {1, "0001_ok", "CREATE TABLE ok_table (id INTEGER PRIMARY KEY)", "c1"},
+      {2, "0002_broken", "CREATE TABLE half_done (id INTEGER); INSERT INTO no_such_table VALUES (1)", "c2"},
+  };
+  EXPECT_THROW((void)db::Migrate(*db_, set), db::DbError);
+  auto conn = db_->Acquire();
+  EXPECT_NO_THROW(conn->ExecuteScript("SELECT * FROM ok_table"));
+  EXPECT_THROW(conn->ExecuteScript("SELECT * FROM half_done"), db::DbError)
+      << "the broken migration's first statement was rolled back with it";
+  EXPECT_EQ(db::PendingMigrations(*db_, set), 1);
+}
+
+class BlobTest : public StorageTest {
+ protected:
+  void SetUp() override {
+    StorageTest::SetUp();
+    if (IsSkipped()) return;
+    auto migrations = db::MigrationsFor(db_->GetEngine(), db::EmbeddedMigrations());
+    ASSERT_TRUE(db::Migrate(*db_, migrations).has_value());
+    if (GetParam() == "sqlite") {
+      blobs_ = db::MakeFilesystemBlobStore(*db_, dir_.path() / "blobs");
+    } else {
+      blobs_ = db::MakePostgresBlobStore(*db_);
+    }
+  }
+  TempDir dir_;
+  std::unique_ptr<db::BlobStore> blobs_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Engines, BlobTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+TEST_P(BlobTest, StreamedWritesAreContentAddressed) {
+  std::string content;
+  for (int i = 0; i < 300000; ++i) content += static_cast<char>('A' + i % 53);  // > 1 chunk of pg
+  auto writer = blobs_->NewWriter(10 << 20);
+  for (std::size_t off = 0; off < content.size(); off += 65536) {
+    ASSERT_TRUE(writer->Write(std::string_view(content).substr(off, 65536)).has_value());
+  }
+  auto info = writer->Commit("application/pdf");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->size, static_cast<std::int64_t>(content.size()));
+  EXPECT_TRUE(db::IsBlobAddress(info->sha256));
+  auto read = blobs_->ReadAll(info->sha256);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(*read, content);
+
+  // The same content again is the same blob; metadata keeps the first content type.
+  auto dup = blobs_->Put(content, "application/octet-stream", 10 << 20);
+  ASSERT_TRUE(dup.has_value());
+  EXPECT_EQ(dup->sha256, info->sha256);
+  EXPECT_EQ(dup->content_type, "application/pdf");
+  EXPECT_EQ(db_->Acquire()->Execute(Query{"t_blob_count", "SELECT count(*) FROM blobs"}).Int(0, 0), 1);
+}
+
+TEST_P(BlobTest, SizeLimitIsEnforcedWhileStreaming) {
+  auto writer = blobs_->NewWriter(1000);
+  ASSERT_TRUE(writer->Write(std::string(600, 'x')).has_value());
+  auto over = writer->Write(std::string(600, 'x'));
+  ASSERT_FALSE(over.has_value());
+  EXPECT_EQ(over.error().code, core::ErrorCode::kPayloadTooLarge);
+  EXPECT_FALSE(writer->Commit("text/plain").has_value());
+}
+
+TEST_P(BlobTest, AnAbandonedWriteLeavesNothingBehind) {
+  std::string content(5000, 'q');
+  {
+    auto writer = blobs_->NewWriter(1 << 20);
+    ASSERT_TRUE(writer->Write(content).has_value());
+    // The upload is interrupted: the writer goes away without Commit().
+  }
+  auto sha = crypto::Sha256::Hex(content);
+  EXPECT_FALSE(blobs_->Stat(sha).has_value());
+  EXPECT_EQ(blobs_->ReadAll(sha).error().code, core::ErrorCode::kNotFound);
+  if (GetParam() == "sqlite") {
+    EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "blobs" / "tmp"));
+  } else {
+    EXPECT_EQ(db_->Acquire()->Execute(Query{"t_chunks", "SELECT count(*) FROM blob_chunks"}).Int(0, 0), 0);
+  }
+  EXPECT_FALSE(blobs_->Stat("../../etc/passwd").has_value());
+}
+
+}  // namespace
+}  // namespace motcua::testing
