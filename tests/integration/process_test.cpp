@@ -157,6 +157,13 @@ TEST(Process, SigtermStopsGracefullyWithExitZero) {
   idle.Send(RequestText("GET", "/healthz"));
   ASSERT_TRUE(idle.Read().has_value());
 
+  // One JSON access-log line per request, carrying the request id it was answered with.
+  auto logged = server.WaitFor(
+      std::regex(R"re(\{"ts":"[^"]+","level":"info","msg":"request","request_id":"([0-9a-f-]{36})","method":"GET","path":"/api/v1/instance","route":"/api/v1/instance","status":200,)re"),
+      5s);
+  ASSERT_TRUE(logged.has_value()) << server.output();
+  EXPECT_EQ(r.Header("X-Request-Id"), *logged);
+
   server.Signal(SIGTERM);
   EXPECT_TRUE(idle.ClosedWithin(5s));
   EXPECT_EQ(server.Wait(10s), 0) << server.output();

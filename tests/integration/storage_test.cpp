@@ -2,6 +2,7 @@
 // including work interrupted half-way.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
 #include "db/blob_store.hpp"
@@ -235,6 +236,30 @@ TEST_P(BlobTest, AnAbandonedWriteLeavesNothingBehind) {
     EXPECT_EQ(db_->Acquire()->Execute(Query{"t_chunks", "SELECT count(*) FROM blob_chunks"}).Int(0, 0), 0);
   }
   EXPECT_FALSE(blobs_->Stat("../../etc/passwd").has_value());
+}
+
+TEST_P(BlobTest, PartsLeftByACrashAreSweptAtStart) {
+  if (GetParam() == "sqlite") {
+    // A process died half-way through an upload: its part file is still in tmp/.
+    std::ofstream(dir_.path() / "blobs" / "tmp" / "crashed.part") << "half an upload";
+    blobs_ = db::MakeFilesystemBlobStore(*db_, dir_.path() / "blobs");
+    EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "blobs" / "tmp"));
+  } else {
+    db_->Acquire()->Execute(Query{"t_orphan_chunk",
+                                  "INSERT INTO blob_chunks (blob_key, seq, data) VALUES ($1, 0, $2)"},
+                            {std::string("tmp:crashed"), db::Bytes{"half an upload"}});
+    blobs_ = db::MakePostgresBlobStore(*db_);
+    EXPECT_EQ(db_->Acquire()->Execute(Query{"t_chunks", "SELECT count(*) FROM blob_chunks"}).Int(0, 0), 0);
+  }
+  // Committed blobs survive the sweep.
+  auto kept = blobs_->Put("kept", "text/plain", 100);
+  ASSERT_TRUE(kept.has_value());
+  if (GetParam() == "sqlite") {
+    blobs_ = db::MakeFilesystemBlobStore(*db_, dir_.path() / "blobs");
+  } else {
+    blobs_ = db::MakePostgresBlobStore(*db_);
+  }
+  EXPECT_EQ(blobs_->ReadAll(kept->sha256).value(), "kept");
 }
 
 }  // namespace

@@ -1,0 +1,130 @@
+// The web shell in Debian's Chromium against a running motcua (MOTCUA_BASE_URL, started by
+// scripts/test with the demo data): header, language switch, navigation, deep links, and
+// accessibility (axe-core: no serious or critical violations).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = require('fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const base = process.env.MOTCUA_BASE_URL;
+assert.ok(base, 'MOTCUA_BASE_URL must name a running motcua');
+
+let browser;
+let instance;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  instance = await (await fetch(`${base}/api/v1/instance`)).json();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function seriousViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+test('the home page shows the deployment name from /api/v1/instance', async () => {
+  const { context, page } = await freshPage();
+  await page.goto(`${base}/`);
+  await page.getByTestId('instance-name').filter({ hasText: instance.name }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  assert.equal(await page.locator('h1').innerText(), 'Dịch vụ công trực tuyến');
+  assert.ok(instance.demo, 'scripts/test serves the demo data');
+  assert.equal(await page.locator('.badge').innerText(), 'BẢN TRÌNH DIỄN');
+  assert.match(await page.getByTestId('version').innerText(), new RegExp(`motcua ${instance.version}`));
+  if (process.env.MOTCUA_E2E_SCREENSHOT_DIR) {
+    await page.screenshot({ path: path.join(process.env.MOTCUA_E2E_SCREENSHOT_DIR, 'home-vi.png'), fullPage: true });
+  }
+  await context.close();
+});
+
+test('the language switch changes the page to English and persists across reloads', async () => {
+  const { context, page } = await freshPage();
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Online public services' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('instance-name').filter({ hasText: instance.name_en }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Online public services' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  if (process.env.MOTCUA_E2E_SCREENSHOT_DIR) {
+    await page.screenshot({ path: path.join(process.env.MOTCUA_E2E_SCREENSHOT_DIR, 'home-en.png'), fullPage: true });
+  }
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dịch vụ công trực tuyến' }).waitFor();
+  await context.close();
+});
+
+test('the navigation reaches every page without a full reload', async () => {
+  const { context, page } = await freshPage();
+  await page.goto(`${base}/`);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+  await nav.getByRole('link', { name: 'Thủ tục hành chính' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Thủ tục hành chính' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/procedures');
+  assert.equal(await nav.getByRole('link', { name: 'Thủ tục hành chính' }).getAttribute('aria-current'), 'page');
+  await nav.getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();
+  // Submitting an empty code explains what is missing; a code opens its tracking page.
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Vui lòng nhập mã hồ sơ.' }).waitFor();
+  await page.getByLabel('Mã hồ sơ').fill('H22-261122-0001');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await page.getByRole('heading', { level: 1, name: /H22-261122-0001/ }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/track/H22-261122-0001');
+  assert.equal(await page.evaluate(() => window.__sameDocument), true);
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();
+  await context.close();
+});
+
+test('deep links load directly (server-side fallback to the app)', async () => {
+  const { context, page } = await freshPage();
+  const response = await page.goto(`${base}/track/ABC-123`);
+  assert.equal(response.status(), 200);
+  await page.getByRole('heading', { level: 1, name: /ABC-123/ }).waitFor();
+  await page.goto(`${base}/no/such/page`);
+  await page.getByRole('heading', { level: 1, name: 'Không tìm thấy trang' }).waitFor();
+  await context.close();
+});
+
+for (const lang of ['vi', 'en']) {
+  test(`no serious or critical accessibility violations (${lang})`, async () => {
+    const { context, page } = await freshPage();
+    await page.addInitScript((l) => localStorage.setItem('motcua.lang', l), lang);
+    for (const route of ['/', '/procedures', '/track', '/track/H22-261122-0001', '/login', '/missing']) {
+      await page.goto(`${base}${route}`);
+      await page.locator('h1').waitFor();
+      await page.getByTestId('instance-name').filter({ hasText: lang === 'en' ? instance.name_en : instance.name }).waitFor();
+      const violations = await seriousViolations(page);
+      assert.deepEqual(violations, [], `${route} (${lang}): ${JSON.stringify(violations)}`);
+    }
+    await context.close();
+  });
+}
