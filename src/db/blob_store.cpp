@@ -44,6 +44,10 @@ core::Result<void> TooLarge(std::int64_t limit) {
 
 // ----- filesystem -----
 
+fs::path PathFor(const fs::path& root, const std::string& sha256) {
+  return root / sha256.substr(0, 2) / sha256.substr(2, 2) / sha256;
+}
+
 class FsWriter final : public BlobWriter {
  public:
   FsWriter(std::function<BlobInfo(const BlobInfo&)> record, fs::path root, std::int64_t limit)
@@ -85,7 +89,7 @@ class FsWriter final : public BlobWriter {
     ::close(fd_);
     fd_ = -1;
     BlobInfo info{hash_.FinishHex(), size_, std::move(content_type)};
-    fs::path final_path = root_ / info.sha256.substr(0, 2) / info.sha256.substr(2, 2) / info.sha256;
+    fs::path final_path = PathFor(root_, info.sha256);
     fs::create_directories(final_path.parent_path());
     // The bytes reach their address before the metadata does: metadata never points at nothing.
     fs::rename(tmp_, final_path);
@@ -122,13 +126,9 @@ class FsBlobStore final : public BlobStore {
         size_limit);
   }
 
-  core::Result<void> Read(std::string_view sha256,
-                          const std::function<void(std::string_view)>& sink) override {
-    if (!IsBlobAddress(sha256) || !Stat(sha256)) {
-      return core::Fail(core::ErrorCode::kNotFound, "No such file.");
-    }
-    std::string sha(sha256);
-    std::ifstream in(root_ / sha.substr(0, 2) / sha.substr(2, 2) / sha, std::ios::binary);
+  core::Result<void> ReadBytes(const std::string& sha256,
+                               const std::function<void(std::string_view)>& sink) override {
+    std::ifstream in(PathFor(root_, sha256), std::ios::binary);
     if (!in) return core::Fail(core::ErrorCode::kNotFound, "No such file.");
     std::string buf(64 * 1024, '\0');
     while (in) {
@@ -234,12 +234,8 @@ class PgBlobStore final : public BlobStore {
         size_limit);
   }
 
-  core::Result<void> Read(std::string_view sha256,
-                          const std::function<void(std::string_view)>& sink) override {
-    if (!IsBlobAddress(sha256) || !Stat(sha256)) {
-      return core::Fail(core::ErrorCode::kNotFound, "No such file.");
-    }
-    std::string key(sha256);
+  core::Result<void> ReadBytes(const std::string& key,
+                               const std::function<void(std::string_view)>& sink) override {
     std::int64_t chunks = 0;
     {
       auto conn = db_.Acquire();
@@ -279,6 +275,12 @@ std::optional<BlobInfo> BlobStore::Stat(std::string_view sha256) {
 BlobInfo BlobStore::RecordMetadata(const BlobInfo& info, std::string_view backend) {
   auto conn = db_.Acquire();
   return RecordOn(*conn, info, backend);
+}
+
+core::Result<void> BlobStore::Read(std::string_view sha256,
+                                   const std::function<void(std::string_view)>& sink) {
+  if (!Stat(sha256)) return core::Fail(core::ErrorCode::kNotFound, "No such file.");
+  return ReadBytes(std::string(sha256), sink);
 }
 
 core::Result<std::string> BlobStore::ReadAll(std::string_view sha256) {

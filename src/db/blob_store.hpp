@@ -42,9 +42,9 @@ class BlobStore {
   virtual std::unique_ptr<BlobWriter> NewWriter(std::int64_t size_limit) = 0;
   /// Metadata, or nullopt when no such blob.
   std::optional<BlobInfo> Stat(std::string_view sha256);
-  /// Streams the bytes to `sink` in chunks. kNotFound when absent.
-  virtual core::Result<void> Read(std::string_view sha256,
-                                  const std::function<void(std::string_view)>& sink) = 0;
+  /// Streams the bytes to `sink` in chunks. kNotFound when absent or not an address.
+  core::Result<void> Read(std::string_view sha256,
+                          const std::function<void(std::string_view)>& sink);
   /// Whole content (for small blobs). kNotFound when absent.
   core::Result<std::string> ReadAll(std::string_view sha256);
   /// One-shot put.
@@ -55,6 +55,9 @@ class BlobStore {
   explicit BlobStore(Database& db) : db_(db) {}
   /// Records metadata; returns the stored row (the first writer's content type wins).
   BlobInfo RecordMetadata(const BlobInfo& info, std::string_view backend);
+  /// Streams the bytes of a blob whose metadata exists.
+  virtual core::Result<void> ReadBytes(const std::string& sha256,
+                                       const std::function<void(std::string_view)>& sink) = 0;
   Database& db_;
 };
 

@@ -110,7 +110,12 @@ TEST_F(ServerTest, HeadAnswersHeadersOnly) {
 TEST_F(ServerTest, MalformedRequestLinesGet400AndClose) {
   for (std::string bad : {"GARBAGE\r\n\r\n", "GET /healthz HTTP/9.9\r\n\r\n",
                           "GET\r\n\r\n", "GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
-                          "GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"}) {
+                          "GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+                          // Request smuggling shapes: ambiguous body framing is refused.
+                          "POST /test/echo HTTP/1.1\r\nContent-Length: 5\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                          "POST /test/echo HTTP/1.1\r\nContent-Length: 5\r\n"
+                          "Content-Length: 6\r\n\r\nhello!"}) {
     Connection c(port());
     c.Send(bad);
     auto r = c.Read(3s);
