@@ -19,7 +19,7 @@ namespace motcua::db {
 
 enum class Engine { kSqlite, kPostgres };
 
-/// A named SQL statement with `$1 … $N` placeholders, written in the subset both engines
+/// A named SQL statement with parameters `$1 … $N`, written in the subset both engines
 /// accept. The name keys the statement cache and must be unique in the product.
 struct Query {
   std::string_view name;

@@ -82,6 +82,7 @@ struct Server::Impl {
   std::atomic<std::size_t> in_flight{0};
   std::uint16_t port = 0;
   bool started = false;
+  bool handle_signals = false;
   std::mutex join_mu;
 
   Impl(ServerOptions o, const Router& r, Metrics& m, const StaticFiles& s)
@@ -440,6 +441,16 @@ void Server::Start() {
              {"port", static_cast<std::int64_t>(impl_->port)},
              {"io_threads", static_cast<std::int64_t>(threads)}});
   net::co_spawn(first, AcceptLoop(impl_.get()), net::detached);
+  if (impl_->handle_signals) {
+    // Registered before any thread runs, so a SIGTERM from now on is always a graceful stop.
+    impl_->signals = std::make_unique<net::signal_set>(first, SIGTERM, SIGINT);
+    impl_->signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      core::Log(core::LogLevel::kInfo, "shutting down",
+                {{"signal", static_cast<std::int64_t>(signal)}});
+      Stop();
+    });
+  }
   for (auto& w : impl_->workers) {
     w->thread = std::thread([w = w.get()] { w->ioc.run(); });
   }
@@ -472,13 +483,8 @@ void Server::Wait() {
 }
 
 void Server::RunUntilSignal() {
+  impl_->handle_signals = true;
   Start();
-  impl_->signals = std::make_unique<net::signal_set>(impl_->workers.front()->ioc, SIGTERM, SIGINT);
-  impl_->signals->async_wait([this](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    core::Log(core::LogLevel::kInfo, "shutting down", {{"signal", static_cast<std::int64_t>(signal)}});
-    Stop();
-  });
   Wait();
 }
 

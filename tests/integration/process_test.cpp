@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdlib>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -169,6 +170,19 @@ TEST(Process, SigtermStopsGracefullyWithExitZero) {
   EXPECT_EQ(server.Wait(10s), 0) << server.output();
   EXPECT_NE(server.output().find("\"msg\":\"stopped\""), std::string::npos) << server.output();
   EXPECT_THROW(Connection gone(p), std::runtime_error);
+}
+
+TEST(TestHarness, JetStreamServerIsUpForLaterModules) {
+  // scripts/test starts `nats-server -js` on a random port for the events and sync modules;
+  // this checks the harness, by the server's own greeting.
+  const char* url = std::getenv("MOTCUA_TEST_NATS_URL");
+  if (url == nullptr) GTEST_SKIP() << "MOTCUA_TEST_NATS_URL is not set";
+  std::string u(url);
+  auto port = static_cast<std::uint16_t>(std::stoi(u.substr(u.rfind(':') + 1)));
+  Connection c(port);
+  std::string greeting = c.ReadSome(5s);
+  EXPECT_TRUE(greeting.starts_with("INFO {")) << greeting;
+  EXPECT_NE(greeting.find("\"jetstream\":true"), std::string::npos) << greeting;
 }
 
 }  // namespace

@@ -116,6 +116,14 @@ std::optional<HttpResponse> Connection::Read(std::chrono::milliseconds timeout, 
   }
 }
 
+std::string Connection::ReadSome(std::chrono::milliseconds timeout) {
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return {};
+  char buf[8192];
+  ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
 bool Connection::ClosedWithin(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

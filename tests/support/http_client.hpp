@@ -33,6 +33,8 @@ class Connection {
   /// close or timeout.
   std::optional<HttpResponse> Read(std::chrono::milliseconds timeout = std::chrono::seconds(10),
                                    bool head_request = false);
+  /// Whatever bytes arrive within `timeout` (for servers that speak first, e.g. NATS).
+  std::string ReadSome(std::chrono::milliseconds timeout);
   /// True when the server closed the connection within `timeout` (reads to EOF).
   bool ClosedWithin(std::chrono::milliseconds timeout);
 
