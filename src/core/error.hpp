@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,5 +50,17 @@ inline std::unexpected<Error> Fail(ErrorCode code, std::string message,
                                    std::vector<FieldError> fields = {}) {
   return std::unexpected(Error{code, std::move(message), std::move(fields)});
 }
+
+/// Thrown when a dependency (database, message broker, …) fails. `Unavailable()` failures are
+/// temporary — the HTTP boundary answers 503 with Retry-After instead of 500.
+class DependencyError : public std::runtime_error {
+ public:
+  DependencyError(const std::string& what, bool unavailable)
+      : std::runtime_error(what), unavailable_(unavailable) {}
+  bool Unavailable() const { return unavailable_; }
+
+ private:
+  bool unavailable_;
+};
 
 }  // namespace motcua::core

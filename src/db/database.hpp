@@ -15,6 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace motcua::db {
 
 enum class Engine { kSqlite, kPostgres };
@@ -52,10 +54,12 @@ struct ResultSet {
 };
 
 /// A database failure. `unique_violation` lets stores turn duplicates into conflicts.
-class DbError : public std::runtime_error {
+class DbError : public core::DependencyError {
  public:
   enum class Kind { kGeneric, kUniqueViolation, kForeignKeyViolation, kUnavailable, kBusy };
-  DbError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  DbError(Kind kind, const std::string& what)
+      : core::DependencyError(what, kind == Kind::kUnavailable || kind == Kind::kBusy),
+        kind_(kind) {}
   Kind kind() const { return kind_; }
 
  private:

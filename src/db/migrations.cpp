@@ -17,6 +17,13 @@ constexpr Query kCreateTable{
     "NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"};
 constexpr Query kApplied{"migrations_applied",
                          "SELECT version, name, checksum FROM schema_migrations ORDER BY version"};
+constexpr Query kHasTableSqlite{
+    "migrations_has_table_sqlite",
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"};
+constexpr Query kHasTablePostgres{
+    "migrations_has_table_pg",
+    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+    "tablename = 'schema_migrations'"};
 constexpr Query kRecord{
     "migrations_record",
     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)"};
@@ -93,13 +100,10 @@ core::Result<MigrationReport> Migrate(Database& db, std::span<const Migration> m
 
 int PendingMigrations(Database& db, std::span<const Migration> migrations) {
   auto conn = db.Acquire();
-  ResultSet applied;
-  try {
-    applied = conn->Execute(kApplied);
-  } catch (const DbError& e) {
-    if (e.kind() == DbError::Kind::kUnavailable) throw;
-    return static_cast<int>(migrations.size());  // no schema_migrations table yet
-  }
+  const Query& has_table =
+      db.GetEngine() == Engine::kSqlite ? kHasTableSqlite : kHasTablePostgres;
+  if (conn->Execute(has_table).Int(0, 0) == 0) return static_cast<int>(migrations.size());
+  auto applied = conn->Execute(kApplied);
   int pending = 0;
   for (const auto& m : migrations) {
     bool found = false;

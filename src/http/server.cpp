@@ -326,6 +326,19 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
       meta.remote_address = req.remote_address;
       try {
         res = co_await impl->router.HandlerAt(*route)(std::move(req));
+      } catch (const core::DependencyError& e) {
+        bool temporary = e.Unavailable();
+        core::Log(temporary ? core::LogLevel::kWarn : core::LogLevel::kError,
+                  "dependency failed",
+                  {{"request_id", std::string_view(meta.request_id)},
+                   {"route", std::string_view(meta.route)},
+                   {"error", std::string_view(e.what())}});
+        res = ProblemForStatus(
+            meta, temporary ? 503 : 500,
+            temporary ? "A service this request needs is unavailable; try again shortly."
+                      : "An internal error occurred. Quote request id " + meta.request_id +
+                            " when reporting it.");
+        if (temporary) res->SetHeader("Retry-After", "5");
       } catch (const std::exception& e) {
         core::Log(core::LogLevel::kError, "handler failed",
                   {{"request_id", std::string_view(meta.request_id)},
@@ -338,6 +351,8 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
       req = std::move(meta);
     }
 
+    // API answers may carry personal data: no cache keeps them unless the handler says so.
+    if (route && !res->Header("Cache-Control")) res->SetHeader("Cache-Control", "no-store");
     int status = res->status;
     bool keep_alive = hreq.keep_alive() && !must_close && !impl->stopping.load();
     std::size_t body_size = res->body.size();

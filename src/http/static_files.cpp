@@ -70,6 +70,14 @@ Response StaticFiles::Answer(const Request& request, const File& file) const {
   }
   r.status = 200;
   r.SetHeader("Content-Type", file.content_type);
+  if (file.content_type.starts_with("text/html")) {
+    // The built app needs nothing but its own origin: no inline script, no third parties.
+    r.SetHeader("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                "form-action 'self'; frame-ancestors 'none'");
+    r.SetHeader("X-Frame-Options", "DENY");
+    r.SetHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  }
   r.body = file.content;
   return r;
 }

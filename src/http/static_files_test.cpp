@@ -40,6 +40,8 @@ TEST_F(StaticFilesTest, ServesFilesWithTypesAndCaching) {
   EXPECT_EQ(index->status, 200);
   EXPECT_EQ(index->Header("Content-Type"), "text/html; charset=utf-8");
   EXPECT_EQ(index->Header("Cache-Control"), "no-cache");
+  EXPECT_NE(index->Header("Content-Security-Policy")->find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(index->Header("X-Frame-Options"), "DENY");
   auto js = files.Serve(Get("*/*"), {"assets", "app-1a2b.js"});
   ASSERT_TRUE(js.has_value());
   EXPECT_EQ(js->Header("Content-Type"), "text/javascript; charset=utf-8");

@@ -30,10 +30,14 @@ after(async () => {
   await browser?.close();
 });
 
-async function freshPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// Console errors (a Content-Security-Policy refusal among them) fail the test that saw them.
+async function freshPage({ bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP });
   const page = await context.newPage();
-  return { context, page };
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page, errors };
 }
 
 async function seriousViolations(page) {
@@ -47,8 +51,9 @@ async function seriousViolations(page) {
 }
 
 test('the home page shows the deployment name from /api/v1/instance', async () => {
-  const { context, page } = await freshPage();
-  await page.goto(`${base}/`);
+  const { context, page, errors } = await freshPage();
+  const response = await page.goto(`${base}/`);
+  assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
   await page.getByTestId('instance-name').filter({ hasText: instance.name }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
   assert.equal(await page.locator('h1').innerText(), 'Dịch vụ công trực tuyến');
@@ -58,6 +63,7 @@ test('the home page shows the deployment name from /api/v1/instance', async () =
   if (process.env.MOTCUA_E2E_SCREENSHOT_DIR) {
     await page.screenshot({ path: path.join(process.env.MOTCUA_E2E_SCREENSHOT_DIR, 'home-vi.png'), fullPage: true });
   }
+  assert.deepEqual(errors, [], 'the app runs under its Content-Security-Policy without errors');
   await context.close();
 });
 
@@ -81,7 +87,7 @@ test('the language switch changes the page to English and persists across reload
 });
 
 test('the navigation reaches every page without a full reload', async () => {
-  const { context, page } = await freshPage();
+  const { context, page, errors } = await freshPage();
   await page.goto(`${base}/`);
   await page.evaluate(() => { window.__sameDocument = true; });
   const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
@@ -101,6 +107,7 @@ test('the navigation reaches every page without a full reload', async () => {
   assert.equal(await page.evaluate(() => window.__sameDocument), true);
   await page.goBack();
   await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
@@ -116,7 +123,8 @@ test('deep links load directly (server-side fallback to the app)', async () => {
 
 for (const lang of ['vi', 'en']) {
   test(`no serious or critical accessibility violations (${lang})`, async () => {
-    const { context, page } = await freshPage();
+    // axe is injected as an inline script, which the page's CSP rightly refuses.
+    const { context, page } = await freshPage({ bypassCSP: true });
     await page.addInitScript((l) => localStorage.setItem('motcua.lang', l), lang);
     for (const route of ['/', '/procedures', '/track', '/track/H22-261122-0001', '/login', '/missing']) {
       await page.goto(`${base}${route}`);

@@ -42,6 +42,7 @@ TEST_P(EngineTest, InstanceShowsTheDemoDeployment) {
   auto r = Fetch(app_->port(), "GET", "/api/v1/instance");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Header("Content-Type"), "application/json; charset=utf-8");
+  EXPECT_EQ(r.Header("Cache-Control"), "no-store");
   auto v = Json(r);
   EXPECT_EQ(v.at("name"), "Cổng dịch vụ công tỉnh Demo");
   EXPECT_EQ(v.at("name_en"), "Demo Province Public Service Portal");
@@ -60,6 +61,36 @@ TEST_P(EngineTest, ReadinessFailsWhileMigrationsArePending) {
   auto r = Fetch(app_->port(), "GET", "/readyz", {{"Accept-Language", "en"}});
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(Json(r).at("detail").as_string().find("not applied"), std::string::npos) << r.body;
+}
+
+TEST(PostgresOutage, ReadinessFailsAndRecoversWithoutARestart) {
+  TestApp app("postgres");
+  if (!app.available()) GTEST_SKIP() << "MOTCUA_TEST_PG_URL is not set";
+  ASSERT_EQ(Fetch(app.port(), "GET", "/readyz").status, 200);
+  app.DropDatabase();  // DROP DATABASE … WITH (FORCE): every pooled session is cut
+  for (int i = 0; i < 3; ++i) {  // broken pooled connections are discarded one by one
+    auto r = Fetch(app.port(), "GET", "/readyz", {{"Accept-Language", "en"}});
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(Json(r).at("title"), "Service unavailable");
+    EXPECT_EQ(Json(r).at("detail"), "The database cannot be reached.");
+  }
+  EXPECT_EQ(Fetch(app.port(), "GET", "/healthz").status, 200) << "liveness is unaffected";
+  // Handlers that need the database answer 503 with Retry-After, not a bare 500.
+  auto failed = Fetch(app.port(), "GET", "/api/v1/instance");
+  EXPECT_EQ(failed.status, 503) << failed.body;
+  EXPECT_EQ(failed.Header("Retry-After"), "5");
+  EXPECT_EQ(failed.body.find("does not exist"), std::string::npos) << "no database detail leaks";
+
+  // The database comes back (empty): the pool reconnects on its own; readiness reports the
+  // missing schema until `motcua migrate` has run, then the deployment is ready again.
+  app.RecreateDatabase();
+  auto behind = Fetch(app.port(), "GET", "/readyz");
+  EXPECT_EQ(behind.status, 503);
+  EXPECT_NE(Json(behind).at("detail").as_string().find("not applied"), std::string::npos)
+      << behind.body;
+  ASSERT_TRUE(app::MigrateOnly(app.db_url()).has_value());
+  EXPECT_EQ(Fetch(app.port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(Fetch(app.port(), "GET", "/api/v1/instance").status, 200);
 }
 
 class ServerTest : public ::testing::Test {

@@ -22,6 +22,11 @@ class TestApp {
   app::App& app() { return *app_; }
   bool available() const { return db_.available(); }
   const std::filesystem::path& web_dir() const { return web_.path(); }
+  /// PostgreSQL only: drops the database under the running server.
+  void DropDatabase() { db_.Drop(); }
+  /// PostgreSQL only: creates it again, empty.
+  void RecreateDatabase() { db_.Recreate(); }
+  const std::string& db_url() const { return db_.url(); }
 
  private:
   TestDatabase db_;

@@ -34,11 +34,20 @@ TestDatabase::TestDatabase(const std::string& engine) {
   url_ = base.substr(0, slash + 1) + pg_name_ + (query == std::string::npos ? "" : base.substr(query));
 }
 
-TestDatabase::~TestDatabase() {
+void TestDatabase::Drop() {
   if (pg_name_.empty()) return;
+  auto db = db::Database::Open(std::getenv("MOTCUA_TEST_PG_URL"), {.size = 1});
+  db->Acquire()->ExecuteScript("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+}
+
+void TestDatabase::Recreate() {
+  auto db = db::Database::Open(std::getenv("MOTCUA_TEST_PG_URL"), {.size = 1});
+  db->Acquire()->ExecuteScript("CREATE DATABASE " + pg_name_);
+}
+
+TestDatabase::~TestDatabase() {
   try {
-    auto db = db::Database::Open(std::getenv("MOTCUA_TEST_PG_URL"), {.size = 1});
-    db->Acquire()->ExecuteScript("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+    Drop();
   } catch (...) {
     // The cluster is thrown away by scripts/test anyway.
   }

@@ -30,6 +30,10 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   /// False when PostgreSQL was asked for but MOTCUA_TEST_PG_URL is not set.
   bool available() const { return !url_.empty(); }
+  /// PostgreSQL only: drops the database now, ending every session on it.
+  void Drop();
+  /// PostgreSQL only: creates the (dropped) database again, empty.
+  void Recreate();
 
  private:
   TempDir dir_;
