@@ -17,9 +17,10 @@ App::~App() {
 namespace {
 
 core::Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url,
-                                                         std::size_t pool_size) {
+                                                         std::size_t pool_size,
+                                                         db::QueryObserver observer = {}) {
   try {
-    return db::Database::Open(url, {.size = pool_size});
+    return db::Database::Open(url, {.size = pool_size, .observer = std::move(observer)});
   } catch (const std::exception& e) {
     return core::Fail(core::ErrorCode::kUnavailable, e.what());
   }
@@ -54,7 +55,12 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
                                          const std::function<void(App&)>& extra_routes) {
   auto app = std::make_unique<App>();
   app->config = config;
-  auto db = OpenDatabase(config.db, config.db_pool_size);
+  auto& queries = app->metrics.AddHistogramFamily(
+      "motcua_db_query_duration_seconds", "Time to run a named query, by query name.", "query");
+  auto db = OpenDatabase(config.db, config.db_pool_size,
+                         [&queries](std::string_view name, double seconds, bool ok) {
+                           queries.Observe(name, seconds, ok);
+                         });
   if (!db) return std::unexpected(db.error());
   app->db = std::move(*db);
   app->migrations = db::MigrationsFor(app->db->GetEngine(), db::EmbeddedMigrations());

@@ -28,11 +28,11 @@ std::span<const core::EmbeddedFile> EmbeddedOpenApi();
 /// A wired deployment. Members are declared in construction order; destruction reverses it.
 struct App {
   config::Config config;
+  http::Metrics metrics;  ///< before db: the pool reports every query to it
   std::unique_ptr<db::Database> db;
   std::vector<db::Migration> migrations;
   std::unique_ptr<http::WorkerPool> workers;
   std::unique_ptr<db::BlobStore> blobs;
-  http::Metrics metrics;
   std::string openapi_json;
   http::StaticFiles static_files;
   http::Router router;

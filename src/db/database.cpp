@@ -32,6 +32,24 @@ const Bytes& ResultSet::Blob(std::size_t row, std::size_t col) const {
   return std::get<Bytes>(rows.at(row).at(col));
 }
 
+ResultSet Connection::Execute(const Query& query, std::span<const Value> params) {
+  if (observer == nullptr || !*observer) return Run(query, params);
+  auto started = std::chrono::steady_clock::now();
+  bool ok = false;
+  struct Report {
+    const QueryObserver& observer;
+    std::string_view name;
+    std::chrono::steady_clock::time_point started;
+    bool& ok;
+    ~Report() {
+      observer(name, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), ok);
+    }
+  } report{*observer, query.name, started, ok};
+  ResultSet result = Run(query, params);
+  ok = true;
+  return result;
+}
+
 Transaction::Transaction(Connection& conn) : conn_(conn) {
   conn_.Begin();
   conn_.in_transaction = true;
@@ -105,8 +123,9 @@ std::unique_ptr<Database> Database::Open(const std::string& url, PoolOptions opt
 }
 
 std::unique_ptr<Connection> Database::Connect() {
-  if (engine_ == Engine::kSqlite) return OpenSqlite(url_.substr(7));
-  return OpenPostgres(url_);
+  auto conn = engine_ == Engine::kSqlite ? OpenSqlite(url_.substr(7)) : OpenPostgres(url_);
+  conn->observer = &options_.observer;
+  return conn;
 }
 
 Lease Database::Acquire() {

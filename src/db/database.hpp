@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -66,12 +67,16 @@ class DbError : public core::DependencyError {
   Kind kind_;
 };
 
+/// Told the name, duration and outcome of every query run through a pool (for metrics).
+/// Called on the thread that ran the query; must be thread-safe.
+using QueryObserver = std::function<void(std::string_view query, double seconds, bool ok)>;
+
 /// One connection. Not thread-safe: used by one thread at a time through a pool lease.
 class Connection {
  public:
   virtual ~Connection() = default;
   /// Runs a statement with parameters; throws DbError.
-  virtual ResultSet Execute(const Query& query, std::span<const Value> params) = 0;
+  ResultSet Execute(const Query& query, std::span<const Value> params);
   ResultSet Execute(const Query& query, std::initializer_list<Value> params = {}) {
     return Execute(query, std::span<const Value>(params.begin(), params.size()));
   }
@@ -84,6 +89,11 @@ class Connection {
   /// failing on upgrade).
   virtual void Begin() = 0;
   bool in_transaction = false;
+  const QueryObserver* observer = nullptr;  ///< set by the pool
+
+ protected:
+  /// The engine's statement execution (prepared-statement cache, binding, conversion).
+  virtual ResultSet Run(const Query& query, std::span<const Value> params) = 0;
 };
 
 /// RAII transaction: rolls back unless Commit() was called.
@@ -121,6 +131,7 @@ class Lease {
 struct PoolOptions {
   std::size_t size = 8;                                  ///< most connections open at once
   std::chrono::milliseconds acquire_timeout{5000};      ///< wait for a free one, then kUnavailable
+  QueryObserver observer;                                ///< optional
 };
 
 /// A pool of connections to one database. Thread-safe.

@@ -53,7 +53,7 @@ class PgConnection final : public Connection {
 
   ~PgConnection() override { PQfinish(conn_); }
 
-  ResultSet Execute(const Query& query, std::span<const Value> params) override {
+  ResultSet Run(const Query& query, std::span<const Value> params) override {
     EnsurePrepared(query);
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);

@@ -38,7 +38,7 @@ class SqliteConnection final : public Connection {
     sqlite3_close_v2(db_);
   }
 
-  ResultSet Execute(const Query& query, std::span<const Value> params) override {
+  ResultSet Run(const Query& query, std::span<const Value> params) override {
     Entry& entry = Prepare(query);
     sqlite3_stmt* stmt = entry.stmt;
     sqlite3_reset(stmt);

@@ -7,7 +7,7 @@ namespace motcua::http {
 
 namespace {
 
-std::string EscapeLabel(const std::string& value) {
+std::string EscapeLabel(std::string_view value) {
   std::string out;
   for (char c : value) {
     if (c == '\\' || c == '"') out.push_back('\\');
@@ -28,13 +28,71 @@ std::string FormatDouble(double v) {
 
 }  // namespace
 
-void RouteMetrics::Observe(int status, double seconds) {
-  std::size_t cls = status >= 100 && status < 600 ? static_cast<std::size_t>(status / 100 - 1) : 4;
-  by_class_[cls].fetch_add(1, std::memory_order_relaxed);
+void Histogram::Observe(double seconds) {
   std::size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
   buckets_[b].fetch_add(1, std::memory_order_relaxed);
   sum_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void Histogram::Render(std::string& out, const std::string& name, const std::string& labels) const {
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
+    cumulative += buckets_[b].load(std::memory_order_relaxed);
+    std::string le = b < kBuckets.size() ? FormatDouble(kBuckets[b]) : "+Inf";
+    out += name + "_bucket{" + labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  out += name + "_sum{" + labels + "} " +
+         FormatDouble(static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6) + "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(cumulative) + "\n";
+}
+
+void RouteMetrics::Observe(int status, double seconds) {
+  std::size_t cls = status >= 100 && status < 600 ? static_cast<std::size_t>(status / 100 - 1) : 4;
+  by_class_[cls].fetch_add(1, std::memory_order_relaxed);
+  latency_.Observe(seconds);
+}
+
+HistogramFamily::Series& HistogramFamily::Find(std::string_view value) {
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = series_.find(value); it != series_.end()) return *it->second;
+  }
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = series_.try_emplace(std::string(value));
+  if (inserted) it->second = std::make_unique<Series>();
+  return *it->second;
+}
+
+void HistogramFamily::Observe(std::string_view value, double seconds, bool ok) {
+  Series& s = Find(value);
+  s.latency.Observe(seconds);
+  if (!ok) s.failures.fetch_add(1, std::memory_order_relaxed);
+}
+
+void HistogramFamily::Render(std::string& out) const {
+  std::shared_lock lock(mu_);
+  out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " histogram\n";
+  for (const auto& [value, s] : series_) {
+    s->latency.Render(out, name_, label_ + "=\"" + EscapeLabel(value) + "\"");
+  }
+  std::string failures = name_;
+  if (failures.ends_with("_duration_seconds")) {
+    failures.resize(failures.size() - std::string_view("_duration_seconds").size());
+  }
+  failures += "_failures_total";
+  out += "# HELP " + failures + " Failures, by " + label_ + ".\n# TYPE " + failures + " counter\n";
+  for (const auto& [value, s] : series_) {
+    out += failures + "{" + label_ + "=\"" + EscapeLabel(value) + "\"} " +
+           std::to_string(s->failures.load(std::memory_order_relaxed)) + "\n";
+  }
+}
+
+HistogramFamily& Metrics::AddHistogramFamily(std::string name, std::string help, std::string label) {
+  std::lock_guard lock(mu_);
+  families_.push_back(
+      std::make_unique<HistogramFamily>(std::move(name), std::move(help), std::move(label)));
+  return *families_.back();
 }
 
 RouteMetrics& Metrics::AddRoute(std::string route, std::string method) {
@@ -81,21 +139,9 @@ std::string Metrics::Render() const {
   for (const auto& r : routes_) {
     std::string labels =
         "route=\"" + EscapeLabel(r->route_) + "\",method=\"" + EscapeLabel(r->method_) + "\"";
-    std::uint64_t cumulative = 0;
-    for (std::size_t b = 0; b <= RouteMetrics::kBuckets.size(); ++b) {
-      cumulative += r->buckets_[b].load(std::memory_order_relaxed);
-      std::string le =
-          b < RouteMetrics::kBuckets.size() ? FormatDouble(RouteMetrics::kBuckets[b]) : "+Inf";
-      out += "motcua_http_request_duration_seconds_bucket{" + labels + ",le=\"" + le + "\"} " +
-             std::to_string(cumulative) + "\n";
-    }
-    out += "motcua_http_request_duration_seconds_sum{" + labels + "} " +
-           FormatDouble(static_cast<double>(r->sum_micros_.load(std::memory_order_relaxed)) /
-                        1e6) +
-           "\n";
-    out += "motcua_http_request_duration_seconds_count{" + labels + "} " +
-           std::to_string(cumulative) + "\n";
+    r->latency_.Render(out, "motcua_http_request_duration_seconds", labels);
   }
+  for (const auto& f : families_) f->Render(out);
   std::set<std::string> described;
   for (const auto& c : counters_) {
     if (described.insert(c.name).second) {

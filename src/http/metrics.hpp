@@ -7,18 +7,33 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace motcua::http {
 
-/// Per-route request statistics; lock-free updates from any thread.
-class RouteMetrics {
+/// A latency histogram with fixed buckets (0.5 ms … 10 s); lock-free updates.
+class Histogram {
  public:
   static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                       0.025,  0.05,  0.1,    0.25,  0.5,
                                                       1,      2.5,   5,      10};
+  void Observe(double seconds);
+  /// `<name>_bucket{labels,le=…}`, `<name>_sum`, `<name>_count` lines.
+  void Render(std::string& out, const std::string& name, const std::string& labels) const;
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+/// Per-route request statistics; lock-free updates from any thread.
+class RouteMetrics {
+ public:
   RouteMetrics(std::string route, std::string method)
       : route_(std::move(route)), method_(std::move(method)) {}
 
@@ -30,8 +45,27 @@ class RouteMetrics {
   std::string route_;
   std::string method_;
   std::array<std::atomic<std::uint64_t>, 5> by_class_{};  ///< 1xx … 5xx
-  std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets_{};
-  std::atomic<std::uint64_t> sum_micros_{0};
+  Histogram latency_;
+};
+
+/// Histograms keyed by one label whose values appear at run time (query names, job names),
+/// plus a failure counter per value. Thread-safe; a new value takes a lock once.
+class HistogramFamily {
+ public:
+  HistogramFamily(std::string name, std::string help, std::string label)
+      : name_(std::move(name)), help_(std::move(help)), label_(std::move(label)) {}
+  void Observe(std::string_view value, double seconds, bool ok);
+  void Render(std::string& out) const;
+
+ private:
+  struct Series {
+    Histogram latency;
+    std::atomic<std::uint64_t> failures{0};
+  };
+  Series& Find(std::string_view value);
+  std::string name_, help_, label_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::unique_ptr<Series>, std::less<>> series_;
 };
 
 /// The registry behind `GET /metrics`. Registration is done at start-up (or lazily with a
@@ -43,6 +77,9 @@ class Metrics {
   /// A gauge sampled at scrape time. `labels` is e.g. `state="idle"` (may be empty).
   void AddGauge(std::string name, std::string help, std::string labels,
                 std::function<double()> sample);
+  /// A histogram family (e.g. `motcua_db_query_duration_seconds` by `query`); the reference
+  /// stays valid for the registry's lifetime.
+  HistogramFamily& AddHistogramFamily(std::string name, std::string help, std::string label);
   /// A counter owned by the registry.
   std::atomic<std::uint64_t>& AddCounter(std::string name, std::string help, std::string labels);
 
@@ -60,6 +97,7 @@ class Metrics {
   };
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
+  std::vector<std::unique_ptr<HistogramFamily>> families_;
   std::vector<Gauge> gauges_;
   std::vector<Counter> counters_;
 };

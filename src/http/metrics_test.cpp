@@ -26,5 +26,22 @@ TEST(Metrics, RendersCountersAndCumulativeHistogram) {
   EXPECT_NE(text.find("# TYPE motcua_http_request_duration_seconds histogram"), std::string::npos);
 }
 
+TEST(Metrics, HistogramFamiliesGrowByLabelValue) {
+  Metrics m;
+  auto& q = m.AddHistogramFamily("motcua_db_query_duration_seconds", "Query time.", "query");
+  q.Observe("system_settings", 0.002, true);
+  q.Observe("system_settings", 0.02, false);
+  q.Observe("blob_stat", 0.0001, true);
+  std::string text = m.Render();
+  EXPECT_NE(text.find("motcua_db_query_duration_seconds_count{query=\"system_settings\"} 2"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("motcua_db_query_duration_seconds_bucket{query=\"blob_stat\",le=\"0.0005\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("motcua_db_query_failures_total{query=\"system_settings\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("motcua_db_query_failures_total{query=\"blob_stat\"} 0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace motcua::http

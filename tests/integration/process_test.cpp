@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdlib>
 #include <chrono>
+#include <fstream>
 #include <regex>
 #include <thread>
 
@@ -126,6 +127,31 @@ TEST(Process, BadConfigurationIsRefusedNamingTheKey) {
   Child unreachable({"migrate", "--db", "postgresql://nobody:hunter2@127.0.0.1:1/none"});
   EXPECT_EQ(unreachable.Wait(10s), 1);
   EXPECT_EQ(unreachable.output().find("hunter2"), std::string::npos) << unreachable.output();
+}
+
+TEST(Process, ConfigFileIsReadAndFlagsWin) {
+  TestDatabase db("sqlite");
+  TempDir dir;
+  auto file = dir.path() / "motcua.conf";
+  std::ofstream(file) << "# test configuration\n"
+                      << "db = \"" << db.url() << "\"\n"
+                      << "listen = 127.0.0.1:1\n"
+                      << "blob_dir = " << (dir.path() / "blobs").string() << "\n"
+                      << "web_dir = /nonexistent\n";
+  // From the file via MOTCUA_CONFIG; the flag overrides the file's port.
+  Child server({"serve", "--listen", "127.0.0.1:0"}, {"MOTCUA_CONFIG=" + file.string()});
+  auto port = server.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  ASSERT_TRUE(port.has_value()) << server.output();
+  EXPECT_EQ(Fetch(static_cast<std::uint16_t>(std::stoi(*port)), "GET", "/readyz").status, 200);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(10s), 0);
+
+  std::ofstream(file, std::ios::app) << "listen_port = 80\n";
+  Child bad({"--config", file.string(), "serve"});
+  EXPECT_EQ(bad.Wait(10s), 2);
+  EXPECT_NE(bad.output().find("unknown configuration key 'listen_port'"), std::string::npos)
+      << bad.output();
+  EXPECT_NE(bad.output().find("motcua.conf:6"), std::string::npos) << bad.output();
 }
 
 TEST(Process, MigrateThenSeedAreIdempotent) {

@@ -332,6 +332,9 @@ TEST_F(ServerTest, MetricsCountRequestsPerRoute) {
   EXPECT_NE(r.body.find("motcua_http_request_duration_seconds_count{route=\"/api/v1/instance\",method=\"GET\"} 3"),
             std::string::npos);
   EXPECT_NE(r.body.find("motcua_db_pool_connections{state=\"idle\"}"), std::string::npos);
+  EXPECT_NE(r.body.find("motcua_db_query_duration_seconds_count{query=\"system_settings\"} 3"),
+            std::string::npos)
+      << "each /api/v1/instance ran the settings query once";
 }
 
 TEST_F(ServerTest, StopDrainsInFlightRequestsAndRefusesNewOnes) {
