@@ -261,6 +261,27 @@ TEST_F(ServerTest, SlowSendersAreCutOffWithoutHoldingOthers) {
   EXPECT_TRUE(stalled.ClosedWithin(3s));
 }
 
+TEST_F(ServerTest, BlockingWorkDoesNotHoldTheIoThreads) {
+  // More slow requests than I/O threads (2): their blocking work runs on the worker pool, so
+  // the I/O threads stay free and a quick request is answered while all of them are pending.
+  std::vector<std::unique_ptr<Connection>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::make_unique<Connection>(port()));
+    slow.back()->Send(RequestText("GET", "/test/slow"));
+  }
+  for (int i = 0; i < 200 && app_->app().server->InFlight() < 4; ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(app_->app().server->InFlight(), 4u);
+  EXPECT_EQ(Fetch(port(), "GET", "/healthz").status, 200);
+  EXPECT_GE(app_->app().server->InFlight(), 1u) << "answered while slow requests were pending";
+  for (auto& c : slow) {
+    auto r = c->Read(5s);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
 TEST_F(ServerTest, HandlerFailuresAre500WithOnlyARequestId) {
   auto r = Fetch(port(), "GET", "/test/boom", {{"X-Request-Id", "trace-42"}});
   EXPECT_EQ(r.status, 500);

@@ -67,6 +67,17 @@ TEST_P(StorageTest, ValuesRoundTripWithTheirTypes) {
   EXPECT_EQ(by_name.Int(0, 0), 2);
 }
 
+TEST_P(StorageTest, StatementsAreCachedByNameAndNamesAreUnique) {
+  CreateItems();
+  auto conn = db_->Acquire();
+  for (std::int64_t i = 1; i <= 50; ++i) {  // one prepared statement, reused
+    conn->Execute(kInsert, {i, "n" + std::to_string(i), nullptr, nullptr, nullptr});
+  }
+  EXPECT_EQ(conn->Execute(kCount).Int(0, 0), 50);
+  constexpr Query kClash{"t_count", "SELECT 1"};  // same name, other SQL: a programming error
+  EXPECT_THROW(conn->Execute(kClash), std::logic_error);
+}
+
 TEST_P(StorageTest, TransactionsCommitOrRollBackAsAWhole) {
   CreateItems();
   {
