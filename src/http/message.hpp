@@ -1,7 +1,6 @@
 // motcua's own request and response types: what handlers see instead of Beast's messages.
 #pragma once
 
-#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>

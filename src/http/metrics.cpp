@@ -135,7 +135,7 @@ std::string Metrics::Render() const {
   }
   out +=
       "# HELP motcua_http_request_duration_seconds Time from the end of the request headers to "
-      "the end of the response.\n# TYPE motcua_http_request_duration_seconds histogram\n";
+      "the response being ready to send.\n# TYPE motcua_http_request_duration_seconds histogram\n";
   for (const auto& r : routes_) {
     std::string labels =
         "route=\"" + EscapeLabel(r->route_) + "\",method=\"" + EscapeLabel(r->method_) + "\"";

@@ -357,9 +357,10 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
     bool keep_alive = hreq.keep_alive() && !must_close && !impl->stopping.load();
     std::size_t body_size = res->body.size();
     auto out = ToBeast(std::move(*res), head, keep_alive, req.request_id);
-    bool written = co_await WriteResponse(stream, options, out);
+    // Counted before the response leaves: a client that has its answer sees it in /metrics.
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     series->Observe(status, seconds);
+    bool written = co_await WriteResponse(stream, options, out);
     if (!route || !impl->router.OptionsAt(*route).quiet) {
       AccessLog(options, req, method_name, status, seconds, body_size);
     }

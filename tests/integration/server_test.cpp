@@ -364,8 +364,11 @@ TEST_F(ServerTest, StopDrainsInFlightRequestsAndRefusesNewOnes) {
   Connection idle(port());
   idle.Send(RequestText("GET", "/healthz"));
   ASSERT_TRUE(idle.Read().has_value());
-  // Wait until the slow request is being handled, then stop.
-  for (int i = 0; i < 100 && app_->app().server->InFlight() == 0; ++i) std::this_thread::sleep_for(5ms);
+  // Wait until only the slow request is being handled (the quick one is counted until its
+  // response is fully written and logged), then stop.
+  for (int i = 0; i < 200 && app_->app().server->InFlight() != 1; ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
   ASSERT_EQ(app_->app().server->InFlight(), 1u);
   std::thread stopper([this] {
     app_->app().server->Stop();

@@ -25,29 +25,24 @@ function Link({ to, children, current }: { to: string; children: ReactNode; curr
 }
 
 function Home({ t }: { t: Messages }) {
+  const cards: [string, string, string][] = [
+    ['/procedures', t.homeFind, t.homeFindText],
+    ['/track', t.homeTrack, t.homeTrackText],
+    ['/login', t.homeLogin, t.homeLoginText],
+  ];
   return (
     <>
       <h1>{t.homeTitle}</h1>
       <p className="lead">{t.homeLead}</p>
       <ul className="cards">
-        <li>
-          <h2>
-            <Link to="/procedures">{t.homeFind}</Link>
-          </h2>
-          <p>{t.homeFindText}</p>
-        </li>
-        <li>
-          <h2>
-            <Link to="/track">{t.homeTrack}</Link>
-          </h2>
-          <p>{t.homeTrackText}</p>
-        </li>
-        <li>
-          <h2>
-            <Link to="/login">{t.homeLogin}</Link>
-          </h2>
-          <p>{t.homeLoginText}</p>
-        </li>
+        {cards.map(([to, title, text]) => (
+          <li key={to}>
+            <h2>
+              <Link to={to}>{title}</Link>
+            </h2>
+            <p>{text}</p>
+          </li>
+        ))}
       </ul>
     </>
   );
