@@ -7,11 +7,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
+// axe-core is CommonJS; its `source` is the whole library as a string, to inject into a page.
 const require = createRequire(import.meta.url);
-const axeSource = require('fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = require('axe-core').source;
 
-const base = process.env.MOTCUA_BASE_URL;
+const base = process.env.MOTCUA_BASE_URL?.replace(/\/+$/, '');
 assert.ok(base, 'MOTCUA_BASE_URL must name a running motcua');
+const shots = process.env.MOTCUA_E2E_SCREENSHOT_DIR;
 
 let browser;
 let instance;
@@ -60,8 +62,10 @@ test('the home page shows the deployment name from /api/v1/instance', async () =
   assert.ok(instance.demo, 'scripts/test serves the demo data');
   assert.equal(await page.locator('.badge').innerText(), 'BẢN TRÌNH DIỄN');
   assert.match(await page.getByTestId('version').innerText(), new RegExp(`motcua ${instance.version}`));
-  if (process.env.MOTCUA_E2E_SCREENSHOT_DIR) {
-    await page.screenshot({ path: path.join(process.env.MOTCUA_E2E_SCREENSHOT_DIR, 'home-vi.png'), fullPage: true });
+  if (shots) {
+    await page.screenshot({ path: path.join(shots, 'home-vi.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(shots, 'home-vi-narrow.png'), fullPage: true });
   }
   assert.deepEqual(errors, [], 'the app runs under its Content-Security-Policy without errors');
   await context.close();
@@ -78,8 +82,8 @@ test('the language switch changes the page to English and persists across reload
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Online public services' }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
-  if (process.env.MOTCUA_E2E_SCREENSHOT_DIR) {
-    await page.screenshot({ path: path.join(process.env.MOTCUA_E2E_SCREENSHOT_DIR, 'home-en.png'), fullPage: true });
+  if (shots) {
+    await page.screenshot({ path: path.join(shots, 'home-en.png'), fullPage: true });
   }
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await page.getByRole('heading', { level: 1, name: 'Dịch vụ công trực tuyến' }).waitFor();
@@ -111,13 +115,55 @@ test('the navigation reaches every page without a full reload', async () => {
   await context.close();
 });
 
-test('deep links load directly (server-side fallback to the app)', async () => {
+test('keyboard: the skip link is the first tab stop, and navigation moves focus to the content', async () => {
   const { context, page } = await freshPage();
+  await page.goto(`${base}/login`);
+  // Wait for the instance name: its arrival must not move the keyboard focus.
+  await page.getByTestId('instance-name').filter({ hasText: instance.name }).waitFor();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Bỏ qua, đến nội dung chính' });
+  assert.equal(await skip.evaluate((el) => el === document.activeElement), true);
+  assert.ok((await skip.boundingBox()).x >= 0, 'the focused skip link is on screen');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'login');
+  await page.getByRole('navigation').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  await context.close();
+});
+
+test('a deep link loads directly (server-side fallback to the app)', async () => {
+  const { context, page, errors } = await freshPage();
   const response = await page.goto(`${base}/track/ABC-123`);
   assert.equal(response.status(), 200);
+  assert.match(response.headers()['content-type'], /^text\/html/);
   await page.getByRole('heading', { level: 1, name: /ABC-123/ }).waitFor();
+  assert.equal(await page.locator('.code').innerText(), 'ABC-123');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an unknown client route shows the not-found page', async () => {
+  const { context, page } = await freshPage();
   await page.goto(`${base}/no/such/page`);
   await page.getByRole('heading', { level: 1, name: 'Không tìm thấy trang' }).waitFor();
+  await page.getByRole('link', { name: 'Về trang chủ' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dịch vụ công trực tuyến' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
+  await context.close();
+});
+
+test('without /api/v1/instance the header shows the product name only', async () => {
+  const { context, page } = await freshPage();
+  await page.route('**/api/v1/instance', (route) => route.fulfill({ status: 503, body: '' }));
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { level: 1, name: 'Dịch vụ công trực tuyến' }).waitFor();
+  await page.getByTestId('product-name').filter({ hasText: 'Một cửa' }).waitFor();
+  assert.equal(await page.getByTestId('instance-name').count(), 0);
+  assert.equal(await page.locator('.badge').count(), 0);
+  assert.equal(await page.getByTestId('version').innerText(), 'motcua');
   await context.close();
 });
 

@@ -11,6 +11,20 @@ interface Instance {
   database: string;
 }
 
+// The header must not break on an unexpected answer: anything that is not an instance is ignored.
+function asInstance(v: unknown): Instance | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.name !== 'string' || !o.name) return null;
+  return {
+    name: o.name,
+    name_en: typeof o.name_en === 'string' && o.name_en ? o.name_en : o.name,
+    version: typeof o.version === 'string' ? o.version : '',
+    demo: o.demo === true,
+    database: typeof o.database === 'string' ? o.database : '',
+  };
+}
+
 function Link({ to, children, current }: { to: string; children: ReactNode; current?: boolean }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -167,13 +181,14 @@ export function App() {
   const path = usePath();
   const t = messages[lang];
   const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
+  const shownPath = useRef(path);
 
   useEffect(() => {
     const ctrl = new AbortController();
     fetch('/api/v1/instance', { signal: ctrl.signal, headers: { Accept: 'application/json' } })
-      .then((r) => (r.ok ? (r.json() as Promise<Instance>) : null))
-      .then((v) => setInstance(v))
+      .then((r) => (r.ok ? r.json() : null))
+      .then((v: unknown) => setInstance(asInstance(v)))
+      // Unreachable or failing API: the header shows the product name only.
       .catch(() => setInstance(null));
     return () => ctrl.abort();
   }, []);
@@ -183,13 +198,18 @@ export function App() {
     saveLang(lang);
   }, [lang]);
 
-  const name = instance ? (lang === 'en' ? instance.name_en : instance.name) : t.portal;
+  const name = instance ? (lang === 'en' ? instance.name_en : instance.name) : null;
   useEffect(() => {
-    document.title = `${titleOf(path, t)} — ${name}`;
-    // After client-side navigation, move focus to the new page's content for screen readers.
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    document.title = `${titleOf(path, t)} — ${name ?? t.product}`;
   }, [path, t, name]);
+
+  // After client-side navigation (only then: not on first load, not when the instance name or
+  // the language changes), move focus to the new page's content for keyboard and screen readers.
+  useEffect(() => {
+    if (shownPath.current === path) return;
+    shownPath.current = path;
+    main.current?.focus();
+  }, [path]);
 
   const nav: [string, string][] = [
     ['/', t.navHome],
@@ -211,10 +231,18 @@ export function App() {
               ★
             </span>
             <span className="brand">
-              <span className="instance" data-testid="instance-name">
-                {name}
-              </span>
-              <span className="product">{t.product}</span>
+              {name ? (
+                <>
+                  <span className="instance" data-testid="instance-name">
+                    {name}
+                  </span>
+                  <span className="product">{t.product}</span>
+                </>
+              ) : (
+                <span className="instance" data-testid="product-name">
+                  {t.product}
+                </span>
+              )}
             </span>
           </Link>
           {instance?.demo && (
@@ -248,7 +276,9 @@ export function App() {
       </main>
       <footer>
         <p>
-          {name} · {t.footer} · <span data-testid="version">motcua {instance?.version ?? ''}</span>
+          {name && <>{name} · </>}
+          {t.footer} ·{' '}
+          <span data-testid="version">{instance?.version ? `motcua ${instance.version}` : 'motcua'}</span>
         </p>
       </footer>
     </>

@@ -5,7 +5,6 @@ export const LANG_KEY = 'motcua.lang';
 
 const vi = {
   product: 'Một cửa',
-  portal: 'Cổng dịch vụ công',
   skip: 'Bỏ qua, đến nội dung chính',
   navLabel: 'Điều hướng chính',
   langLabel: 'Ngôn ngữ',
@@ -47,8 +46,7 @@ const vi = {
 };
 
 const en: typeof vi = {
-  product: 'One Door',
-  portal: 'Public Service Portal',
+  product: 'One-stop service',
   skip: 'Skip to main content',
   navLabel: 'Main navigation',
   langLabel: 'Language',
