@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -281,19 +283,8 @@ std::vector<std::string> Describe(const Config& config) {
   std::vector<std::string> out;
   for (const auto& d : Defs()) {
     std::string value = d.get(config);
-    if (d.info.secret) {
-      // Only the password part of a URL is secret; show the rest so operators can check it.
-      auto scheme = value.find("://");
-      auto at = value.find('@');
-      auto colon = scheme == std::string::npos ? std::string::npos : value.find(':', scheme + 3);
-      if (at != std::string::npos && colon != std::string::npos && colon < at) {
-        value = value.substr(0, colon + 1) + "***" + value.substr(at);
-      }
-      if (auto pw = value.find("password="); pw != std::string::npos) {
-        auto end = value.find('&', pw);
-        value = value.substr(0, pw + 9) + "***" + (end == std::string::npos ? "" : value.substr(end));
-      }
-    }
+    // Only the password part of a URL is secret; the rest lets operators check it.
+    if (d.info.secret) value = core::RedactUrlPassword(value);
     out.push_back(std::string(d.info.key) + "=" + value);
   }
   return out;

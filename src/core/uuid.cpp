@@ -1,5 +1,7 @@
 #include "core/uuid.hpp"
 
+#include "core/text.hpp"
+
 #include <sys/random.h>
 
 #include <atomic>
@@ -17,13 +19,6 @@ void FillRandom(std::uint8_t* out, std::size_t n) {
     out += got;
     n -= static_cast<std::size_t>(got);
   }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -59,8 +54,8 @@ std::optional<Uuid> Uuid::Parse(std::string_view text) {
       ++i;
       continue;
     }
-    int hi = HexValue(text[i]);
-    int lo = HexValue(text[i + 1]);
+    int hi = HexDigitValue(text[i]);
+    int lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     id.bytes_[b++] = static_cast<std::uint8_t>(hi << 4 | lo);
     i += 2;

@@ -42,6 +42,33 @@ core::Result<void> TooLarge(std::int64_t limit) {
                     "The file exceeds the limit of " + std::to_string(limit) + " bytes.");
 }
 
+/// What every writer does with each chunk: count it against the limit and hash it. Once over the
+/// limit, the write stays failed.
+class MeteredHash {
+ public:
+  explicit MeteredHash(std::int64_t limit) : limit_(limit) {}
+  core::Result<void> Add(std::string_view bytes) {
+    if (!failed_) {
+      size_ += static_cast<std::int64_t>(bytes.size());
+      failed_ = size_ > limit_;
+    }
+    if (failed_) return TooLarge(limit_);
+    hash_.Update(bytes);
+    return {};
+  }
+  /// The blob's address and size, content type to be filled in; fails when over the limit.
+  core::Result<BlobInfo> Finish() {
+    if (failed_) return std::unexpected(TooLarge(limit_).error());
+    return BlobInfo{hash_.FinishHex(), size_, {}};
+  }
+
+ private:
+  std::int64_t limit_;
+  std::int64_t size_ = 0;
+  bool failed_ = false;
+  crypto::Sha256 hash_;
+};
+
 // ----- filesystem -----
 
 fs::path PathFor(const fs::path& root, const std::string& sha256) {
@@ -51,7 +78,7 @@ fs::path PathFor(const fs::path& root, const std::string& sha256) {
 class FsWriter final : public BlobWriter {
  public:
   FsWriter(std::function<BlobInfo(const BlobInfo&)> record, fs::path root, std::int64_t limit)
-      : record_(std::move(record)), root_(std::move(root)), limit_(limit) {
+      : record_(std::move(record)), root_(std::move(root)), meter_(limit) {
     tmp_ = root_ / "tmp" / (core::Uuid::NewV7().ToString() + ".part");
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd_ < 0) throw std::runtime_error("cannot create " + tmp_.string() + ": " + std::strerror(errno));
@@ -65,13 +92,7 @@ class FsWriter final : public BlobWriter {
   }
 
   core::Result<void> Write(std::string_view bytes) override {
-    if (failed_) return TooLarge(limit_);
-    size_ += static_cast<std::int64_t>(bytes.size());
-    if (size_ > limit_) {
-      failed_ = true;
-      return TooLarge(limit_);
-    }
-    hash_.Update(bytes);
+    if (auto ok = meter_.Add(bytes); !ok) return ok;
     while (!bytes.empty()) {
       ssize_t n = ::write(fd_, bytes.data(), bytes.size());
       if (n < 0) {
@@ -84,29 +105,27 @@ class FsWriter final : public BlobWriter {
   }
 
   core::Result<BlobInfo> Commit(std::string content_type) override {
-    if (failed_) return std::unexpected(TooLarge(limit_).error());
+    auto info = meter_.Finish();
+    if (!info) return info;
+    info->content_type = std::move(content_type);
     if (::fsync(fd_) != 0) throw std::runtime_error("blob fsync failed");
     ::close(fd_);
     fd_ = -1;
-    BlobInfo info{hash_.FinishHex(), size_, std::move(content_type)};
-    fs::path final_path = PathFor(root_, info.sha256);
+    fs::path final_path = PathFor(root_, info->sha256);
     fs::create_directories(final_path.parent_path());
     // The bytes reach their address before the metadata does: metadata never points at nothing.
     fs::rename(tmp_, final_path);
     committed_ = true;
-    return record_(info);
+    return record_(*info);
   }
 
  private:
   std::function<BlobInfo(const BlobInfo&)> record_;
   fs::path root_;
   fs::path tmp_;
-  std::int64_t limit_;
-  std::int64_t size_ = 0;
+  MeteredHash meter_;
   int fd_ = -1;
-  bool failed_ = false;
   bool committed_ = false;
-  crypto::Sha256 hash_;
 };
 
 class FsBlobStore final : public BlobStore {
@@ -149,7 +168,7 @@ class PgWriter final : public BlobWriter {
  public:
   PgWriter(Database& db, std::function<BlobInfo(const BlobInfo&, Connection&)> record,
            std::int64_t limit)
-      : db_(db), record_(std::move(record)), limit_(limit),
+      : db_(db), record_(std::move(record)), meter_(limit),
         key_("tmp:" + core::Uuid::NewV7().ToString()) {}
   ~PgWriter() override {
     if (committed_ || seq_ == 0) return;
@@ -162,13 +181,7 @@ class PgWriter final : public BlobWriter {
   }
 
   core::Result<void> Write(std::string_view bytes) override {
-    if (failed_) return TooLarge(limit_);
-    size_ += static_cast<std::int64_t>(bytes.size());
-    if (size_ > limit_) {
-      failed_ = true;
-      return TooLarge(limit_);
-    }
-    hash_.Update(bytes);
+    if (auto ok = meter_.Add(bytes); !ok) return ok;
     buffer_.append(bytes);
     while (buffer_.size() >= kChunk) {
       Flush(std::string_view(buffer_).substr(0, kChunk));
@@ -178,10 +191,12 @@ class PgWriter final : public BlobWriter {
   }
 
   core::Result<BlobInfo> Commit(std::string content_type) override {
-    if (failed_) return std::unexpected(TooLarge(limit_).error());
+    auto metered = meter_.Finish();
+    if (!metered) return metered;
+    BlobInfo info = std::move(*metered);
+    info.content_type = std::move(content_type);
     if (!buffer_.empty() || seq_ == 0) Flush(buffer_);
     buffer_.clear();
-    BlobInfo info{hash_.FinishHex(), size_, std::move(content_type)};
     auto conn = db_.Acquire();
     Transaction tx(*conn);
     auto existing = conn->Execute(kChunkCount, {info.sha256});
@@ -204,14 +219,11 @@ class PgWriter final : public BlobWriter {
 
   Database& db_;
   std::function<BlobInfo(const BlobInfo&, Connection&)> record_;
-  std::int64_t limit_;
+  MeteredHash meter_;
   std::string key_;
   std::string buffer_;
-  std::int64_t size_ = 0;
   std::int64_t seq_ = 0;
-  bool failed_ = false;
   bool committed_ = false;
-  crypto::Sha256 hash_;
 };
 
 BlobInfo RecordOn(Connection& conn, const BlobInfo& info, std::string_view backend) {

@@ -1,5 +1,7 @@
 #include "db/database.hpp"
 
+#include "core/text.hpp"
+
 #include <condition_variable>
 #include <mutex>
 
@@ -82,27 +84,10 @@ Lease::~Lease() {
   if (conn_) db_->Release(std::move(conn_));
 }
 
-std::string RedactUrl(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  auto at = url.find('@', scheme + 3);
-  if (at == std::string_view::npos) {
-    // key=value form may carry password=…
-    auto pw = url.find("password=");
-    if (pw == std::string_view::npos) return std::string(url);
-    auto end = url.find_first_of("& ", pw);
-    return std::string(url.substr(0, pw + 9)) + "***" +
-           (end == std::string_view::npos ? "" : std::string(url.substr(end)));
-  }
-  auto colon = url.find(':', scheme + 3);
-  if (colon == std::string_view::npos || colon > at) return std::string(url);
-  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
-}
-
 Database::Database(Engine engine, std::string url, PoolOptions options)
     : engine_(engine),
       url_(std::move(url)),
-      redacted_url_(RedactUrl(url_)),
+      redacted_url_(core::RedactUrlPassword(url_)),
       options_(options),
       state_(std::make_unique<State>()) {}
 

@@ -167,9 +167,6 @@ class Database {
   std::unique_ptr<State> state_;
 };
 
-/// Hides the password of a connection URL (`postgresql://u:***@h/db`).
-std::string RedactUrl(std::string_view url);
-
 /// Opens a raw connection (used by the pool). Defined in sqlite.cpp / postgres.cpp.
 std::unique_ptr<Connection> OpenSqlite(const std::string& path);
 std::unique_ptr<Connection> OpenPostgres(const std::string& url);

@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "core/text.hpp"
 #include "db/database.hpp"
 
 namespace motcua::db {
@@ -17,13 +18,6 @@ constexpr Oid kInt4Oid = 23;
 constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return 0;
-}
 
 class PgResult {
  public:
@@ -163,7 +157,7 @@ class PgConnection final : public Connection {
             if (v.starts_with("\\x")) {
               b.data.reserve((v.size() - 2) / 2);
               for (std::size_t i = 2; i + 1 < v.size(); i += 2) {
-                b.data.push_back(static_cast<char>(HexDigit(v[i]) << 4 | HexDigit(v[i + 1])));
+                b.data.push_back(static_cast<char>(core::HexDigitValue(v[i]) << 4 | core::HexDigitValue(v[i + 1])));
               }
             }
             row.emplace_back(std::move(b));

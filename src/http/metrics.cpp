@@ -107,14 +107,6 @@ void Metrics::AddGauge(std::string name, std::string help, std::string labels,
   gauges_.push_back({std::move(name), std::move(help), std::move(labels), std::move(sample)});
 }
 
-std::atomic<std::uint64_t>& Metrics::AddCounter(std::string name, std::string help,
-                                                std::string labels) {
-  std::lock_guard lock(mu_);
-  counters_.push_back({std::move(name), std::move(help), std::move(labels),
-                       std::make_unique<std::atomic<std::uint64_t>>(0)});
-  return *counters_.back().value;
-}
-
 std::string Metrics::Render() const {
   std::lock_guard lock(mu_);
   std::string out;
@@ -143,13 +135,6 @@ std::string Metrics::Render() const {
   }
   for (const auto& f : families_) f->Render(out);
   std::set<std::string> described;
-  for (const auto& c : counters_) {
-    if (described.insert(c.name).second) {
-      out += "# HELP " + c.name + " " + c.help + "\n# TYPE " + c.name + " counter\n";
-    }
-    out += c.name + (c.labels.empty() ? "" : "{" + c.labels + "}") + " " +
-           std::to_string(c.value->load(std::memory_order_relaxed)) + "\n";
-  }
   for (const auto& g : gauges_) {
     if (described.insert(g.name).second) {
       out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";

@@ -80,8 +80,6 @@ class Metrics {
   /// A histogram family (e.g. `motcua_db_query_duration_seconds` by `query`); the reference
   /// stays valid for the registry's lifetime.
   HistogramFamily& AddHistogramFamily(std::string name, std::string help, std::string label);
-  /// A counter owned by the registry.
-  std::atomic<std::uint64_t>& AddCounter(std::string name, std::string help, std::string labels);
 
   /// The whole exposition text.
   std::string Render() const;
@@ -91,15 +89,10 @@ class Metrics {
     std::string name, help, labels;
     std::function<double()> sample;
   };
-  struct Counter {
-    std::string name, help, labels;
-    std::unique_ptr<std::atomic<std::uint64_t>> value;
-  };
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
   std::vector<std::unique_ptr<HistogramFamily>> families_;
   std::vector<Gauge> gauges_;
-  std::vector<Counter> counters_;
 };
 
 }  // namespace motcua::http

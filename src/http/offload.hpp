@@ -18,7 +18,7 @@ namespace motcua::http {
 /// A fixed-size pool of threads for blocking work. Thread-safe.
 class WorkerPool {
  public:
-  explicit WorkerPool(std::size_t threads) : pool_(threads), threads_(threads) {}
+  explicit WorkerPool(std::size_t threads) : pool_(threads) {}
   ~WorkerPool() { Stop(); }
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -27,8 +27,6 @@ class WorkerPool {
   void Stop() {
     pool_.join();
   }
-  boost::asio::thread_pool::executor_type Executor() { return pool_.get_executor(); }
-  std::size_t Threads() const { return threads_; }
   /// Jobs queued or running now.
   std::size_t Pending() const { return pending_.load(std::memory_order_relaxed); }
 
@@ -37,7 +35,6 @@ class WorkerPool {
   friend auto Offload(WorkerPool& pool, F fn)
       -> boost::asio::awaitable<std::invoke_result_t<F&>>;
   boost::asio::thread_pool pool_;
-  std::size_t threads_;
   std::atomic<std::size_t> pending_{0};
 };
 

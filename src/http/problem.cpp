@@ -6,53 +6,44 @@ namespace motcua::http {
 
 namespace {
 
-struct Titles {
+// One row per status a problem is answered with: its stable `type` slug and its titles.
+struct StatusText {
+  int status;
+  std::string_view slug;
   const char* vi;
   const char* en;
 };
 
-Titles TitlesFor(int status) {
-  switch (status) {
-    case 400: return {"Yêu cầu không hợp lệ", "Bad request"};
-    case 401: return {"Chưa xác thực", "Authentication required"};
-    case 403: return {"Không có quyền truy cập", "Forbidden"};
-    case 404: return {"Không tìm thấy", "Not found"};
-    case 405: return {"Phương thức không được hỗ trợ", "Method not allowed"};
-    case 408: return {"Hết thời gian chờ yêu cầu", "Request timeout"};
-    case 409: return {"Xung đột trạng thái", "Conflict"};
-    case 413: return {"Dữ liệu gửi lên quá lớn", "Payload too large"};
-    case 415: return {"Định dạng dữ liệu không được hỗ trợ", "Unsupported media type"};
-    case 422: return {"Dữ liệu không hợp lệ", "Validation failed"};
-    case 429: return {"Quá nhiều yêu cầu", "Too many requests"};
-    case 431: return {"Phần đầu yêu cầu quá lớn", "Request header fields too large"};
-    case 503: return {"Dịch vụ tạm thời không sẵn sàng", "Service unavailable"};
-    default:
-      if (status >= 500) return {"Lỗi hệ thống", "Internal server error"};
-      return {"Yêu cầu không được xử lý", "Request not processed"};
-  }
-}
+constexpr StatusText kStatusTexts[] = {
+    {400, "bad-request", "Yêu cầu không hợp lệ", "Bad request"},
+    {401, "unauthenticated", "Chưa xác thực", "Authentication required"},
+    {403, "forbidden", "Không có quyền truy cập", "Forbidden"},
+    {404, "not-found", "Không tìm thấy", "Not found"},
+    {405, "method-not-allowed", "Phương thức không được hỗ trợ", "Method not allowed"},
+    {408, "request-timeout", "Hết thời gian chờ yêu cầu", "Request timeout"},
+    {409, "conflict", "Xung đột trạng thái", "Conflict"},
+    {413, "payload-too-large", "Dữ liệu gửi lên quá lớn", "Payload too large"},
+    {415, "unsupported-media-type", "Định dạng dữ liệu không được hỗ trợ", "Unsupported media type"},
+    {422, "validation-failed", "Dữ liệu không hợp lệ", "Validation failed"},
+    {429, "too-many-requests", "Quá nhiều yêu cầu", "Too many requests"},
+    {431, "header-too-large", "Phần đầu yêu cầu quá lớn", "Request header fields too large"},
+    {503, "unavailable", "Dịch vụ tạm thời không sẵn sàng", "Service unavailable"},
+};
 
-std::string_view TypeSlugForStatus(int status) {
-  switch (status) {
-    case 400: return "bad-request";
-    case 401: return "unauthenticated";
-    case 403: return "forbidden";
-    case 404: return "not-found";
-    case 405: return "method-not-allowed";
-    case 408: return "request-timeout";
-    case 409: return "conflict";
-    case 413: return "payload-too-large";
-    case 415: return "unsupported-media-type";
-    case 429: return "too-many-requests";
-    case 431: return "header-too-large";
-    case 503: return "unavailable";
-    default: return status >= 500 ? "internal" : "bad-request";
+constexpr StatusText kOtherServerError{500, "internal", "Lỗi hệ thống", "Internal server error"};
+constexpr StatusText kOtherClientError{400, "bad-request", "Yêu cầu không được xử lý",
+                                       "Request not processed"};
+
+const StatusText& TextFor(int status) {
+  for (const auto& t : kStatusTexts) {
+    if (t.status == status) return t;
   }
+  return status >= 500 ? kOtherServerError : kOtherClientError;
 }
 
 Response Build(const Request& request, int status, std::string_view slug, std::string detail,
                const std::vector<core::FieldError>& fields) {
-  Titles titles = TitlesFor(status);
+  const StatusText& titles = TextFor(status);
   boost::json::object body;
   body["type"] = std::string("urn:motcua:problem:") + std::string(slug);
   body["title"] = request.language == Language::kEn ? titles.en : titles.vi;
@@ -96,7 +87,7 @@ Response ProblemResponse(const Request& request, const core::Error& error) {
 }
 
 Response ProblemForStatus(const Request& request, int status, std::string detail) {
-  return Build(request, status, TypeSlugForStatus(status), std::move(detail), {});
+  return Build(request, status, TextFor(status).slug, std::move(detail), {});
 }
 
 }  // namespace motcua::http

@@ -409,13 +409,11 @@ net::awaitable<void> AcceptLoop(Server::Impl* impl) {
 net::awaitable<void> DrainWatch(Server::Impl* impl) {
   auto deadline = Clock::now() + impl->options.drain_timeout;
   net::steady_timer timer(co_await net::this_coro::executor);
+  // Stop() closed the idle connections; busy ones end themselves after their response, since
+  // a session checks `stopping` before reading another request.
   while (impl->connections.load() > 0 && Clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(10));
     co_await timer.async_wait(kTuple);
-    // Connections that finished a request since Stop() are idle now; close them too.
-    for (auto& w : impl->workers) {
-      net::post(w->ioc, [impl, w = w.get()] { impl->CloseIdle(w); });
-    }
   }
   if (impl->connections.load() > 0) {
     core::Log(core::LogLevel::kWarn, "drain timeout; closing remaining connections",

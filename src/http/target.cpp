@@ -1,15 +1,12 @@
 #include "http/target.hpp"
 
+#include "core/text.hpp"
+
 namespace motcua::http {
 
-namespace {
+using core::HexDigitValue;
 
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+namespace {
 
 core::Result<Target> Bad(std::string message) {
   return core::Fail(core::ErrorCode::kInvalidArgument, std::move(message));
@@ -24,8 +21,8 @@ bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out) 
     char c = text[i];
     if (c == '%') {
       if (i + 2 >= text.size()) return false;
-      int hi = Hex(text[i + 1]);
-      int lo = Hex(text[i + 2]);
+      int hi = HexDigitValue(text[i + 1]);
+      int lo = HexDigitValue(text[i + 2]);
       if (hi < 0 || lo < 0) return false;
       char decoded = static_cast<char>(hi << 4 | lo);
       if (decoded == '\0') return false;

@@ -24,6 +24,23 @@ bool IEquals(std::string_view a, std::string_view b) {
   return true;
 }
 
+constexpr ssize_t kTimedOut = -2;
+
+/// Waits until `fd` is readable or `deadline`, then appends what arrived to `out`. Returns the
+/// bytes read, 0 when the peer closed (or on error), kTimedOut when nothing came in time.
+ssize_t RecvBefore(int fd, std::chrono::steady_clock::time_point deadline, std::string& out) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return kTimedOut;
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return kTimedOut;
+  char buf[65536];
+  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  if (n <= 0) return 0;
+  out.append(buf, static_cast<std::size_t>(n));
+  return n;
+}
+
 }  // namespace
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {
@@ -63,18 +80,7 @@ bool Connection::Send(std::string_view bytes) {
 
 std::optional<HttpResponse> Connection::Read(std::chrono::milliseconds timeout, bool head_request) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto fill = [&]() -> bool {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    char buf[65536];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    buffer_.append(buf, static_cast<std::size_t>(n));
-    return true;
-  };
+  auto fill = [&]() -> bool { return RecvBefore(fd_, deadline, buffer_) > 0; };
   for (;;) {
     auto end = buffer_.find("\r\n\r\n");
     if (end != std::string::npos) {
@@ -117,24 +123,19 @@ std::optional<HttpResponse> Connection::Read(std::chrono::milliseconds timeout, 
 }
 
 std::string Connection::ReadSome(std::chrono::milliseconds timeout) {
-  pollfd p{fd_, POLLIN, 0};
-  if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return {};
-  char buf[8192];
-  ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  std::string out;
+  RecvBefore(fd_, std::chrono::steady_clock::now() + timeout, out);
+  return out;
 }
 
 bool Connection::ClosedWithin(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string discarded;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    char buf[4096];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) return true;
+    ssize_t n = RecvBefore(fd_, deadline, discarded);
+    if (n == kTimedOut) return false;
+    if (n == 0) return true;
+    discarded.clear();
   }
 }
 
