@@ -1,0 +1,72 @@
+// Who is calling, and what they may do: the authorization helper every module uses
+// (role + agency-subtree scope; a citizen sees only their own things).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/message.hpp"
+
+namespace motcua::identity {
+
+/// Officer roles (DESIGN.md §1). `kSysadmin` is not tied to an agency.
+enum class Role { kReceiver, kSpecialist, kLeader, kAgencyAdmin, kSysadmin };
+
+/// `receiver`, `specialist`, `leader`, `agency_admin`, `sysadmin`.
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+enum class AccountKind { kCitizen, kBusiness, kOfficer, kClient };
+
+/// `citizen`, `business`, `officer`, `client` (a machine client of client_credentials).
+std::string_view AccountKindName(AccountKind kind);
+
+/// The authenticated caller of one request.
+struct Principal {
+  AccountKind kind = AccountKind::kCitizen;
+  std::string account_id;    ///< accounts.id; the client_id for machine clients
+  std::string login;
+  std::string display_name;
+  std::string agency_id;     ///< officers: their agency (empty otherwise)
+  std::string agency_path;   ///< officers: agencies.path of their agency, e.g. `/a1/b7/`
+  std::vector<Role> roles;
+  std::vector<std::string> scopes;  ///< bearer tokens: granted scopes
+  int assurance_level = 1;   ///< level of assurance of the login (Decree 59/2022: 1 or 2)
+  std::string session_id;    ///< cookie sessions; empty for bearer tokens
+
+  bool HasRole(Role role) const;
+  bool HasScope(std::string_view scope) const;
+  /// True when `path` (agencies.path of some agency) is this officer's agency or below it.
+  /// Sysadmins are within every agency.
+  bool CoversAgency(std::string_view path) const;
+};
+
+/// Resolves the caller of a request. Implemented by the identity module.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  /// The caller from the `motcua_session` cookie or an `Authorization: Bearer` access token;
+  /// nullopt when the request carries neither. Fails with kUnauthenticated for an expired,
+  /// revoked or malformed credential, and with kForbidden when a cookie-session request with
+  /// an unsafe method lacks the right `X-CSRF-Token`.
+  virtual boost::asio::awaitable<core::Result<std::optional<Principal>>> Identify(
+      const http::Request& request) = 0;
+};
+
+/// The caller, or kUnauthenticated when anonymous.
+boost::asio::awaitable<core::Result<Principal>> RequireSignedIn(Authenticator& auth,
+                                                               const http::Request& request);
+
+/// kForbidden unless the principal has `role` (or is a sysadmin) and covers `agency_path`.
+core::Result<void> RequireRoleIn(const Principal& principal, Role role,
+                                 std::string_view agency_path);
+
+/// kForbidden unless the principal holds one of `roles` (or is a sysadmin).
+core::Result<void> RequireAnyRole(const Principal& principal, std::initializer_list<Role> roles);
+
+}  // namespace motcua::identity
