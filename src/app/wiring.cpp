@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "http/openapi.hpp"
+#include "identity/demo.hpp"
 #include "system/store.hpp"
 
 namespace motcua::app {
@@ -12,6 +13,7 @@ App::~App() {
     server->Wait();
   }
   if (workers) workers->Stop();
+  if (hashers) hashers->Stop();
 }
 
 namespace {
@@ -39,11 +41,12 @@ core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url) {
   }
 }
 
-core::Result<bool> SeedDemo(db::Database& db) {
+core::Result<bool> SeedDemo(db::Database& db, crypto::PasswordCost cost) {
   try {
     auto conn = db.Acquire();
     db::Transaction tx(*conn);
     bool wrote = system::SeedDemoInstance(*conn);
+    if (wrote) identity::SeedDemoIdentity(*conn, cost);
     tx.Commit();
     return wrote;
   } catch (const std::exception& e) {
@@ -74,8 +77,10 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   for (const auto& name : migrated->applied) {
     core::Log(core::LogLevel::kInfo, "migration applied", {{"name", std::string_view(name)}});
   }
+  crypto::PasswordCost cost{.iterations = config.password_hash_iterations,
+                            .memory_kib = config.password_hash_memory_kib};
   if (config.demo) {
-    auto seeded = SeedDemo(*app->db);
+    auto seeded = SeedDemo(*app->db, cost);
     if (!seeded) return std::unexpected(seeded.error());
     if (*seeded) core::Log(core::LogLevel::kInfo, "demo data seeded");
   }
@@ -109,6 +114,36 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   app->system_deps = std::make_unique<system::Deps>(system::Deps{
       *app->db, *app->workers, app->metrics, app->migrations, app->openapi_json});
   system::RegisterRoutes(app->router, *app->system_deps);
+
+  app->hashers = std::make_unique<http::WorkerPool>(config.password_hash_threads);
+  app->keys = std::make_unique<identity::KeyRing>(*app->db);
+  try {
+    app->keys->LoadOrCreate();
+  } catch (const std::exception& e) {
+    return core::Fail(core::ErrorCode::kInternal, std::string("signing keys: ") + e.what());
+  }
+  identity::ServiceOptions identity_options;
+  identity_options.password_cost = cost;
+  identity_options.session_ttl = std::chrono::minutes(config.session_ttl_minutes);
+  identity_options.session_idle = std::chrono::minutes(config.session_idle_minutes);
+  identity_options.officer_totp_required = config.officer_totp_required;
+  identity_options.demo = config.demo;
+  identity_options.demo_mail_log = config.demo_mail_log;
+  identity_options.totp_issuer = "motcua";
+  identity_options.public_url = [a] {
+    return config::PublicUrl(a->config, a->server ? a->server->Port() : a->config.listen_port);
+  };
+  app->identity = std::make_unique<identity::Service>(*app->db, *app->workers, *app->hashers,
+                                                      *app->keys, identity_options);
+  std::vector<identity::ExternalProvider> providers;
+  if (!config.identity_providers_file.empty()) {
+    auto loaded = identity::LoadProviders(config.identity_providers_file);
+    if (!loaded) return std::unexpected(loaded.error());
+    providers = std::move(*loaded);
+  }
+  app->identity_deps = std::make_unique<identity::Deps>(
+      identity::Deps{*app->identity, std::move(providers), nullptr});
+  identity::RegisterRoutes(app->router, *app->identity_deps);
   if (extra_routes) extra_routes(*app);
 
   http::ServerOptions options;

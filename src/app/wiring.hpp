@@ -18,6 +18,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "identity/routes.hpp"
+#include "identity/service.hpp"
+#include "identity/tokens.hpp"
 #include "system/routes.hpp"
 
 namespace motcua::app {
@@ -37,6 +40,10 @@ struct App {
   http::StaticFiles static_files;
   http::Router router;
   std::unique_ptr<system::Deps> system_deps;
+  std::unique_ptr<http::WorkerPool> hashers;  ///< Argon2id only: bounds login CPU and memory
+  std::unique_ptr<identity::KeyRing> keys;
+  std::unique_ptr<identity::Service> identity;  ///< also the Authenticator of every module
+  std::unique_ptr<identity::Deps> identity_deps;
   std::unique_ptr<http::Server> server;
 
   ~App();
@@ -53,6 +60,6 @@ core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url);
 
 /// Seeds the demo data into a database (`motcua seed --demo`), all in one transaction; returns
 /// false when it was already there.
-core::Result<bool> SeedDemo(db::Database& db);
+core::Result<bool> SeedDemo(db::Database& db, crypto::PasswordCost cost = {});
 
 }  // namespace motcua::app

@@ -164,6 +164,42 @@ const std::vector<KeyDef>& Defs() {
        [](const Config& c) { return c.log_level; }},
       {{"access_log", "write one JSON line per request", false}, BoolSetter(&Config::access_log),
        [](const Config& c) { return std::string(c.access_log ? "true" : "false"); }},
+      {{"password_hash_iterations", "Argon2id iterations (t) for passwords", false},
+       [](Config& c, std::string_view v) -> std::string {
+         std::uint64_t n = 0;
+         if (!ParseUnsigned(v, n) || n < 1 || n > 10) return "must be a whole number from 1 to 10";
+         c.password_hash_iterations = n;
+         return "";
+       },
+       [](const Config& c) { return std::to_string(c.password_hash_iterations); }},
+      {{"password_hash_memory_kib", "Argon2id memory (m) for passwords, in KiB", false},
+       [](Config& c, std::string_view v) -> std::string {
+         std::uint64_t n = 0;
+         if (!ParseUnsigned(v, n) || n < 8192 || n > 1048576) {
+           return "must be KiB from 8192 to 1048576";
+         }
+         c.password_hash_memory_kib = n;
+         return "";
+       },
+       [](const Config& c) { return std::to_string(c.password_hash_memory_kib); }},
+      {{"password_hash_threads", "passwords hashed at once (bounds login CPU and memory)", false},
+       SizeSetter(&Config::password_hash_threads, 1, 64),
+       [](const Config& c) { return std::to_string(c.password_hash_threads); }},
+      {{"session_ttl_minutes", "a browser session ends this long after login", false},
+       SizeSetter(&Config::session_ttl_minutes, 5, 43200),
+       [](const Config& c) { return std::to_string(c.session_ttl_minutes); }},
+      {{"session_idle_minutes", "a browser session ends after this long unused", false},
+       SizeSetter(&Config::session_idle_minutes, 5, 43200),
+       [](const Config& c) { return std::to_string(c.session_idle_minutes); }},
+      {{"officer_totp_required", "officers must enrol and use a TOTP second factor", false},
+       BoolSetter(&Config::officer_totp_required),
+       [](const Config& c) { return std::string(c.officer_totp_required ? "true" : "false"); }},
+      {{"identity_providers_file", "JSON file listing external OIDC identity providers", false},
+       StringSetter(&Config::identity_providers_file),
+       [](const Config& c) { return c.identity_providers_file; }},
+      {{"demo_mail_log", "demo mode: file that e-mails and SMS (e.g. reset links) are written to",
+        false},
+       StringSetter(&Config::demo_mail_log), [](const Config& c) { return c.demo_mail_log; }},
   };
   return defs;
 }
@@ -273,10 +309,15 @@ core::Result<Config> Load(const Sources& sources) {
                       "configuration key 'blob_backend' is postgres but 'db' is SQLite",
                       {{"blob_backend", "needs a PostgreSQL db"}});
   }
-  if (c.public_url.empty()) {
-    c.public_url = "http://" + c.listen_host + ":" + std::to_string(c.listen_port);
-  }
   return c;
+}
+
+std::string PublicUrl(const Config& config, std::uint16_t bound_port) {
+  if (!config.public_url.empty()) return config.public_url;
+  std::string host = config.listen_host;
+  if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(bound_port ? bound_port : config.listen_port);
 }
 
 std::vector<std::string> Describe(const Config& config) {

@@ -36,7 +36,20 @@ struct Config {
   std::chrono::milliseconds drain_timeout{25000};
   std::string log_level = "info";
   bool access_log = true;
+  // Identity
+  std::uint64_t password_hash_iterations = 2;     ///< Argon2id t (OWASP minimum with 19 MiB)
+  std::uint64_t password_hash_memory_kib = 19456;  ///< Argon2id m
+  std::size_t password_hash_threads = 2;           ///< logins hashed at once (own pool)
+  std::size_t session_ttl_minutes = 720;           ///< a session ends this long after login
+  std::size_t session_idle_minutes = 120;          ///< … or after this long unused
+  bool officer_totp_required = false;              ///< officers must use a TOTP second factor
+  std::string identity_providers_file;             ///< JSON list of external OIDC providers
+  std::string demo_mail_log = "var/demo-mail.log"; ///< demo mode: messages are appended here
 };
+
+/// The public base URL: `public_url` when configured, else from the listen address and the
+/// port actually bound (which differs when `listen` asked for port 0).
+std::string PublicUrl(const Config& config, std::uint16_t bound_port);
 
 /// A documented configuration key (for `--help` and docs).
 struct KeyInfo {

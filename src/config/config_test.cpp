@@ -22,7 +22,9 @@ TEST(Config, DefaultsAreUsable) {
   EXPECT_EQ(c->listen_host, "127.0.0.1");
   EXPECT_EQ(c->listen_port, 8080);
   EXPECT_EQ(c->db, "sqlite:var/motcua.db");
-  EXPECT_EQ(c->public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(PublicUrl(*c, 0), "http://127.0.0.1:8080");
+  EXPECT_EQ(PublicUrl(*c, 41234), "http://127.0.0.1:41234");
+  EXPECT_EQ(c->password_hash_memory_kib, 19456u);
 }
 
 TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFile) {

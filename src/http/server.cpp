@@ -132,7 +132,8 @@ Request BareRequest(std::string_view accept_language, std::string request_id, st
 bhttp::response<bhttp::string_body> ToBeast(Response res, bool head, bool keep_alive,
                                             const std::string& request_id) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
-  for (auto& [name, value] : res.headers) out.set(name, value);
+  // insert, not set: a response may carry a field more than once (Set-Cookie).
+  for (auto& [name, value] : res.headers) out.insert(name, value);
   out.set("X-Request-Id", request_id);
   if (!res.Header("X-Content-Type-Options")) out.set("X-Content-Type-Options", "nosniff");
   out.keep_alive(keep_alive);

@@ -38,6 +38,8 @@ struct Principal {
   std::vector<std::string> scopes;  ///< bearer tokens: granted scopes
   int assurance_level = 1;   ///< level of assurance of the login (Decree 59/2022: 1 or 2)
   std::string session_id;    ///< cookie sessions; empty for bearer tokens
+  /// An officer who must enrol a TOTP second factor before acting as an officer.
+  bool enrolment_required = false;
 
   bool HasRole(Role role) const;
   bool HasScope(std::string_view scope) const;

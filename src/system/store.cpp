@@ -31,9 +31,9 @@ bool SeedDemoInstance(db::Connection& conn) {
   std::string now = core::NowUtc();
   auto demo = conn.Execute(kInsertSetting, {std::string("demo"), std::string("true"), now});
   if (demo.affected == 0) return false;
-  conn.Execute(kInsertSetting, {std::string("name"), std::string("Cổng dịch vụ công tỉnh Demo"), now});
+  conn.Execute(kInsertSetting, {std::string("name"), std::string("Cổng dịch vụ công tỉnh An Hòa"), now});
   conn.Execute(kInsertSetting,
-               {std::string("name_en"), std::string("Demo Province Public Service Portal"), now});
+               {std::string("name_en"), std::string("An Hoa Province Public Service Portal"), now});
   return true;
 }
 

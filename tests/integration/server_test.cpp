@@ -44,8 +44,8 @@ TEST_P(EngineTest, InstanceShowsTheDemoDeployment) {
   EXPECT_EQ(r.Header("Content-Type"), "application/json; charset=utf-8");
   EXPECT_EQ(r.Header("Cache-Control"), "no-store");
   auto v = Json(r);
-  EXPECT_EQ(v.at("name"), "Cổng dịch vụ công tỉnh Demo");
-  EXPECT_EQ(v.at("name_en"), "Demo Province Public Service Portal");
+  EXPECT_EQ(v.at("name"), "Cổng dịch vụ công tỉnh An Hòa");
+  EXPECT_EQ(v.at("name_en"), "An Hoa Province Public Service Portal");
   EXPECT_EQ(v.at("demo"), true);
 }
 

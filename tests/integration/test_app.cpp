@@ -30,7 +30,9 @@ boost::asio::awaitable<http::Response> Boom(http::Request /*req*/) {
 
 }  // namespace
 
-TestApp::TestApp(const std::string& engine, bool with_test_routes) : db_(engine) {
+TestApp::TestApp(const std::string& engine, bool with_test_routes,
+                 const std::function<void(config::Config&)>& tweak)
+    : db_(engine) {
   if (!db_.available()) return;
   std::filesystem::create_directories(web_.path() / "assets");
   std::ofstream(web_.path() / "index.html") << "<!doctype html><html lang=\"vi\"><title>motcua test</title></html>";
@@ -57,10 +59,31 @@ TestApp::TestApp(const std::string& engine, bool with_test_routes) : db_(engine)
       a.router.Add(http::Method::kGet, "/test/boom", &Boom);
     };
   }
+  // Cheap password hashing keeps the many test deployments fast; the cost is a setting.
+  cfg.password_hash_iterations = 1;
+  cfg.password_hash_memory_kib = 8192;
+  cfg.demo_mail_log = (blobs_.path() / "demo-mail.log").string();
+  if (tweak) tweak(cfg);
+  config_ = cfg;
   auto built = app::Build(cfg, extra);
   if (!built) throw std::runtime_error("app build failed: " + built.error().message);
   app_ = std::move(*built);
   app_->server->Start();
+}
+
+void TestApp::Restart() {
+  app_.reset();
+  auto built = app::Build(config_);
+  if (!built) throw std::runtime_error("app rebuild failed: " + built.error().message);
+  app_ = std::move(*built);
+  app_->server->Start();
+}
+
+std::unique_ptr<app::App> TestApp::StartAnotherNode() {
+  auto built = app::Build(config_);
+  if (!built) throw std::runtime_error("second node failed: " + built.error().message);
+  (*built)->server->Start();
+  return std::move(*built);
 }
 
 TestApp::~TestApp() = default;

@@ -16,7 +16,8 @@ namespace motcua::testing {
 /// work), `GET /test/boom` (throws).
 class TestApp {
  public:
-  explicit TestApp(const std::string& engine, bool with_test_routes = true);
+  explicit TestApp(const std::string& engine, bool with_test_routes = true,
+                   const std::function<void(config::Config&)>& tweak = {});
   ~TestApp();
   std::uint16_t port() const { return app_->server->Port(); }
   app::App& app() { return *app_; }
@@ -27,12 +28,17 @@ class TestApp {
   /// PostgreSQL only: creates it again, empty.
   void RecreateDatabase() { db_.Recreate(); }
   const std::string& db_url() const { return db_.url(); }
+  /// Stops the server and builds a new one on the same database (a restart).
+  void Restart();
+  /// Another node of the same deployment: its own server on the same database.
+  std::unique_ptr<app::App> StartAnotherNode();
 
  private:
   TestDatabase db_;
   TempDir web_;
   TempDir blobs_;
   std::unique_ptr<app::App> app_;
+  config::Config config_;
 };
 
 }  // namespace motcua::testing
