@@ -9,7 +9,9 @@ target_compile_options(motcua_warnings INTERFACE
   -Wno-error=deprecated-declarations)
 if(MOTCUA_WERROR)
   target_compile_options(motcua_warnings INTERFACE -Werror
-    # GCC 12 -O2 false positives inside libstdc++ and Boost code.
+    # GCC 12 -O2 false positives inside libstdc++ and Boost code (mismatched-new-delete: Asio's
+    # coroutine frames, whose aligned operator new/delete pair GCC fails to match once inlined).
     $<$<CXX_COMPILER_ID:GNU>:-Wno-error=array-bounds -Wno-error=stringop-overflow
-                             -Wno-error=null-dereference -Wno-error=maybe-uninitialized>)
+                             -Wno-error=null-dereference -Wno-error=maybe-uninitialized
+                             -Wno-error=mismatched-new-delete>)
 endif()

@@ -60,7 +60,7 @@ Transaction::Transaction(Connection& conn) : conn_(conn) {
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    conn_.ExecuteScript("ROLLBACK");
+    conn_.Rollback();
   } catch (...) {
     // A failed rollback leaves the connection unhealthy; the pool drops it.
   }
@@ -68,7 +68,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
-  conn_.ExecuteScript("COMMIT");
+  conn_.Commit();
   done_ = true;
   conn_.in_transaction = false;
 }

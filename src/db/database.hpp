@@ -88,6 +88,9 @@ class Connection {
   /// Starts a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue instead of
   /// failing on upgrade).
   virtual void Begin() = 0;
+  /// Ends the transaction Begin started.
+  virtual void Commit() { ExecuteScript("COMMIT"); }
+  virtual void Rollback() { ExecuteScript("ROLLBACK"); }
   bool in_transaction = false;
   const QueryObserver* observer = nullptr;  ///< set by the pool
 

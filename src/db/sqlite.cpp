@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "db/database.hpp"
@@ -13,9 +16,31 @@ namespace {
 // SQLITE_TRANSIENT is an old-style cast in a macro; keep it out of our code's warnings.
 const sqlite3_destructor_type kTransient = reinterpret_cast<sqlite3_destructor_type>(-1);
 
+// SQLite admits one writer at a time. Its own busy handler makes the others sleep and poll
+// (1 ms up to 100 ms between tries), which under load turns into seconds of tail latency; so the
+// connections of one database file queue for the write lock on a mutex of the process instead,
+// and are woken the moment it is free. SQLite's busy timeout still guards other processes.
+constexpr auto kWriterWait = std::chrono::seconds(10);
+
+std::shared_ptr<std::timed_mutex> WriterMutexFor(const std::string& path) {
+  static std::mutex registry_mutex;
+  static std::map<std::string, std::weak_ptr<std::timed_mutex>> registry;
+  std::string key = path;
+  std::error_code ec;
+  if (auto canonical = std::filesystem::weakly_canonical(path, ec); !ec) key = canonical.string();
+  std::lock_guard lock(registry_mutex);
+  auto& slot = registry[key];
+  auto mutex = slot.lock();
+  if (!mutex) {
+    mutex = std::make_shared<std::timed_mutex>();
+    slot = mutex;
+  }
+  return mutex;
+}
+
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) {
+  explicit SqliteConnection(const std::string& path) : writer_(WriterMutexFor(path)) {
     std::filesystem::path p(path);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     int rc = sqlite3_open_v2(path.c_str(), &db_,
@@ -41,6 +66,9 @@ class SqliteConnection final : public Connection {
   ResultSet Run(const Query& query, std::span<const Value> params) override {
     Entry& entry = Prepare(query);
     sqlite3_stmt* stmt = entry.stmt;
+    // A write outside a transaction takes the write lock for its own statement.
+    std::unique_lock<std::timed_mutex> write_lock;
+    if (!in_transaction && sqlite3_stmt_readonly(stmt) == 0) write_lock = LockWriter(query.name);
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (std::size_t i = 0; i < entry.param_numbers.size(); ++i) {
@@ -84,7 +112,23 @@ class SqliteConnection final : public Connection {
 
   Engine GetEngine() const override { return Engine::kSqlite; }
   bool Healthy() const override { return db_ != nullptr; }
-  void Begin() override { ExecuteScript("BEGIN IMMEDIATE"); }
+  void Begin() override {
+    transaction_lock_ = LockWriter("BEGIN");
+    try {
+      ExecuteScript("BEGIN IMMEDIATE");
+    } catch (...) {
+      transaction_lock_ = {};
+      throw;
+    }
+  }
+  void Commit() override {
+    ExecuteScript("COMMIT");
+    transaction_lock_ = {};
+  }
+  void Rollback() override {
+    transaction_lock_ = {};  // released even when the rollback itself fails
+    ExecuteScript("ROLLBACK");
+  }
 
  private:
   struct Entry {
@@ -102,6 +146,14 @@ class SqliteConnection final : public Connection {
     }
     if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) return DbError::Kind::kBusy;
     return DbError::Kind::kGeneric;
+  }
+
+  std::unique_lock<std::timed_mutex> LockWriter(std::string_view what) {
+    std::unique_lock lock(*writer_, std::defer_lock);
+    if (!lock.try_lock_for(kWriterWait)) {
+      throw DbError(DbError::Kind::kBusy, std::string(what) + ": the database stayed locked by another writer");
+    }
+    return lock;
   }
 
   [[noreturn]] void Throw(int rc, std::string_view name) {
@@ -165,6 +217,8 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  std::shared_ptr<std::timed_mutex> writer_;
+  std::unique_lock<std::timed_mutex> transaction_lock_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string_view, Entry> cache_;
 };

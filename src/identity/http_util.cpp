@@ -79,6 +79,7 @@ json::object MeJson(const store::Account& a, const std::string& csrf_token, bool
                  {"assurance_level", a.assurance_level},
                  {"totp_enabled", a.totp_enabled},
                  {"totp_required", totp_required},
+                 {"enrolment_required", totp_required && !a.totp_enabled},
                  {"csrf_token", csrf_token}};
   json::array roles;
   for (const auto& r : a.roles) roles.push_back(json::string(r));

@@ -130,7 +130,8 @@ awaitable<Response> Discovery(Deps& d, Request /*req*/) {
 }
 
 awaitable<Response> Jwks(Deps& d, Request /*req*/) {
-  Response res = Response::Text(200, d.service.Keys().JwksJson(), "application/jwk-set+json");
+  std::string jwks = co_await http::Offload(d.service.Workers(), [&]() { return d.service.Keys().JwksJson(); });
+  Response res = Response::Text(200, std::move(jwks), "application/jwk-set+json");
   res.SetHeader("Cache-Control", "public, max-age=300");
   co_return res;
 }
@@ -319,10 +320,20 @@ std::vector<std::string> AmrList(const std::string& amr) { return SplitScope(amr
 struct Grant {
   std::string account_id, session_id, scope, auth_time, amr, nonce, code_hash, family_id;
   int acr = 1;
+  std::string refresh_scope;  ///< the scope a new refresh token keeps; empty = `scope`
 };
 
-json::object IssueUserTokens(Deps& d, db::Connection& conn, const OAuthClient& client, const store::Account& account,
-                             const Grant& g, bool with_id_token) {
+// Tokens signed and ready, and the rows that record them. Signing happens before the
+// transaction that stores them, so the write lock is never held while RSA runs.
+struct PreparedTokens {
+  json::object body;
+  std::string access_jti, access_expires;
+  std::string refresh_hash, refresh_expires;  ///< empty when no refresh token is issued
+};
+
+PreparedTokens PrepareUserTokens(Deps& d, const OAuthClient& client, const store::Account& account, const Grant& g,
+                                 bool with_id_token) {
+  PreparedTokens t;
   std::int64_t now = UnixNow();
   std::string iss = d.service.Issuer();
   AccessClaims ac;
@@ -335,27 +346,20 @@ json::object IssueUserTokens(Deps& d, db::Connection& conn, const OAuthClient& c
   ac.acr = g.acr;
   ac.expires = now + kAccessTokenTtl.count();
   std::string access = IssueAccessToken(d.service.Keys(), iss, ac, now);
-  static const db::Query kInsertAccess{"identity_insert_access_token",
-                                       "INSERT INTO oauth_access_tokens (jti, code_hash, expires_at) VALUES ($1, $2, $3)"};
-  conn.Execute(kInsertAccess, {ac.jti, g.code_hash,
-                               core::FormatUtc(std::chrono::system_clock::now() + kAccessTokenTtl)});
-  json::object out{{"access_token", access},
-                   {"token_type", "Bearer"},
-                   {"expires_in", kAccessTokenTtl.count()},
-                   {"scope", g.scope}};
+  t.access_jti = ac.jti;
+  t.access_expires = core::FormatUtc(std::chrono::system_clock::now() + kAccessTokenTtl);
+  t.body = json::object{{"access_token", access},
+                        {"token_type", "Bearer"},
+                        {"expires_in", kAccessTokenTtl.count()},
+                        {"scope", g.scope}};
   auto scopes = SplitScope(g.scope);
   auto has = [&](std::string_view s) { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); };
-  if (has("offline_access") && client.AllowsGrant("refresh_token")) {
+  auto kept = SplitScope(g.refresh_scope.empty() ? g.scope : g.refresh_scope);
+  if (std::find(kept.begin(), kept.end(), "offline_access") != kept.end() && client.AllowsGrant("refresh_token")) {
     std::string refresh = crypto::Base64UrlEncode(crypto::RandomHex(32));
-    static const db::Query kInsertRefresh{
-        "identity_insert_refresh",
-        "INSERT INTO oauth_refresh_tokens (token_hash, family_id, client_id, account_id, session_id, code_hash, "
-        "scope, auth_time, acr, amr, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
-    conn.Execute(kInsertRefresh, {HashOf(refresh), g.family_id.empty() ? core::Uuid::NewV7().ToString() : g.family_id,
-                                  client.client_id, account.id, g.session_id, g.code_hash, g.scope, g.auth_time,
-                                  std::int64_t{g.acr}, g.amr, core::NowUtc(),
-                                  core::FormatUtc(std::chrono::system_clock::now() + kRefreshTtl)});
-    out["refresh_token"] = refresh;
+    t.refresh_hash = HashOf(refresh);
+    t.refresh_expires = core::FormatUtc(std::chrono::system_clock::now() + kRefreshTtl);
+    t.body["refresh_token"] = refresh;
   }
   if (with_id_token) {
     // at_hash: left half of SHA-256 of the access token (OIDC Core §3.1.3.6).
@@ -381,9 +385,26 @@ json::object IssueUserTokens(Deps& d, db::Connection& conn, const OAuthClient& c
       claims["preferred_username"] = account.login;
     }
     auto signer = d.service.Keys().Active(crypto::JwsAlg::kRs256);
-    out["id_token"] = crypto::SignCompactJws(signer.key, signer.kid, "JWT", json::serialize(claims));
+    t.body["id_token"] = crypto::SignCompactJws(signer.key, signer.kid, "JWT", json::serialize(claims));
   }
-  return out;
+  return t;
+}
+
+// Records prepared tokens; call inside the transaction that spends the code or refresh token.
+void StoreUserTokens(db::Connection& conn, const OAuthClient& client, const store::Account& account, const Grant& g,
+                     const PreparedTokens& t) {
+  static const db::Query kInsertAccess{"identity_insert_access_token",
+                                       "INSERT INTO oauth_access_tokens (jti, code_hash, expires_at) VALUES ($1, $2, $3)"};
+  conn.Execute(kInsertAccess, {t.access_jti, g.code_hash, t.access_expires});
+  if (t.refresh_hash.empty()) return;
+  static const db::Query kInsertRefresh{
+      "identity_insert_refresh",
+      "INSERT INTO oauth_refresh_tokens (token_hash, family_id, client_id, account_id, session_id, code_hash, "
+      "scope, auth_time, acr, amr, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
+  conn.Execute(kInsertRefresh, {t.refresh_hash, g.family_id.empty() ? core::Uuid::NewV7().ToString() : g.family_id,
+                                client.client_id, account.id, g.session_id, g.code_hash,
+                                g.refresh_scope.empty() ? g.scope : g.refresh_scope, g.auth_time, std::int64_t{g.acr},
+                                g.amr, core::NowUtc(), t.refresh_expires});
 }
 
 awaitable<Response> Token(Deps& d, Request req) {
@@ -484,47 +505,54 @@ awaitable<Response> Token(Deps& d, Request req) {
           "FROM oauth_codes WHERE code_hash = $1"};
       auto r = conn->Execute(kFindCode, {code_hash});
       if (r.Empty()) return err(400, "invalid_grant", "unknown or expired code");
-      db::Transaction tx(*conn);
-      if (!r.Text(0, 11).empty()) {
-        // A code used twice was stolen or replayed: refuse it and revoke what it gave.
+      static const db::Query kUseCode{"identity_use_code",
+                                      "UPDATE oauth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL"};
+      // A code used twice was stolen or replayed: refuse it and revoke what it gave.
+      auto replayed = [&]() {
         static const db::Query kRevokeAccess{"identity_revoke_code_access",
                                              "UPDATE oauth_access_tokens SET revoked_at = $2 WHERE code_hash = $1 AND revoked_at IS NULL"};
         static const db::Query kRevokeRefresh{"identity_revoke_code_refresh",
                                               "UPDATE oauth_refresh_tokens SET revoked_at = $2 WHERE code_hash = $1 AND revoked_at IS NULL"};
+        db::Transaction tx(*conn);
         conn->Execute(kRevokeAccess, {code_hash, now});
         conn->Execute(kRevokeRefresh, {code_hash, now});
         store::RecordEvent(*conn, {"code_replayed_tokens_revoked", r.Text(0, 1), "", origin.ip, client_id, "", origin.request_id}, now);
         tx.Commit();
         return err(400, "invalid_grant", "the code was already used; tokens issued from it are revoked");
-      }
-      static const db::Query kUseCode{"identity_use_code",
-                                      "UPDATE oauth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL"};
-      if (conn->Execute(kUseCode, {code_hash, now}).affected != 1) return err(400, "invalid_grant", "the code was already used");
-      // Checks after marking used: a failed attempt still burns the code.
-      auto finish = [&](int status, std::string e, std::string desc) {
-        tx.Commit();
+      };
+      if (!r.Text(0, 11).empty()) return replayed();
+      // A failed attempt still burns the code.
+      auto burn = [&](int status, std::string e, std::string desc) {
+        conn->Execute(kUseCode, {code_hash, now});
         return err(status, std::move(e), std::move(desc));
       };
-      if (r.Text(0, 10) <= now) return finish(400, "invalid_grant", "the code has expired");
-      if (r.Text(0, 0) != client_id) return finish(400, "invalid_grant", "the code was issued to another client");
-      if (r.Text(0, 3) != redirect_uri) return finish(400, "invalid_grant", "redirect_uri does not match the authorization request");
+      if (r.Text(0, 10) <= now) return burn(400, "invalid_grant", "the code has expired");
+      if (r.Text(0, 0) != client_id) return burn(400, "invalid_grant", "the code was issued to another client");
+      if (r.Text(0, 3) != redirect_uri) return burn(400, "invalid_grant", "redirect_uri does not match the authorization request");
       std::string challenge = r.Text(0, 6);
       if (!challenge.empty()) {
-        if (!ValidCodeVerifier(verifier)) return finish(400, "invalid_grant", "code_verifier is missing or malformed");
-        if (!PkceMatches(verifier, challenge)) return finish(400, "invalid_grant", "code_verifier does not match the code_challenge");
+        if (!ValidCodeVerifier(verifier)) return burn(400, "invalid_grant", "code_verifier is missing or malformed");
+        if (!PkceMatches(verifier, challenge)) return burn(400, "invalid_grant", "code_verifier does not match the code_challenge");
       } else if (!verifier.empty()) {
-        return finish(400, "invalid_grant", "no code_challenge was sent with the authorization request");
+        return burn(400, "invalid_grant", "no code_challenge was sent with the authorization request");
       }
       auto account = store::FindAccountById(*conn, r.Text(0, 1));
       auto session = store::FindSessionById(*conn, r.Text(0, 2));
       if (!account || account->status != "active" || !session) {
-        return finish(400, "invalid_grant", "the account is not available");
+        return burn(400, "invalid_grant", "the account is not available");
       }
       Grant g{account->id, session->id, r.Text(0, 4), r.Text(0, 7), r.Text(0, 9), r.Text(0, 5), code_hash, "",
-              static_cast<int>(r.Int(0, 8))};
-      o.body = IssueUserTokens(d, *conn, *client, *account, g, true);
+              static_cast<int>(r.Int(0, 8)), ""};
+      PreparedTokens tokens = PrepareUserTokens(d, *client, *account, g, true);
+      db::Transaction tx(*conn);
+      if (conn->Execute(kUseCode, {code_hash, now}).affected != 1) {
+        tx.Commit();
+        return replayed();  // spent by a concurrent request since it was read
+      }
+      StoreUserTokens(*conn, *client, *account, g, tokens);
       store::RecordEvent(*conn, {"tokens_issued", account->id, account->login, origin.ip, client_id, "", origin.request_id}, now);
       tx.Commit();
+      o.body = std::move(tokens.body);
       return o;
     }
 
@@ -537,17 +565,18 @@ awaitable<Response> Token(Deps& d, Request req) {
           "COALESCE(used_at, ''), COALESCE(revoked_at, '') FROM oauth_refresh_tokens WHERE token_hash = $1"};
       auto r = conn->Execute(kFindRefresh, {HashOf(token)});
       if (r.Empty()) return err(400, "invalid_grant", "unknown refresh token");
-      db::Transaction tx(*conn);
       std::string family = r.Text(0, 0);
-      if (!r.Text(0, 10).empty()) {
+      auto reused = [&]() {
         // Reuse of a rotated token: someone else holds the family; end all of it.
         static const db::Query kRevokeFamily{"identity_revoke_family",
                                              "UPDATE oauth_refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL"};
+        db::Transaction tx(*conn);
         conn->Execute(kRevokeFamily, {family, now});
         store::RecordEvent(*conn, {"refresh_reuse_family_revoked", r.Text(0, 2), "", origin.ip, client_id, "", origin.request_id}, now);
         tx.Commit();
         return err(400, "invalid_grant", "refresh token reuse detected; the token family is revoked");
-      }
+      };
+      if (!r.Text(0, 10).empty()) return reused();
       if (!r.Text(0, 11).empty()) return err(400, "invalid_grant", "the refresh token is revoked");
       if (r.Text(0, 9) <= now) return err(400, "invalid_grant", "the refresh token has expired");
       if (r.Text(0, 1) != client_id) return err(400, "invalid_grant", "the refresh token belongs to another client");
@@ -560,26 +589,23 @@ awaitable<Response> Token(Deps& d, Request req) {
         }
         scope = JoinScope(asked);
       }
+      auto account = store::FindAccountById(*conn, r.Text(0, 2));
+      if (!account || account->status != "active") return err(400, "invalid_grant", "the account is not available");
+      // The new refresh token keeps the granted (not the narrowed) scope.
+      Grant g{account->id, r.Text(0, 3), scope, r.Text(0, 6), r.Text(0, 8), "", r.Text(0, 4), family,
+              static_cast<int>(r.Int(0, 7)), r.Text(0, 5)};
+      bool openid = std::find(granted.begin(), granted.end(), "openid") != granted.end();
+      PreparedTokens tokens = PrepareUserTokens(d, *client, *account, g, openid);
       static const db::Query kUseRefresh{"identity_use_refresh",
                                          "UPDATE oauth_refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"};
-      if (conn->Execute(kUseRefresh, {HashOf(token), now}).affected != 1) return err(400, "invalid_grant", "the refresh token was already used");
-      auto account = store::FindAccountById(*conn, r.Text(0, 2));
-      if (!account || account->status != "active") {
+      db::Transaction tx(*conn);
+      if (conn->Execute(kUseRefresh, {HashOf(token), now}).affected != 1) {
         tx.Commit();
-        return err(400, "invalid_grant", "the account is not available");
+        return reused();  // spent by a concurrent request since it was read
       }
-      Grant g{account->id, r.Text(0, 3), scope, r.Text(0, 6), r.Text(0, 8), "", r.Text(0, 4), family,
-              static_cast<int>(r.Int(0, 7))};
-      // The new refresh token keeps the granted (not the narrowed) scope.
-      Grant keep = g;
-      keep.scope = r.Text(0, 5);
-      o.body = IssueUserTokens(d, *conn, *client, *account, g, std::find(granted.begin(), granted.end(), "openid") != granted.end());
-      if (!o.body.contains("refresh_token")) {
-        // Narrowed away offline_access: still rotate so the old one stays spent.
-        json::object rotated = IssueUserTokens(d, *conn, *client, *account, keep, false);
-        if (rotated.contains("refresh_token")) o.body["refresh_token"] = rotated["refresh_token"];
-      }
+      StoreUserTokens(*conn, *client, *account, g, tokens);
       tx.Commit();
+      o.body = std::move(tokens.body);
       return o;
     }
     return err(400, "unsupported_grant_type", "unsupported grant_type");

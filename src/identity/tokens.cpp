@@ -86,8 +86,13 @@ std::vector<std::string> KeyRing::Rotate() {
   return kids;
 }
 
-KeyRing::Signer KeyRing::Active(crypto::JwsAlg alg) const {
+void KeyRing::ReloadIfStale() {
+  if (std::chrono::steady_clock::now() - last_reload_ >= std::chrono::seconds(60)) Reload();
+}
+
+KeyRing::Signer KeyRing::Active(crypto::JwsAlg alg) {
   std::lock_guard lock(mutex_);
+  ReloadIfStale();
   // The newest active key of the algorithm (rows are loaded oldest first).
   for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
     if (!it->retired && it->key.Alg() == alg) return {it->kid, it->key};
@@ -108,8 +113,9 @@ std::optional<crypto::JwsKey> KeyRing::Find(const std::string& kid) {
   return std::nullopt;
 }
 
-std::string KeyRing::JwksJson() const {
+std::string KeyRing::JwksJson() {
   std::lock_guard lock(mutex_);
+  ReloadIfStale();
   json::array keys;
   for (const auto& e : keys_) {
     json::object jwk;

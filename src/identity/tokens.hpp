@@ -35,12 +35,14 @@ class KeyRing {
     std::string kid;
     crypto::JwsKey key;
   };
-  Signer Active(crypto::JwsAlg alg) const;
+  /// The newest active key of `alg`. Like JwksJson, reloads from the database when the keys
+  /// were read more than a minute ago, so a rotation on another node reaches this one. Blocking.
+  Signer Active(crypto::JwsAlg alg);
   /// A published key by id; reloads from the database (at most every 5 s) on a miss, so keys
   /// rotated by another node are found.
   std::optional<crypto::JwsKey> Find(const std::string& kid);
-  /// `{"keys":[…]}` of every key still published.
-  std::string JwksJson() const;
+  /// `{"keys":[…]}` of every key still published. Blocking (see Active).
+  std::string JwksJson();
 
  private:
   struct Entry {
@@ -49,7 +51,8 @@ class KeyRing {
     bool retired = false;
     std::string expires_at;
   };
-  void Reload();  // requires mutex_ held
+  void Reload();          // requires mutex_ held
+  void ReloadIfStale();   // requires mutex_ held
 
   db::Database& db_;
   mutable std::mutex mutex_;

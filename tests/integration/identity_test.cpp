@@ -560,6 +560,20 @@ TEST_P(Identity, MachineClientsGetScopedTokens) {
   EXPECT_EQ(both.status, 400);
 }
 
+TEST_P(Identity, AnExpiredCodeIsRefused) {
+  Browser b = SignedIn("citizen.demo");
+  std::string code = CodeFrom(b.Call("GET", AuthorizeUrl("demo-portal")));
+  ASSERT_FALSE(code.empty());
+  {
+    // The code's 60 s have passed.
+    auto conn = app_->app().db->Acquire();
+    conn->Execute({"test_expire_codes", "UPDATE oauth_codes SET expires_at = '2000-01-01T00:00:00.000Z'"});
+  }
+  auto r = ExchangeCode(port(), code);
+  EXPECT_EQ(Str(r, "error"), "invalid_grant") << serialize(r);
+  EXPECT_EQ(Str(r, "access_token"), "");
+}
+
 TEST_P(Identity, RetiredKeysStayPublishedAndTheirTokensStillVerify) {
   std::string basic = crypto::Base64Encode("demo-service:demo-service-secret");
   std::string old_token = Str(Json(PostForm(port(), "/oauth2/token", "grant_type=client_credentials", {{"Authorization", "Basic " + basic}})), "access_token");
@@ -604,6 +618,29 @@ std::string CookieValue(const HttpResponse& r, std::string_view name) {
 std::string PathOf(const std::string& url) {
   auto scheme = url.find("://");
   return url.substr(url.find('/', scheme + 3));
+}
+
+// With officer_totp_required, an officer without a second factor can sign in and enrol, and
+// nothing else; citizens are not affected.
+TEST_P(Identity, OfficersMustEnrolASecondFactorWhenRequired) {
+  TestApp strict(GetParam(), false, [](config::Config& c) { c.officer_totp_required = true; });
+  Browser admin{strict.port(), "", ""};
+  ASSERT_EQ(admin.Login("admin.demo").status, 200);
+  auto me = Json(admin.Call("GET", "/api/v1/me"));
+  EXPECT_EQ(me.at("enrolment_required"), true);
+  auto refused = admin.Call("GET", "/api/v1/admin/accounts");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("TOTP"), std::string::npos) << refused.body;
+  Browser citizen{strict.port(), "", ""};
+  ASSERT_EQ(citizen.Login("citizen.demo").status, 200);
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me")).at("enrolment_required"), false);
+
+  auto start = admin.Call("POST", "/api/v1/me/totp");
+  ASSERT_EQ(start.status, 200) << start.body;
+  json::object code{{"code", CodeFor(Str(Json(start), "secret"))}};
+  ASSERT_EQ(admin.Call("POST", "/api/v1/me/totp/confirm", json::serialize(code)).status, 204);
+  EXPECT_EQ(Json(admin.Call("GET", "/api/v1/me")).at("enrolment_required"), false);
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/accounts").status, 200);
 }
 
 // The provider is a second motcua deployment playing VNeID; the deployment under test is the
