@@ -70,10 +70,11 @@ start_motcua() {  # binary, web dir, [extra serve args…]
   dir=$(mktemp -d /tmp/motcua-serve.XXXXXX)
   port=$(free_port)
   "$bin" serve --demo --listen "127.0.0.1:$port" --db "sqlite:$dir/motcua.db" \
-    --blob-dir "$dir/blobs" --web-dir "$web" "$@" >"$dir/serve.log" 2>&1 &
+    --blob-dir "$dir/blobs" --web-dir "$web" --demo-mail-log "$dir/demo-mail.log" "$@" >"$dir/serve.log" 2>&1 &
   pid=$!
   MOTCUA_CLEANUP+=("kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf $dir")
   wait_for_port "$port" 30 || { cat "$dir/serve.log"; return 1; }
   export MOTCUA_BASE_URL="http://127.0.0.1:$port"
+  export MOTCUA_DEMO_MAIL_LOG="$dir/demo-mail.log"
   MOTCUA_SERVE_LOG="$dir/serve.log"
 }

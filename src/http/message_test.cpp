@@ -42,6 +42,21 @@ TEST(Problem, TitleFollowsLanguageAndCarriesFields) {
   EXPECT_NE(vi.body.find("Không tìm thấy"), std::string::npos) << vi.body;
 }
 
+TEST(Problem, TwoLanguageMessagesAreAnsweredInTheRequestsLanguage) {
+  Request r;
+  r.language = Language::kEn;
+  core::Error e{core::ErrorCode::kInvalidArgument, "Sai mã / Wrong code",
+                {{"code", "Bắt buộc / Required"}, {"path", "a / b / c"}}};
+  auto en = ProblemResponse(r, e);
+  EXPECT_NE(en.body.find("\"detail\":\"Wrong code\""), std::string::npos) << en.body;
+  EXPECT_NE(en.body.find("\"message\":\"Required\""), std::string::npos) << en.body;
+  EXPECT_NE(en.body.find("\"message\":\"a / b / c\""), std::string::npos) << "ambiguous text is left alone";
+  r.language = Language::kVi;
+  auto vi = ProblemResponse(r, e);
+  EXPECT_NE(vi.body.find("\"detail\":\"Sai mã\""), std::string::npos) << vi.body;
+  EXPECT_NE(vi.body.find("\"message\":\"Bắt buộc\""), std::string::npos) << vi.body;
+}
+
 TEST(Problem, EveryErrorCodeMapsToA4xxOr5xx) {
   for (int c = 0; c <= static_cast<int>(core::ErrorCode::kInternal); ++c) {
     int status = StatusFor(static_cast<core::ErrorCode>(c));

@@ -41,6 +41,14 @@ const StatusText& TextFor(int status) {
   return status >= 500 ? kOtherServerError : kOtherClientError;
 }
 
+// Messages written once for both languages, as "Vietnamese / English", are answered in the
+// request's language; any other text is passed through as it is.
+std::string InLanguage(std::string text, Language language) {
+  auto split = text.find(" / ");
+  if (split == std::string::npos || text.find(" / ", split + 3) != std::string::npos) return text;
+  return language == Language::kEn ? text.substr(split + 3) : text.substr(0, split);
+}
+
 Response Build(const Request& request, int status, std::string_view slug, std::string detail,
                const std::vector<core::FieldError>& fields) {
   const StatusText& titles = TextFor(status);
@@ -48,13 +56,13 @@ Response Build(const Request& request, int status, std::string_view slug, std::s
   body["type"] = std::string("urn:motcua:problem:") + std::string(slug);
   body["title"] = request.language == Language::kEn ? titles.en : titles.vi;
   body["status"] = status;
-  if (!detail.empty()) body["detail"] = std::move(detail);
+  if (!detail.empty()) body["detail"] = InLanguage(std::move(detail), request.language);
   body["instance"] = request.path.empty() ? std::string_view("/") : request.path;
   if (!request.request_id.empty()) body["request_id"] = request.request_id;
   if (!fields.empty()) {
     boost::json::array errors;
     for (const auto& f : fields) {
-      errors.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+      errors.push_back(boost::json::object{{"field", f.field}, {"message", InLanguage(f.message, request.language)}});
     }
     body["errors"] = std::move(errors);
   }

@@ -35,7 +35,10 @@ core::Result<json::object> ObjectBody(const http::Request& req) {
 
 Origin OriginOf(const http::Request& req) {
   Origin o;
+  // The server records `address:port`; throttling and the audit log are per address, and a
+  // client opens a new port with every connection.
   o.ip = req.remote_address;
+  if (auto colon = o.ip.rfind(':'); colon != std::string::npos) o.ip.resize(colon);
   o.user_agent = std::string(req.Header("user-agent").value_or(""));
   o.request_id = req.request_id;
   o.language = req.language;

@@ -95,6 +95,23 @@ awaitable<MeView> LoadMe(Deps& d, Principal who) {
   co_return loaded;
 }
 
+// The browser's question "am I signed in?": 200 either way, so that an anonymous page view is
+// not an error in the browser's console; an expired or revoked session counts as signed out.
+awaitable<Response> GetSession(Deps& d, Request req) {
+  auto who = co_await d.service.Identify(req);
+  if (who && *who && (*who)->kind != AccountKind::kClient) {
+    MeView v = co_await LoadMe(d, **who);
+    if (v.account) {
+      json::object body{{"signed_in", true},
+                        {"account", MeJson(*v.account, v.csrf, d.service.TotpRequiredFor(*v.account))}};
+      co_return http::JsonResponse(200, body);
+    }
+  }
+  Response res = http::JsonResponse(200, json::object{{"signed_in", false}, {"account", nullptr}});
+  res.SetHeader("Cache-Control", "no-store");
+  co_return res;
+}
+
 awaitable<Response> GetMe(Deps& d, Request req) {
   auto who = co_await RequireSignedIn(d.service, req);
   if (!who) co_return Problem(req, who.error());
@@ -668,6 +685,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   using http::Method;
   auto bind = [&deps](auto fn) { return std::bind_front(fn, std::ref(deps)); };
   http::RouteOptions small{.body_limit = 16 * 1024};
+  router.Add(Method::kGet, "/api/v1/session", bind(&GetSession));
   router.Add(Method::kPost, "/api/v1/session", bind(&PostSession), small);
   router.Add(Method::kDelete, "/api/v1/session", bind(&DeleteSession));
   router.Add(Method::kPost, "/api/v1/session/totp", bind(&PostSessionTotp), small);

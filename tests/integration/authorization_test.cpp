@@ -28,7 +28,8 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/identity-providers",
     "GET /api/v1/identity-providers/{id}/login", "GET /api/v1/identity-providers/{id}/callback",
     "GET /api/v1/oauth2/clients/{client_id}",
-    "DELETE /api/v1/session"};  // logging out without a session is a no-op
+    "DELETE /api/v1/session",  // logging out without a session is a no-op
+    "GET /api/v1/session"};    // "am I signed in?" answers for anyone
 
 // Any signed-in person, for their own things.
 const std::set<std::string> kSignedIn = {

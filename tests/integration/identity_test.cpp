@@ -103,6 +103,9 @@ class Identity : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Identity, LoginSetsAnHttpOnlyCookieAndMeAnswers) {
   Browser b = NewBrowser();
+  auto before = b.Call("GET", "/api/v1/session");
+  EXPECT_EQ(before.status, 200);
+  EXPECT_EQ(Json(before).at("signed_in"), false);
   auto r = b.Login("citizen.demo");
   ASSERT_EQ(r.status, 200) << r.body;
   auto cookie = r.Header("Set-Cookie").value_or("");
@@ -115,8 +118,12 @@ TEST_P(Identity, LoginSetsAnHttpOnlyCookieAndMeAnswers) {
   EXPECT_EQ(Str(v, "login"), "citizen.demo");
   EXPECT_EQ(Str(v, "personal_id"), "001085012345");
   EXPECT_EQ(Str(v, "csrf_token"), b.csrf);
+  auto session = Json(b.Call("GET", "/api/v1/session"));
+  EXPECT_EQ(session.at("signed_in"), true);
+  EXPECT_EQ(Str(session.at("account"), "login"), "citizen.demo");
   EXPECT_EQ(b.Call("DELETE", "/api/v1/session").status, 204);
   EXPECT_EQ(b.Call("GET", "/api/v1/me").status, 401);
+  EXPECT_EQ(Json(b.Call("GET", "/api/v1/session")).at("signed_in"), false);
 }
 
 TEST_P(Identity, WrongPasswordAndUnknownLoginGetTheSameAnswer) {
@@ -150,6 +157,22 @@ TEST_P(Identity, RepeatedFailuresSlowDownThenRefuseEvenTheRightPassword) {
   EXPECT_NE(Str(Json(en), "detail").find("seconds"), std::string::npos);
   // Another account from the same address is not locked by this one.
   EXPECT_EQ(b.Login("citizen.demo").status, 200);
+}
+
+// Guessing across many accounts from one address, each try on a new connection, is slowed down
+// for every account from that address.
+TEST_P(Identity, FailuresFromOneAddressSlowDownEveryLoginFromIt) {
+  int refused = 0;
+  for (int i = 0; i < 12; ++i) {
+    Browser b = NewBrowser();
+    auto r = b.Login("guess" + std::to_string(i) + ".demo", "Bad@pass1");
+    if (r.status == 429) ++refused;
+  }
+  EXPECT_GE(refused, 1);
+  Browser b = NewBrowser();
+  auto r = b.Login("citizen.demo");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_TRUE(r.Header("Retry-After").has_value());
 }
 
 TEST_P(Identity, CookieSessionsNeedTheCsrfTokenToChangeAnything) {

@@ -1,6 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { initialLang, messages, saveLang, type Lang, type Messages } from './i18n';
+import { Account, Security, Sessions } from './pages/account';
+import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
 import { navigate, usePath } from './router';
+import { SessionProvider, useSession } from './session';
+import { Link } from './ui';
 
 /** GET /api/v1/instance */
 interface Instance {
@@ -25,24 +29,11 @@ function asInstance(v: unknown): Instance | null {
   };
 }
 
-function Link({ to, children, current }: { to: string; children: ReactNode; current?: boolean }) {
-  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(to);
-  };
-  return (
-    <a href={to} onClick={onClick} aria-current={current ? 'page' : undefined}>
-      {children}
-    </a>
-  );
-}
-
 function Home({ t }: { t: Messages }) {
   const cards: [string, string, string][] = [
     ['/procedures', t.homeFind, t.homeFindText],
     ['/track', t.homeTrack, t.homeTrackText],
-    ['/login', t.homeLogin, t.homeLoginText],
+    ['/dang-nhap', t.homeLogin, t.homeLoginText],
   ];
   return (
     <>
@@ -124,26 +115,6 @@ function TrackResult({ t, code }: { t: Messages; code: string }) {
   );
 }
 
-function Login({ t }: { t: Messages }) {
-  return (
-    <>
-      <h1>{t.loginTitle}</h1>
-      <form className="form" onSubmit={(e) => e.preventDefault()} aria-describedby="login-note">
-        <label htmlFor="login">{t.loginUser}</label>
-        <input id="login" name="login" autoComplete="username" />
-        <label htmlFor="password">{t.loginPassword}</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" />
-        <p id="login-note" className="hint">
-          {t.loginNote}
-        </p>
-        <button type="submit" disabled>
-          {t.loginSubmit}
-        </button>
-      </form>
-    </>
-  );
-}
-
 function NotFound({ t }: { t: Messages }) {
   return (
     <>
@@ -156,26 +127,65 @@ function NotFound({ t }: { t: Messages }) {
   );
 }
 
-function Page({ path, t }: { path: string; t: Messages }) {
+function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/') return <Home t={t} />;
   if (path === '/procedures') return <Procedures t={t} />;
   if (path === '/track') return <Track t={t} />;
   if (path.startsWith('/track/') && path.length > 7) {
     return <TrackResult t={t} code={decodeURIComponent(path.slice(7))} />;
   }
-  if (path === '/login') return <Login t={t} />;
+  if (path === '/dang-nhap' || path === '/login') return <Login t={t} lang={lang} />;
+  if (path === '/dang-ky') return <Register t={t} lang={lang} />;
+  if (path === '/quen-mat-khau') return <ForgotPassword t={t} lang={lang} />;
+  if (path === '/dat-lai-mat-khau') return <ResetPassword t={t} lang={lang} />;
+  if (path === '/dong-y') return <Consent t={t} lang={lang} />;
+  if (path === '/tai-khoan') return <Account t={t} lang={lang} />;
+  if (path === '/tai-khoan/phien') return <Sessions t={t} lang={lang} />;
+  if (path === '/tai-khoan/bao-mat') return <Security t={t} lang={lang} />;
   return <NotFound t={t} />;
 }
 
 function titleOf(path: string, t: Messages): string {
   if (path === '/procedures') return t.proceduresTitle;
   if (path.startsWith('/track')) return t.trackTitle;
-  if (path === '/login') return t.loginTitle;
+  if (path === '/dang-nhap' || path === '/login') return t.loginTitle;
+  if (path === '/dang-ky') return t.registerTitle;
+  if (path === '/quen-mat-khau') return t.forgotTitle;
+  if (path === '/dat-lai-mat-khau') return t.resetTitle;
+  if (path === '/dong-y') return t.consentTitle;
+  if (path.startsWith('/tai-khoan')) return t.accountTitle;
   if (path === '/') return t.homeTitle;
   return t.notFoundTitle;
 }
 
+function UserArea({ t }: { t: Messages }) {
+  const { me, signOut } = useSession();
+  if (!me) return null;
+  return (
+    <div className="user" role="group" aria-label={t.userMenu}>
+      <Link to="/tai-khoan">{me.full_name || me.login}</Link>
+      <button
+        type="button"
+        onClick={() => {
+          void signOut().then(() => navigate('/'));
+        }}
+      >
+        {t.signOut}
+      </button>
+    </div>
+  );
+}
+
 export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+function Shell() {
+  const { me } = useSession();
   const [lang, setLang] = useState<Lang>(initialLang);
   const [instance, setInstance] = useState<Instance | null>(null);
   const path = usePath();
@@ -215,7 +225,7 @@ export function App() {
     ['/', t.navHome],
     ['/procedures', t.navProcedures],
     ['/track', t.navTrack],
-    ['/login', t.navLogin],
+    me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];
   const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(to + '/'));
 
@@ -250,6 +260,7 @@ export function App() {
               {t.demo}
             </span>
           )}
+          <UserArea t={t} />
           <div className="lang" role="group" aria-label={t.langLabel}>
             <button type="button" lang="vi" aria-pressed={lang === 'vi'} onClick={() => setLang('vi')}>
               Tiếng Việt
@@ -272,7 +283,7 @@ export function App() {
         </nav>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Page path={path} t={t} />
+        <Page path={path} t={t} lang={lang} />
       </main>
       <footer>
         <p>

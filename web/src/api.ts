@@ -1,0 +1,74 @@
+// The JSON API as the web app uses it: one fetch wrapper that sends the session's CSRF token on
+// every state-changing request and turns problem responses (RFC 7807) into values.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  errors: FieldError[];
+  retryAfter: number | null; // seconds, from Retry-After on 429
+}
+
+export type Answer<T> = { ok: true; status: number; data: T } | { ok: false; problem: Problem };
+
+let csrfToken = '';
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+function asProblem(status: number, body: unknown, retryAfter: string | null): Problem {
+  const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const errors: FieldError[] = Array.isArray(o.errors)
+    ? o.errors
+        .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+        .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }))
+    : [];
+  const seconds = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
+  return {
+    status,
+    title: typeof o.title === 'string' ? o.title : '',
+    detail: typeof o.detail === 'string' ? o.detail : '',
+    errors,
+    retryAfter: seconds,
+  };
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown, lang = 'vi'): Promise<Answer<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    return { ok: false, problem: { status: 0, title: '', detail: '', errors: [], retryAfter: null } };
+  }
+  let parsed: unknown = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!res.ok) return { ok: false, problem: asProblem(res.status, parsed, res.headers.get('Retry-After')) };
+  return { ok: true, status: res.status, data: parsed as T };
+}
+
+/** A local path the app may send the browser to after login: "/x…", never "//host" or a URL. */
+export function safeReturnTo(value: string | null): string | null {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
+  return value;
+}

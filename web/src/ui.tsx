@@ -1,0 +1,106 @@
+// Shared pieces of every page: client-side links, labelled fields with their errors, and the
+// error summary that takes focus when a form is refused.
+import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import type { FieldError } from './api';
+import { navigate } from './router';
+
+export function Link({ to, children, current }: { to: string; children: ReactNode; current?: boolean }) {
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a href={to} onClick={onClick} aria-current={current ? 'page' : undefined}>
+      {children}
+    </a>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  hint?: string;
+  type?: string;
+  autoComplete?: string;
+  inputMode?: 'numeric' | 'text' | 'email' | 'tel';
+  required?: boolean;
+}
+
+export function Field({ id, label, value, onChange, error, hint, type = 'text', autoComplete, inputMode, required }: FieldProps) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {required && <span aria-hidden="true"> *</span>}
+      </label>
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      <input
+        id={id}
+        name={id}
+        type={type}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        autoComplete={autoComplete}
+        inputMode={inputMode}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
+      />
+      {error && (
+        <p id={`${id}-error`} className="error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Shown above a refused form; takes focus so screen readers announce it. */
+export function ErrorSummary({ title, message, errors, fieldIds }: {
+  title: string;
+  message?: string;
+  errors?: FieldError[];
+  fieldIds?: Record<string, string>;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.focus();
+  }, [title, message, errors]);
+  return (
+    <div className="error-summary" role="alert" tabIndex={-1} ref={box} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">{title}</h2>
+      {message && <p>{message}</p>}
+      {errors && errors.length > 0 && (
+        <ul>
+          {errors.map((e) => (
+            <li key={e.field + e.message}>
+              {fieldIds?.[e.field] ? <a href={`#${fieldIds[e.field]}`}>{e.message}</a> : e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A polite announcement of a result (saved, sent, revoked). */
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p className="notice" role="status" aria-live="polite">
+      {children}
+    </p>
+  );
+}
+
+export function fieldError(errors: FieldError[] | undefined, field: string): string | undefined {
+  return errors?.find((e) => e.field === field)?.message;
+}
