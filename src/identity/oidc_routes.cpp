@@ -260,11 +260,13 @@ awaitable<Response> Authorize(Deps& d, Request req) {
   if (signed_in) {
     auth_time = ParseUnix(ctx.session->auth_time);
   }
-  bool too_old = signed_in && max_age && UnixNow() - auth_time > *max_age;
+  // max_age=0 asks for a login now, like prompt=login.
+  bool too_old = signed_in && max_age && (*max_age == 0 || UnixNow() - auth_time > *max_age);
   if (!signed_in || has_prompt("login") || too_old) {
     if (has_prompt("none")) co_return fail("login_required", "the user is not signed in");
-    // Back here after login, without prompt=login (or the login would repeat forever).
-    std::string back = WithoutParams({"prompt"}, p);
+    // Back here after login, without prompt=login or max_age=0 (or the login would repeat
+    // forever).
+    std::string back = max_age == 0 ? WithoutParams({"prompt", "max_age"}, p) : WithoutParams({"prompt"}, p);
     std::string login = AppendQuery("/dang-nhap", {{"return_to", back}});
     if (has_prompt("login") || too_old) login += "&force=1";
     co_return Redirect(login);

@@ -583,6 +583,40 @@ TEST_P(Identity, MachineClientsGetScopedTokens) {
   EXPECT_EQ(both.status, 400);
 }
 
+TEST_P(Identity, APasswordIsRehashedAtLoginWhenTheCostChanges) {
+  auto hash = [&]() {
+    auto conn = app_->app().db->Acquire();
+    return conn->Execute({"test_hash", "SELECT password_hash FROM accounts WHERE login = 'citizen2.demo'"}).Text(0, 0);
+  };
+  std::string before = hash();
+  std::uint64_t stronger = app_->config().password_hash_iterations + 1;
+  app_->config().password_hash_iterations = stronger;
+  app_->Restart();
+  EXPECT_EQ(hash(), before) << "nothing changes until the password is typed";
+  ASSERT_EQ(NewBrowser().Login("citizen2.demo").status, 200);
+  std::string after = hash();
+  EXPECT_NE(after, before);
+  EXPECT_NE(after.find(",t=" + std::to_string(stronger) + ","), std::string::npos) << after;
+  EXPECT_EQ(NewBrowser().Login("citizen2.demo").status, 200) << "the new hash verifies";
+}
+
+TEST_P(Identity, PromptLoginAndMaxAgeAskForAFreshLogin) {
+  Browser b = SignedIn("citizen.demo");
+  for (const char* extra : {"&prompt=login", "&max_age=0"}) {
+    auto r = b.Call("GET", AuthorizeUrl("demo-portal", extra));
+    ASSERT_EQ(r.status, 302) << extra;
+    std::string to = r.Header("Location").value_or("");
+    EXPECT_EQ(to.rfind("/dang-nhap?", 0), 0u) << extra << ": " << to;
+    EXPECT_NE(to.find("force=1"), std::string::npos) << extra << ": " << to;
+  }
+  // A recent enough login is used as it is, and the ID token says when it happened.
+  std::string code = CodeFrom(b.Call("GET", AuthorizeUrl("demo-portal", "&max_age=3600")));
+  ASSERT_FALSE(code.empty());
+  auto tokens = ExchangeCode(port(), code);
+  auto claims = json::parse(crypto::ParseCompactJws(Str(tokens, "id_token"))->payload_json);
+  EXPECT_GT(claims.at("auth_time").as_int64(), 0);
+}
+
 TEST_P(Identity, AnExpiredCodeIsRefused) {
   Browser b = SignedIn("citizen.demo");
   std::string code = CodeFrom(b.Call("GET", AuthorizeUrl("demo-portal")));

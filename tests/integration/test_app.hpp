@@ -30,6 +30,8 @@ class TestApp {
   const std::string& db_url() const { return db_.url(); }
   /// Stops the server and builds a new one on the same database (a restart).
   void Restart();
+  /// The configuration the next Restart() uses.
+  config::Config& config() { return config_; }
   /// Another node of the same deployment: its own server on the same database.
   std::unique_ptr<app::App> StartAnotherNode();
 
