@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/wiring.hpp"
+#include "catalog/demo.hpp"
 #include "config/config.hpp"
 #include "core/log.hpp"
 
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
       "Load data into the database: --demo creates the demo province, catalog and demo "
       "accounts (password Demo@2026). Never run it on a production database.");
   seed->add_flag("--demo", seed_demo, "seed the demo data set (required)")->required();
+  std::size_t synthetic = 0;
+  seed->add_option("--synthetic-procedures", synthetic,
+                   "also write this many synthetic procedures (codes 8.xxxxxx), for benchmarks");
   AddConfigOptions(*seed, seed_flags, {"db", "log_level"});
 
   cli.add_subcommand("version", "Print the version and exit.");
@@ -145,6 +149,11 @@ int main(int argc, char** argv) {
         return 1;
       }
       std::cout << (*seeded ? "demo data seeded\n" : "demo data already present\n");
+      if (synthetic > 0) {
+        auto conn = db->Acquire();
+        catalog::SeedSynthetic(*conn, synthetic);
+        std::cout << synthetic << " synthetic procedures written\n";
+      }
     }
     return 0;
   }

@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "http/openapi.hpp"
+#include "catalog/demo.hpp"
 #include "identity/demo.hpp"
 #include "system/store.hpp"
 
@@ -46,7 +47,10 @@ core::Result<bool> SeedDemo(db::Database& db, crypto::PasswordCost cost) {
     auto conn = db.Acquire();
     db::Transaction tx(*conn);
     bool wrote = system::SeedDemoInstance(*conn);
-    if (wrote) identity::SeedDemoIdentity(*conn, cost);
+    if (wrote) {
+      identity::SeedDemoIdentity(*conn, cost);
+      catalog::SeedDemoCatalog(*conn);
+    }
     tx.Commit();
     return wrote;
   } catch (const std::exception& e) {
@@ -144,6 +148,10 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   app->identity_deps = std::make_unique<identity::Deps>(
       identity::Deps{*app->identity, std::move(providers), nullptr});
   identity::RegisterRoutes(app->router, *app->identity_deps);
+
+  app->catalog = std::make_unique<catalog::Catalog>(*app->db);
+  app->catalog_deps = std::make_unique<catalog::Deps>(catalog::Deps{*app->catalog, *app->workers, *app->identity});
+  catalog::RegisterRoutes(app->router, *app->catalog_deps);
   if (extra_routes) extra_routes(*app);
 
   http::ServerOptions options;

@@ -18,6 +18,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "catalog/routes.hpp"
+#include "catalog/service.hpp"
 #include "identity/routes.hpp"
 #include "identity/service.hpp"
 #include "identity/tokens.hpp"
@@ -44,6 +46,8 @@ struct App {
   std::unique_ptr<identity::KeyRing> keys;
   std::unique_ptr<identity::Service> identity;  ///< also the Authenticator of every module
   std::unique_ptr<identity::Deps> identity_deps;
+  std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<catalog::Deps> catalog_deps;
   std::unique_ptr<http::Server> server;
 
   ~App();

@@ -97,7 +97,7 @@ test('the navigation reaches every page without a full reload', async () => {
   const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
   await nav.getByRole('link', { name: 'Thủ tục hành chính' }).click();
   await page.getByRole('heading', { level: 1, name: 'Thủ tục hành chính' }).waitFor();
-  assert.equal(new URL(page.url()).pathname, '/procedures');
+  assert.equal(new URL(page.url()).pathname, '/thu-tuc');
   assert.equal(await nav.getByRole('link', { name: 'Thủ tục hành chính' }).getAttribute('aria-current'), 'page');
   await nav.getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
   await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();

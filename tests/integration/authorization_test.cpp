@@ -28,6 +28,8 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/identity-providers",
     "GET /api/v1/identity-providers/{id}/login", "GET /api/v1/identity-providers/{id}/callback",
     "GET /api/v1/oauth2/clients/{client_id}",
+    "GET /api/v1/procedures", "GET /api/v1/procedures/{code}", "GET /api/v1/procedures/{code}/laythutuc",
+    "GET /api/v1/fields", "GET /api/v1/faq", "GET /api/v1/bundles", "GET /api/v1/bundles/{code}",
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
 
@@ -43,7 +45,9 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/accounts", "POST /api/v1/admin/accounts", "PUT /api/v1/admin/accounts/{id}/roles",
     "POST /api/v1/admin/accounts/{id}/status", "POST /api/v1/agencies/import",
     "GET /api/v1/admin/security-events", "GET /api/v1/admin/oauth-clients", "POST /api/v1/admin/oauth-clients",
-    "POST /api/v1/admin/signing-keys/rotate"};
+    "POST /api/v1/admin/signing-keys/rotate", "GET /api/v1/admin/procedures", "POST /api/v1/admin/procedures/import",
+    "GET /api/v1/admin/procedures/export", "POST /api/v1/admin/procedures/{code}/actions/{action}",
+    "GET /api/v1/admin/procedures/{code}/versions"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {

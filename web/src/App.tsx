@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { initialLang, messages, saveLang, type Lang, type Messages } from './i18n';
 import { Account, Security, Sessions } from './pages/account';
 import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
+import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { Link } from './ui';
@@ -31,7 +32,7 @@ function asInstance(v: unknown): Instance | null {
 
 function Home({ t }: { t: Messages }) {
   const cards: [string, string, string][] = [
-    ['/procedures', t.homeFind, t.homeFindText],
+    ['/thu-tuc', t.homeFind, t.homeFindText],
     ['/track', t.homeTrack, t.homeTrackText],
     ['/dang-nhap', t.homeLogin, t.homeLoginText],
   ];
@@ -49,15 +50,6 @@ function Home({ t }: { t: Messages }) {
           </li>
         ))}
       </ul>
-    </>
-  );
-}
-
-function Procedures({ t }: { t: Messages }) {
-  return (
-    <>
-      <h1>{t.proceduresTitle}</h1>
-      <p>{t.proceduresText}</p>
     </>
   );
 }
@@ -129,7 +121,11 @@ function NotFound({ t }: { t: Messages }) {
 
 function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/') return <Home t={t} />;
-  if (path === '/procedures') return <Procedures t={t} />;
+  if (path === '/thu-tuc' || path === '/procedures') return <CatalogSearch t={t} lang={lang} />;
+  if (path.startsWith('/thu-tuc/') && path.length > 9) return <ProcedurePage t={t} lang={lang} code={decodeURIComponent(path.slice(9))} />;
+  if (path === '/hoi-dap') return <Faq t={t} lang={lang} />;
+  if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
+  if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   if (path === '/track') return <Track t={t} />;
   if (path.startsWith('/track/') && path.length > 7) {
     return <TrackResult t={t} code={decodeURIComponent(path.slice(7))} />;
@@ -146,7 +142,9 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
 }
 
 function titleOf(path: string, t: Messages): string {
-  if (path === '/procedures') return t.proceduresTitle;
+  if (path === '/procedures' || path.startsWith('/thu-tuc')) return t.proceduresTitle;
+  if (path === '/hoi-dap') return t.faqTitle;
+  if (path.startsWith('/lien-thong')) return t.bundlesTitle;
   if (path.startsWith('/track')) return t.trackTitle;
   if (path === '/dang-nhap' || path === '/login') return t.loginTitle;
   if (path === '/dang-ky') return t.registerTitle;
@@ -223,7 +221,8 @@ function Shell() {
 
   const nav: [string, string][] = [
     ['/', t.navHome],
-    ['/procedures', t.navProcedures],
+    ['/thu-tuc', t.navProcedures],
+    ['/hoi-dap', t.navFaq],
     ['/track', t.navTrack],
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];

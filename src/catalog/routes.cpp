@@ -1,0 +1,436 @@
+#include "catalog/routes.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "catalog/store.hpp"
+#include "core/time.hpp"
+#include "http/json.hpp"
+#include "http/offload.hpp"
+#include "http/problem.hpp"
+
+namespace motcua::catalog {
+
+namespace {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+using core::ErrorCode;
+using http::Method;
+using http::Request;
+using http::Response;
+
+bool English(const Request& req) { return req.language == http::Language::kEn; }
+
+Response Bad(const Request& req, std::string vi_en, std::vector<core::FieldError> fields = {}) {
+  return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, std::move(vi_en), std::move(fields)});
+}
+
+std::optional<std::size_t> SizeParam(const Request& req, std::string_view name, std::size_t def, std::size_t max) {
+  auto v = req.Query(name);
+  if (!v || v->empty()) return def;
+  std::size_t n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || ptr != v->data() + v->size() || n > max) return std::nullopt;
+  return n;
+}
+
+json::array Facets(const std::vector<Facet>& list, const std::function<std::string(const Facet&)>& label) {
+  json::array a;
+  for (const auto& f : list) a.push_back(json::object{{"value", f.value}, {"label", label(f)}, {"count", f.count}});
+  return a;
+}
+
+std::string_view ClassText(std::string_view c, bool en) {
+  if (c == "full_online") return en ? "Full online service" : "Dịch vụ công trực tuyến toàn trình";
+  if (c == "partial_online") return en ? "Partly online service" : "Dịch vụ công trực tuyến một phần";
+  if (c == "info_only") return en ? "Information only" : "Thông tin thủ tục hành chính";
+  return c;
+}
+
+std::string_view ChannelText(std::string_view c, bool en) {
+  if (c == "1") return en ? "In person" : "Trực tiếp";
+  if (c == "2") return en ? "Online" : "Trực tuyến";
+  if (c == "3") return en ? "Public post" : "Bưu chính công ích";
+  return c;
+}
+
+json::object Summary(const Procedure& p) {
+  json::array fields, channels, levels;
+  for (const auto& f : p.fields) fields.push_back(json::object{{"code", f.code}, {"name", f.name}});
+  for (const auto& l : p.levels) levels.push_back(json::string(l));
+  for (const auto& c : p.channels) {
+    for (const auto& d : c.durations) {
+      std::int64_t total = 0;
+      for (const auto& f : d.fees) total += f.amount;
+      channels.push_back(json::object{{"channel", c.channel}, {"duration", d.value}, {"unit", d.unit}, {"fee_total", total}});
+      break;  // the first option of each channel
+    }
+  }
+  return json::object{{"code", p.code},     {"name", p.name},       {"name_en", p.name_en},
+                      {"fields", fields},   {"levels", levels},     {"service_class", p.service_class},
+                      {"level", p.level},   {"channels", channels}, {"implementing", p.implementing.empty() ? "" : p.implementing.front().name}};
+}
+
+// ---- public ----
+
+awaitable<Response> SearchProcedures(Deps& d, Request req) {
+  SearchQuery q;
+  q.q = std::string(req.Query("q").value_or(""));
+  if (q.q.size() > 500) co_return Bad(req, "Từ khóa tìm kiếm quá dài (tối đa 500 byte). / The search text is too long (500 bytes at most).", {{"q", "too long"}});
+  if (!q.q.empty() && QueryWords(q.q).empty()) {
+    co_return Bad(req, "Từ khóa tìm kiếm không có chữ hoặc số nào. / The search text has no letters or digits.", {{"q", "no words"}});
+  }
+  q.field = std::string(req.Query("field").value_or(""));
+  q.level = std::string(req.Query("level").value_or(""));
+  q.agency = std::string(req.Query("agency").value_or(""));
+  q.service_class = std::string(req.Query("service_class").value_or(""));
+  if (!q.level.empty() && LevelText(q.level, false) == q.level) {
+    co_return Bad(req, "Cấp phải là central, province, district hoặc commune. / level must be central, province, district or commune.", {{"level", q.level}});
+  }
+  if (!q.service_class.empty() && ClassText(q.service_class, false) == q.service_class) {
+    co_return Bad(req, "Mức dịch vụ không hợp lệ. / service_class must be info_only, partial_online or full_online.", {{"service_class", q.service_class}});
+  }
+  if (auto ch = req.Query("channel"); ch && !ch->empty()) {
+    if (*ch != "1" && *ch != "2" && *ch != "3") co_return Bad(req, "Kênh là 1, 2 hoặc 3. / channel is 1, 2 or 3.", {{"channel", std::string(*ch)}});
+    q.channel = (*ch)[0] - '0';
+  }
+  auto limit = SizeParam(req, "limit", 20, 100);
+  auto offset = SizeParam(req, "cursor", 0, 1000000);
+  if (!limit || *limit == 0) co_return Bad(req, "limit từ 1 đến 100. / limit is 1 to 100.", {{"limit", "1..100"}});
+  if (!offset) co_return Bad(req, "cursor không hợp lệ. / Not a cursor.", {{"cursor", "invalid"}});
+  q.limit = *limit;
+  q.offset = *offset;
+  struct Out {
+    json::object body;
+  };
+  bool en = English(req);
+  Out out = co_await http::Offload(d.workers, [&]() {
+    auto snapshot = d.catalog.Current();
+    SearchResult r = snapshot->procedures->Search(q);
+    json::array items;
+    for (const auto& h : r.hits) {
+      json::object item = Summary(*h.procedure);
+      item["name_html"] = h.name_html;
+      item["snippet_html"] = h.snippet_html;
+      items.push_back(std::move(item));
+    }
+    std::size_t next = q.offset + r.hits.size();
+    json::object facets;
+    for (const auto& [dim, list] : r.facets) {
+      facets[dim] = Facets(list, [&](const Facet& f) -> std::string {
+        if (dim == "level") return std::string(LevelText(f.value, en));
+        if (dim == "service_class") return std::string(ClassText(f.value, en));
+        if (dim == "channel") return std::string(ChannelText(f.value, en));
+        return f.label;
+      });
+    }
+    return Out{json::object{{"items", std::move(items)},
+                            {"next_cursor", next < r.total ? json::value(std::to_string(next)) : json::value(nullptr)},
+                            {"total", r.total},
+                            {"facets", std::move(facets)}}};
+  });
+  co_return http::JsonResponse(200, out.body);
+}
+
+awaitable<Response> GetProcedure(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  std::optional<json::object> detail = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+    auto snapshot = d.catalog.Current();
+    const Procedure* p = snapshot->procedures->Find(code);
+    if (p == nullptr) return std::nullopt;
+    return DetailJson(*p);
+  });
+  if (!detail) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+  co_return http::JsonResponse(200, *detail);
+}
+
+awaitable<Response> GetProcedureRecord(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  std::optional<json::object> record = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+    auto conn = d.catalog.Db().Acquire();
+    auto row = store::FindProcedure(*conn, code);
+    if (!row || row->status != "published" || !row->published_version) return std::nullopt;
+    return store::Record(*conn, code, *row->published_version);
+  });
+  if (!record) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+  co_return http::JsonResponse(200, *record);
+}
+
+awaitable<Response> GetFields(Deps& d, Request /*req*/) {
+  json::array items = co_await http::Offload(d.workers, [&]() {
+    auto snapshot = d.catalog.Current();
+    std::map<std::string, std::size_t> counts;
+    for (const auto& p : snapshot->procedures->All()) {
+      for (const auto& f : p.fields) ++counts[f.code];
+    }
+    json::array a;
+    for (const auto& [code, names] : snapshot->fields) {
+      a.push_back(json::object{{"code", code}, {"name", names.first}, {"name_en", names.second},
+                               {"procedures", counts.contains(code) ? counts.at(code) : 0}});
+    }
+    return a;
+  });
+  std::size_t total = items.size();
+  co_return http::JsonResponse(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}});
+}
+
+awaitable<Response> GetFaq(Deps& d, Request req) {
+  std::string q(req.Query("q").value_or(""));
+  if (q.size() > 500) co_return Bad(req, "Từ khóa tìm kiếm quá dài. / The search text is too long.", {{"q", "too long"}});
+  if (!q.empty() && QueryWords(q).empty()) co_return Bad(req, "Từ khóa tìm kiếm không có chữ hoặc số nào. / The search text has no letters or digits.", {{"q", "no words"}});
+  std::string procedure(req.Query("procedure").value_or(""));
+  std::string field(req.Query("field").value_or(""));
+  auto limit = SizeParam(req, "limit", 20, 100);
+  if (!limit || *limit == 0) co_return Bad(req, "limit từ 1 đến 100. / limit is 1 to 100.", {{"limit", "1..100"}});
+  json::object body = co_await http::Offload(d.workers, [&]() {
+    auto snapshot = d.catalog.Current();
+    auto hits = SearchFaq(*snapshot, q, procedure, field);
+    auto words = QueryWords(q);
+    std::set<std::string> terms(words.begin(), words.end());
+    json::array items;
+    for (std::size_t i = 0; i < hits.size() && items.size() < *limit; ++i) {
+      const FaqEntry& f = *hits[i];
+      items.push_back(json::object{{"id", f.id}, {"question", f.question}, {"answer", f.answer},
+                                   {"question_en", f.question_en}, {"answer_en", f.answer_en},
+                                   {"question_html", Snippet(f.question, terms)},
+                                   {"procedure_code", f.procedure_code}, {"field_code", f.field_code}});
+    }
+    return json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", hits.size()}};
+  });
+  co_return http::JsonResponse(200, body);
+}
+
+awaitable<Response> GetBundles(Deps& d, Request req) {
+  bool en = English(req);
+  json::array items = co_await http::Offload(d.workers, [&]() {
+    auto snapshot = d.catalog.Current();
+    json::array a;
+    for (const auto& b : snapshot->bundles) a.push_back(BundleDetail(*snapshot, b, en));
+    return a;
+  });
+  std::size_t total = items.size();
+  co_return http::JsonResponse(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}});
+}
+
+awaitable<Response> GetBundle(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  bool en = English(req);
+  std::optional<json::object> found = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+    auto snapshot = d.catalog.Current();
+    for (const auto& b : snapshot->bundles) {
+      if (b.contains("code") && b.at("code").is_string() && b.at("code").as_string() == code) return BundleDetail(*snapshot, b, en);
+    }
+    return std::nullopt;
+  });
+  if (!found) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có nhóm thủ tục này. / No such bundle.", {}});
+  co_return http::JsonResponse(200, *found);
+}
+
+// ---- administration ----
+
+// Agency admins within the agency subtree of a procedure (its publisher or an implementing
+// agency); sysadmins everywhere.
+awaitable<core::Result<identity::Principal>> Administrator(Deps& d, const Request& req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return std::unexpected(who.error());
+  auto ok = identity::RequireAnyRole(*who, {identity::Role::kAgencyAdmin});
+  if (!ok) co_return std::unexpected(ok.error());
+  co_return std::move(*who);
+}
+
+awaitable<Response> AdminList(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string status(req.Query("status").value_or(""));
+  json::array items = co_await http::Offload(d.workers, [&]() {
+    auto conn = d.catalog.Db().Acquire();
+    json::array a;
+    for (const auto& p : store::ListProcedures(*conn, status)) {
+      a.push_back(json::object{{"code", p.code}, {"name", p.name}, {"status", p.status},
+                               {"latest_version", p.latest_version},
+                               {"published_version", p.published_version ? json::value(*p.published_version) : json::value(nullptr)},
+                               {"publisher_code", p.publisher_code}, {"decision_date", p.decision_date},
+                               {"updated_at", p.updated_at}});
+    }
+    return a;
+  });
+  std::size_t total = items.size();
+  co_return http::JsonResponse(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}});
+}
+
+awaitable<Response> AdminImport(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  auto body = http::ParseJsonBody(req, {.max_depth = 16});
+  if (!body) co_return http::ProblemResponse(req, body.error());
+  ImportScope scope;
+  scope.account = who->login;
+  scope.everywhere = who->HasRole(identity::Role::kSysadmin);
+  scope.agency_path = who->agency_path;
+  ImportReport report = co_await http::Offload(d.workers, [&]() { return d.catalog.Import(*body, scope); });
+  if (!report.errors.empty()) {
+    std::vector<core::FieldError> fields;
+    json::array errors;
+    for (const auto& e : report.errors) {
+      errors.push_back(json::object{{"index", e.index}, {"code", e.code}, {"pointer", e.pointer}, {"message", e.message}});
+    }
+    Response res = http::ProblemResponse(
+        req, {ErrorCode::kInvalidArgument,
+              "Tệp có " + std::to_string(report.errors.size()) + " lỗi; không thủ tục nào được nhập. / The file has " +
+                  std::to_string(report.errors.size()) + " problem(s); nothing was imported.",
+              {}});
+    // The per-record report, in the problem body.
+    boost::system::error_code ec;
+    json::value problem = json::parse(res.body, ec);
+    if (!ec && problem.is_object()) {
+      problem.as_object()["records"] = std::move(errors);
+      res.body = json::serialize(problem);
+    }
+    res.status = 422;
+    co_return res;
+  }
+  co_return http::JsonResponse(200, json::object{{"created", report.created}, {"updated", report.updated}});
+}
+
+std::string CsvField(const std::string& v) {
+  bool quote = v.find_first_of(",\"\n\r") != std::string::npos;
+  std::string out = v;
+  if (!out.empty() && (out[0] == '=' || out[0] == '+' || out[0] == '-' || out[0] == '@')) out = "'" + out;  // no formulas
+  if (!quote) return out;
+  std::string q = "\"";
+  for (char c : out) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+awaitable<Response> AdminExport(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string format(req.Query("format").value_or("json"));
+  if (format != "json" && format != "csv") co_return Bad(req, "format là json hoặc csv. / format is json or csv.", {{"format", format}});
+  std::string status(req.Query("status").value_or(""));
+  Response res = co_await http::Offload(d.workers, [&]() {
+    auto conn = d.catalog.Db().Acquire();
+    auto rows = store::ListProcedures(*conn, status);
+    if (format == "json") {
+      json::array records;
+      for (const auto& p : rows) {
+        if (auto r = store::Record(*conn, p.code, p.latest_version)) records.push_back(std::move(*r));
+      }
+      Response r = http::JsonResponse(200, records);
+      r.SetHeader("Content-Disposition", "attachment; filename=\"thu-tuc.json\"");
+      return r;
+    }
+    std::string csv = "MATTHC,TENTTHC,TRANGTHAI,DICHVUCONG,MUCDO,CAPTHUCHIEN,LINHVUC,MACOQUANCONGBO,SOQUYETDINHCONGBO,"
+                      "NGAYQUYETDINHCONGBO,PHIENBAN\r\n";
+    for (const auto& p : rows) {
+      auto record = store::Record(*conn, p.code, p.latest_version);
+      auto parsed = record ? ParseRecord(*record) : Parsed{};
+      std::string levels, fields;
+      if (parsed.procedure) {
+        for (const auto& l : parsed.procedure->levels) levels += (levels.empty() ? "" : "; ") + std::string(LevelText(l, false));
+        for (const auto& f : parsed.procedure->fields) fields += (fields.empty() ? "" : "; ") + f.name;
+      }
+      const Procedure empty;
+      const Procedure& pr = parsed.procedure ? *parsed.procedure : empty;
+      csv += CsvField(p.code) + "," + CsvField(p.name) + "," + p.status + "," + pr.service_class + "," +
+             std::to_string(pr.level) + "," + CsvField(levels) + "," + CsvField(fields) + "," + CsvField(p.publisher_code) +
+             "," + CsvField(pr.decision_number) + "," + pr.decision_date + "," + std::to_string(p.latest_version) + "\r\n";
+    }
+    Response r = Response::Text(200, "\xEF\xBB\xBF" + csv, "text/csv; charset=utf-8");
+    r.SetHeader("Content-Disposition", "attachment; filename=\"thu-tuc.csv\"");
+    return r;
+  });
+  co_return res;
+}
+
+awaitable<Response> AdminAction(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code"));
+  std::string action(req.PathParam("action"));
+  if (action != "publish" && action != "suspend" && action != "repeal") {
+    co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có thao tác này. / No such action.", {}});
+  }
+  struct Outcome {
+    int status = 200;
+    std::string message;
+    std::string new_status;
+  };
+  Outcome out = co_await http::Offload(d.workers, [&]() {
+    auto conn = d.catalog.Db().Acquire();
+    auto row = store::FindProcedure(*conn, code);
+    if (!row) return Outcome{404, "Không có thủ tục này. / No such procedure.", ""};
+    auto record = store::Record(*conn, code, row->latest_version);
+    auto parsed = record ? ParseRecord(*record) : Parsed{};
+    if (!who->HasRole(identity::Role::kSysadmin)) {
+      auto paths = parsed.procedure ? d.catalog.AgencyPathsOf(*conn, *parsed.procedure) : std::vector<std::string>{};
+      bool covered = std::any_of(paths.begin(), paths.end(), [&](const std::string& p) { return who->CoversAgency(p); });
+      // Outside the admin's agencies the procedure is answered as if it did not exist.
+      if (!covered) return Outcome{404, "Không có thủ tục này. / No such procedure.", ""};
+    }
+    std::string from = row->status;
+    std::string to = action == "publish" ? "published" : action == "suspend" ? "suspended" : "repealed";
+    bool allowed = (to == "published" && (from == "draft" || from == "suspended" ||
+                                          (from == "published" && row->published_version != row->latest_version))) ||
+                   (to == "suspended" && from == "published") ||
+                   (to == "repealed" && (from == "published" || from == "suspended"));
+    if (!allowed) {
+      return Outcome{409, "Không thể chuyển thủ tục từ trạng thái " + from + " sang " + to + ". / A procedure cannot go from " +
+                              from + " to " + to + ".", ""};
+    }
+    db::Transaction tx(*conn);
+    store::SetStatus(*conn, code, to, to == "published", who->login, core::NowUtc());
+    store::BumpGeneration(*conn);
+    tx.Commit();
+    d.catalog.Invalidate();
+    return Outcome{200, "", to};
+  });
+  if (out.status == 404) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, out.message, {}});
+  if (out.status == 409) co_return http::ProblemResponse(req, {ErrorCode::kConflict, out.message, {}});
+  co_return http::JsonResponse(200, json::object{{"code", code}, {"status", out.new_status}});
+}
+
+awaitable<Response> AdminVersions(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code"));
+  std::optional<json::object> body = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+    auto conn = d.catalog.Db().Acquire();
+    auto row = store::FindProcedure(*conn, code);
+    if (!row) return std::nullopt;
+    json::array versions, events;
+    for (const auto& v : store::Versions(*conn, code)) {
+      versions.push_back(json::object{{"version", v.version}, {"created_at", v.created_at}, {"created_by", v.created_by}});
+    }
+    for (const auto& e : store::Events(*conn, code)) {
+      events.push_back(json::object{{"version", e.version}, {"action", e.action}, {"at", e.at}, {"by", e.by_account}});
+    }
+    return json::object{{"code", code}, {"status", row->status}, {"latest_version", row->latest_version},
+                        {"published_version", row->published_version ? json::value(*row->published_version) : json::value(nullptr)},
+                        {"versions", std::move(versions)}, {"events", std::move(events)}};
+  });
+  if (!body) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+  co_return http::JsonResponse(200, *body);
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Deps& deps) {
+  auto bind = [&deps](auto handler) { return std::bind_front(handler, std::ref(deps)); };
+  router.Add(Method::kGet, "/api/v1/procedures", bind(&SearchProcedures));
+  router.Add(Method::kGet, "/api/v1/procedures/{code}", bind(&GetProcedure));
+  router.Add(Method::kGet, "/api/v1/procedures/{code}/laythutuc", bind(&GetProcedureRecord));
+  router.Add(Method::kGet, "/api/v1/fields", bind(&GetFields));
+  router.Add(Method::kGet, "/api/v1/faq", bind(&GetFaq));
+  router.Add(Method::kGet, "/api/v1/bundles", bind(&GetBundles));
+  router.Add(Method::kGet, "/api/v1/bundles/{code}", bind(&GetBundle));
+  router.Add(Method::kGet, "/api/v1/admin/procedures", bind(&AdminList));
+  router.Add(Method::kPost, "/api/v1/admin/procedures/import", bind(&AdminImport), {.body_limit = 32u << 20});
+  router.Add(Method::kGet, "/api/v1/admin/procedures/export", bind(&AdminExport));
+  router.Add(Method::kPost, "/api/v1/admin/procedures/{code}/actions/{action}", bind(&AdminAction));
+  router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions", bind(&AdminVersions));
+}
+
+}  // namespace motcua::catalog
