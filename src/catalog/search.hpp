@@ -36,6 +36,7 @@ class TextIndex {
   };
   std::unordered_map<std::string, std::vector<Posting>> postings_;
   std::vector<std::string> vocabulary_;  ///< sorted
+  std::size_t documents_ = 0;
 };
 
 /// The folded words of a query: at most 12, each at most 64 bytes.
@@ -81,8 +82,17 @@ class ProcedureIndex {
   const std::vector<Procedure>& All() const { return procedures_; }
 
  private:
+  // What filters and facets look at, per procedure, as small numbers (indexes into the tables).
+  struct Facts {
+    std::vector<int> fields, agencies;
+    int levels = 0;    ///< bit per level
+    int channels = 0;  ///< bit per channel 1..3
+    int service_class = 0;
+  };
   std::vector<Procedure> procedures_;
-  std::vector<std::string> folded_names_;
+  std::vector<std::string> folded_names_;  ///< the name's folded words joined by spaces
+  std::vector<Facts> facts_;
+  std::vector<std::string> field_codes_, field_labels_, agency_codes_, agency_labels_;
   std::map<std::string, std::string> field_names_;
   std::unordered_map<std::string, std::size_t> by_code_;
   TextIndex index_;

@@ -9,12 +9,14 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
 #include <cstdlib>
 #include <chrono>
 #include <fstream>
 #include <regex>
 #include <thread>
 
+#include "db/database.hpp"
 #include "support/http_client.hpp"
 #include "support/test_env.hpp"
 
@@ -196,6 +198,69 @@ TEST(Process, SigtermStopsGracefullyWithExitZero) {
   EXPECT_EQ(server.Wait(10s), 0) << server.output();
   EXPECT_NE(server.output().find("\"msg\":\"stopped\""), std::string::npos) << server.output();
   EXPECT_THROW(Connection gone(p), std::runtime_error);
+}
+
+// Registrations while the server is killed (SIGKILL, no chance to clean up): every account the
+// server acknowledged survives the restart and can sign in; no account is left half-written.
+TEST(Process, AKilledServerKeepsEveryAcknowledgedRegistrationAndNoHalfAccount) {
+  TestDatabase db("sqlite");
+  TempDir blobs;
+  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
+                                blobs.path().string(), "--web-dir", "/nonexistent", "--access-log", "false",
+                                "--password-hash-iterations", "1", "--password-hash-memory-kib", "8192"};
+  auto first = std::make_unique<Child>(args);
+  auto port = first->WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  ASSERT_TRUE(port.has_value()) << first->output();
+  auto p = static_cast<std::uint16_t>(std::stoi(*port));
+
+  std::vector<std::string> acknowledged;
+  std::atomic<int> attempted{0};
+  std::thread writer([&] {
+    for (int i = 0; i < 400; ++i) {
+      char pin[13];
+      std::snprintf(pin, sizeof pin, "0010%02d%06d", 90, i);
+      std::string body = std::string(R"({"kind":"citizen","personal_id":")") + pin +
+                         R"(","full_name":"Người Thử","birth_date":"1990-01-01","gender":"male","email":"t)" +
+                         std::to_string(i) + R"(@demo.invalid","phone":"0912000111","password":"Thu@2026abc"})";
+      try {
+        ++attempted;
+        auto r = Fetch(p, "POST", "/api/v1/accounts", {{"Content-Type", "application/json"}}, body);
+        if (r.status == 201) acknowledged.emplace_back(pin);
+      } catch (const std::exception&) {
+        break;  // the server is gone
+      }
+    }
+  });
+  std::this_thread::sleep_for(400ms);
+  first->Signal(SIGKILL);
+  writer.join();
+  first->Wait(5s);
+  ASSERT_GT(acknowledged.size(), 0u) << "no registration finished before the kill";
+  ASSERT_LT(acknowledged.size(), 400u) << "the kill came after the last registration; nothing was interrupted";
+
+  Child second(args);
+  port = second.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  ASSERT_TRUE(port.has_value()) << second.output();
+  p = static_cast<std::uint16_t>(std::stoi(*port));
+  for (const auto& pin : acknowledged) {
+    auto r = Fetch(p, "POST", "/api/v1/session", {{"Content-Type", "application/json"}},
+                   R"({"login":")" + pin + R"(","password":"Thu@2026abc"})");
+    EXPECT_EQ(r.status, 200) << pin << ": " << r.body;
+  }
+  // Whatever was in flight is either a whole account (it can sign in) or nothing at all.
+  auto raw = db::Database::Open(db.url(), {.size = 1});
+  auto conn = raw->Acquire();
+  auto r = conn->Execute({"test_half_accounts",
+                          "SELECT COUNT(*) FROM accounts WHERE kind = 'citizen' AND login LIKE '001090%' AND "
+                          "(password_hash IS NULL OR personal_id IS NULL OR personal_id = '')"});
+  EXPECT_EQ(r.Int(0, 0), 0);
+  auto all = conn->Execute({"test_registered", "SELECT login FROM accounts WHERE login LIKE '001090%'"});
+  for (std::size_t i = 0; i < all.rows.size(); ++i) {
+    auto login = all.Text(i, 0);
+    auto signin = Fetch(p, "POST", "/api/v1/session", {{"Content-Type", "application/json"}},
+                        R"({"login":")" + login + R"(","password":"Thu@2026abc"})");
+    EXPECT_EQ(signin.status, 200) << login;
+  }
 }
 
 TEST(TestHarness, JetStreamServerIsUpForLaterModules) {
