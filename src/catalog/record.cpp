@@ -1,6 +1,8 @@
 #include "catalog/record.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <regex>
 
@@ -383,6 +385,80 @@ json::array Strings(const std::vector<std::string>& list) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string Escape(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+void DiffInto(const json::value& a, const json::value& b, const std::string& at, std::vector<Change>& out) {
+  if (a.is_object() && b.is_object()) {
+    const auto& ao = a.as_object();
+    const auto& bo = b.as_object();
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : ao) keys.emplace_back(k);
+    for (const auto& [k, v] : bo) {
+      if (!ao.contains(k)) keys.emplace_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    for (const auto& k : keys) {
+      std::string p = at + "/" + Escape(k);
+      const json::value* x = ao.if_contains(k);
+      const json::value* y = bo.if_contains(k);
+      if (x == nullptr) out.push_back({p, "added", nullptr, *y});
+      else if (y == nullptr) out.push_back({p, "removed", *x, nullptr});
+      else DiffInto(*x, *y, p, out);
+    }
+    return;
+  }
+  if (a.is_array() && b.is_array()) {
+    const auto& aa = a.as_array();
+    const auto& ba = b.as_array();
+    for (std::size_t i = 0; i < std::max(aa.size(), ba.size()); ++i) {
+      std::string p = at + "/" + std::to_string(i);
+      if (i >= aa.size()) out.push_back({p, "added", nullptr, ba[i]});
+      else if (i >= ba.size()) out.push_back({p, "removed", aa[i], nullptr});
+      else DiffInto(aa[i], ba[i], p, out);
+    }
+    return;
+  }
+  if (a != b) out.push_back({at, "changed", a, b});
+}
+
+}  // namespace
+
+std::vector<Change> Diff(const json::value& a, const json::value& b) {
+  std::vector<Change> out;
+  DiffInto(a, b, "", out);
+  return out;
+}
+
+std::string PublicationDeadline(const std::string& decision_date, bool by_ministry) {
+  static const std::regex kDate(R"((\d{4})-(\d{2})-(\d{2}))");
+  std::smatch m;
+  if (!std::regex_match(decision_date, m, kDate)) return {};
+  std::chrono::year_month_day ymd{std::chrono::year{std::stoi(m[1])}, std::chrono::month{static_cast<unsigned>(std::stoi(m[2]))},
+                                  std::chrono::day{static_cast<unsigned>(std::stoi(m[3]))}};
+  if (!ymd.ok()) return {};
+  std::chrono::sys_days day{ymd};
+  for (int left = by_ministry ? 10 : 5; left > 0;) {
+    day += std::chrono::days{1};
+    std::chrono::weekday wd{day};
+    if (wd != std::chrono::Saturday && wd != std::chrono::Sunday) --left;
+  }
+  std::chrono::year_month_day out{day};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(out.year()), static_cast<unsigned>(out.month()),
+                static_cast<unsigned>(out.day()));
+  return buf;
+}
 
 json::object DetailJson(const Procedure& p) {
   json::array channels;

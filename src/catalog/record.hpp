@@ -87,6 +87,21 @@ std::string_view LevelText(std::string_view level, bool english);
 /// "working_days" → "ngày làm việc" / "working days".
 std::string_view UnitText(std::string_view unit, bool english);
 
+/// One difference between two records: where (a JSON pointer), what happened, old and new values.
+struct Change {
+  std::string pointer;
+  std::string kind;  ///< added | removed | changed
+  boost::json::value before, after;
+};
+/// Field-level differences from `a` to `b`; lists are compared position by position.
+std::vector<Change> Diff(const boost::json::value& a, const boost::json::value& b);
+
+/// The legal deadline for entering a published procedure into the catalog (DOMAIN.md §2.3):
+/// 10 working days after a ministry's decision, 5 after a province's, counted Monday to Friday
+/// (public holidays are not known to the catalog yet). `decision_date` is YYYY-MM-DD; "" when it
+/// cannot be read.
+std::string PublicationDeadline(const std::string& decision_date, bool by_ministry);
+
 /// The procedure as the API shows it (cases, channels with durations and fees, documents, …).
 boost::json::object DetailJson(const Procedure& p);
 

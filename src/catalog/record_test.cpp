@@ -86,3 +86,30 @@ TEST(Synthetic, RecordsCheckAndAreTheSameForTheSameSeed) {
 
 }  // namespace
 }  // namespace motcua::catalog
+
+namespace motcua::catalog {
+namespace {
+
+TEST(Deadline, WorkingDaysSkipWeekends) {
+  EXPECT_EQ(PublicationDeadline("2026-01-02", false), "2026-01-09");  // Fri + 5 working days
+  EXPECT_EQ(PublicationDeadline("2026-01-02", true), "2026-01-16");   // Fri + 10 working days
+  EXPECT_EQ(PublicationDeadline("2026-02-30", true), "");
+  EXPECT_EQ(PublicationDeadline("", true), "");
+}
+
+TEST(Diff, NamesEveryChangeByPointer) {
+  auto a = boost::json::parse(R"({"A":1,"B":{"C":[1,2]},"D/E":"x"})");
+  auto b = boost::json::parse(R"({"A":2,"B":{"C":[1]},"F":true,"D/E":"x"})");
+  auto changes = Diff(a, b);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].pointer, "/A");
+  EXPECT_EQ(changes[0].kind, "changed");
+  EXPECT_EQ(changes[1].pointer, "/B/C/1");
+  EXPECT_EQ(changes[1].kind, "removed");
+  EXPECT_EQ(changes[2].pointer, "/F");
+  EXPECT_EQ(changes[2].kind, "added");
+  EXPECT_TRUE(Diff(a, a).empty());
+}
+
+}  // namespace
+}  // namespace motcua::catalog

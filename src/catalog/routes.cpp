@@ -246,9 +246,20 @@ awaitable<Response> AdminList(Deps& d, Request req) {
   std::string status(req.Query("status").value_or(""));
   json::array items = co_await http::Offload(d.workers, [&]() {
     auto conn = d.catalog.Db().Acquire();
+    auto published_here = store::LastPublished(*conn);
+    std::string today = core::NowUtc().substr(0, 10);
     json::array a;
     for (const auto& p : store::ListProcedures(*conn, status)) {
+      std::string level1 = p.publisher_code.substr(p.publisher_code.rfind('.') + 1);
+      std::string deadline = PublicationDeadline(p.decision_date, !level1.starts_with("H"));
+      // Late: a draft still unpublished after the deadline, or published here after it. Records
+      // imported already published keep the history of the catalog they came from.
+      bool missed = false;
+      if (!deadline.empty() && p.status == "draft") missed = today > deadline;
+      else if (!deadline.empty() && published_here.contains(p.code)) missed = published_here.at(p.code).substr(0, 10) > deadline;
       a.push_back(json::object{{"code", p.code}, {"name", p.name}, {"status", p.status},
+                               {"publication_deadline", deadline.empty() ? json::value(nullptr) : json::value(deadline)},
+                               {"deadline_missed", missed},
                                {"latest_version", p.latest_version},
                                {"published_version", p.published_version ? json::value(*p.published_version) : json::value(nullptr)},
                                {"publisher_code", p.publisher_code}, {"decision_date", p.decision_date},
@@ -392,6 +403,35 @@ awaitable<Response> AdminAction(Deps& d, Request req) {
   co_return http::JsonResponse(200, json::object{{"code", code}, {"status", out.new_status}});
 }
 
+awaitable<Response> AdminDiff(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code"));
+  auto number = [](std::string_view v) -> std::optional<std::int64_t> {
+    std::int64_t n = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || ptr != v.data() + v.size() || n < 1) return std::nullopt;
+    return n;
+  };
+  auto a = number(req.PathParam("a"));
+  auto b = number(req.PathParam("b"));
+  if (!a || !b) co_return Bad(req, "Số phiên bản là số nguyên dương. / Versions are positive whole numbers.");
+  std::optional<json::object> body = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+    auto conn = d.catalog.Db().Acquire();
+    auto from = store::Record(*conn, code, *a);
+    auto to = store::Record(*conn, code, *b);
+    if (!from || !to) return std::nullopt;
+    json::array changes;
+    for (auto& c : Diff(*from, *to)) {
+      changes.push_back(json::object{{"pointer", c.pointer}, {"kind", c.kind}, {"before", std::move(c.before)},
+                                     {"after", std::move(c.after)}});
+    }
+    return json::object{{"code", code}, {"from", *a}, {"to", *b}, {"changes", std::move(changes)}};
+  });
+  if (!body) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có phiên bản này. / No such version.", {}});
+  co_return http::JsonResponse(200, *body);
+}
+
 awaitable<Response> AdminVersions(Deps& d, Request req) {
   auto who = co_await Administrator(d, req);
   if (!who) co_return http::ProblemResponse(req, who.error());
@@ -431,6 +471,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kGet, "/api/v1/admin/procedures/export", bind(&AdminExport));
   router.Add(Method::kPost, "/api/v1/admin/procedures/{code}/actions/{action}", bind(&AdminAction));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions", bind(&AdminVersions));
+  router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions/{a}/diff/{b}", bind(&AdminDiff));
 }
 
 }  // namespace motcua::catalog

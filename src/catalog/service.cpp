@@ -24,14 +24,34 @@ void Catalog::Invalidate() {
 }
 
 std::shared_ptr<const Snapshot> Catalog::Current() {
-  std::lock_guard lock(mutex_);
-  auto now = std::chrono::steady_clock::now();
-  if (snapshot_ && now - checked_ < std::chrono::seconds(1)) return snapshot_;
+  auto fresh = [this] {
+    std::lock_guard lock(mutex_);
+    return snapshot_ && std::chrono::steady_clock::now() - checked_ < std::chrono::seconds(1) ? snapshot_ : nullptr;
+  };
+  if (auto s = fresh()) return s;
+  // One thread looks at the database; the others go on with the snapshot they have (and wait
+  // only when there is none yet), so a slow check never stalls searches.
+  std::unique_lock refresh(refresh_mutex_, std::try_to_lock);
+  if (!refresh.owns_lock()) {
+    {
+      std::lock_guard lock(mutex_);
+      if (snapshot_) return snapshot_;
+    }
+    refresh.lock();
+  }
+  if (auto s = fresh()) return s;
   auto conn = db_.Acquire();
   std::int64_t generation = store::Generation(*conn);
-  checked_ = now;
-  if (!snapshot_ || snapshot_->generation != generation) snapshot_ = Load(*conn, generation);
-  return snapshot_;
+  std::shared_ptr<const Snapshot> current;
+  {
+    std::lock_guard lock(mutex_);
+    current = snapshot_;
+  }
+  if (!current || current->generation != generation) current = Load(*conn, generation);
+  std::lock_guard lock(mutex_);
+  snapshot_ = current;
+  checked_ = std::chrono::steady_clock::now();
+  return current;
 }
 
 std::shared_ptr<const Snapshot> Catalog::Load(db::Connection& conn, std::int64_t generation) {

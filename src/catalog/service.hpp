@@ -80,7 +80,8 @@ class Catalog {
   std::shared_ptr<const Snapshot> Load(db::Connection& conn, std::int64_t generation);
 
   db::Database& db_;
-  std::mutex mutex_;
+  std::mutex mutex_;          ///< guards snapshot_ and checked_, held briefly
+  std::mutex refresh_mutex_;  ///< one refresh at a time
   std::shared_ptr<const Snapshot> snapshot_;
   std::chrono::steady_clock::time_point checked_{};
 };

@@ -143,8 +143,9 @@ std::int64_t SaveVersion(db::Connection& conn, const std::string& code, const st
                                         "INSERT INTO procedure_versions (code, version, record, created_at, created_by) "
                                         "VALUES ($1, $2, $3, $4, $5)"};
   conn.Execute(insert_version, {code, version, json::serialize(record), now, by});
+  // An import that arrives published records only "imported": its publication happened in the
+  // source it came from, not by an action here (the publication deadline is judged on actions).
   RecordEvent(conn, code, version, action, by, now);
-  if (publish && action != "published") RecordEvent(conn, code, version, "published", by, now);
   return version;
 }
 
@@ -158,6 +159,15 @@ void SetStatus(db::Connection& conn, const std::string& code, const std::string&
   conn.Execute(q, {code, status, std::int64_t{publish_latest ? 1 : 0}, now});
   auto row = FindProcedure(conn, code);
   RecordEvent(conn, code, row ? row->latest_version : 0, status, by, now);
+}
+
+std::map<std::string, std::string> LastPublished(db::Connection& conn) {
+  static const db::Query q{"catalog_last_published",
+                           "SELECT code, MAX(at) FROM procedure_events WHERE action = 'published' GROUP BY code"};
+  auto r = conn.Execute(q);
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) out[r.Text(i, 0)] = r.Text(i, 1);
+  return out;
 }
 
 std::string AgencyPath(db::Connection& conn, const std::string& code) {

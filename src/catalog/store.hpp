@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ std::int64_t SaveVersion(db::Connection& conn, const std::string& code, const st
 /// Sets the status; `publish_latest` also makes the latest version the published one.
 void SetStatus(db::Connection& conn, const std::string& code, const std::string& status, bool publish_latest,
                const std::string& by, const std::string& now);
+
+/// When each procedure was last published by an action in motcua (not by an import).
+std::map<std::string, std::string> LastPublished(db::Connection& conn);
 
 /// agencies.path of an agency code; empty when unknown.
 std::string AgencyPath(db::Connection& conn, const std::string& code);

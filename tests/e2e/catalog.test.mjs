@@ -95,3 +95,24 @@ test('questions and answers, and a life-event bundle', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an agency admin sees the catalog with deadlines, suspends and republishes, and reads a diff', async () => {
+  const { context, page, errors } = await freshPage();
+  await page.goto(`${base}/dang-nhap?return_to=%2Fquan-tri%2Fthu-tuc`);
+  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill('admin.demo');
+  await page.getByLabel('Mật khẩu').fill('Demo@2026');
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Quản trị danh mục thủ tục' }).waitFor();
+  const row = page.locator('[data-testid="admin-row"]', { hasText: '2.913001' });
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Tạm ngưng' }).click();
+  await page.getByRole('status').filter({ hasText: 'Thủ tục 2.913001: Tạm ngưng.' }).waitFor();
+  await row.getByRole('button', { name: 'Công bố' }).click();
+  await page.getByRole('status').filter({ hasText: 'Thủ tục 2.913001: Đã công bố.' }).waitFor();
+  await row.getByRole('button', { name: 'Phiên bản' }).click();
+  await row.getByText('phiên bản 1', { exact: false }).first().waitFor();
+  if (shots) await page.screenshot({ path: path.join(shots, 'catalog-admin.png'), fullPage: false });
+  assert.deepEqual(await serious(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -219,6 +220,47 @@ TEST_P(Catalog, ImportIsAllOrNothingWithAReportPerRecord) {
   auto csv = sys.Call("GET", "/api/v1/admin/procedures/export?format=csv");
   EXPECT_EQ(csv.status, 200);
   EXPECT_NE(csv.body.find("1.990001,Cấp giấy xác nhận thử nghiệm,published"), std::string::npos);
+}
+
+TEST_P(Catalog, VersionsAreKeptWithAReadableDiffAndThePublicationDeadline) {
+  Officer sys = SignIn(port(), "sysadmin.demo");
+  json::object first = Record("1.990031", "Cấp giấy phép thử nghiệm");
+  first["SOQUYETDINHCONGBO"] = "12/QĐ-UBND";
+  first["NGAYQUYETDINHCONGBO"] = "2026-01-02";  // a Friday: 5 working days later is 2026-01-09
+  first["MACOQUANCONGBO"] = "000.00.00.H99";
+  ASSERT_EQ(sys.Call("POST", "/api/v1/admin/procedures/import", json::serialize(json::array{first})).status, 200);
+  first["TRANGTHAI"] = "draft";
+  json::object second = first;
+  second["TENTTHC"] = "Cấp lại giấy phép thử nghiệm";
+  second["CACHTHUCTHUCHIEN"].as_array()[0].as_object()["THOIGIAN"].as_array()[0].as_object()["THOIGIANGIAIQUYET"] = 5;
+  second["YEUCAU"] = "Có giấy phép cũ";
+  ASSERT_EQ(sys.Call("POST", "/api/v1/admin/procedures/import", json::serialize(json::array{second})).status, 200);
+  auto draft_list = Json(sys.Call("GET", "/api/v1/admin/procedures?status=draft"));
+  ASSERT_EQ(draft_list.at("items").as_array().size(), 1u);
+  EXPECT_EQ(draft_list.at("items").at(0).at("deadline_missed"), true) << "a draft still waiting after its deadline";
+  ASSERT_EQ(sys.Call("POST", "/api/v1/admin/procedures/1.990031/actions/publish").status, 200);
+  auto diff = Json(sys.Call("GET", "/api/v1/admin/procedures/1.990031/versions/1/diff/2"));
+  std::map<std::string, std::string> kinds;
+  for (const auto& c : diff.at("changes").as_array()) kinds[std::string(c.at("pointer").as_string())] = c.at("kind").as_string();
+  EXPECT_EQ(kinds["/TENTTHC"], "changed");
+  EXPECT_EQ(kinds["/CACHTHUCTHUCHIEN/0/THOIGIAN/0/THOIGIANGIAIQUYET"], "changed");
+  EXPECT_EQ(kinds["/YEUCAU"], "added");
+  EXPECT_EQ(kinds["/TRANGTHAI"], "changed");
+  EXPECT_EQ(kinds.size(), 4u);
+  EXPECT_EQ(sys.Call("GET", "/api/v1/admin/procedures/1.990031/versions/1/diff/9").status, 404);
+  EXPECT_EQ(sys.Call("GET", "/api/v1/admin/procedures/1.990031/versions/x/diff/2").status, 400);
+  auto list = Json(sys.Call("GET", "/api/v1/admin/procedures"));
+  for (const auto& item : list.at("items").as_array()) {
+    if (item.at("code") != "1.990031") continue;
+    EXPECT_EQ(item.at("publication_deadline"), "2026-01-09");
+    EXPECT_EQ(item.at("deadline_missed"), true) << "published today, long after the deadline";
+    EXPECT_EQ(item.at("latest_version"), 2);
+  }
+  for (const auto& item : list.at("items").as_array()) {
+    if (item.at("code") == "1.001193") {
+      EXPECT_EQ(item.at("deadline_missed"), false) << "imported published: not judged here";
+    }
+  }
 }
 
 TEST_P(Catalog, AgencyAdminsImportAndPublishOnlyTheirAgencysProcedures) {

@@ -3,6 +3,7 @@ import { initialLang, messages, saveLang, type Lang, type Messages } from './i18
 import { Account, Security, Sessions } from './pages/account';
 import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
+import { CatalogAdmin } from './pages/catalogAdmin';
 import { navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { Link } from './ui';
@@ -124,6 +125,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/thu-tuc' || path === '/procedures') return <CatalogSearch t={t} lang={lang} />;
   if (path.startsWith('/thu-tuc/') && path.length > 9) return <ProcedurePage t={t} lang={lang} code={decodeURIComponent(path.slice(9))} />;
   if (path === '/hoi-dap') return <Faq t={t} lang={lang} />;
+  if (path === '/quan-tri/thu-tuc') return <CatalogAdmin t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   if (path === '/track') return <Track t={t} />;
@@ -144,6 +146,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
 function titleOf(path: string, t: Messages): string {
   if (path === '/procedures' || path.startsWith('/thu-tuc')) return t.proceduresTitle;
   if (path === '/hoi-dap') return t.faqTitle;
+  if (path.startsWith('/quan-tri')) return t.catalogAdminTitle;
   if (path.startsWith('/lien-thong')) return t.bundlesTitle;
   if (path.startsWith('/track')) return t.trackTitle;
   if (path === '/dang-nhap' || path === '/login') return t.loginTitle;
@@ -224,6 +227,9 @@ function Shell() {
     ['/thu-tuc', t.navProcedures],
     ['/hoi-dap', t.navFaq],
     ['/track', t.navTrack],
+    ...(me && (me.roles.includes('agency_admin') || me.roles.includes('sysadmin'))
+      ? ([['/quan-tri/thu-tuc', t.navAdmin]] as [string, string][])
+      : []),
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];
   const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(to + '/'));

@@ -12,6 +12,7 @@ export interface Problem {
   detail: string;
   errors: FieldError[];
   retryAfter: number | null; // seconds, from Retry-After on 429
+  body: unknown; // the whole problem document (some carry more, e.g. an import's records[])
 }
 
 export type Answer<T> = { ok: true; status: number; data: T } | { ok: false; problem: Problem };
@@ -36,6 +37,7 @@ function asProblem(status: number, body: unknown, retryAfter: string | null): Pr
     detail: typeof o.detail === 'string' ? o.detail : '',
     errors,
     retryAfter: seconds,
+    body,
   };
 }
 
@@ -52,7 +54,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       credentials: 'same-origin',
     });
   } catch {
-    return { ok: false, problem: { status: 0, title: '', detail: '', errors: [], retryAfter: null } };
+    return { ok: false, problem: { status: 0, title: '', detail: '', errors: [], retryAfter: null, body: null } };
   }
   let parsed: unknown = null;
   const text = await res.text();
