@@ -46,11 +46,12 @@ TEST(Problem, TwoLanguageMessagesAreAnsweredInTheRequestsLanguage) {
   Request r;
   r.language = Language::kEn;
   core::Error e{core::ErrorCode::kInvalidArgument, "Sai mã / Wrong code",
-                {{"code", "Bắt buộc / Required"}, {"path", "a / b / c"}}};
+                {{"code", "Bắt buộc / Required"}, {"path", "a / b / c"}, {"pin", "Sai / must be 12 digits"}}};
   auto en = ProblemResponse(r, e);
   EXPECT_NE(en.body.find("\"detail\":\"Wrong code\""), std::string::npos) << en.body;
   EXPECT_NE(en.body.find("\"message\":\"Required\""), std::string::npos) << en.body;
   EXPECT_NE(en.body.find("\"message\":\"a / b / c\""), std::string::npos) << "ambiguous text is left alone";
+  EXPECT_NE(en.body.find("\"message\":\"Must be 12 digits\""), std::string::npos) << en.body;
   r.language = Language::kVi;
   auto vi = ProblemResponse(r, e);
   EXPECT_NE(vi.body.find("\"detail\":\"Sai mã\""), std::string::npos) << vi.body;

@@ -46,7 +46,10 @@ const StatusText& TextFor(int status) {
 std::string InLanguage(std::string text, Language language) {
   auto split = text.find(" / ");
   if (split == std::string::npos || text.find(" / ", split + 3) != std::string::npos) return text;
-  return language == Language::kEn ? text.substr(split + 3) : text.substr(0, split);
+  if (language != Language::kEn) return text.substr(0, split);
+  std::string en = text.substr(split + 3);
+  if (!en.empty() && en[0] >= 'a' && en[0] <= 'z') en[0] = static_cast<char>(en[0] - 'a' + 'A');  // a sentence
+  return en;
 }
 
 Response Build(const Request& request, int status, std::string_view slug, std::string detail,

@@ -271,6 +271,12 @@ awaitable<Response> Authorize(Deps& d, Request req) {
     if (has_prompt("login") || too_old) login += "&force=1";
     co_return Redirect(login);
   }
+  // An officer who must enrol a second factor signs in to nothing before enrolling: the browser
+  // goes to the enrolment page (and a silent request is told interaction is needed).
+  if (d.service.TotpRequiredFor(*ctx.account) && !ctx.account->totp_enabled) {
+    if (has_prompt("none")) co_return fail("interaction_required", "a second factor must be enrolled first");
+    co_return Redirect("/tai-khoan/bao-mat");
+  }
   if (p.contains("consent") && Get(p, "consent") == "denied") co_return fail("access_denied", "the user declined");
   if (!client.first_party) {
     bool covered = true;

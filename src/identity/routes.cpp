@@ -132,7 +132,15 @@ awaitable<Response> PatchMe(Deps& d, Request req) {
   if (!v.account) co_return Problem(req, {ErrorCode::kUnauthenticated, "account not found", {}});
   Fields f(*body);
   store::Account a = *v.account;
-  if (body->contains("email")) a.email = f.Text("email", 254);
+  if (body->contains("email")) {
+    // Stored as registration stores it: trimmed, ASCII letters in lower case (it is unique).
+    a.email = f.Text("email", 254);
+    while (!a.email.empty() && a.email.front() == ' ') a.email.erase(0, 1);
+    while (!a.email.empty() && a.email.back() == ' ') a.email.pop_back();
+    for (char& c : a.email) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
   if (body->contains("phone")) a.phone = f.Text("phone", 20);
   if (body->contains("address")) a.address = f.Text("address", 500);
   if (body->contains("language")) a.language = f.Text("language", 2);

@@ -175,6 +175,19 @@ TEST_P(Identity, FailuresFromOneAddressSlowDownEveryLoginFromIt) {
   EXPECT_TRUE(r.Header("Retry-After").has_value());
 }
 
+TEST_P(Identity, AChangedEmailIsStoredAsRegistrationStoresIt) {
+  Browser b = SignedIn("citizen.demo");
+  auto r = b.Call("PATCH", "/api/v1/me", R"({"email":"  Nguyen.An@Demo.Invalid "})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(Json(b.Call("GET", "/api/v1/me")), "email"), "nguyen.an@demo.invalid");
+  // The reset link reaches it whatever case is typed.
+  EXPECT_EQ(Fetch(port(), "POST", "/api/v1/password-resets", {{"Content-Type", "application/json"}},
+                  R"({"login":"NGUYEN.AN@DEMO.INVALID"})").status, 202);
+  auto conn = app_->app().db->Acquire();
+  auto outbox = conn->Execute({"test_outbox_reset", "SELECT COUNT(*) FROM notification_outbox WHERE recipient = 'nguyen.an@demo.invalid'"});
+  EXPECT_EQ(outbox.Int(0, 0), 1);
+}
+
 TEST_P(Identity, CookieSessionsNeedTheCsrfTokenToChangeAnything) {
   Browser b = SignedIn("citizen.demo");
   auto no_token = b.Call("PATCH", "/api/v1/me", R"({"phone":"0987654321"})", false);
@@ -698,6 +711,17 @@ TEST_P(Identity, OfficersMustEnrolASecondFactorWhenRequired) {
   ASSERT_EQ(admin.Call("POST", "/api/v1/me/totp/confirm", json::serialize(code)).status, 204);
   EXPECT_EQ(Json(admin.Call("GET", "/api/v1/me")).at("enrolment_required"), false);
   EXPECT_EQ(admin.Call("GET", "/api/v1/admin/accounts").status, 200);
+
+  // Single sign-on does not go around it either.
+  Browser receiver{strict.port(), "", ""};
+  ASSERT_EQ(receiver.Login("receiver.demo").status, 200);
+  auto sso = receiver.Call("GET", AuthorizeUrl("demo-portal"));
+  EXPECT_EQ(sso.status, 302);
+  EXPECT_EQ(sso.Header("Location").value_or(""), "/tai-khoan/bao-mat");
+  auto silent = receiver.Call("GET", AuthorizeUrl("demo-portal", "&prompt=none"));
+  EXPECT_EQ(QueryOf(silent.Header("Location").value_or(""))["error"], "interaction_required");
+  auto citizen_sso = citizen.Call("GET", AuthorizeUrl("demo-portal"));
+  EXPECT_FALSE(CodeFrom(citizen_sso).empty()) << "citizens are not affected";
 }
 
 // The provider is a second motcua deployment playing VNeID; the deployment under test is the
