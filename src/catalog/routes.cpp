@@ -6,6 +6,7 @@
 
 #include "catalog/store.hpp"
 #include "core/time.hpp"
+#include "core/uuid.hpp"
 #include "http/json.hpp"
 #include "http/offload.hpp"
 #include "http/problem.hpp"
@@ -432,6 +433,137 @@ awaitable<Response> AdminDiff(Deps& d, Request req) {
   co_return http::JsonResponse(200, *body);
 }
 
+// ---- FAQ administration ----
+
+json::object FaqJson(const store::FaqRow& f) {
+  return json::object{{"id", f.id}, {"question", f.question}, {"answer", f.answer}, {"question_en", f.question_en},
+                      {"answer_en", f.answer_en}, {"procedure_code", f.procedure_code}, {"field_code", f.field_code},
+                      {"published", f.published}, {"updated_at", f.updated_at}};
+}
+
+awaitable<Response> AdminFaqList(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  json::array items = co_await http::Offload(d.workers, [&]() {
+    auto conn = d.catalog.Db().Acquire();
+    json::array a;
+    for (const auto& f : store::Faq(*conn, false)) a.push_back(FaqJson(f));
+    return a;
+  });
+  std::size_t total = items.size();
+  co_return http::JsonResponse(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}});
+}
+
+// Creates (no id in the path) or replaces an entry. A question about a procedure may be managed
+// by the admins of that procedure's agencies; a question about a whole field, by sysadmins.
+awaitable<Response> AdminFaqSave(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  auto body = http::ParseJsonBody(req);
+  if (!body) co_return http::ProblemResponse(req, body.error());
+  if (!body->is_object()) co_return Bad(req, "Cần một đối tượng JSON. / A JSON object is needed.");
+  const json::object& o = body->as_object();
+  std::vector<core::FieldError> errors;
+  auto text = [&](std::string_view key, std::size_t max, bool required) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) {
+      if (required) errors.push_back({std::string(key), "Bắt buộc nhập. / Required."});
+      return std::string();
+    }
+    if (!v->is_string()) {
+      errors.push_back({std::string(key), "Phải là chuỗi ký tự. / Must be a string."});
+      return std::string();
+    }
+    std::string out(v->as_string());
+    if (out.size() > max) errors.push_back({std::string(key), "Quá dài. / Too long."});
+    if (required && out.find_first_not_of(" \t\r\n") == std::string::npos) errors.push_back({std::string(key), "Bắt buộc nhập. / Required."});
+    return out;
+  };
+  store::FaqRow f;
+  f.id = req.PathParam("id").empty() ? core::Uuid::NewV7().ToString() : std::string(req.PathParam("id"));
+  f.question = text("question", 4000, true);
+  f.answer = text("answer", 40000, true);
+  f.question_en = text("question_en", 4000, false);
+  f.answer_en = text("answer_en", 40000, false);
+  f.procedure_code = text("procedure_code", 20, false);
+  f.field_code = text("field_code", 50, false);
+  f.published = true;
+  if (const json::value* p = o.if_contains("published")) {
+    if (!p->is_bool()) errors.push_back({"published", "true | false"});
+    else f.published = p->as_bool();
+  }
+  if (f.procedure_code.empty() && f.field_code.empty()) {
+    errors.push_back({"procedure_code", "Cần mã thủ tục hoặc mã lĩnh vực. / A procedure or a field code is needed."});
+  }
+  if (!errors.empty()) co_return Bad(req, "Câu hỏi chưa hợp lệ. / The entry is not valid.", std::move(errors));
+  bool creating = req.PathParam("id").empty();
+  struct Outcome {
+    int status = 200;
+    std::string message;
+    std::vector<core::FieldError> fields;
+  };
+  Outcome out = co_await http::Offload(d.workers, [&]() {
+    auto conn = d.catalog.Db().Acquire();
+    if (!creating) {
+      bool exists = false;
+      for (const auto& existing : store::Faq(*conn, false)) exists = exists || existing.id == f.id;
+      if (!exists) return Outcome{404, "Không có câu hỏi này. / No such entry.", {}};
+    }
+    std::vector<std::string> paths;
+    if (!f.procedure_code.empty()) {
+      auto row = store::FindProcedure(*conn, f.procedure_code);
+      if (!row) return Outcome{400, "Không có thủ tục này. / No such procedure.", {{"procedure_code", f.procedure_code}}};
+      auto record = store::Record(*conn, f.procedure_code, row->latest_version);
+      auto parsed = record ? ParseRecord(*record) : Parsed{};
+      if (parsed.procedure) paths = d.catalog.AgencyPathsOf(*conn, *parsed.procedure);
+    }
+    if (!f.field_code.empty()) {
+      bool known = false;
+      for (const auto& field : store::Fields(*conn)) known = known || field.code == f.field_code;
+      if (!known) return Outcome{400, "Không có lĩnh vực này. / No such field.", {{"field_code", f.field_code}}};
+    }
+    if (!who->HasRole(identity::Role::kSysadmin)) {
+      bool covered = std::any_of(paths.begin(), paths.end(), [&](const std::string& p) { return who->CoversAgency(p); });
+      if (!covered) {
+        return Outcome{403, "Câu hỏi này không thuộc thủ tục của cơ quan bạn. / This entry is not about your agency's procedures.", {}};
+      }
+    }
+    f.updated_at = core::NowUtc();
+    db::Transaction tx(*conn);
+    store::UpsertFaq(*conn, f);
+    store::BumpGeneration(*conn);
+    tx.Commit();
+    d.catalog.Invalidate();
+    return Outcome{creating ? 201 : 200, "", {}};
+  });
+  if (out.status == 400) co_return Bad(req, out.message, out.fields);
+  if (out.status == 403) co_return http::ProblemResponse(req, {ErrorCode::kForbidden, out.message, {}});
+  if (out.status == 404) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, out.message, {}});
+  co_return http::JsonResponse(out.status, FaqJson(f));
+}
+
+awaitable<Response> AdminFaqDelete(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  if (!who->HasRole(identity::Role::kSysadmin)) {
+    co_return http::ProblemResponse(req, {ErrorCode::kForbidden, "Chỉ quản trị hệ thống xóa câu hỏi; hãy bỏ công khai. / Only system administrators delete entries; unpublish it instead.", {}});
+  }
+  std::string id(req.PathParam("id"));
+  bool deleted = co_await http::Offload(d.workers, [&]() {
+    auto conn = d.catalog.Db().Acquire();
+    db::Transaction tx(*conn);
+    bool gone = store::DeleteFaq(*conn, id);
+    store::BumpGeneration(*conn);
+    tx.Commit();
+    d.catalog.Invalidate();
+    return gone;
+  });
+  if (!deleted) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có câu hỏi này. / No such entry.", {}});
+  Response res;
+  res.status = 204;
+  co_return res;
+}
+
 awaitable<Response> AdminVersions(Deps& d, Request req) {
   auto who = co_await Administrator(d, req);
   if (!who) co_return http::ProblemResponse(req, who.error());
@@ -472,6 +604,10 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kPost, "/api/v1/admin/procedures/{code}/actions/{action}", bind(&AdminAction));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions", bind(&AdminVersions));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions/{a}/diff/{b}", bind(&AdminDiff));
+  router.Add(Method::kGet, "/api/v1/admin/faq", bind(&AdminFaqList));
+  router.Add(Method::kPost, "/api/v1/admin/faq", bind(&AdminFaqSave), {.body_limit = 256u << 10});
+  router.Add(Method::kPut, "/api/v1/admin/faq/{id}", bind(&AdminFaqSave), {.body_limit = 256u << 10});
+  router.Add(Method::kDelete, "/api/v1/admin/faq/{id}", bind(&AdminFaqDelete));
 }
 
 }  // namespace motcua::catalog

@@ -116,3 +116,26 @@ test('an agency admin sees the catalog with deadlines, suspends and republishes,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an agency admin adds a question, then makes it public', async () => {
+  const { context, page, errors } = await freshPage();
+  await page.goto(`${base}/dang-nhap?return_to=%2Fquan-tri%2Fhoi-dap`);
+  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill('admin.demo');
+  await page.getByLabel('Mật khẩu').fill('Demo@2026');
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Quản trị hỏi đáp' }).waitFor();
+  const question = `Nộp phiếu lý lịch tư pháp qua bưu điện được không? (${Date.now()})`;
+  await page.getByLabel('Mã thủ tục').fill('2.913001');
+  await page.locator('#faq-question').fill(question);
+  await page.getByLabel('Trả lời').fill('Được; kết quả cũng có thể gửi qua bưu chính công ích.');
+  await page.getByRole('button', { name: 'Thêm (chưa công khai)' }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã thêm câu hỏi' }).waitFor();
+  const row = page.locator('[data-testid="faq-row"]', { hasText: question });
+  await row.getByRole('button', { name: 'Công khai' }).click();
+  await row.getByRole('button', { name: 'Thôi công khai' }).waitFor();
+  assert.deepEqual(await serious(page), []);
+  const found = await page.evaluate((q) => fetch(`/api/v1/faq?q=${encodeURIComponent(q)}`).then((r) => r.json()), 'buu dien ly lich');
+  assert.ok(found.items.some((i) => i.question === question), 'the published question is searchable');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

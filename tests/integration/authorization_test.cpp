@@ -47,10 +47,12 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/security-events", "GET /api/v1/admin/oauth-clients", "POST /api/v1/admin/oauth-clients",
     "POST /api/v1/admin/signing-keys/rotate", "GET /api/v1/admin/procedures", "POST /api/v1/admin/procedures/import",
     "GET /api/v1/admin/procedures/export", "POST /api/v1/admin/procedures/{code}/actions/{action}",
-    "GET /api/v1/admin/procedures/{code}/versions", "GET /api/v1/admin/procedures/{code}/versions/{a}/diff/{b}"};
+    "GET /api/v1/admin/procedures/{code}/versions", "GET /api/v1/admin/procedures/{code}/versions/{a}/diff/{b}",
+    "GET /api/v1/admin/faq", "POST /api/v1/admin/faq", "PUT /api/v1/admin/faq/{id}", "DELETE /api/v1/admin/faq/{id}"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
+    "DELETE /api/v1/admin/faq/{id}",
     "GET /api/v1/admin/security-events", "GET /api/v1/admin/oauth-clients", "POST /api/v1/admin/oauth-clients",
     "POST /api/v1/admin/signing-keys/rotate"};
 

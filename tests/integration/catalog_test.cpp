@@ -177,6 +177,38 @@ TEST_P(Catalog, FaqAndBundles) {
   EXPECT_EQ(Fetch(port(), "GET", "/api/v1/bundles/khong-co").status, 404);
 }
 
+TEST_P(Catalog, FaqEntriesAreManagedByTheAgencyAndPublishedWhenReady) {
+  Officer admin = SignIn(port(), "admin.demo");  // Sở Tư pháp: judicial records are its procedures
+  json::object entry{{"question", "Phiếu lý lịch tư pháp có thời hạn bao lâu?"},
+                     {"answer", "Luật không quy định thời hạn; cơ quan yêu cầu thường chỉ nhận phiếu cấp trong 6 tháng."},
+                     {"procedure_code", "2.913001"},
+                     {"published", false}};
+  auto created = admin.Call("POST", "/api/v1/admin/faq", json::serialize(entry));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id(Json(created).at("id").as_string());
+  auto search = [&] { return Json(Fetch(port(), "GET", "/api/v1/faq?q=" + Encode("ly lich tu phap thoi han"))); };
+  json::value before = search();  // kept alive: iterating a temporary's member would dangle
+  for (const auto& item : before.at("items").as_array()) EXPECT_NE(item.at("id"), json::value(id)) << "not yet published";
+  entry["published"] = true;
+  ASSERT_EQ(admin.Call("PUT", "/api/v1/admin/faq/" + id, json::serialize(entry)).status, 200);
+  auto found = search();
+  ASSERT_FALSE(found.at("items").as_array().empty());
+  EXPECT_EQ(found.at("items").at(0).at("id"), json::value(id));
+
+  // Bad input, another agency's procedure, a whole field, deleting.
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/faq", R"({"question":"","answer":"x","procedure_code":"2.913001"})").status, 400);
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/faq", R"({"question":"q","answer":"a","procedure_code":"9.999999"})").status, 400);
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/faq", R"({"question":"q","answer":"a"})").status, 400);
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/faq", R"({"question":"q","answer":"a","procedure_code":"2.001610"})").status, 403);
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/faq", R"({"question":"q","answer":"a","field_code":"G15-HT"})").status, 403);
+  EXPECT_EQ(admin.Call("PUT", "/api/v1/admin/faq/khong-co", json::serialize(entry)).status, 404);
+  EXPECT_EQ(admin.Call("DELETE", "/api/v1/admin/faq/" + id).status, 403);
+  Officer sys = SignIn(port(), "sysadmin.demo");
+  EXPECT_EQ(sys.Call("DELETE", "/api/v1/admin/faq/" + id).status, 204);
+  json::value after = search();
+  for (const auto& item : after.at("items").as_array()) EXPECT_NE(item.at("id"), json::value(id));
+}
+
 TEST_P(Catalog, ImportIsAllOrNothingWithAReportPerRecord) {
   Officer sys = SignIn(port(), "sysadmin.demo");
   json::array file{Record("1.990001", "Cấp giấy xác nhận thử nghiệm"), Record("1.990002", "Hai")};

@@ -4,6 +4,7 @@ import { Account, Security, Sessions } from './pages/account';
 import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { CatalogAdmin } from './pages/catalogAdmin';
+import { FaqAdmin } from './pages/faqAdmin';
 import { navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { Link } from './ui';
@@ -126,6 +127,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path.startsWith('/thu-tuc/') && path.length > 9) return <ProcedurePage t={t} lang={lang} code={decodeURIComponent(path.slice(9))} />;
   if (path === '/hoi-dap') return <Faq t={t} lang={lang} />;
   if (path === '/quan-tri/thu-tuc') return <CatalogAdmin t={t} lang={lang} />;
+  if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   if (path === '/track') return <Track t={t} />;
@@ -146,6 +148,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
 function titleOf(path: string, t: Messages): string {
   if (path === '/procedures' || path.startsWith('/thu-tuc')) return t.proceduresTitle;
   if (path === '/hoi-dap') return t.faqTitle;
+  if (path === '/quan-tri/hoi-dap') return t.faqAdminTitle;
   if (path.startsWith('/quan-tri')) return t.catalogAdminTitle;
   if (path.startsWith('/lien-thong')) return t.bundlesTitle;
   if (path.startsWith('/track')) return t.trackTitle;

@@ -158,6 +158,9 @@ export function CatalogAdmin({ t, lang }: { t: Messages; lang: Lang }) {
   return (
     <>
       <h1>{t.catalogAdminTitle}</h1>
+      <p>
+        <Link to="/quan-tri/hoi-dap">{t.faqAdminTitle}</Link>
+      </p>
       {problem && (
         <ErrorSummary title={t.genericFailed} message={problem.message}
           errors={problem.records.map((e) => ({ field: '', message: `#${e.index + 1} ${e.code} ${e.pointer}: ${e.message}` }))} />
