@@ -152,6 +152,15 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   app->catalog = std::make_unique<catalog::Catalog>(*app->db);
   app->catalog_deps = std::make_unique<catalog::Deps>(catalog::Deps{*app->catalog, *app->workers, *app->identity});
   catalog::RegisterRoutes(app->router, *app->catalog_deps);
+
+  app->dossiers = std::make_unique<dossier::Service>(
+      *app->db, *app->catalog, *app->blobs,
+      [](db::Connection&, const std::string&) { return calendar::WorkCalendar(); });
+  app->dossier_deps = std::make_unique<dossier::Deps>(dossier::Deps{*app->dossiers, *app->blobs, *app->workers, *app->identity});
+  dossier::RegisterRoutes(app->router, *app->dossier_deps);
+  if (config.deadline_watch_seconds > 0) {
+    app->deadline_watcher = std::make_unique<dossier::DeadlineWatcher>(*app->dossiers, std::chrono::seconds(config.deadline_watch_seconds));
+  }
   if (extra_routes) extra_routes(*app);
 
   http::ServerOptions options;

@@ -20,6 +20,9 @@
 #include "http/static_files.hpp"
 #include "catalog/routes.hpp"
 #include "catalog/service.hpp"
+#include "calendar/work_calendar.hpp"
+#include "dossier/routes.hpp"
+#include "dossier/service.hpp"
 #include "identity/routes.hpp"
 #include "identity/service.hpp"
 #include "identity/tokens.hpp"
@@ -48,6 +51,9 @@ struct App {
   std::unique_ptr<identity::Deps> identity_deps;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<catalog::Deps> catalog_deps;
+  std::unique_ptr<dossier::Service> dossiers;
+  std::unique_ptr<dossier::Deps> dossier_deps;
+  std::unique_ptr<dossier::DeadlineWatcher> deadline_watcher;  ///< after dossiers: stopped first
   std::unique_ptr<http::Server> server;
 
   ~App();

@@ -153,6 +153,9 @@ const std::vector<KeyDef>& Defs() {
       {{"drain_timeout_ms", "at shutdown, how long in-flight requests may still run", false},
        MillisSetter(&Config::drain_timeout),
        [](const Config& c) { return std::to_string(c.drain_timeout.count()); }},
+      {{"deadline_watch_seconds", "how often dossiers are checked for due dates (0 turns the watcher off)", false},
+       SizeSetter(&Config::deadline_watch_seconds, 0, 86400),
+       [](const Config& c) { return std::to_string(c.deadline_watch_seconds); }},
       {{"log_level", "debug, info, warn or error", false},
        [](Config& c, std::string_view v) -> std::string {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

@@ -34,6 +34,7 @@ struct Config {
   std::chrono::milliseconds header_timeout{15000};
   std::chrono::milliseconds body_timeout{60000};
   std::chrono::milliseconds drain_timeout{25000};
+  std::size_t deadline_watch_seconds = 60;  ///< how often the deadline watcher runs (0 = never)
   std::string log_level = "info";
   bool access_log = true;
   // Identity

@@ -30,6 +30,7 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/oauth2/clients/{client_id}",
     "GET /api/v1/procedures", "GET /api/v1/procedures/{code}", "GET /api/v1/procedures/{code}/laythutuc",
     "GET /api/v1/fields", "GET /api/v1/faq", "GET /api/v1/bundles", "GET /api/v1/bundles/{code}",
+    "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
 
@@ -38,7 +39,16 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/me", "PATCH /api/v1/me", "POST /api/v1/me/password",
     "GET /api/v1/me/sessions", "DELETE /api/v1/me/sessions/{id}", "GET /api/v1/me/security-events",
     "POST /api/v1/me/totp", "DELETE /api/v1/me/totp", "POST /api/v1/me/totp/confirm",
-    "POST /api/v1/oauth2/consents"};
+    "POST /api/v1/oauth2/consents",
+    // Dossiers: what each caller sees and may do is decided per dossier (dossier_test.cpp).
+    "GET /api/v1/procedures/{code}/submission", "POST /api/v1/attachments", "GET /api/v1/attachments/{id}",
+    "GET /api/v1/dossier-drafts", "POST /api/v1/dossier-drafts", "GET /api/v1/dossier-drafts/{id}",
+    "PUT /api/v1/dossier-drafts/{id}", "DELETE /api/v1/dossier-drafts/{id}", "POST /api/v1/dossiers",
+    "GET /api/v1/dossiers/{code}", "POST /api/v1/dossiers/{code}/actions/{action}",
+    "POST /api/v1/dossiers/{code}/rating", "PUT /api/v1/dossiers/{code}/rating",
+    "GET /api/v1/dossiers/{code}/forms/{form}", "GET /api/v1/dossiers/{code}/control-sheet.csv",
+    "GET /api/v1/me/dossiers", "GET /api/v1/inbox", "GET /api/v1/agencies/{code}/officers",
+    "GET /api/v1/reports/register.csv"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -48,7 +58,8 @@ const std::set<std::string> kAdministrative = {
     "POST /api/v1/admin/signing-keys/rotate", "GET /api/v1/admin/procedures", "POST /api/v1/admin/procedures/import",
     "GET /api/v1/admin/procedures/export", "POST /api/v1/admin/procedures/{code}/actions/{action}",
     "GET /api/v1/admin/procedures/{code}/versions", "GET /api/v1/admin/procedures/{code}/versions/{a}/diff/{b}",
-    "GET /api/v1/admin/faq", "POST /api/v1/admin/faq", "PUT /api/v1/admin/faq/{id}", "DELETE /api/v1/admin/faq/{id}"};
+    "GET /api/v1/admin/faq", "POST /api/v1/admin/faq", "PUT /api/v1/admin/faq/{id}", "DELETE /api/v1/admin/faq/{id}",
+    "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {

@@ -1,0 +1,341 @@
+#include "dossier/routes.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "http/json.hpp"
+#include "http/problem.hpp"
+
+namespace motcua::dossier {
+
+namespace {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+using core::ErrorCode;
+using http::Method;
+using http::Request;
+using http::Response;
+using Work = std::function<core::Result<json::value>(const identity::Principal&)>;
+
+bool English(const Request& req) { return req.language == http::Language::kEn; }
+
+// A problem response; a 409 from the state machine also lists the actions possible now.
+Response Problem(const Request& req, const core::Error& e) {
+  core::Error copy = e;
+  std::string allowed;
+  if (e.code == ErrorCode::kConflict && !e.fields.empty() && e.fields.front().field == "allowed_actions") {
+    allowed = e.fields.front().message;
+    copy.fields.clear();
+  }
+  Response r = http::ProblemResponse(req, copy);
+  if (e.code == ErrorCode::kConflict) {
+    boost::system::error_code ec;
+    json::value v = json::parse(r.body, ec);
+    if (!ec && v.is_object()) {
+      json::array a;
+      std::size_t start = 0;
+      while (start < allowed.size()) {
+        auto comma = allowed.find(',', start);
+        if (comma == std::string::npos) comma = allowed.size();
+        a.push_back(json::string(allowed.substr(start, comma - start)));
+        start = comma + 1;
+      }
+      v.as_object()["allowed_actions"] = std::move(a);
+      r.body = json::serialize(v);
+    }
+  }
+  return r;
+}
+
+std::optional<std::size_t> SizeParam(const Request& req, std::string_view name, std::size_t def, std::size_t max) {
+  auto v = req.Query(name);
+  if (!v || v->empty()) return def;
+  std::size_t n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || ptr != v->data() + v->size() || n > max) return std::nullopt;
+  return n;
+}
+
+// GCC 12 destroys a temporary passed by value into a coroutine twice; the awaiting frame owns
+// `req` and `work` until this returns, so they come by reference.
+awaitable<Response> Signed(Deps& d, const Request& req, int status, const Work& work) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  auto out = co_await http::Offload(d.workers, [&]() { return work(*who); });
+  if (!out) co_return Problem(req, out.error());
+  co_return http::JsonResponse(status, *out);
+}
+
+core::Result<json::object> Body(const Request& req) {
+  auto v = http::ParseJsonBody(req, {.max_depth = 24});
+  if (!v) return std::unexpected(v.error());
+  if (!v->is_object()) return core::Fail(ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.");
+  return std::move(v->as_object());
+}
+
+template <typename T>
+core::Result<json::value> Value(core::Result<T> r) {
+  if (!r) return std::unexpected(r.error());
+  return json::value(std::move(*r));
+}
+
+awaitable<Response> SubmissionTemplate(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  bool en = English(req);
+  Work work = [&d, code, en](const identity::Principal& p) { return Value(d.service.SubmissionTemplate(p, code, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Upload(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  std::string name(req.Query("name").value_or(""));
+  std::string type(req.Header("Content-Type").value_or(""));
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Upload(*who, name, type, req.body); });
+  if (!out) co_return Problem(req, out.error());
+  co_return http::JsonResponse(201, *out);
+}
+
+awaitable<Response> Download(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  std::string id(req.PathParam("id"));
+  struct Out {
+    core::Result<json::object> meta;
+    std::string bytes;
+  };
+  Out out = co_await http::Offload(d.workers, [&]() {
+    Out o{d.service.Attachment(*who, id), {}};
+    if (o.meta) {
+      auto bytes = d.blobs.ReadAll(std::string(o.meta->at("sha256").as_string()));
+      if (bytes) o.bytes = std::move(*bytes);
+      else o.meta = std::unexpected(bytes.error());
+    }
+    return o;
+  });
+  if (!out.meta) co_return Problem(req, out.meta.error());
+  Response r = Response::Text(200, std::move(out.bytes), std::string(out.meta->at("content_type").as_string()));
+  std::string name(out.meta->at("name").as_string());
+  std::string safe;
+  for (char ch : name) safe += (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ? '_' : ch;
+  r.SetHeader("Content-Disposition", "inline; filename=\"" + safe + "\"");
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("Cache-Control", "private, no-store");
+  co_return r;
+}
+
+awaitable<Response> ListDrafts(Deps& d, Request req) {
+  Work work = [&d](const identity::Principal& p) { return Value(d.service.ListDrafts(p)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> SaveDraft(Deps& d, Request req) {
+  auto body = Body(req);
+  if (!body) co_return Problem(req, body.error());
+  std::string id(req.PathParam("id"));
+  int status = id.empty() ? 201 : 200;
+  json::object b = std::move(*body);
+  Work work = [&d, id, b](const identity::Principal& p) { return Value(d.service.SaveDraft(p, id, b)); };
+  Response r = co_await Signed(d, req, status, work);
+  co_return r;
+}
+
+awaitable<Response> GetDraft(Deps& d, Request req) {
+  std::string id(req.PathParam("id"));
+  Work work = [&d, id](const identity::Principal& p) { return Value(d.service.GetDraft(p, id)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> DeleteDraft(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  std::string id(req.PathParam("id"));
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.DeleteDraft(*who, id); });
+  if (!out) co_return Problem(req, out.error());
+  co_return Response{204, {}, {}};
+}
+
+awaitable<Response> Submit(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  auto body = Body(req);
+  if (!body) co_return Problem(req, body.error());
+  std::string key(req.Header("Idempotency-Key").value_or(""));
+  bool en = English(req);
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Submit(*who, *body, key, en); });
+  if (!out) co_return Problem(req, out.error());
+  Response r = http::JsonResponse(out->replayed ? 200 : 201, out->dossier);
+  r.SetHeader("Location", "/api/v1/dossiers/" + std::string(out->dossier.at("code").as_string()));
+  if (out->replayed) r.SetHeader("Idempotent-Replayed", "true");
+  co_return r;
+}
+
+awaitable<Response> GetDossier(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  bool en = English(req);
+  Work work = [&d, code, en](const identity::Principal& p) { return Value(d.service.Get(p, code, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Act(Deps& d, Request req) {
+  std::string code(req.PathParam("code")), action(req.PathParam("action"));
+  json::object b;
+  if (!req.body.empty()) {
+    auto body = Body(req);
+    if (!body) co_return Problem(req, body.error());
+    b = std::move(*body);
+  }
+  bool en = English(req);
+  Work work = [&d, code, action, b, en](const identity::Principal& p) { return Value(d.service.Act(p, code, action, b, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Mine(Deps& d, Request req) {
+  auto limit = SizeParam(req, "limit", 20, 100);
+  auto offset = SizeParam(req, "cursor", 0, 1000000);
+  auto status = SizeParam(req, "status", 0, 10);
+  if (!limit || *limit == 0 || !offset || !status) {
+    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, status 1–10, cursor do máy chủ trả về. / limit is 1–100, status 1–10, cursor as returned.", {}});
+  }
+  std::optional<int> st = *status == 0 ? std::nullopt : std::optional<int>(static_cast<int>(*status));
+  std::size_t l = *limit, o = *offset;
+  bool en = English(req);
+  Work work = [&d, st, l, o, en](const identity::Principal& p) { return Value(d.service.Mine(p, st, o, l, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Inbox(Deps& d, Request req) {
+  auto limit = SizeParam(req, "limit", 20, 100);
+  auto offset = SizeParam(req, "cursor", 0, 1000000);
+  if (!limit || *limit == 0 || !offset) {
+    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
+  }
+  std::string box(req.Query("box").value_or("all")), q(req.Query("q").value_or("")), sort(req.Query("sort").value_or("due_at"));
+  std::size_t l = *limit, o = *offset;
+  bool en = English(req);
+  Work work = [&d, box, q, sort, l, o, en](const identity::Principal& p) { return Value(d.service.Inbox(p, box, q, sort, o, l, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Officers(Deps& d, Request req) {
+  std::string agency(req.PathParam("code")), role(req.Query("role").value_or("specialist"));
+  Work work = [&d, agency, role](const identity::Principal& p) { return Value(d.service.Officers(p, agency, role)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Track(Deps& d, Request req) {
+  std::optional<identity::Principal> who;
+  auto id = co_await d.auth.Identify(req);
+  if (id && *id) who = **id;
+  std::string code(req.PathParam("code")), id_number(req.Query("id_number").value_or(""));
+  if (code.size() > 40 || id_number.size() > 20) co_return Problem(req, {ErrorCode::kInvalidArgument, "Mã hồ sơ hoặc số giấy tờ quá dài. / The code or ID number is too long.", {}});
+  bool en = English(req);
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Track(who, code, id_number, en); });
+  if (!out) co_return Problem(req, out.error());
+  Response r = http::JsonResponse(200, *out);
+  r.SetHeader("Cache-Control", "no-store");
+  co_return r;
+}
+
+awaitable<Response> Rate(Deps& d, Request req) {
+  auto body = Body(req);
+  if (!body) co_return Problem(req, body.error());
+  std::string code(req.PathParam("code"));
+  bool edit = req.method == Method::kPut;
+  json::object b = std::move(*body);
+  Work work = [&d, code, b, edit](const identity::Principal& p) { return Value(d.service.Rate(p, code, b, edit)); };
+  Response r = co_await Signed(d, req, edit ? 200 : 201, work);
+  co_return r;
+}
+
+awaitable<Response> FormData(Deps& d, Request req) {
+  std::string code(req.PathParam("code")), form(req.PathParam("form"));
+  bool en = English(req);
+  Work work = [&d, code, form, en](const identity::Principal& p) { return Value(d.service.Form(p, code, form, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Csv(Deps& d, const Request& req, const std::string& filename,
+                        const std::function<core::Result<std::string>(const identity::Principal&)>& make) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  auto out = co_await http::Offload(d.workers, [&]() { return make(*who); });
+  if (!out) co_return Problem(req, out.error());
+  Response r = Response::Text(200, std::move(*out), "text/csv; charset=utf-8");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  co_return r;
+}
+
+awaitable<Response> ControlSheet(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  std::string filename = "mau05-" + code + ".csv";
+  std::function<core::Result<std::string>(const identity::Principal&)> make = [&d, code](const identity::Principal& p) { return d.service.ControlSheetCsv(p, code); };
+  Response r = co_await Csv(d, req, filename, make);
+  co_return r;
+}
+
+awaitable<Response> Register(Deps& d, Request req) {
+  std::string from(req.Query("from").value_or("")), to(req.Query("to").value_or(""));
+  std::string filename = "mau06-" + from + "-" + to + ".csv";
+  std::function<core::Result<std::string>(const identity::Principal&)> make = [&d, from, to](const identity::Principal& p) { return d.service.RegisterCsv(p, from, to); };
+  Response r = co_await Csv(d, req, filename, make);
+  co_return r;
+}
+
+awaitable<Response> GetConfig(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  Work work = [&d, code](const identity::Principal& p) { return Value(d.service.GetConfig(p, code)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> PutConfig(Deps& d, Request req) {
+  auto body = Body(req);
+  if (!body) co_return Problem(req, body.error());
+  std::string code(req.PathParam("code"));
+  json::object b = std::move(*body);
+  Work work = [&d, code, b](const identity::Principal& p) { return Value(d.service.PutConfig(p, code, b)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Deps& deps) {
+  auto bind = [&deps](auto handler) { return std::bind_front(handler, std::ref(deps)); };
+  router.Add(Method::kGet, "/api/v1/procedures/{code}/submission", bind(&SubmissionTemplate));
+  router.Add(Method::kPost, "/api/v1/attachments", bind(&Upload), {.body_limit = (10u << 20) + 1});
+  router.Add(Method::kGet, "/api/v1/attachments/{id}", bind(&Download));
+  router.Add(Method::kGet, "/api/v1/dossier-drafts", bind(&ListDrafts));
+  router.Add(Method::kPost, "/api/v1/dossier-drafts", bind(&SaveDraft), {.body_limit = 300u << 10});
+  router.Add(Method::kGet, "/api/v1/dossier-drafts/{id}", bind(&GetDraft));
+  router.Add(Method::kPut, "/api/v1/dossier-drafts/{id}", bind(&SaveDraft), {.body_limit = 300u << 10});
+  router.Add(Method::kDelete, "/api/v1/dossier-drafts/{id}", bind(&DeleteDraft));
+  router.Add(Method::kPost, "/api/v1/dossiers", bind(&Submit), {.body_limit = 300u << 10});
+  router.Add(Method::kGet, "/api/v1/dossiers/{code}", bind(&GetDossier));
+  router.Add(Method::kPost, "/api/v1/dossiers/{code}/actions/{action}", bind(&Act), {.body_limit = 300u << 10});
+  router.Add(Method::kPost, "/api/v1/dossiers/{code}/rating", bind(&Rate), {.body_limit = 16u << 10});
+  router.Add(Method::kPut, "/api/v1/dossiers/{code}/rating", bind(&Rate), {.body_limit = 16u << 10});
+  router.Add(Method::kGet, "/api/v1/dossiers/{code}/forms/{form}", bind(&FormData));
+  router.Add(Method::kGet, "/api/v1/dossiers/{code}/control-sheet.csv", bind(&ControlSheet));
+  router.Add(Method::kGet, "/api/v1/me/dossiers", bind(&Mine));
+  router.Add(Method::kGet, "/api/v1/inbox", bind(&Inbox));
+  router.Add(Method::kGet, "/api/v1/agencies/{code}/officers", bind(&Officers));
+  router.Add(Method::kGet, "/api/v1/reports/register.csv", bind(&Register));
+  router.Add(Method::kGet, "/api/v1/track/{code}", bind(&Track));
+  router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/config", bind(&GetConfig));
+  router.Add(Method::kPut, "/api/v1/admin/procedures/{code}/config", bind(&PutConfig), {.body_limit = 512u << 10});
+}
+
+}  // namespace motcua::dossier

@@ -1,0 +1,21 @@
+#pragma once
+// The dossier HTTP API (docs/dossier.md): attachments, drafts, submission, detail, workflow
+// actions, inbox, tracking, rating, official forms and registers, procedure configuration.
+#include "db/blob_store.hpp"
+#include "dossier/service.hpp"
+#include "http/offload.hpp"
+#include "http/router.hpp"
+#include "identity/auth.hpp"
+
+namespace motcua::dossier {
+
+struct Deps {
+  Service& service;
+  db::BlobStore& blobs;
+  http::WorkerPool& workers;
+  identity::Authenticator& auth;
+};
+
+void RegisterRoutes(http::Router& router, Deps& deps);
+
+}  // namespace motcua::dossier

@@ -1,0 +1,1797 @@
+#include "dossier/service.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "core/time.hpp"
+#include "core/uuid.hpp"
+#include "crypto/sha256.hpp"
+#include "dossier/form.hpp"
+#include "dossier/store.hpp"
+#include "dossier/workflow.hpp"
+
+namespace motcua::dossier {
+
+namespace json = boost::json;
+using core::ErrorCode;
+using core::Fail;
+using identity::Principal;
+using identity::Role;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+constexpr std::string_view kAllowedTypes[] = {"application/pdf", "image/jpeg", "image/png"};
+
+std::string Now() { return core::NowUtc(); }
+
+calendar::Instant ToInstant(Clock::time_point t) { return std::chrono::floor<std::chrono::seconds>(t); }
+
+std::optional<calendar::Instant> ParseInstant(std::string_view s) {
+  // Accepts what we store (`…Z`) and RFC 3339 with an offset.
+  int y, mo, d, h, mi, se;
+  if (s.size() < 19 || std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)), std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(se);
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  }
+  if (i == s.size()) return std::nullopt;
+  if (s[i] == 'Z' && i + 1 == s.size()) return calendar::Instant(t);
+  int oh, om;
+  if ((s[i] == '+' || s[i] == '-') && s.size() == i + 6 && std::sscanf(std::string(s.substr(i + 1)).c_str(), "%2d:%2d", &oh, &om) == 2) {
+    auto off = std::chrono::hours(oh) + std::chrono::minutes(om);
+    return calendar::Instant(s[i] == '+' ? t - off : t + off);
+  }
+  return std::nullopt;
+}
+
+std::string Utc(calendar::Instant t) { return core::FormatUtc(Clock::time_point(t)); }
+
+// RFC 3339 in Vietnam's time, as the API answers instants (DESIGN.md §6).
+std::string Local(const std::optional<std::string>& utc) {
+  if (!utc || utc->empty()) return "";
+  auto t = ParseInstant(*utc);
+  if (!t) return *utc;
+  auto local = *t + calendar::kVietnamOffset;
+  auto days = std::chrono::floor<std::chrono::days>(local);
+  std::chrono::year_month_day ymd(days);
+  std::chrono::hh_mm_ss hms(local - days);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+07:00", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
+                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
+json::value LocalOrNull(const std::optional<std::string>& utc) {
+  std::string s = Local(utc);
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+db::Value Opt(const std::optional<std::string>& s) { return s ? db::Value(*s) : db::Value(nullptr); }
+db::Value OptInt(const std::optional<std::int64_t>& i) { return i ? db::Value(*i) : db::Value(nullptr); }
+
+json::object ParseObject(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return (!ec && v.is_object()) ? v.as_object() : json::object{};
+}
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return (it != o.end() && it->value().is_string()) ? std::string(it->value().as_string()) : std::string();
+}
+
+auto Invalid(std::string msg, std::vector<core::FieldError> fields = {}) {
+  return core::Fail(ErrorCode::kInvalidArgument, std::move(msg), std::move(fields));
+}
+
+// ---- the dossier row ----
+
+struct Row {
+  std::string id, code, procedure_code, procedure_name, case_code, case_name, channel, agency_id, agency_path;
+  std::string handling_agency_id, handling_path;
+  std::optional<std::string> owner;
+  std::string applicant_name, applicant_id_number, summary;
+  json::object body;
+  int status = 1;
+  std::string stage;
+  std::optional<std::int64_t> resume_status;
+  std::optional<std::string> resume_stage, assignee, received_at, due_at, step_due_at, finished_at, returned_at;
+  std::string submitted_at, duration_unit;
+  std::int64_t duration_minutes = 0, supplements = 0, apologies = 0, at_risk = 0, overdue = 0, version = 0;
+  std::optional<std::string> bundle_id;
+};
+
+Row ReadRow(const db::ResultSet& r, std::size_t i) {
+  using namespace store;
+  Row d;
+  d.id = r.Text(i, kId);
+  d.code = r.Text(i, kCode);
+  d.procedure_code = r.Text(i, kProcedureCode);
+  d.procedure_name = r.Text(i, kProcedureName);
+  d.case_code = r.Text(i, kCaseCode);
+  d.case_name = r.Text(i, kCaseName);
+  d.channel = r.Text(i, kChannel);
+  d.agency_id = r.Text(i, kAgencyId);
+  d.agency_path = r.Text(i, kAgencyPath);
+  d.handling_agency_id = r.Text(i, kHandlingAgencyId);
+  d.handling_path = r.Text(i, kHandlingPath);
+  d.owner = r.OptText(i, kOwner);
+  d.applicant_name = r.Text(i, kApplicantName);
+  d.applicant_id_number = r.Text(i, kApplicantIdNumber);
+  d.body = ParseObject(r.Text(i, kBody));
+  d.summary = r.Text(i, kSummary);
+  d.status = static_cast<int>(r.Int(i, kStatus));
+  d.stage = r.Text(i, kStage);
+  if (!r.IsNull(i, kResumeStatus)) d.resume_status = r.Int(i, kResumeStatus);
+  d.resume_stage = r.OptText(i, kResumeStage);
+  d.assignee = r.OptText(i, kAssignee);
+  d.submitted_at = r.Text(i, kSubmittedAt);
+  d.received_at = r.OptText(i, kReceivedAt);
+  d.due_at = r.OptText(i, kDueAt);
+  d.step_due_at = r.OptText(i, kStepDueAt);
+  d.finished_at = r.OptText(i, kFinishedAt);
+  d.returned_at = r.OptText(i, kReturnedAt);
+  d.duration_minutes = r.Int(i, kDurationMinutes);
+  d.duration_unit = r.Text(i, kDurationUnit);
+  d.supplements = r.Int(i, kSupplements);
+  d.apologies = r.Int(i, kApologies);
+  d.at_risk = r.Int(i, kAtRisk);
+  d.overdue = r.Int(i, kOverdue);
+  d.bundle_id = r.OptText(i, kBundleId);
+  d.version = r.Int(i, kVersion);
+  return d;
+}
+
+std::optional<Row> FindRow(db::Connection& c, const std::string& code) {
+  auto r = c.Execute(store::kDossierByCode, {code});
+  if (r.Empty()) return std::nullopt;
+  return ReadRow(r, 0);
+}
+
+struct Agency {
+  std::string id, code, name, path, address, name_en;
+};
+
+std::optional<Agency> ReadAgency(const db::ResultSet& r) {
+  if (r.Empty()) return std::nullopt;
+  return Agency{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 3), r.Text(0, 4), r.Text(0, 5)};
+}
+std::optional<Agency> AgencyById(db::Connection& c, const std::string& id) { return ReadAgency(c.Execute(store::kAgencyById, {id})); }
+std::optional<Agency> AgencyByCode(db::Connection& c, const std::string& code) { return ReadAgency(c.Execute(store::kAgencyByCode, {code})); }
+
+bool Covers(const Principal& p, std::string_view path) {
+  return p.kind == identity::AccountKind::kOfficer && !p.enrolment_required && p.CoversAgency(path);
+}
+
+bool OfficerRoleIn(const Principal& p, Role role, std::string_view path) {
+  return Covers(p, path) && (p.HasRole(role) || p.HasRole(Role::kSysadmin));
+}
+
+struct Participant {
+  std::string agency_id, agency_path, role, request;
+  std::optional<std::string> due_at, answered_at;
+  std::string answer, agency_name;
+};
+
+std::vector<Participant> Participants(db::Connection& c, const std::string& id) {
+  std::vector<Participant> out;
+  auto r = c.Execute(store::kParticipants, {id});
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.OptText(i, 4), r.OptText(i, 5), r.Text(i, 6), r.Text(i, 7)});
+  }
+  return out;
+}
+
+bool IsOwner(const Principal& p, const Row& d) { return d.owner && *d.owner == p.account_id && p.kind != identity::AccountKind::kOfficer; }
+
+// Who may see a dossier at all: its owner, officers of the agencies it passes through, sysadmins.
+bool Visible(const Principal& p, const Row& d, const std::vector<Participant>& parts) {
+  if (IsOwner(p, d)) return true;
+  if (p.kind != identity::AccountKind::kOfficer || p.enrolment_required) return false;
+  if (p.HasRole(Role::kSysadmin)) return true;
+  if (p.CoversAgency(d.agency_path) || p.CoversAgency(d.handling_path)) return true;
+  return std::any_of(parts.begin(), parts.end(), [&](const Participant& x) { return p.CoversAgency(x.agency_path); });
+}
+
+Actor ActorOf(const Principal& p, const Row& d, const std::vector<Participant>& parts) {
+  Actor a;
+  a.owner = IsOwner(p, d);
+  a.receiver_at_receiving = OfficerRoleIn(p, Role::kReceiver, d.agency_path);
+  a.receiver_at_handling = OfficerRoleIn(p, Role::kReceiver, d.handling_path);
+  a.specialist_at_handling = OfficerRoleIn(p, Role::kSpecialist, d.handling_path);
+  a.leader_at_handling = OfficerRoleIn(p, Role::kLeader, d.handling_path);
+  a.is_assignee = d.assignee && *d.assignee == p.account_id;
+  for (const auto& x : parts) {
+    if (x.role == "consulted" && !x.answered_at && Covers(p, x.agency_path)) a.consulted_officer = true;
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string SniffContentType(std::string_view h) {
+  if (h.starts_with("%PDF-")) return "application/pdf";
+  if (h.size() >= 3 && static_cast<unsigned char>(h[0]) == 0xFF && static_cast<unsigned char>(h[1]) == 0xD8 &&
+      static_cast<unsigned char>(h[2]) == 0xFF) {
+    return "image/jpeg";
+  }
+  if (h.starts_with(std::string_view("\x89PNG\r\n\x1a\n", 8))) return "image/png";
+  return "";
+}
+
+Service::Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits)
+    : db_(db), catalog_(catalog), blobs_(blobs), calendar_(std::move(calendar)), limits_(limits) {}
+
+namespace {
+
+// ---- procedure, case, channel: what a submission is built from ----
+
+std::string ChannelName(int k) { return k == 2 ? "online" : k == 3 ? "post" : "in_person"; }
+int ChannelNumber(std::string_view c) { return c == "online" ? 2 : c == "post" ? 3 : c == "in_person" ? 1 : 0; }
+
+struct DocRule {
+  std::string code, name, form_name, form_url;
+  int originals = 0, copies = 0;
+  bool required = true, in_person_allowed = false;
+  std::vector<std::string> allowed_types;
+  std::int64_t max_bytes = 0;
+};
+
+struct CaseInfo {
+  std::string code, name;
+  std::vector<std::string> steps;
+  std::vector<DocRule> documents;
+  json::value form;  // null when the case has no e-form
+};
+
+struct ChannelInfo {
+  std::string channel;
+  double duration = 0;
+  std::string unit;
+  std::vector<catalog::Fee> fees;
+};
+
+struct Plan {
+  const catalog::Procedure* procedure = nullptr;
+  std::shared_ptr<const catalog::Snapshot> snapshot;  // keeps `procedure` alive
+  std::vector<CaseInfo> cases;
+  std::vector<ChannelInfo> channels;
+  json::object config;
+};
+
+bool Optional(const std::string& name) {
+  return name.find("(nếu có)") != std::string::npos || name.find("(néu có)") != std::string::npos;
+}
+
+std::optional<Plan> PlanFor(catalog::Catalog& cat, db::Connection& c, const std::string& code, std::int64_t max_bytes) {
+  Plan plan;
+  plan.snapshot = cat.Current();
+  plan.procedure = plan.snapshot->procedures->Find(code);
+  if (plan.procedure == nullptr) return std::nullopt;
+  auto cfg = c.Execute(store::kFindConfig, {code});
+  if (!cfg.Empty()) plan.config = ParseObject(cfg.Text(0, 0));
+  const json::object* cases_cfg = nullptr;
+  if (auto it = plan.config.find("cases"); it != plan.config.end() && it->value().is_object()) cases_cfg = &it->value().as_object();
+  json::value default_form = nullptr;
+  if (auto it = plan.config.find("form"); it != plan.config.end()) default_form = it->value();
+  std::size_t n = 0;
+  for (const auto& k : plan.procedure->cases) {
+    CaseInfo ci;
+    ci.code = std::to_string(++n);
+    ci.name = k.name;
+    ci.steps = k.steps;
+    ci.form = default_form;
+    const json::object* case_cfg = nullptr;
+    if (cases_cfg) {
+      if (auto it = cases_cfg->find(ci.code); it != cases_cfg->end() && it->value().is_object()) case_cfg = &it->value().as_object();
+    }
+    if (case_cfg) {
+      if (auto it = case_cfg->find("form"); it != case_cfg->end()) ci.form = it->value();
+    }
+    for (const auto& doc : k.documents) {
+      DocRule r;
+      r.code = doc.code;
+      r.name = doc.name;
+      r.form_name = doc.form_name;
+      r.form_url = doc.form_url;
+      r.originals = doc.originals;
+      r.copies = doc.copies;
+      // What the national databases can supply (a result-substitute code) or what the list marks
+      // "nếu có" is not demanded unless the agency says so.
+      r.required = !Optional(doc.name) && doc.result_substitute.empty();
+      r.allowed_types.assign(std::begin(kAllowedTypes), std::end(kAllowedTypes));
+      r.max_bytes = max_bytes;
+      if (case_cfg) {
+        if (auto d = case_cfg->find("documents"); d != case_cfg->end() && d->value().is_object()) {
+          if (auto e = d->value().as_object().find(doc.code); e != d->value().as_object().end() && e->value().is_object()) {
+            const auto& o = e->value().as_object();
+            if (auto v = o.find("required"); v != o.end() && v->value().is_bool()) r.required = v->value().as_bool();
+            if (auto v = o.find("in_person_allowed"); v != o.end() && v->value().is_bool()) r.in_person_allowed = v->value().as_bool();
+            if (auto v = o.find("max_bytes"); v != o.end() && v->value().is_int64()) r.max_bytes = std::min(v->value().as_int64(), max_bytes);
+            if (auto v = o.find("allowed_types"); v != o.end() && v->value().is_array()) {
+              r.allowed_types.clear();
+              for (const auto& t : v->value().as_array()) if (t.is_string()) r.allowed_types.emplace_back(t.as_string());
+            }
+          }
+        }
+      }
+      ci.documents.push_back(std::move(r));
+    }
+    plan.cases.push_back(std::move(ci));
+  }
+  if (plan.cases.empty()) plan.cases.push_back(CaseInfo{"1", "", {}, {}, default_form});
+  for (const auto& ch : plan.procedure->channels) {
+    if (ch.durations.empty()) continue;
+    const auto& d = ch.durations.front();
+    plan.channels.push_back({ChannelName(ch.channel), d.value, d.unit, d.fees});
+  }
+  // A full or partial online service accepts online dossiers even when the record lists no
+  // online channel; it then takes the in-person duration and fees.
+  bool has_online = std::any_of(plan.channels.begin(), plan.channels.end(), [](const ChannelInfo& x) { return x.channel == "online"; });
+  const auto& sc = plan.procedure->service_class;
+  if (!has_online && (sc == "full_online" || sc == "partial_online") && !plan.channels.empty()) {
+    ChannelInfo online = plan.channels.front();
+    online.channel = "online";
+    plan.channels.push_back(online);
+  }
+  if (sc == "info_only") {
+    std::erase_if(plan.channels, [](const ChannelInfo& x) { return x.channel == "online"; });
+  }
+  return plan;
+}
+
+json::array FeesJson(const std::vector<catalog::Fee>& fees) {
+  json::array a;
+  for (const auto& f : fees) a.push_back(json::object{{"code", f.code}, {"amount", f.amount}, {"kind", f.kind}, {"description", f.description}});
+  return a;
+}
+
+std::vector<Agency> ReceivingAgencies(db::Connection& c, const catalog::Procedure& p) {
+  std::vector<Agency> out;
+  std::set<std::string> seen;
+  for (const auto& a : p.implementing) {
+    if (!seen.insert(a.code).second) continue;
+    if (auto ag = AgencyByCode(c, a.code)) out.push_back(*ag);
+  }
+  return out;
+}
+
+// Working minutes (or calendar days, for unit "days") a channel's legal duration is worth.
+std::int64_t DurationMinutes(const ChannelInfo& ch) {
+  if (ch.unit == "days") return static_cast<std::int64_t>(ch.duration * 24 * 60);
+  if (ch.unit == "hours" || ch.unit == "working_hours") return static_cast<std::int64_t>(ch.duration * 60);
+  return static_cast<std::int64_t>(ch.duration * calendar::kHoursPerWorkingDay * 60);
+}
+
+calendar::Instant DueFrom(const calendar::WorkCalendar& cal, calendar::Instant start, std::int64_t minutes, const std::string& unit) {
+  if (unit == "days") return cal.AddCalendarDays(start, static_cast<int>(minutes / (24 * 60)));
+  return cal.AddWorkingHours(start, calendar::Minutes(minutes));
+}
+
+json::object Prefilled(db::Connection& c, const Principal& who, const json::value& form) {
+  auto r = c.Execute(store::kAccountProfile, {who.account_id});
+  if (r.Empty() || form.is_null()) return {};
+  PrefillSource src;
+  const char* keys[] = {"full_name", "id_number", "birth_date", "gender", "email", "phone", "address", "tax_code", "business_name"};
+  for (std::size_t i = 0; i < 9; ++i) {
+    std::string v = r.Text(0, i);
+    if (!v.empty()) src.values.emplace_back(keys[i], v);
+  }
+  return Prefill(form, src);
+}
+
+}  // namespace
+
+core::Result<json::object> Service::Upload(const Principal& who, std::string name, std::string content_type,
+                                           std::string_view bytes) {
+  if (name.empty() || name.size() > 255 || name.find_first_of("/\\\0") != std::string::npos) {
+    return Invalid("Tên tệp không hợp lệ (1–255 ký tự, không có / hoặc \\). / The file name is not valid (1–255 characters, no / or \\).",
+                   {{"name", "invalid"}});
+  }
+  if (bytes.empty()) return Invalid("Tệp rỗng. / The file is empty.", {{"file", "empty"}});
+  if (static_cast<std::int64_t>(bytes.size()) > limits_.max_attachment_bytes) {
+    return Fail(ErrorCode::kPayloadTooLarge, "Tệp quá lớn (tối đa 10 MB). / The file is too large (10 MB at most).");
+  }
+  if (auto semi = content_type.find(';'); semi != std::string::npos) content_type.resize(semi);
+  if (content_type == "image/jpg") content_type = "image/jpeg";
+  if (std::find(std::begin(kAllowedTypes), std::end(kAllowedTypes), content_type) == std::end(kAllowedTypes)) {
+    return Fail(ErrorCode::kUnsupportedMedia, "Chỉ nhận tệp PDF, JPEG hoặc PNG. / Only PDF, JPEG or PNG files are accepted.");
+  }
+  std::string sniffed = SniffContentType(bytes.substr(0, 16));
+  if (sniffed != content_type) {
+    return Fail(ErrorCode::kUnsupportedMedia,
+                "Nội dung tệp không đúng định dạng đã khai (" + content_type + "). / The file's content is not " + content_type + ".");
+  }
+  auto writer = blobs_.NewWriter(limits_.max_attachment_bytes);
+  for (std::size_t off = 0; off < bytes.size(); off += 64 * 1024) {
+    auto w = writer->Write(bytes.substr(off, 64 * 1024));
+    if (!w) return std::unexpected(w.error());
+  }
+  auto info = writer->Commit(content_type);
+  if (!info) return std::unexpected(info.error());
+  std::string id = core::Uuid::NewV7().ToString();
+  std::string now = Now();
+  auto c = db_.Acquire();
+  c->Execute(store::kInsertAttachment, {id, who.account_id, info->sha256, name, content_type, static_cast<std::int64_t>(bytes.size()), now});
+  return json::object{{"id", id}, {"name", name}, {"content_type", content_type}, {"size", static_cast<std::int64_t>(bytes.size())}, {"sha256", info->sha256}};
+}
+
+core::Result<json::object> Service::Attachment(const Principal& who, const std::string& id) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kFindAttachment, {id});
+  if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không có tệp này. / No such file.");
+  bool ok = r.Text(0, 1) == who.account_id;
+  if (!ok && !r.IsNull(0, 6)) {
+    auto d = c->Execute(store::kDossierById, {r.Text(0, 6)});
+    if (!d.Empty()) {
+      Row row = ReadRow(d, 0);
+      ok = Visible(who, row, Participants(*c, row.id));
+    }
+  }
+  if (!ok) return Fail(ErrorCode::kNotFound, "Không có tệp này. / No such file.");
+  return json::object{{"id", id}, {"sha256", r.Text(0, 2)}, {"name", r.Text(0, 3)}, {"content_type", r.Text(0, 4)}, {"size", r.Int(0, 5)}};
+}
+
+core::Result<json::object> Service::SubmissionTemplate(const Principal& who, const std::string& code, bool en) {
+  auto c = db_.Acquire();
+  auto plan = PlanFor(catalog_, *c, code, limits_.max_attachment_bytes);
+  if (!plan) return Fail(ErrorCode::kNotFound, "Không có thủ tục này hoặc thủ tục chưa được công bố. / No published procedure with this code.");
+  json::array cases;
+  for (const auto& k : plan->cases) {
+    json::array docs;
+    for (const auto& d : k.documents) {
+      json::array types;
+      for (const auto& t : d.allowed_types) types.push_back(json::string(t));
+      docs.push_back(json::object{{"code", d.code}, {"name", d.name}, {"originals", d.originals}, {"copies", d.copies},
+                                  {"form_name", d.form_name}, {"form_url", d.form_url}, {"required", d.required},
+                                  {"in_person_allowed", d.in_person_allowed}, {"allowed_types", types}, {"max_bytes", d.max_bytes}});
+    }
+    json::array steps;
+    for (const auto& s : k.steps) steps.push_back(json::string(s));
+    cases.push_back(json::object{{"code", k.code}, {"name", k.name}, {"steps", steps}, {"form", k.form}, {"documents", docs},
+                                 {"prefill", Prefilled(*c, who, k.form)}});
+  }
+  json::array channels;
+  for (const auto& ch : plan->channels) {
+    channels.push_back(json::object{{"channel", ch.channel}, {"duration", ch.duration}, {"unit", ch.unit}, {"fees", FeesJson(ch.fees)}});
+  }
+  json::array agencies;
+  for (const auto& a : ReceivingAgencies(*c, *plan->procedure)) {
+    agencies.push_back(json::object{{"id", a.id}, {"code", a.code}, {"name", en && !a.name_en.empty() ? a.name_en : a.name}});
+  }
+  json::object prefill = plan->cases.empty() ? json::object{} : Prefilled(*c, who, plan->cases.front().form);
+  return json::object{{"procedure_code", plan->procedure->code},
+                      {"procedure_name", en && !plan->procedure->name_en.empty() ? plan->procedure->name_en : plan->procedure->name},
+                      {"service_class", plan->procedure->service_class},
+                      {"cases", cases}, {"channels", channels}, {"agencies", agencies}, {"prefill", prefill}};
+}
+
+// ---- drafts ----
+
+namespace {
+json::object DraftJson(const db::ResultSet& r, std::size_t i) {
+  json::object body = ParseObject(r.Text(i, 2));
+  body["id"] = r.Text(i, 0);
+  body["procedure_code"] = r.Text(i, 1);
+  body["created_at"] = Local(r.Text(i, 3));
+  body["updated_at"] = Local(r.Text(i, 4));
+  return body;
+}
+}  // namespace
+
+core::Result<json::object> Service::ListDrafts(const Principal& who) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kDrafts, {who.account_id});
+  auto snap = catalog_.Current();
+  json::array items;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    json::object d = DraftJson(r, i);
+    const auto* p = snap->procedures->Find(r.Text(i, 1));
+    d["procedure_name"] = p ? p->name : "";
+    items.push_back(std::move(d));
+  }
+  return json::object{{"items", items}, {"next_cursor", nullptr}, {"total", items.size()}};
+}
+
+core::Result<json::object> Service::SaveDraft(const Principal& who, const std::string& id, const json::object& body) {
+  std::string code = Str(body, "procedure_code");
+  if (code.empty() || code.size() > 20) return Invalid("Thiếu mã thủ tục. / procedure_code is required.", {{"procedure_code", "required"}});
+  if (json::serialize(body).size() > kMaxFormBytes) return Fail(ErrorCode::kPayloadTooLarge, "Bản nháp quá lớn. / The draft is too large.");
+  json::object kept;
+  for (const char* k : {"case_code", "channel", "agency_id", "form", "documents", "summary", "fee_code", "representative", "step"}) {
+    if (auto it = body.find(k); it != body.end()) kept[k] = it->value();
+  }
+  auto c = db_.Acquire();
+  std::string now = Now();
+  std::string draft_id = id;
+  if (draft_id.empty()) {
+    auto count = c->Execute(store::kDrafts, {who.account_id});
+    if (count.rows.size() >= 100) return Fail(ErrorCode::kConflict, "Bạn đã có 100 bản nháp; hãy xóa bớt. / You already have 100 drafts; delete some first.");
+    draft_id = core::Uuid::NewV7().ToString();
+    c->Execute(store::kInsertDraft, {draft_id, who.account_id, code, json::serialize(kept), now});
+  } else {
+    auto r = c->Execute(store::kUpdateDraft, {draft_id, who.account_id, code, json::serialize(kept), now});
+    if (r.affected == 0) return Fail(ErrorCode::kNotFound, "Không có bản nháp này. / No such draft.");
+  }
+  auto r = c->Execute(store::kFindDraft, {draft_id, who.account_id});
+  return DraftJson(r, 0);
+}
+
+core::Result<json::object> Service::GetDraft(const Principal& who, const std::string& id) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kFindDraft, {id, who.account_id});
+  if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không có bản nháp này. / No such draft.");
+  return DraftJson(r, 0);
+}
+
+core::Result<void> Service::DeleteDraft(const Principal& who, const std::string& id) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kDeleteDraft, {id, who.account_id});
+  if (r.affected == 0) return Fail(ErrorCode::kNotFound, "Không có bản nháp này. / No such draft.");
+  return {};
+}
+
+// ---- submission ----
+
+namespace {
+
+json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, const CalendarFor& calendar, bool en, bool full);
+
+std::string YyMmDd(calendar::Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d%02u%02u", static_cast<int>(d.year()) % 100, static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+std::string IsoDate(calendar::Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+// Circular 01/2018 Art. 19: <agency code>-<YYMMDD>-<NNNN>. Past 9,999 in one day the number
+// simply grows a digit, so codes stay unique and ordered without reusing a day.
+std::string DossierCode(const std::string& agency_code, calendar::Date day, std::int64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(seq));
+  return agency_code + "-" + YyMmDd(day) + "-" + buf;
+}
+
+// Working hours allotted to each stage (DOMAIN.md §3.8 "per-step personal due date"); an
+// agency changes them in the procedure's config under "steps".
+std::int64_t StageMinutes(const json::object& config, const std::string& stage) {
+  if (auto it = config.find("steps"); it != config.end() && it->value().is_object()) {
+    if (auto s = it->value().as_object().find(stage); s != it->value().as_object().end() && s->value().is_number()) {
+      return static_cast<std::int64_t>(s->value().to_number<double>() * 60);
+    }
+  }
+  if (stage == "submitted") return 8 * 60;
+  if (stage == "received") return 4 * 60;
+  if (stage == "awaiting_approval") return 8 * 60;
+  if (stage == "approved") return 4 * 60;
+  if (stage == "result_ready") return 8 * 60;
+  return 0;  // processing: what is left before the due date
+}
+
+void AddEvent(db::Connection& c, const std::string& dossier_id, const std::string& at, std::string_view action, std::optional<int> from,
+              int to, const std::string& stage, const Principal* who, const std::string& role, const std::optional<Agency>& agency,
+              const std::string& note, const json::object& data) {
+  auto seq = c.Execute(store::kMaxEventSeq, {dossier_id}).Int(0, 0) + 1;
+  c.Execute(store::kInsertEvent, {dossier_id, seq, at, std::string(action), from ? db::Value(std::int64_t{*from}) : db::Value(nullptr),
+                                  std::int64_t{to}, stage, who ? who->account_id : std::string(), who ? who->display_name : std::string(),
+                                  role, agency ? db::Value(agency->id) : db::Value(nullptr), agency ? agency->name : std::string(), note,
+                                  json::serialize(data)});
+}
+
+// Closes the open step (recording how late it ended) and opens the next one.
+std::optional<std::string> EnterStep(db::Connection& c, const calendar::WorkCalendar& cal, const std::string& dossier_id,
+                                     const std::string& stage, const std::string& agency_id, calendar::Instant now,
+                                     const json::object& config, const std::optional<std::string>& dossier_due, bool terminal) {
+  auto open = c.Execute(store::kOpenStep, {dossier_id});
+  if (!open.Empty()) {
+    std::int64_t late = 0;
+    if (auto due = open.OptText(0, 3)) {
+      if (auto d = ParseInstant(*due); d && *d < now) late = cal.WorkingDurationBetween(*d, now).count();
+    }
+    c.Execute(store::kFinishStep, {dossier_id, open.Int(0, 0), Utc(now), late});
+  }
+  if (terminal) return std::nullopt;
+  std::optional<std::string> due;
+  std::int64_t minutes = StageMinutes(config, stage);
+  if (minutes > 0) {
+    due = Utc(cal.AddWorkingHours(now, calendar::Minutes(minutes)));
+  } else if (dossier_due) {
+    // Processing gets the time left, less what approval and issuing are allotted.
+    auto end = ParseInstant(*dossier_due);
+    if (end) {
+      auto left = cal.WorkingDurationBetween(now, *end).count() - StageMinutes(config, "awaiting_approval") - StageMinutes(config, "approved");
+      due = Utc(cal.AddWorkingHours(now, calendar::Minutes(std::max<std::int64_t>(left, 60))));
+    }
+  }
+  c.Execute(store::kInsertStep, {dossier_id, stage, agency_id, Utc(now), Opt(due)});
+  return due;
+}
+
+void Notify(db::Connection& c, const Row& d, std::string_view event, const json::object& payload, const std::string& now) {
+  if (!d.owner) return;
+  c.Execute(store::kInsertNotification, {core::Uuid::NewV7().ToString(), std::string(event), *d.owner, *d.owner, json::serialize(payload), now});
+}
+
+struct AttachmentRow {
+  std::string id, owner, sha256, name, content_type;
+  std::int64_t size = 0;
+  bool used = false;
+};
+
+std::optional<AttachmentRow> FindAttachment(db::Connection& c, const std::string& id) {
+  auto r = c.Execute(store::kFindAttachment, {id});
+  if (r.Empty()) return std::nullopt;
+  return AttachmentRow{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 3), r.Text(0, 4), r.Int(0, 5), !r.IsNull(0, 6)};
+}
+
+// Reads `documents: [{code, attachment_ids: [...]}]`, checking each file against the rules of
+// its required-document entry. Errors point at /documents/<code>.
+std::optional<json::array> ReadDocuments(db::Connection& c, const Principal& who, const json::value* v, const std::vector<DocRule>& rules,
+                                         std::size_t max_files, std::vector<core::FieldError>& errors, std::vector<std::string>& ids) {
+  json::array out;
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) {
+    errors.push_back({"/documents", "Danh sách giấy tờ phải là một mảng. / documents must be an array."});
+    return std::nullopt;
+  }
+  std::set<std::string> seen_codes;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_object()) {
+      errors.push_back({"/documents", "Mỗi giấy tờ là một đối tượng {code, attachment_ids}. / Each document is {code, attachment_ids}."});
+      continue;
+    }
+    std::string code = Str(e.as_object(), "code");
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](const DocRule& r) { return r.code == code; });
+    std::string ptr = "/documents/" + code;
+    if (rule == rules.end()) {
+      errors.push_back({ptr, "Giấy tờ này không thuộc thành phần hồ sơ của trường hợp đã chọn. / This document is not part of the chosen case."});
+      continue;
+    }
+    if (!seen_codes.insert(code).second) {
+      errors.push_back({ptr, "Giấy tờ được liệt kê hai lần. / The document is listed twice."});
+      continue;
+    }
+    json::array files;
+    const json::value* list = e.as_object().if_contains("attachment_ids");
+    if (list == nullptr || !list->is_array()) {
+      errors.push_back({ptr, "Thiếu danh sách tệp (attachment_ids). / attachment_ids is required."});
+      continue;
+    }
+    for (const auto& idv : list->as_array()) {
+      if (!idv.is_string()) {
+        errors.push_back({ptr, "Mã tệp không hợp lệ. / Not an attachment id."});
+        continue;
+      }
+      std::string id(idv.as_string());
+      auto a = FindAttachment(c, id);
+      if (!a || a->owner != who.account_id) {
+        errors.push_back({ptr, "Không tìm thấy tệp " + id + " trong các tệp bạn đã tải lên. / Attachment " + id + " is not one you uploaded."});
+        continue;
+      }
+      if (a->used || std::find(ids.begin(), ids.end(), id) != ids.end()) {
+        errors.push_back({ptr, "Tệp " + a->name + " đã được dùng cho một hồ sơ khác. / The file " + a->name + " is already used."});
+        continue;
+      }
+      if (std::find(rule->allowed_types.begin(), rule->allowed_types.end(), a->content_type) == rule->allowed_types.end()) {
+        errors.push_back({ptr, "Loại tệp " + a->content_type + " không được nhận cho giấy tờ này. / " + a->content_type + " is not accepted for this document."});
+        continue;
+      }
+      if (a->size > rule->max_bytes) {
+        errors.push_back({ptr, "Tệp " + a->name + " quá lớn. / The file " + a->name + " is too large."});
+        continue;
+      }
+      ids.push_back(id);
+      files.push_back(json::object{{"id", a->id}, {"name", a->name}, {"size", a->size}, {"content_type", a->content_type}});
+    }
+    if (!files.empty()) out.push_back(json::object{{"code", code}, {"name", rule->name}, {"attachments", files}});
+  }
+  if (ids.size() > max_files) errors.push_back({"/documents", "Quá nhiều tệp cho một hồ sơ. / Too many files for one dossier."});
+  return out;
+}
+
+bool HasDocument(const json::array& docs, const std::string& code) {
+  return std::any_of(docs.begin(), docs.end(), [&](const json::value& d) { return d.as_object().at("code").as_string() == code; });
+}
+
+std::vector<core::FieldError> FormErrors(const json::value& schema, const json::value& form, const std::string& prefix) {
+  std::vector<core::FieldError> out;
+  if (schema.is_null()) {
+    if (!form.is_null() && !form.is_object()) out.push_back({prefix, "Tờ khai phải là một đối tượng JSON. / The form must be a JSON object."});
+    return out;
+  }
+  for (auto& p : ValidateForm(schema, form)) out.push_back({prefix + p.pointer, p.message});
+  return out;
+}
+
+}  // namespace
+
+core::Result<Submitted> Service::Submit(const Principal& who, const json::object& in_body, const std::string& key, bool en) {
+  if (key.size() > 200) return Invalid("Idempotency-Key quá dài (tối đa 200 ký tự). / Idempotency-Key is too long (200 characters at most).");
+  auto c = db_.Acquire();
+  // A retry of a submission that went through answers what it answered then, before anything
+  // is validated again (its files are by now part of the dossier).
+  if (!key.empty()) {
+    auto k = c->Execute(store::kFindIdempotency, {who.account_id, key});
+    if (!k.Empty()) {
+      if (k.Text(0, 0) != crypto::Sha256::Hex(json::serialize(in_body))) {
+        return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
+      }
+      auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
+      return Submitted{DossierJson(*c, ReadRow(d, 0), &who, calendar_, en, true), true};
+    }
+  }
+  json::object body = in_body;
+  if (auto draft = Str(in_body, "draft_id"); !draft.empty()) {
+    auto r = c->Execute(store::kFindDraft, {draft, who.account_id});
+    if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không có bản nháp này. / No such draft.");
+    body = DraftJson(r, 0);
+    for (const auto& [k, v] : in_body) if (k != "draft_id") body[k] = v;
+  }
+  const bool officer = who.kind == identity::AccountKind::kOfficer;
+  if (officer && !(who.HasRole(Role::kReceiver) || who.HasRole(Role::kSysadmin))) {
+    return Fail(ErrorCode::kForbidden, "Chỉ cán bộ tiếp nhận được nhập hồ sơ nộp trực tiếp. / Only a receiving officer enters paper dossiers.");
+  }
+  if (who.kind == identity::AccountKind::kClient) return Fail(ErrorCode::kForbidden, "Ứng dụng không được nộp hồ sơ thay công dân. / A machine client cannot submit dossiers.");
+  std::vector<core::FieldError> errors;
+  std::string code = Str(body, "procedure_code");
+  auto plan = PlanFor(catalog_, *c, code, limits_.max_attachment_bytes);
+  if (!plan) return Invalid("Không có thủ tục đang công bố với mã này. / No published procedure with this code.", {{"/procedure_code", "unknown"}});
+  // The case.
+  std::string case_code = Str(body, "case_code");
+  if (case_code.empty() && plan->cases.size() == 1) case_code = "1";
+  auto kase = std::find_if(plan->cases.begin(), plan->cases.end(), [&](const CaseInfo& k) { return k.code == case_code; });
+  if (kase == plan->cases.end()) {
+    return Invalid("Hãy chọn trường hợp thực hiện (case_code). / Choose the case (case_code).", {{"/case_code", "required"}});
+  }
+  // The channel: applicants submit online; receivers enter paper dossiers (Decree 61 Art. 16).
+  std::string channel = Str(body, "channel");
+  if (channel.empty()) channel = officer ? "in_person" : "online";
+  if (ChannelNumber(channel) == 0) return Invalid("Kênh nộp là online, in_person hoặc post. / channel is online, in_person or post.", {{"/channel", "invalid"}});
+  if (!officer && channel != "online") {
+    return Invalid("Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ tiếp nhận nhập. / In-person and postal dossiers are entered by a receiving officer.", {{"/channel", "online only"}});
+  }
+  if (officer && channel == "online") return Invalid("Cán bộ nhập hồ sơ trực tiếp hoặc qua bưu chính. / Officers enter in_person or post dossiers.", {{"/channel", "in_person or post"}});
+  auto ch = std::find_if(plan->channels.begin(), plan->channels.end(), [&](const ChannelInfo& x) { return x.channel == channel; });
+  if (ch == plan->channels.end()) {
+    return Invalid("Thủ tục này không nhận hồ sơ qua kênh đã chọn. / This procedure does not take dossiers through that channel.", {{"/channel", "not offered"}});
+  }
+  // The receiving agency.
+  auto agencies = ReceivingAgencies(*c, *plan->procedure);
+  std::string agency_id = Str(body, "agency_id");
+  std::optional<Agency> agency;
+  if (officer) {
+    for (const auto& a : agencies) if ((agency_id.empty() || a.id == agency_id) && Covers(who, a.path)) { agency = a; break; }
+    if (!agency) return Fail(ErrorCode::kForbidden, "Thủ tục này không do cơ quan của bạn tiếp nhận. / Your agency does not receive this procedure.");
+  } else {
+    for (const auto& a : agencies) if (agency_id.empty() || a.id == agency_id) { agency = a; break; }
+    if (!agency) {
+      if (agencies.empty()) return Fail(ErrorCode::kConflict, "Chưa có cơ quan nào trên hệ thống tiếp nhận thủ tục này. / No agency here receives this procedure.");
+      return Invalid("Cơ quan tiếp nhận không hợp lệ. / Not an agency that receives this procedure.", {{"/agency_id", "invalid"}});
+    }
+  }
+  // The applicant: the account for online dossiers; what the receiver typed for paper ones.
+  json::object applicant;
+  std::optional<std::string> owner;
+  if (officer) {
+    const json::value* a = body.if_contains("applicant");
+    if (!a || !a->is_object()) return Invalid("Thiếu thông tin người nộp. / applicant is required.", {{"/applicant", "required"}});
+    for (const char* k : {"name", "id_number", "phone", "email", "address"}) {
+      std::string v = Str(a->as_object(), k);
+      if (v.size() > 300) errors.push_back({std::string("/applicant/") + k, "Quá dài. / Too long."});
+      applicant[k] = v;
+    }
+    if (applicant["name"].as_string().empty()) errors.push_back({"/applicant/name", "Họ và tên người nộp là bắt buộc. / The applicant's name is required."});
+    std::string idn(applicant["id_number"].as_string());
+    if (!idn.empty() && (idn.size() != 12 || !std::all_of(idn.begin(), idn.end(), ::isdigit))) {
+      errors.push_back({"/applicant/id_number", "Số định danh cá nhân gồm 12 chữ số. / A personal ID number has 12 digits."});
+    }
+    if (!idn.empty()) {
+      auto acc = c->Execute(store::kAccountByPersonalId, {idn});
+      if (!acc.Empty()) owner = acc.Text(0, 0);  // the citizen then sees it among their dossiers
+    }
+  } else {
+    auto p = c->Execute(store::kAccountProfile, {who.account_id});
+    if (p.Empty()) return Fail(ErrorCode::kUnauthenticated, "Tài khoản không còn tồn tại. / The account no longer exists.");
+    bool business = p.Text(0, 9) == "business";
+    applicant = json::object{{"name", business && !p.Text(0, 8).empty() ? p.Text(0, 8) : p.Text(0, 0)},
+                             {"id_number", business ? p.Text(0, 7) : p.Text(0, 1)},
+                             {"phone", p.Text(0, 5)}, {"email", p.Text(0, 4)}, {"address", p.Text(0, 6)},
+                             {"kind", business ? "business" : "citizen"}};
+    owner = who.account_id;
+  }
+  json::value representative = nullptr;
+  if (const json::value* r = body.if_contains("representative"); r && !r->is_null()) {
+    if (!r->is_object() || Str(r->as_object(), "name").empty()) {
+      errors.push_back({"/representative/name", "Người đại diện cần có họ tên. / A representative needs a name."});
+    } else {
+      representative = json::object{{"name", Str(r->as_object(), "name")}, {"id_number", Str(r->as_object(), "id_number")},
+                                    {"relation", Str(r->as_object(), "relation")}};
+    }
+  }
+  // The e-form.
+  json::value form = body.contains("form") ? body.at("form") : json::value(json::object{});
+  if (json::serialize(form).size() > kMaxFormBytes) return Fail(ErrorCode::kPayloadTooLarge, "Tờ khai quá lớn. / The form is too large.");
+  for (auto& e : FormErrors(kase->form, form, "/form")) errors.push_back(std::move(e));
+  // Documents.
+  std::vector<std::string> attachment_ids;
+  auto docs = ReadDocuments(*c, who, body.if_contains("documents"), kase->documents, limits_.max_attachments_per_dossier, errors, attachment_ids);
+  if (docs) {
+    for (const auto& rule : kase->documents) {
+      // A paper dossier's documents are on the counter; online, what may be brought in person may wait.
+      if (rule.required && !officer && !rule.in_person_allowed && !HasDocument(*docs, rule.code)) {
+        errors.push_back({"/documents/" + rule.code, "Thiếu giấy tờ bắt buộc: " + rule.name + ". / A required document is missing: " + rule.name + "."});
+      }
+    }
+  }
+  std::string summary = Str(body, "summary");
+  if (summary.size() > 2000) errors.push_back({"/summary", "Trích yếu tối đa 2000 byte. / The summary is 2000 bytes at most."});
+  // Fees of the channel (the first listed unless the applicant claims another, e.g. a reduction).
+  json::array fees;
+  if (!ch->fees.empty()) {
+    std::string fee_code = Str(body, "fee_code");
+    auto fee = fee_code.empty() ? ch->fees.begin()
+                                : std::find_if(ch->fees.begin(), ch->fees.end(), [&](const catalog::Fee& f) { return f.code == fee_code; });
+    if (fee == ch->fees.end()) errors.push_back({"/fee_code", "Mã phí không có trong thủ tục. / Not a fee of this procedure."});
+    else fees = FeesJson({*fee});
+  }
+  if (!errors.empty()) {
+    std::sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.field < b.field; });
+    return Invalid("Hồ sơ chưa hợp lệ; xem từng mục. / The dossier is not valid yet; see each field.", std::move(errors));
+  }
+
+  std::string request_hash = crypto::Sha256::Hex(json::serialize(in_body));
+  std::string id = core::Uuid::NewV7().ToString();
+  std::string dossier_code;
+  auto replay = [&]() -> core::Result<Submitted> {
+    auto k = c->Execute(store::kFindIdempotency, {who.account_id, key});
+    if (k.Empty()) return Fail(ErrorCode::kConflict, "Yêu cầu trùng đang được xử lý; hãy thử lại. / The same request is in progress; retry.");
+    if (k.Text(0, 0) != request_hash) {
+      return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
+    }
+    auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
+    Row row = ReadRow(d, 0);
+    return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
+  };
+  try {
+    db::Transaction tx(*c);
+    if (!key.empty() && !c->Execute(store::kFindIdempotency, {who.account_id, key}).Empty()) {
+      tx.Commit();
+      return replay();
+    }
+    auto now_tp = ToInstant(Clock::now());
+    std::string now = Utc(now_tp);
+    auto cal = calendar_(*c, agency->id);
+    calendar::Date day = calendar::LocalDate(now_tp);
+    auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
+    dossier_code = DossierCode(agency->code, day, seq);
+    json::object stored{{"applicant", applicant}, {"representative", representative}, {"form", form}, {"documents", *docs},
+                        {"fees", fees}, {"results", json::array{}}, {"agency_name", agency->name}};
+    int status = officer ? kReceived : kSubmitted;
+    std::string stage = officer ? "received" : "submitted";
+    std::optional<std::string> received_at, due_at;
+    std::int64_t minutes = DurationMinutes(*ch);
+    if (officer) {
+      // Decree 61/2018 Art. 18: a paper dossier received after 15:00 counts from the next working day.
+      received_at = now;
+      due_at = Utc(DueFrom(cal, cal.PaperCountingStart(now_tp), minutes, ch->unit));
+    }
+    c->Execute(store::kInsertDossier, {id, dossier_code, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
+                                       agency->id, agency->path, Opt(owner), std::string(applicant["name"].as_string()),
+                                       std::string(applicant["id_number"].as_string()), json::serialize(stored), summary,
+                                       std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), nullptr, minutes, ch->unit,
+                                       nullptr});
+    for (const auto& a : attachment_ids) {
+      if (c->Execute(store::kClaimAttachment, {id, a, who.account_id}).affected != 1) {
+        return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
+      }
+    }
+    AddEvent(*c, id, now, officer ? "receive" : "submit", std::nullopt, status, stage, &who,
+             officer ? "receiver" : std::string(identity::AccountKindName(who.kind)), agency, "", json::object{{"channel", channel}});
+    EnterStep(*c, cal, id, stage, agency->id, now_tp, plan->config, due_at, false);
+    if (!key.empty()) c->Execute(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
+    if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->Execute(store::kDeleteDraft, {draft, who.account_id});
+    Row fake;
+    fake.owner = owner;
+    Notify(*c, fake, "dossier.submitted", json::object{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}}, now);
+    if (before_submit_commit_for_test) before_submit_commit_for_test();
+    tx.Commit();
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty()) return replay();
+    throw;
+  }
+  auto row = FindRow(*c, dossier_code);
+  return Submitted{DossierJson(*c, *row, &who, calendar_, en, true), false};
+}
+
+// ---- reading a dossier ----
+
+namespace {
+
+State StateOf(const Row& d, const std::vector<Participant>& parts, const calendar::WorkCalendar& cal, calendar::Instant now) {
+  State s;
+  s.status = d.status;
+  s.stage = d.stage;
+  s.supplements = static_cast<int>(d.supplements);
+  s.apologies = static_cast<int>(d.apologies);
+  s.has_assignee = d.assignee.has_value();
+  s.open_consultation = std::any_of(parts.begin(), parts.end(), [](const Participant& p) { return p.role == "consulted" && !p.answered_at; });
+  if (d.due_at) {
+    if (auto due = ParseInstant(*d.due_at)) {
+      s.working_minutes_left = *due > now ? cal.WorkingDurationBetween(now, *due).count() : 0;
+    }
+  }
+  return s;
+}
+
+std::string RoleLabel(const std::string& role, bool en) {
+  if (role == "receiver") return en ? "Receiving officer" : "Cán bộ tiếp nhận";
+  if (role == "specialist") return en ? "Specialist" : "Chuyên viên xử lý";
+  if (role == "leader") return en ? "Leader" : "Lãnh đạo";
+  if (role == "citizen" || role == "business" || role == "applicant") return en ? "Applicant" : "Người nộp hồ sơ";
+  if (role == "system") return en ? "System" : "Hệ thống";
+  return role;
+}
+
+json::array History(db::Connection& c, const std::string& id, bool en, bool with_people) {
+  json::array out;
+  auto r = c.Execute(store::kEvents, {id});
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    std::string action = r.Text(i, 2);
+    int to = static_cast<int>(r.Int(i, 4));
+    json::object e{{"at", Local(r.Text(i, 1))}, {"action", action}, {"action_label", ActionLabel(action, en)},
+                   {"status", to}, {"status_label", StatusLabel(to, en)}, {"stage", r.Text(i, 5)},
+                   {"agency", r.Text(i, 10)}, {"note", with_people ? r.Text(i, 11) : std::string()}};
+    e["actor"] = json::object{{"name", with_people ? r.Text(i, 7) : std::string()}, {"role", r.Text(i, 8)},
+                              {"role_label", RoleLabel(r.Text(i, 8), en)}};
+    if (with_people) e["data"] = ParseObject(r.Text(i, 12));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::optional<json::object> RatingOf(db::Connection& c, const std::string& id) {
+  auto r = c.Execute(store::kFindRating, {id});
+  if (r.Empty()) return std::nullopt;
+  json::object o{{"overall", r.Int(0, 0)}, {"criteria", ParseObject(r.Text(0, 1))}, {"comment", r.Text(0, 2)},
+                 {"created_at", Local(r.Text(0, 3))}, {"updated_at", Local(r.Text(0, 4))}};
+  return o;
+}
+
+json::object AgencyJson(db::Connection& c, const std::string& id, bool en) {
+  auto a = AgencyById(c, id);
+  if (!a) return {};
+  return json::object{{"id", a->id}, {"code", a->code}, {"name", en && !a->name_en.empty() ? a->name_en : a->name}};
+}
+
+std::string AccountName(db::Connection& c, const std::string& id) {
+  auto r = c.Execute(store::kAccountProfile, {id});
+  return r.Empty() ? std::string() : r.Text(0, 0);
+}
+
+json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, const CalendarFor& calendar, bool en, bool full) {
+  auto parts = Participants(c, d.id);
+  auto now = ToInstant(Clock::now());
+  auto cal = calendar(c, d.handling_agency_id);
+  json::object o{{"code", d.code}, {"procedure_code", d.procedure_code}, {"procedure_name", d.procedure_name},
+                 {"case_code", d.case_code}, {"case_name", d.case_name}, {"channel", d.channel},
+                 {"status", d.status}, {"status_label", StatusLabel(d.status, en)}, {"stage", d.stage},
+                 {"agency", AgencyJson(c, d.agency_id, en)}, {"handling_agency", AgencyJson(c, d.handling_agency_id, en)},
+                 {"submitted_at", Local(d.submitted_at)}, {"received_at", LocalOrNull(d.received_at)},
+                 {"due_at", LocalOrNull(d.due_at)}, {"step_due_at", LocalOrNull(d.step_due_at)},
+                 {"finished_at", LocalOrNull(d.finished_at)}, {"returned_at", LocalOrNull(d.returned_at)},
+                 {"at_risk", d.at_risk != 0}, {"overdue", d.overdue != 0}, {"summary", d.summary}};
+  if (!full) return o;
+  for (const char* k : {"applicant", "representative", "form", "documents", "fees", "results", "supplement", "apology", "payment"}) {
+    auto it = d.body.find(k);
+    o[k] = it != d.body.end() ? it->value() : json::value(nullptr);
+  }
+  o["assignee"] = d.assignee ? json::value(json::object{{"id", *d.assignee}, {"name", AccountName(c, *d.assignee)}}) : json::value(nullptr);
+  json::array ps;
+  for (const auto& p : parts) {
+    ps.push_back(json::object{{"agency_id", p.agency_id}, {"agency_name", p.agency_name}, {"role", p.role}, {"request", p.request},
+                              {"due_at", LocalOrNull(p.due_at)}, {"answered_at", LocalOrNull(p.answered_at)}, {"answer", p.answer}});
+  }
+  o["participants"] = std::move(ps);
+  o["history"] = History(c, d.id, en, true);
+  json::array allowed;
+  if (who) {
+    for (Action a : Allowed(StateOf(d, parts, cal, now), ActorOf(*who, d, parts))) {
+      allowed.push_back(json::object{{"action", ActionName(a)}, {"label", ActionLabel(ActionName(a), en)}});
+    }
+  }
+  o["allowed_actions"] = std::move(allowed);
+  auto rating = RatingOf(c, d.id);
+  o["rating"] = rating ? json::value(*rating) : json::value(nullptr);
+  bool owner = who && IsOwner(*who, d);
+  bool can_rate = false;
+  if (owner && d.status == kReturned) {
+    if (!rating) {
+      can_rate = true;
+    } else if (auto created = ParseInstant(std::string(rating->at("created_at").as_string()))) {
+      can_rate = now - *created < std::chrono::days(7);
+    }
+  }
+  o["can_rate"] = can_rate;
+  return o;
+}
+
+}  // namespace
+
+core::Result<json::object> Service::Get(const Principal& who, const std::string& code, bool en) {
+  auto c = db_.Acquire();
+  auto d = FindRow(*c, code);
+  // Officers of another agency and other citizens cannot even learn that the code exists.
+  if (!d || !Visible(who, *d, Participants(*c, d->id))) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  return DossierJson(*c, *d, &who, calendar_, en, true);
+}
+
+core::Result<json::object> Service::Mine(const Principal& who, std::optional<int> status, std::size_t offset, std::size_t limit, bool en) {
+  auto c = db_.Acquire();
+  std::int64_t st = status.value_or(0);
+  auto r = c->Execute(store::kMine, {who.account_id, st, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
+  auto total = c->Execute(store::kCountMine, {who.account_id, st}).Int(0, 0);
+  json::array items;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) items.push_back(DossierJson(*c, ReadRow(r, i), &who, calendar_, en, false));
+  std::size_t next = offset + r.rows.size();
+  return json::object{{"items", items}, {"next_cursor", static_cast<std::int64_t>(next) < total ? json::value(std::to_string(next)) : json::value(nullptr)},
+                      {"total", total}};
+}
+
+// ---- workflow actions ----
+
+namespace {
+
+core::Error Conflict(std::string message, const std::vector<Action>& allowed) {
+  std::string names;
+  for (Action a : allowed) names += (names.empty() ? "" : ",") + std::string(ActionName(a));
+  return core::Error{ErrorCode::kConflict, std::move(message), {{"allowed_actions", names}}};
+}
+
+std::string RoleFor(Action a, const Actor& who) {
+  switch (a) {
+    case Action::kSupplement:
+    case Action::kWithdraw: return "applicant";
+    case Action::kAccept:
+    case Action::kRefuse:
+    case Action::kReturnResult:
+    case Action::kConfirmPayment: return "receiver";
+    case Action::kAppraise:
+    case Action::kConsult: return "specialist";
+    case Action::kTransfer:
+    case Action::kApprove:
+    case Action::kRefuseAfterAppraisal:
+    case Action::kExtend: return "leader";
+    default: break;
+  }
+  if (who.leader_at_handling) return "leader";
+  if (who.specialist_at_handling) return "specialist";
+  return "receiver";
+}
+
+json::array Strings(const json::value* v) {
+  json::array out;
+  if (v && v->is_array()) for (const auto& x : v->as_array()) if (x.is_string()) out.push_back(x);
+  return out;
+}
+
+}  // namespace
+
+core::Result<json::object> Service::Act(const Principal& who, const std::string& code, const std::string& action_name,
+                                        const json::object& body, bool en) {
+  auto action = ParseAction(action_name);
+  if (!action) return Fail(ErrorCode::kNotFound, "Không có thao tác này. / No such action.");
+  auto c = db_.Acquire();
+  db::Transaction tx(*c);
+  auto found = FindRow(*c, code);
+  if (!found) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  Row d = std::move(*found);
+  auto parts = Participants(*c, d.id);
+  if (!Visible(who, d, parts)) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  auto now_tp = ToInstant(Clock::now());
+  std::string now = Utc(now_tp);
+  auto cal = calendar_(*c, d.handling_agency_id);
+  State state = StateOf(d, parts, cal, now_tp);
+  Actor actor = ActorOf(who, d, parts);
+  switch (Check(*action, state, actor)) {
+    case Refusal::kNone: break;
+    case Refusal::kNotAllowedNow:
+      return std::unexpected(Conflict("Không thể " + std::string(ActionLabel(action_name, false)) + " khi hồ sơ đang ở trạng thái \"" +
+                                          std::string(StatusLabel(d.status, false)) + "\". / Cannot " + std::string(ActionLabel(action_name, true)) +
+                                          " while the dossier is \"" + std::string(StatusLabel(d.status, true)) + "\".",
+                                      PossibleIn(state)));
+    case Refusal::kWrongActor:
+      return Fail(ErrorCode::kForbidden, "Bạn không có quyền thực hiện thao tác này với hồ sơ. / You may not take this action on this dossier.");
+    case Refusal::kOnceOnly:
+      return std::unexpected(Conflict(*action == Action::kExtend
+                                          ? "Hồ sơ chỉ được hẹn lại ngày trả kết quả một lần. / A dossier's due date may be extended only once."
+                                          : "Chỉ được yêu cầu bổ sung một lần, đầy đủ. / Documents may be requested only once, completely.",
+                                      PossibleIn(state)));
+    case Refusal::kTooLate:
+      return std::unexpected(Conflict("Phải gia hạn chậm nhất 01 ngày làm việc trước hạn trả kết quả. / An extension must be made at least one working day before the due date.",
+                                      PossibleIn(state)));
+  }
+
+  std::string note = Str(body, "note");
+  if (note.size() > 4000) return Invalid("Ghi chú tối đa 4000 byte. / The note is 4000 bytes at most.", {{"/note", "too long"}});
+  auto require = [&](const char* key, const char* vi, const char* enm) -> std::optional<core::Error> {
+    std::string v = Str(body, key);
+    if (v.empty() || v.size() > 4000) {
+      return core::Error{ErrorCode::kInvalidArgument, std::string(vi) + " / " + enm, {{std::string("/") + key, "required"}}};
+    }
+    return std::nullopt;
+  };
+
+  json::object data;
+  auto cfg_rows = c->Execute(store::kFindConfig, {d.procedure_code});
+  json::object config = cfg_rows.Empty() ? json::object{} : ParseObject(cfg_rows.Text(0, 0));
+  Next next = Apply(*action, state, {d.resume_status ? static_cast<int>(*d.resume_status) : d.status, d.resume_stage.value_or(d.stage)});
+  std::optional<std::int64_t> resume_status = d.resume_status;
+  std::optional<std::string> resume_stage = d.resume_stage;
+  std::optional<std::string> assignee = d.assignee, received_at = d.received_at, due_at = d.due_at, finished_at = d.finished_at,
+                              returned_at = d.returned_at;
+  std::int64_t supplements = d.supplements, apologies = d.apologies, at_risk = d.at_risk, overdue = d.overdue;
+  std::string handling_id = d.handling_agency_id, handling_path = d.handling_path;
+  std::optional<Agency> event_agency = AgencyById(*c, d.handling_agency_id);
+  std::vector<std::string> claimed;
+  std::vector<core::FieldError> errors;
+  auto restart_clock = [&](calendar::Instant from) {
+    auto start = d.channel == "online" ? cal.OnlineCountingStart(from) : cal.PaperCountingStart(from);
+    due_at = Utc(DueFrom(cal, start, d.duration_minutes, d.duration_unit));
+    at_risk = 0;
+    overdue = 0;
+  };
+
+  switch (*action) {
+    case Action::kAccept: {
+      // Decree 61/2018 Art. 17: the receipt (Mẫu 01) carries the appointment date.
+      received_at = now;
+      restart_clock(now_tp);
+      event_agency = AgencyById(*c, d.agency_id);
+      break;
+    }
+    case Action::kRefuse:
+    case Action::kRefuseAfterAppraisal:
+    case Action::kWithdraw: {
+      if (auto e = require("reason", "Cần nêu lý do.", "A reason is required.")) return std::unexpected(*e);
+      data["reason"] = Str(body, "reason");
+      finished_at = now;
+      if (*action == Action::kRefuse) event_agency = AgencyById(*c, d.agency_id);
+      break;
+    }
+    case Action::kRequestSupplement: {
+      if (auto e = require("reason", "Cần nêu nội dung và lý do cần bổ sung.", "Say what is missing and why.")) return std::unexpected(*e);
+      json::array docs = Strings(body.if_contains("documents"));
+      data["reason"] = Str(body, "reason");
+      data["documents"] = docs;
+      d.body["supplement"] = json::object{{"requested_at", Local(now)}, {"reason", Str(body, "reason")}, {"documents", docs},
+                                          {"requested_by", who.display_name}, {"previous_due_at", LocalOrNull(d.due_at)},
+                                          {"resubmitted_at", nullptr}};
+      resume_status = d.status;
+      resume_stage = d.stage;
+      supplements += 1;
+      if (d.status == kSubmitted || d.status == kReceived) event_agency = AgencyById(*c, d.agency_id);
+      break;
+    }
+    case Action::kSupplement: {
+      auto plan = PlanFor(catalog_, *c, d.procedure_code, limits_.max_attachment_bytes);
+      std::vector<DocRule> rules;
+      if (plan) {
+        for (const auto& k : plan->cases) if (k.code == d.case_code) rules = k.documents;
+      }
+      auto docs = ReadDocuments(*c, who, body.if_contains("documents"), rules, limits_.max_attachments_per_dossier, errors, claimed);
+      if (const json::value* f = body.if_contains("form"); f && plan) {
+        for (const auto& k : plan->cases) {
+          if (k.code == d.case_code) for (auto& e : FormErrors(k.form, *f, "/form")) errors.push_back(std::move(e));
+        }
+        if (errors.empty()) d.body["form"] = *f;
+      }
+      if (!errors.empty()) return Invalid("Hồ sơ bổ sung chưa hợp lệ. / The supplement is not valid.", std::move(errors));
+      if ((!docs || docs->empty()) && !body.contains("form")) {
+        return Invalid("Hãy gửi giấy tờ hoặc tờ khai bổ sung. / Send the missing documents or the corrected form.", {{"/documents", "required"}});
+      }
+      json::array& current = d.body["documents"].is_array() ? d.body["documents"].as_array() : d.body["documents"].emplace_array();
+      for (const auto& nd : *docs) {
+        auto code_v = nd.as_object().at("code");
+        auto it = std::find_if(current.begin(), current.end(), [&](json::value& x) { return x.as_object().at("code") == code_v; });
+        if (it == current.end()) {
+          current.push_back(nd);
+        } else {
+          for (const auto& f : nd.as_object().at("attachments").as_array()) it->as_object()["attachments"].as_array().push_back(f);
+        }
+      }
+      data["documents"] = *docs;
+      if (d.body["supplement"].is_object()) d.body["supplement"].as_object()["resubmitted_at"] = Local(now);
+      // Decree 61/2018 Art. 19 §4: the time limit starts again once the dossier is complete.
+      if (d.received_at) restart_clock(now_tp);
+      resume_status.reset();
+      resume_stage.reset();
+      break;
+    }
+    case Action::kAssign: {
+      std::string to = Str(body, "assignee_id");
+      auto officers = c->Execute(store::kOfficers, {d.handling_path + "%", std::string("specialist")});
+      bool ok = false;
+      std::string name;
+      for (std::size_t i = 0; i < officers.rows.size(); ++i) {
+        if (officers.Text(i, 0) == to) { ok = true; name = officers.Text(i, 1); }
+      }
+      if (!ok) return Invalid("Hãy chọn một chuyên viên của cơ quan xử lý. / Choose a specialist of the handling agency.", {{"/assignee_id", "invalid"}});
+      assignee = to;
+      data["assignee"] = json::object{{"id", to}, {"name", name}};
+      break;
+    }
+    case Action::kAppraise: {
+      if (auto e = require("opinion", "Cần ghi ý kiến thẩm định.", "The appraisal opinion is required.")) return std::unexpected(*e);
+      data["opinion"] = Str(body, "opinion");
+      break;
+    }
+    case Action::kConsult:
+    case Action::kTransfer: {
+      auto target = AgencyById(*c, Str(body, "agency_id"));
+      if (!target) target = AgencyByCode(*c, Str(body, "agency_id"));
+      if (!target || target->id == d.handling_agency_id) {
+        return Invalid("Hãy chọn một cơ quan khác. / Choose another agency.", {{"/agency_id", "invalid"}});
+      }
+      std::int64_t days = 0;
+      if (auto it = body.find("due_in_days"); it != body.end() && it->value().is_int64()) days = it->value().as_int64();
+      if (days < 1 || days > 60) return Invalid("Thời hạn từ 1 đến 60 ngày làm việc. / due_in_days is 1 to 60 working days.", {{"/due_in_days", "1..60"}});
+      std::string request = *action == Action::kConsult ? Str(body, "question") : note;
+      if (*action == Action::kConsult && request.empty()) {
+        return Invalid("Cần nêu nội dung xin ý kiến. / The question is required.", {{"/question", "required"}});
+      }
+      // Decree 61/2018 Art. 19 §5–7: the request states its deadline; each agency has its own.
+      std::string part_due = Utc(cal.AddWorkingDays(now_tp, static_cast<int>(days)));
+      c->Execute(store::kInsertParticipant, {d.id, target->id, target->path, std::string(*action == Action::kConsult ? "consulted" : "transferred"),
+                                             request, part_due});
+      data["agency"] = json::object{{"id", target->id}, {"name", target->name}};
+      data["due_at"] = Local(part_due);
+      if (*action == Action::kConsult) data["question"] = request;
+      if (*action == Action::kTransfer) {
+        handling_id = target->id;
+        handling_path = target->path;
+        assignee.reset();
+      }
+      break;
+    }
+    case Action::kAnswerConsultation: {
+      if (auto e = require("answer", "Cần nội dung trả lời.", "The answer is required.")) return std::unexpected(*e);
+      bool answered = false;
+      for (const auto& p : parts) {
+        if (p.role == "consulted" && !p.answered_at && Covers(who, p.agency_path)) {
+          c->Execute(store::kAnswerParticipant, {d.id, p.agency_id, now, Str(body, "answer")});
+          event_agency = AgencyById(*c, p.agency_id);
+          answered = true;
+          break;
+        }
+      }
+      if (!answered) return Fail(ErrorCode::kForbidden, "Cơ quan của bạn không được xin ý kiến về hồ sơ này. / Your agency was not consulted.");
+      data["answer"] = Str(body, "answer");
+      break;
+    }
+    case Action::kRequestPayment: {
+      std::int64_t amount = 0;
+      if (auto it = body.find("amount"); it != body.end() && it->value().is_int64()) amount = it->value().as_int64();
+      if (amount <= 0 || amount > 100'000'000'000) return Invalid("Số tiền (VND) phải là số nguyên dương. / amount must be a positive whole number of VND.", {{"/amount", "invalid"}});
+      if (auto e = require("reason", "Cần nêu khoản phải nộp.", "Say what is to be paid.")) return std::unexpected(*e);
+      d.body["payment"] = json::object{{"amount", amount}, {"reason", Str(body, "reason")}, {"requested_at", Local(now)}, {"paid_at", nullptr}};
+      data["amount"] = amount;
+      data["reason"] = Str(body, "reason");
+      resume_status = d.status;
+      resume_stage = d.stage;
+      break;
+    }
+    case Action::kConfirmPayment: {
+      if (d.body["payment"].is_object()) d.body["payment"].as_object()["paid_at"] = Local(now);
+      resume_status.reset();
+      resume_stage.reset();
+      break;
+    }
+    case Action::kApprove: break;
+    case Action::kIssueResult: {
+      const json::value* list = body.if_contains("results");
+      if (!list || !list->is_array() || list->as_array().empty() || list->as_array().size() > 20) {
+        return Invalid("Cần ít nhất một giấy tờ kết quả. / At least one result document is required.", {{"/results", "required"}});
+      }
+      json::array results;
+      for (std::size_t i = 0; i < list->as_array().size(); ++i) {
+        const auto& r = list->as_array()[i];
+        std::string ptr = "/results/" + std::to_string(i);
+        if (!r.is_object() || Str(r.as_object(), "name").empty()) {
+          errors.push_back({ptr + "/name", "Tên giấy tờ kết quả là bắt buộc. / The result's name is required."});
+          continue;
+        }
+        json::array files;
+        for (const auto& idv : Strings(r.as_object().if_contains("attachment_ids"))) {
+          auto a = FindAttachment(*c, std::string(idv.as_string()));
+          if (!a || a->owner != who.account_id || a->used) {
+            errors.push_back({ptr + "/attachment_ids", "Tệp kết quả không hợp lệ. / Not a result file you uploaded."});
+            continue;
+          }
+          claimed.push_back(a->id);
+          files.push_back(json::object{{"id", a->id}, {"name", a->name}, {"size", a->size}, {"content_type", a->content_type}});
+        }
+        results.push_back(json::object{{"name", Str(r.as_object(), "name")}, {"number", Str(r.as_object(), "number")},
+                                       {"issued_at", Local(now)}, {"issued_by", who.display_name}, {"electronic", !files.empty()},
+                                       {"attachments", files}});
+      }
+      if (!errors.empty()) return Invalid("Kết quả chưa hợp lệ. / The result is not valid.", std::move(errors));
+      d.body["results"] = results;
+      data["results"] = results.size();
+      finished_at = now;
+      break;
+    }
+    case Action::kReturnResult: {
+      returned_at = now;
+      event_agency = AgencyById(*c, d.agency_id);
+      break;
+    }
+    case Action::kExtend: {
+      if (auto e = require("reason", "Cần nêu lý do chậm trễ.", "The reason for the delay is required.")) return std::unexpected(*e);
+      auto new_due = ParseInstant(Str(body, "new_due_at"));
+      auto old_due = d.due_at ? ParseInstant(*d.due_at) : std::nullopt;
+      if (!new_due || (old_due && *new_due <= *old_due)) {
+        return Invalid("Ngày hẹn mới phải sau ngày hẹn cũ (RFC 3339). / new_due_at must be an RFC 3339 instant after the current due date.", {{"/new_due_at", "invalid"}});
+      }
+      // Decree 61/2018 Art. 19 §9, Mẫu 04: the apology states the reason and the new date.
+      d.body["apology"] = json::object{{"at", Local(now)}, {"reason", Str(body, "reason")}, {"old_due_at", LocalOrNull(d.due_at)},
+                                       {"new_due_at", Local(Utc(*new_due))}, {"by", who.display_name}};
+      data["old_due_at"] = LocalOrNull(d.due_at);
+      data["new_due_at"] = Local(Utc(*new_due));
+      data["reason"] = Str(body, "reason");
+      due_at = Utc(*new_due);
+      apologies += 1;
+      at_risk = 0;
+      overdue = 0;
+      break;
+    }
+  }
+
+  bool stage_changed = next.stage != d.stage || handling_id != d.handling_agency_id;
+  std::optional<std::string> step_due = d.step_due_at;
+  if (stage_changed) {
+    auto step_cal = handling_id == d.handling_agency_id ? cal : calendar_(*c, handling_id);
+    if (*action == Action::kTransfer) {
+      // The receiving agency of a transfer works to the deadline it was given.
+      std::int64_t hours = body.at("due_in_days").as_int64() * calendar::kHoursPerWorkingDay;
+      step_due = EnterStep(*c, step_cal, d.id, next.stage, handling_id, now_tp, json::object{{"steps", json::object{{next.stage, hours}}}},
+                           due_at, false);
+    } else {
+      step_due = EnterStep(*c, step_cal, d.id, next.stage, handling_id, now_tp, config, due_at, IsTerminal(next.status));
+    }
+  }
+  auto updated = c->Execute(store::kUpdateDossier,
+                            {d.id, d.version, std::int64_t{next.status}, next.stage, OptInt(resume_status), Opt(resume_stage), Opt(assignee),
+                             Opt(received_at), Opt(due_at), Opt(step_due), Opt(finished_at), Opt(returned_at), supplements, apologies,
+                             json::serialize(d.body), handling_id, handling_path, at_risk, overdue, now});
+  if (updated.affected != 1) {
+    // Someone else acted on the dossier between our read and our write (PostgreSQL READ COMMITTED).
+    return Fail(ErrorCode::kConflict, "Hồ sơ vừa được người khác xử lý; hãy tải lại. / The dossier was just changed by someone else; reload it.");
+  }
+  for (const auto& a : claimed) {
+    if (c->Execute(store::kClaimAttachment, {d.id, a, who.account_id}).affected != 1) {
+      return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
+    }
+  }
+  AddEvent(*c, d.id, now, action_name, d.status, next.status, next.stage, &who, RoleFor(*action, actor), event_agency, note, data);
+  if (next.status != d.status) {
+    Notify(*c, d, "dossier.status", json::object{{"code", d.code}, {"status", next.status}, {"status_label", StatusLabel(next.status, false)},
+                                                 {"action", action_name}}, now);
+  }
+  tx.Commit();
+  auto after = FindRow(*c, code);
+  return DossierJson(*c, *after, &who, calendar_, en, true);
+}
+
+// ---- officer workspace ----
+
+namespace {
+bool IsOfficer(const Principal& p) { return p.kind == identity::AccountKind::kOfficer && !p.enrolment_required; }
+std::string Scope(const Principal& p) { return p.HasRole(Role::kSysadmin) ? std::string("%") : p.agency_path + "%"; }
+}  // namespace
+
+core::Result<json::object> Service::Inbox(const Principal& who, const std::string& box, const std::string& q, const std::string& sort,
+                                          std::size_t offset, std::size_t limit, bool en) {
+  if (!IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xem được hộp hồ sơ. / Only officers have an inbox.");
+  static const std::set<std::string> kBoxes{"receive", "process", "approve", "return", "due_soon", "overdue", "all"};
+  if (!kBoxes.contains(box)) return Invalid("Hộp hồ sơ không hợp lệ. / Not an inbox.", {{"box", box}});
+  if (sort != "due_at" && sort != "-due_at" && sort != "received_at") return Invalid("sort là due_at, -due_at hoặc received_at. / sort is due_at, -due_at or received_at.", {{"sort", sort}});
+  if (q.size() > 100) return Invalid("Từ khóa quá dài. / The search text is too long.", {{"q", "too long"}});
+  auto c = db_.Acquire();
+  auto now_tp = ToInstant(Clock::now());
+  auto cal = calendar_(*c, who.agency_id);
+  std::string now = Utc(now_tp), soon = Utc(cal.AddWorkingHours(now_tp, calendar::Minutes(calendar::kHoursPerWorkingDay * 60)));
+  std::string pattern;
+  for (char ch : q) {
+    if (ch == '%' || ch == '_') continue;
+    pattern.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  }
+  if (!pattern.empty()) pattern = "%" + pattern + "%";
+  std::string scope = Scope(who);
+  auto r = c->Execute(store::kInbox, {scope, box, now, soon, pattern, sort, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
+  json::array items;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    Row d = ReadRow(r, i);
+    json::object o = DossierJson(*c, d, &who, calendar_, en, false);
+    o["applicant_name"] = d.applicant_name;
+    o["assignee"] = d.assignee ? json::value(json::object{{"id", *d.assignee}, {"name", AccountName(*c, *d.assignee)}}) : json::value(nullptr);
+    bool active = !IsTerminal(d.status) && d.status != kResultReady;
+    o["overdue"] = active && d.due_at && *d.due_at < now;
+    o["due_soon"] = active && d.due_at && *d.due_at >= now && *d.due_at < soon;
+    items.push_back(std::move(o));
+  }
+  json::object counts;
+  std::int64_t total = 0;
+  for (const auto& b : kBoxes) {
+    auto n = c->Execute(store::kCountInbox, {scope, b, now, soon, pattern}).Int(0, 0);
+    counts[b] = n;
+    if (b == box) total = n;
+  }
+  std::size_t next = offset + r.rows.size();
+  return json::object{{"items", items}, {"next_cursor", static_cast<std::int64_t>(next) < total ? json::value(std::to_string(next)) : json::value(nullptr)},
+                      {"total", total}, {"counts", counts}};
+}
+
+core::Result<json::object> Service::Officers(const Principal& who, const std::string& agency, const std::string& role) {
+  if (!IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xem được danh sách này. / Only officers see this list.");
+  if (!identity::ParseRole(role) || role == "sysadmin") return Invalid("Vai trò không hợp lệ. / Not a role.", {{"role", role}});
+  auto c = db_.Acquire();
+  auto a = AgencyById(*c, agency);
+  if (!a) a = AgencyByCode(*c, agency);
+  if (!a || !Covers(who, a->path)) return Fail(ErrorCode::kNotFound, "Không có cơ quan này. / No such agency.");
+  auto r = c->Execute(store::kOfficers, {a->path + "%", role});
+  json::array items;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) items.push_back(json::object{{"id", r.Text(i, 0)}, {"name", r.Text(i, 1)}, {"agency", r.Text(i, 2)}});
+  return json::object{{"items", items}, {"next_cursor", nullptr}, {"total", items.size()}};
+}
+
+// ---- tracking and rating ----
+
+core::Result<json::object> Service::Track(const std::optional<Principal>& who, const std::string& code, const std::string& id_number, bool en) {
+  auto c = db_.Acquire();
+  auto d = FindRow(*c, code);
+  if (!d) return Fail(ErrorCode::kNotFound, "Không tìm thấy hồ sơ với mã này. / No dossier has this code.");
+  int completion = d->status == kReturned ? 100 : d->status == kResultReady ? 90 : d->status == kInProcess ? (d->stage == "approved" ? 75 : d->stage == "awaiting_approval" ? 60 : 40)
+                 : d->status == kReceived ? 20 : d->status == kSubmitted ? 10 : IsTerminal(d->status) ? 100 : 30;
+  json::object o{{"code", d->code}, {"procedure_code", d->procedure_code}, {"procedure_name", d->procedure_name},
+                 {"status", d->status}, {"status_label", StatusLabel(d->status, en)}, {"completion", completion},
+                 {"received_at", LocalOrNull(d->received_at)}, {"due_at", LocalOrNull(d->due_at)},
+                 {"returned_at", LocalOrNull(d->returned_at)}};
+  // Circular 01/2018 Art. 16 §2d: the code and completion are public; the steps, down to the
+  // department, only for the owner (signed in, or proving it with the owner's ID number).
+  bool owner = (who && IsOwner(*who, *d)) ||
+               (!id_number.empty() && !d->applicant_id_number.empty() &&
+                crypto::Sha256::Hex(id_number) == crypto::Sha256::Hex(d->applicant_id_number));
+  if (owner) {
+    o["agency"] = AgencyJson(*c, d->handling_agency_id, en);
+    o["history"] = History(*c, d->id, en, false);
+  }
+  o["detailed"] = owner;
+  return o;
+}
+
+core::Result<json::object> Service::Rate(const Principal& who, const std::string& code, const json::object& body, bool edit) {
+  static const std::set<std::string> kCriteria{"on_time", "contacts", "agencies", "information", "attitude", "lawful_cost", "complaints", "online_service"};
+  auto score = [](const json::value* v) -> int { return (v && v->is_int64() && v->as_int64() >= 1 && v->as_int64() <= 3) ? static_cast<int>(v->as_int64()) : 0; };
+  std::vector<core::FieldError> errors;
+  int overall = score(body.if_contains("overall"));
+  if (overall == 0) errors.push_back({"/overall", "Chọn mức 1 (Không hài lòng), 2 (Hài lòng) hoặc 3 (Rất hài lòng). / overall is 1, 2 or 3."});
+  json::object criteria;
+  if (const json::value* cv = body.if_contains("criteria"); cv && !cv->is_null()) {
+    if (!cv->is_object()) {
+      errors.push_back({"/criteria", "criteria là một đối tượng. / criteria is an object."});
+    } else {
+      for (const auto& [k, v] : cv->as_object()) {
+        std::string key(k);
+        if (!kCriteria.contains(key)) errors.push_back({"/criteria/" + key, "Tiêu chí không có trong danh sách. / Unknown criterion."});
+        else if (score(&v) == 0) errors.push_back({"/criteria/" + key, "Mức đánh giá là 1, 2 hoặc 3. / A score is 1, 2 or 3."});
+        else criteria[key] = v;
+      }
+    }
+  }
+  std::string comment = Str(body, "comment");
+  if (comment.size() > 2000) errors.push_back({"/comment", "Ý kiến tối đa 2000 byte. / The comment is 2000 bytes at most."});
+  if (!errors.empty()) return Invalid("Đánh giá chưa hợp lệ. / The rating is not valid.", std::move(errors));
+  auto c = db_.Acquire();
+  db::Transaction tx(*c);
+  auto d = FindRow(*c, code);
+  if (!d || !Visible(who, *d, Participants(*c, d->id))) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  if (!IsOwner(who, *d)) return Fail(ErrorCode::kForbidden, "Chỉ người nộp hồ sơ được đánh giá. / Only the applicant rates the dossier.");
+  if (d->status != kReturned) return Fail(ErrorCode::kConflict, "Chỉ đánh giá sau khi đã nhận kết quả. / Rate once the result has been returned.");
+  auto existing = RatingOf(*c, d->id);
+  std::string now = Now();
+  if (!edit) {
+    if (existing) return Fail(ErrorCode::kConflict, "Hồ sơ đã được đánh giá; bạn có thể sửa trong 7 ngày. / Already rated; you may edit it within 7 days.");
+    c->Execute(store::kInsertRating, {d->id, who.account_id, std::int64_t{overall}, json::serialize(criteria), comment, now});
+  } else {
+    if (!existing) return Fail(ErrorCode::kNotFound, "Chưa có đánh giá để sửa. / There is no rating to edit.");
+    auto created = ParseInstant(std::string(existing->at("created_at").as_string()));
+    if (!created || ToInstant(Clock::now()) - *created >= std::chrono::days(7)) {
+      return Fail(ErrorCode::kConflict, "Đã quá 7 ngày, không sửa được đánh giá. / A rating can be edited for 7 days only.");
+    }
+    c->Execute(store::kUpdateRating, {d->id, std::int64_t{overall}, json::serialize(criteria), comment, now});
+  }
+  tx.Commit();
+  return *RatingOf(*c, d->id);
+}
+
+// ---- official forms and registers (Circular 01/2018 Art. 9) ----
+
+namespace {
+
+std::string Csv(std::string_view s) {
+  // Quote everything; a leading = + - @ could be read as a formula by a spreadsheet.
+  std::string out = "\"";
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) out += '\'';
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string Date10(const std::optional<std::string>& utc) {
+  std::string l = Local(utc);
+  return l.empty() ? std::string() : l.substr(0, 10) + " " + l.substr(11, 5);
+}
+
+}  // namespace
+
+core::Result<json::object> Service::Form(const Principal& who, const std::string& code, const std::string& form, bool en) {
+  auto c = db_.Acquire();
+  auto d = FindRow(*c, code);
+  if (!d || !Visible(who, *d, Participants(*c, d->id))) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  auto agency = AgencyById(*c, d->agency_id);
+  json::object o{{"form", form}, {"code", d->code}, {"agency_name", agency ? agency->name : ""}, {"procedure_name", d->procedure_name},
+                 {"applicant", d->body["applicant"]}, {"received_at", LocalOrNull(d->received_at)}, {"due_at", LocalOrNull(d->due_at)},
+                 {"return_place", agency ? agency->name + (agency->address.empty() ? "" : ", " + agency->address) : ""}};
+  auto last_actor = [&](std::string_view action) -> std::pair<std::string, json::object> {
+    auto r = c->Execute(store::kEvents, {d->id});
+    for (std::size_t i = r.rows.size(); i-- > 0;) {
+      if (r.Text(i, 2) == action) return {r.Text(i, 7), ParseObject(r.Text(i, 12))};
+    }
+    return {"", {}};
+  };
+  if (form == "mau01") {
+    if (!d->received_at) return Fail(ErrorCode::kConflict, "Hồ sơ chưa được tiếp nhận. / The dossier has not been received yet.");
+    json::array docs;
+    auto plan = PlanFor(catalog_, *c, d->procedure_code, limits_.max_attachment_bytes);
+    if (plan) {
+      for (const auto& k : plan->cases) {
+        if (k.code != d->case_code) continue;
+        for (const auto& r : k.documents) {
+          bool given = d->channel != "online" || HasDocument(d->body["documents"].is_array() ? d->body["documents"].as_array() : json::array{}, r.code);
+          if (given) docs.push_back(json::object{{"name", r.name}, {"originals", r.originals}, {"copies", r.copies}});
+        }
+      }
+    }
+    o["title"] = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ";
+    o["documents"] = docs;
+    auto [name, data] = last_actor(d->channel == "online" ? "accept" : "receive");
+    o["officer_name"] = name;
+  } else if (form == "mau02") {
+    if (!d->body["supplement"].is_object()) return Fail(ErrorCode::kConflict, "Hồ sơ không có yêu cầu bổ sung. / No documents were requested for this dossier.");
+    const auto& s = d->body["supplement"].as_object();
+    o["title"] = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ";
+    o["reason"] = s.at("reason");
+    o["requested_documents"] = s.at("documents");
+    o["officer_name"] = s.at("requested_by");
+    o["requested_at"] = s.at("requested_at");
+  } else if (form == "mau03") {
+    std::string action = d->status == kNotReceived ? "refuse" : d->status == kStopped ? "refuse_after_appraisal" : "";
+    if (action.empty()) return Fail(ErrorCode::kConflict, "Hồ sơ không bị từ chối. / The dossier was not refused.");
+    auto [name, data] = last_actor(action);
+    o["title"] = d->status == kNotReceived ? "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" : "PHIẾU TỪ CHỐI GIẢI QUYẾT HỒ SƠ";
+    o["reason"] = data.contains("reason") ? data.at("reason") : json::value("");
+    o["officer_name"] = name;
+  } else if (form == "mau04") {
+    if (!d->body["apology"].is_object()) return Fail(ErrorCode::kConflict, "Hồ sơ không có phiếu xin lỗi. / The dossier has no apology.");
+    const auto& a = d->body["apology"].as_object();
+    o["title"] = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ";
+    o["reason"] = a.at("reason");
+    o["old_due_at"] = a.at("old_due_at");
+    o["new_due_at"] = a.at("new_due_at");
+    o["officer_name"] = a.at("by");
+  } else if (form == "mau05") {
+    o["title"] = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ";
+    json::array steps;
+    auto r = c->Execute(store::kSteps, {d->id});
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      std::optional<std::int64_t> late;
+      if (!r.IsNull(i, 5)) late = r.Int(i, 5);
+      std::string result = !r.OptText(i, 4) ? (en ? "in progress" : "đang thực hiện") : (late && *late > 0) ? (en ? "late" : "trễ hạn") : (en ? "on time" : "đúng hạn");
+      steps.push_back(json::object{{"step", r.Text(i, 1)}, {"agency", r.Text(i, 6)}, {"started_at", Local(r.Text(i, 2))},
+                                   {"due_at", LocalOrNull(r.OptText(i, 3))}, {"finished_at", LocalOrNull(r.OptText(i, 4))},
+                                   {"late_minutes", late ? json::value(*late) : json::value(nullptr)}, {"result", result}});
+    }
+    o["steps"] = steps;
+  } else {
+    return Fail(ErrorCode::kNotFound, "Không có mẫu này (mau01…mau05). / No such form (mau01…mau05).");
+  }
+  return o;
+}
+
+core::Result<std::string> Service::ControlSheetCsv(const Principal& who, const std::string& code) {
+  if (!IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xuất được phiếu kiểm soát. / Only officers export control sheets.");
+  auto data = Form(who, code, "mau05", false);
+  if (!data) return std::unexpected(data.error());
+  std::string out = "\xEF\xBB\xBF\"Bước\",\"Cơ quan\",\"Bắt đầu\",\"Hạn\",\"Hoàn thành\",\"Kết quả\",\"Số phút trễ\"\r\n";
+  for (const auto& s : data->at("steps").as_array()) {
+    const auto& o = s.as_object();
+    auto text = [&](const char* k) { return o.at(k).is_string() ? std::string(o.at(k).as_string()) : std::string(); };
+    out += Csv(text("step")) + "," + Csv(text("agency")) + "," + Csv(text("started_at")) + "," + Csv(text("due_at")) + "," +
+           Csv(text("finished_at")) + "," + Csv(text("result")) + "," + (o.at("late_minutes").is_int64() ? std::to_string(o.at("late_minutes").as_int64()) : "") + "\r\n";
+  }
+  return out;
+}
+
+core::Result<std::string> Service::RegisterCsv(const Principal& who, const std::string& from, const std::string& to) {
+  if (!IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xuất được sổ theo dõi. / Only officers export the register.");
+  auto parse_day = [](const std::string& s) -> std::optional<calendar::Date> {
+    int y, m, dd;
+    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &dd) != 3) return std::nullopt;
+    calendar::Date d{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)), std::chrono::day(static_cast<unsigned>(dd))};
+    return d.ok() ? std::optional(d) : std::nullopt;
+  };
+  auto f = parse_day(from), t = parse_day(to);
+  if (!f || !t || std::chrono::sys_days(*t) < std::chrono::sys_days(*f) || std::chrono::sys_days(*t) - std::chrono::sys_days(*f) > std::chrono::days(366)) {
+    return Invalid("from và to là ngày YYYY-MM-DD, cách nhau tối đa một năm. / from and to are YYYY-MM-DD dates at most a year apart.", {{"from", from}, {"to", to}});
+  }
+  auto c = db_.Acquire();
+  std::string lo = Utc(calendar::LocalTime(*f, 0)), hi = Utc(calendar::LocalTime(calendar::Date(std::chrono::sys_days(*t) + std::chrono::days(1)), 0));
+  auto r = c->Execute(store::kRegister, {Scope(who), lo, hi});
+  std::string out = "\xEF\xBB\xBF\"STT\",\"Mã hồ sơ\",\"Thủ tục\",\"Người nộp\",\"Ngày nhận\",\"Ngày hẹn trả\",\"Ngày chuyển xử lý\",\"Ngày có kết quả\",\"Ngày trả kết quả\",\"Trạng thái\",\"Ghi chú\"\r\n";
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    Row d = ReadRow(r, i);
+    auto ev = c->Execute(store::kEvents, {d.id});
+    std::optional<std::string> transferred;
+    for (std::size_t k = 0; k < ev.rows.size(); ++k) if (ev.Text(k, 2) == "assign" || ev.Text(k, 2) == "transfer") { transferred = ev.Text(k, 1); break; }
+    std::string note = d.apologies > 0 ? "Đã gia hạn (Mẫu 04)" : d.overdue ? "Quá hạn" : "";
+    out += std::to_string(i + 1) + "," + Csv(d.code) + "," + Csv(d.procedure_name) + "," + Csv(d.applicant_name) + "," +
+           Csv(Date10(d.received_at ? d.received_at : std::optional(d.submitted_at))) + "," + Csv(Date10(d.due_at)) + "," + Csv(Date10(transferred)) + "," +
+           Csv(Date10(d.finished_at)) + "," + Csv(Date10(d.returned_at)) + "," + Csv(StatusLabel(d.status, false)) + "," + Csv(note) + "\r\n";
+  }
+  return out;
+}
+
+// ---- configuration (forms, documents, step allotments) ----
+
+core::Result<json::object> Service::GetConfig(const Principal& who, const std::string& procedure_code) {
+  if (auto ok = identity::RequireAnyRole(who, {Role::kAgencyAdmin}); !ok) return std::unexpected(ok.error());
+  auto c = db_.Acquire();
+  auto snap = catalog_.Current();
+  const auto* p = snap->procedures->Find(procedure_code);
+  if (!p) return Fail(ErrorCode::kNotFound, "Không có thủ tục đang công bố với mã này. / No published procedure with this code.");
+  if (!who.HasRole(Role::kSysadmin)) {
+    auto paths = catalog_.AgencyPathsOf(*c, *p);
+    bool ok = std::any_of(paths.begin(), paths.end(), [&](const std::string& x) { return OfficerRoleIn(who, Role::kAgencyAdmin, x); });
+    if (!ok) return Fail(ErrorCode::kForbidden, "Thủ tục không thuộc cơ quan bạn quản lý. / The procedure is not your agency's.");
+  }
+  auto r = c->Execute(store::kFindConfig, {procedure_code});
+  json::object out{{"procedure_code", procedure_code}, {"config", r.Empty() ? json::object{} : ParseObject(r.Text(0, 0))},
+                   {"updated_at", r.Empty() ? json::value(nullptr) : json::value(Local(r.Text(0, 1)))}};
+  return out;
+}
+
+core::Result<json::object> Service::PutConfig(const Principal& who, const std::string& procedure_code, const json::object& config) {
+  auto current = GetConfig(who, procedure_code);
+  if (!current) return std::unexpected(current.error());
+  std::vector<core::FieldError> errors;
+  for (const auto& [k, v] : config) {
+    std::string key(k);
+    if (key != "form" && key != "cases" && key != "steps") errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
+  }
+  auto check_form = [&](const json::value& f, const std::string& ptr) {
+    if (f.is_null()) return;
+    for (auto& p : CheckSchema(f)) errors.push_back({ptr + p.pointer, p.message});
+  };
+  if (auto it = config.find("form"); it != config.end()) check_form(it->value(), "/form");
+  if (auto it = config.find("cases"); it != config.end()) {
+    if (!it->value().is_object()) errors.push_back({"/cases", "cases là một đối tượng theo mã trường hợp. / cases is an object keyed by case code."});
+    else for (const auto& [ck, cv] : it->value().as_object()) {
+      if (!cv.is_object()) { errors.push_back({"/cases/" + std::string(ck), "Phải là một đối tượng. / Must be an object."}); continue; }
+      if (auto f = cv.as_object().find("form"); f != cv.as_object().end()) check_form(f->value(), "/cases/" + std::string(ck) + "/form");
+    }
+  }
+  if (auto it = config.find("steps"); it != config.end()) {
+    if (!it->value().is_object()) errors.push_back({"/steps", "steps là một đối tượng {giai đoạn: số giờ}. / steps maps stages to hours."});
+    else for (const auto& [sk, sv] : it->value().as_object()) {
+      if (!sv.is_number() || sv.to_number<double>() < 0 || sv.to_number<double>() > 2000) errors.push_back({"/steps/" + std::string(sk), "Số giờ từ 0 đến 2000. / Hours from 0 to 2000."});
+    }
+  }
+  if (!errors.empty()) return Invalid("Cấu hình chưa hợp lệ. / The configuration is not valid.", std::move(errors));
+  auto c = db_.Acquire();
+  c->Execute(store::kUpsertConfig, {procedure_code, json::serialize(config), Now(), who.account_id});
+  return GetConfig(who, procedure_code);
+}
+
+// ---- deadline watcher ----
+
+WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
+  WatchReport report;
+  auto now_tp = ToInstant(now_tp_raw);
+  std::string now = Utc(now_tp);
+  auto c = db_.Acquire();
+  // Everything due within a working day of any calendar is due within four calendar days.
+  std::string horizon = Utc(now_tp + std::chrono::days(5));
+  auto r = c->Execute(store::kWatchCandidates, {horizon});
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), owner = r.Text(i, 6), name = r.Text(i, 7);
+    auto due = ParseInstant(r.Text(i, 3));
+    if (!due) continue;
+    auto cal = calendar_(*c, agency);
+    db::Transaction tx(*c);
+    if (*due <= now_tp) {
+      if (c->Execute(store::kMarkOverdue, {id}).affected == 1) {
+        ++report.overdue;
+        c->Execute(store::kInsertNotification, {core::Uuid::NewV7().ToString(), std::string("dossier.overdue"), agency, nullptr,
+                                                json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now});
+      }
+    } else if (r.Int(i, 4) == 0 && cal.WorkingDurationBetween(now_tp, *due).count() <= calendar::kHoursPerWorkingDay * 60) {
+      if (c->Execute(store::kMarkAtRisk, {id}).affected == 1) {
+        ++report.at_risk;
+        c->Execute(store::kInsertNotification, {core::Uuid::NewV7().ToString(), std::string("dossier.due_soon"), agency, nullptr,
+                                                json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now});
+      }
+    }
+    tx.Commit();
+  }
+  // Steps still open past their allotted time: record how late they are so far (index 2).
+  auto late = c->Execute(store::kMarkLateSteps, {now});
+  for (std::size_t i = 0; i < late.rows.size(); ++i) {
+    auto due = ParseInstant(late.Text(i, 2));
+    if (!due) continue;
+    auto cal = calendar_(*c, "");
+    c->Execute(store::kFinishStep, {late.Text(i, 0), late.Int(i, 1), nullptr, cal.WorkingDurationBetween(*due, now_tp).count()});
+    ++report.late_steps;
+  }
+  return report;
+}
+
+}  // namespace motcua::dossier
+
+#include "core/log.hpp"
+
+namespace motcua::dossier {
+
+DeadlineWatcher::DeadlineWatcher(Service& service, std::chrono::seconds interval) : service_(service), interval_(interval) {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+      lock.unlock();
+      try {
+        auto r = service_.WatchDeadlines(std::chrono::system_clock::now());
+        if (r.at_risk + r.overdue + r.late_steps > 0) {
+          core::Log(core::LogLevel::kInfo, "deadline watcher",
+                    {{"at_risk", static_cast<std::int64_t>(r.at_risk)}, {"overdue", static_cast<std::int64_t>(r.overdue)},
+                     {"late_steps", static_cast<std::int64_t>(r.late_steps)}});
+        }
+      } catch (const std::exception& e) {
+        core::Log(core::LogLevel::kWarn, "deadline watcher failed", {{"error", std::string_view(e.what())}});
+      }
+      lock.lock();
+    }
+  });
+}
+
+DeadlineWatcher::~DeadlineWatcher() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace motcua::dossier

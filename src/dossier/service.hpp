@@ -1,0 +1,140 @@
+// Dossier processing as the routes use it: attachments, drafts, submission (idempotent, with
+// the Circular 01/2018 dossier code), workflow actions, the officer inbox, tracking, rating,
+// official forms and registers, and the deadline watcher. Every call blocks (database, blob
+// store): call from the worker pool. Thread-safe.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "calendar/work_calendar.hpp"
+#include "catalog/service.hpp"
+#include "core/error.hpp"
+#include "db/blob_store.hpp"
+#include "db/database.hpp"
+#include "identity/auth.hpp"
+
+namespace motcua::dossier {
+
+/// Limits of uploads (per file and per dossier) and of list pages.
+struct Limits {
+  std::int64_t max_attachment_bytes = 10 * 1024 * 1024;
+  std::size_t max_attachments_per_dossier = 30;
+};
+
+/// The calendar of an agency (working hours, holidays); supplied by the calendar module.
+using CalendarFor = std::function<calendar::WorkCalendar(db::Connection&, const std::string& agency_id)>;
+
+/// A submission's outcome: the dossier, and whether it was made now or by an earlier request
+/// with the same Idempotency-Key.
+struct Submitted {
+  boost::json::object dossier;
+  bool replayed = false;
+};
+
+/// What a deadline-watcher pass did.
+struct WatchReport {
+  std::size_t at_risk = 0, overdue = 0, late_steps = 0;
+};
+
+class Service {
+ public:
+  Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits = {});
+
+  // Attachments (tệp đính kèm).
+  core::Result<boost::json::object> Upload(const identity::Principal& who, std::string name,
+                                           std::string content_type, std::string_view bytes);
+  /// Metadata (name, content type, sha256) of an attachment the caller may read.
+  core::Result<boost::json::object> Attachment(const identity::Principal& who, const std::string& id);
+
+  /// Everything the submission wizard needs for one procedure.
+  core::Result<boost::json::object> SubmissionTemplate(const identity::Principal& who, const std::string& code, bool en);
+
+  // Drafts.
+  core::Result<boost::json::object> ListDrafts(const identity::Principal& who);
+  core::Result<boost::json::object> SaveDraft(const identity::Principal& who, const std::string& id,
+                                              const boost::json::object& body);
+  core::Result<boost::json::object> GetDraft(const identity::Principal& who, const std::string& id);
+  core::Result<void> DeleteDraft(const identity::Principal& who, const std::string& id);
+
+  /// Submits (online by an applicant; in person or by post when entered by a receiver).
+  core::Result<Submitted> Submit(const identity::Principal& who, const boost::json::object& body,
+                                 const std::string& idempotency_key, bool en);
+  core::Result<boost::json::object> Get(const identity::Principal& who, const std::string& code, bool en);
+  /// Takes a workflow action. kConflict carries the allowed actions in its fields
+  /// (field "allowed_actions", message = comma-separated names).
+  core::Result<boost::json::object> Act(const identity::Principal& who, const std::string& code,
+                                        const std::string& action, const boost::json::object& body, bool en);
+  core::Result<boost::json::object> Mine(const identity::Principal& who, std::optional<int> status,
+                                         std::size_t offset, std::size_t limit, bool en);
+  core::Result<boost::json::object> Inbox(const identity::Principal& who, const std::string& box,
+                                          const std::string& q, const std::string& sort,
+                                          std::size_t offset, std::size_t limit, bool en);
+  core::Result<boost::json::object> Officers(const identity::Principal& who, const std::string& agency, const std::string& role);
+  /// Public tracking; the details when `id_number` is the owner's or `who` is the owner.
+  core::Result<boost::json::object> Track(const std::optional<identity::Principal>& who, const std::string& code,
+                                          const std::string& id_number, bool en);
+  core::Result<boost::json::object> Rate(const identity::Principal& who, const std::string& code,
+                                         const boost::json::object& body, bool edit);
+  /// Data of an official form: mau01 … mau05.
+  core::Result<boost::json::object> Form(const identity::Principal& who, const std::string& code, const std::string& form, bool en);
+  /// Mẫu 06 register of the officer's agency subtree for received dates in [from, to] (local).
+  core::Result<std::string> RegisterCsv(const identity::Principal& who, const std::string& from, const std::string& to);
+  /// Mẫu 05 control sheet of one dossier.
+  core::Result<std::string> ControlSheetCsv(const identity::Principal& who, const std::string& code);
+
+  core::Result<boost::json::object> GetConfig(const identity::Principal& who, const std::string& procedure_code);
+  core::Result<boost::json::object> PutConfig(const identity::Principal& who, const std::string& procedure_code,
+                                              const boost::json::object& config);
+
+  /// One pass of the deadline watcher at `now`: marks dossiers due within one working day and
+  /// overdue, records late steps, and queues notifications. Safe to run on several nodes.
+  WatchReport WatchDeadlines(std::chrono::system_clock::time_point now);
+
+  /// Tests only: called inside the submission transaction just before it commits.
+  std::function<void()> before_submit_commit_for_test;
+
+  db::Database& Db() { return db_; }
+
+ private:
+  db::Database& db_;
+  catalog::Catalog& catalog_;
+  db::BlobStore& blobs_;
+  CalendarFor calendar_;
+  Limits limits_;
+};
+
+/// The content type the bytes really are (application/pdf, image/jpeg, image/png), or "".
+std::string SniffContentType(std::string_view head);
+
+}  // namespace motcua::dossier
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace motcua::dossier {
+
+/// Runs Service::WatchDeadlines every `interval` on its own thread until destroyed.
+class DeadlineWatcher {
+ public:
+  DeadlineWatcher(Service& service, std::chrono::seconds interval);
+  ~DeadlineWatcher();
+  DeadlineWatcher(const DeadlineWatcher&) = delete;
+  DeadlineWatcher& operator=(const DeadlineWatcher&) = delete;
+
+ private:
+  Service& service_;
+  std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace motcua::dossier

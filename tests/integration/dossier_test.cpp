@@ -1,0 +1,291 @@
+// Dossiers through real HTTP on both engines: an online dossier from submission to rating,
+// who may see and do what, idempotent submission, gap-free codes under concurrency, exactly
+// one winner of concurrent actions, bad uploads and forms, the once-only rules, tracking.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "integration/test_app.hpp"
+
+namespace motcua::testing {
+namespace {
+
+namespace json = boost::json;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+json::value Json(const HttpResponse& r) {
+  boost::system::error_code ec;
+  auto v = json::parse(r.body, ec);
+  return ec ? json::value() : v;
+}
+
+struct User {
+  std::uint16_t port;
+  std::string cookie, csrf;
+  HttpResponse Call(std::string_view method, std::string_view target, std::string_view body = {}, Headers extra = {}) const {
+    Headers h{{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+    if (!body.empty()) h.emplace_back("Content-Type", "application/json");
+    for (auto& e : extra) h.push_back(e);
+    return Fetch(port, method, target, h, body);
+  }
+  std::string Upload(std::string_view name, std::string_view type, std::string_view bytes) const {
+    auto r = Fetch(port, "POST", "/api/v1/attachments?name=" + std::string(name),
+                   {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", std::string(type)}}, bytes);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? std::string(Json(r).at("id").as_string()) : std::string();
+  }
+  json::value Act(const std::string& code, const std::string& action, const json::object& body = {}, int expect = 200) const {
+    auto r = Call("POST", "/api/v1/dossiers/" + code + "/actions/" + action, json::serialize(body));
+    EXPECT_EQ(r.status, expect) << action << ": " << r.body;
+    return Json(r);
+  }
+};
+
+User SignIn(std::uint16_t port, const std::string& login) {
+  auto r = Fetch(port, "POST", "/api/v1/session", {{"Content-Type", "application/json"}},
+                 R"({"login":")" + login + R"(","password":"Demo@2026"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto set = r.Header("Set-Cookie").value_or("");
+  return {port, set.substr(0, set.find(';')), std::string(json::parse(r.body).at("csrf_token").as_string())};
+}
+
+std::string Pdf(std::string_view text) {
+  return "%PDF-1.4\n1 0 obj<<>>endobj\n% " + std::string(text) + "\ntrailer<<>>\n%%EOF\n";
+}
+
+class Dossiers : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    app_ = std::make_unique<TestApp>(GetParam());
+    if (!app_->available()) GTEST_SKIP() << "PostgreSQL not available";
+  }
+  std::uint16_t port() const { return app_->port(); }
+  // A complete online submission of 2.913001 (criminal record certificate, case 1).
+  json::object Submission(const User& u) {
+    json::array docs;
+    for (const char* code : {"GT.2913001.1.01"}) {
+      docs.push_back(json::object{{"code", code}, {"attachment_ids", json::array{json::string(u.Upload("to-khai.pdf", "application/pdf", Pdf(code)))}}});
+    }
+    return json::object{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", FilledForm()},
+                        {"documents", docs}, {"summary", "Xin cấp Phiếu lý lịch tư pháp số 1"}};
+  }
+  json::object FilledForm() {
+    return json::object{{"ho_ten", "Nguyễn Văn An"}, {"ngay_sinh", "1985-03-02"}, {"gioi_tinh", "nam"}, {"so_dinh_danh", "001085012345"},
+                        {"noi_sinh", "Hà Nội"}, {"quoc_tich", "Việt Nam"}, {"noi_thuong_tru", "Số 1 phố Tràng Tiền, Hà Nội"},
+                        {"loai_phieu", "so_1"}, {"muc_dich", "Xin việc"}, {"so_luong_phieu", 1}, {"nguoi_yeu_cau", "ban_than"}};
+  }
+  std::unique_ptr<TestApp> app_;
+};
+
+TEST_P(Dossiers, AnOnlineDossierGoesFromSubmissionToRating) {
+  User citizen = SignIn(port(), "citizen.demo");
+  auto tpl = citizen.Call("GET", "/api/v1/procedures/2.913001/submission");
+  ASSERT_EQ(tpl.status, 200) << tpl.body;
+  ASSERT_EQ(Json(tpl).at("cases").as_array().size(), 3u);
+  ASSERT_FALSE(Json(tpl).at("agencies").as_array().empty());
+
+  json::object body = Submission(citizen);
+  auto first = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "k-1"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  json::value d = Json(first);
+  std::string code(d.at("code").as_string());
+  EXPECT_TRUE(std::regex_match(code, std::regex(R"(000\.00\.02\.H99-\d{6}-\d{4})"))) << code;
+  EXPECT_EQ(d.at("status"), 1);
+  EXPECT_EQ(d.at("status_label"), "Mới đăng ký");
+  EXPECT_EQ(d.at("fees").at(0).at("amount"), 200000);
+  // A retried submit answers the same dossier; the same key for another request is refused.
+  auto again = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "k-1"}});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again).at("code"), json::value(code));
+  body["summary"] = "khác";
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "k-1"}}).status, 409);
+
+  // Who may see it.
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/dossiers/" + code).status, 401);
+  EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("GET", "/api/v1/dossiers/" + code).status, 404);
+  User other_agency = SignIn(port(), "receiver2.demo");
+  EXPECT_EQ(other_agency.Call("GET", "/api/v1/dossiers/" + code).status, 404);
+  EXPECT_EQ(other_agency.Call("POST", "/api/v1/dossiers/" + code + "/actions/accept", "{}").status, 404);
+
+  User receiver = SignIn(port(), "receiver.demo"), specialist = SignIn(port(), "specialist.demo"), leader = SignIn(port(), "leader.demo");
+  specialist.Act(code, "accept", {}, 403);
+  d = receiver.Act(code, "accept", {{"note", "Hồ sơ đầy đủ"}});
+  EXPECT_EQ(d.at("status"), 2);
+  EXPECT_TRUE(d.at("due_at").is_string());
+  auto twice = receiver.Act(code, "accept", {}, 409);
+  EXPECT_TRUE(twice.at("allowed_actions").is_array()) << "a 409 lists what is possible now";
+  EXPECT_EQ(receiver.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau01").status, 200);
+
+  auto officers = leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist");
+  ASSERT_EQ(officers.status, 200) << officers.body;
+  std::string specialist_id(Json(officers).at("items").at(0).at("id").as_string());
+  d = leader.Act(code, "assign", {{"assignee_id", specialist_id}});
+  EXPECT_EQ(d.at("status"), 4);
+  d = specialist.Act(code, "request_supplement", {{"reason", "Thiếu bản chụp căn cước"}, {"documents", json::array{"GT.2913001.1.02"}}});
+  EXPECT_EQ(d.at("status"), 5);
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossiers/" + code).status, 200);
+  std::string extra = citizen.Upload("can-cuoc.pdf", "application/pdf", Pdf("cc"));
+  d = citizen.Act(code, "supplement", {{"documents", json::array{json::object{{"code", "GT.2913001.1.02"}, {"attachment_ids", json::array{json::string(extra)}}}}}});
+  EXPECT_EQ(d.at("status"), 4);
+  EXPECT_EQ(d.at("stage"), "processing");
+  specialist.Act(code, "request_supplement", {{"reason", "lần hai"}}, 409);  // once only (Decree 61 Art. 15)
+  specialist.Act(code, "appraise", {{"opinion", "Đủ điều kiện cấp"}});
+  specialist.Act(code, "approve", {}, 403);
+  leader.Act(code, "approve", {{"note", "Đồng ý"}});
+  std::string result = specialist.Upload("phieu-lltp.pdf", "application/pdf", Pdf("ket qua"));
+  d = specialist.Act(code, "issue_result", {{"results", json::array{json::object{{"name", "Phiếu lý lịch tư pháp số 1"}, {"number", "123/LLTP"},
+                                                                                 {"attachment_ids", json::array{json::string(result)}}}}}});
+  EXPECT_EQ(d.at("status"), 9);
+  EXPECT_FALSE(d.at("can_rate").as_bool());
+  d = receiver.Act(code, "return_result");
+  EXPECT_EQ(d.at("status"), 10);
+  EXPECT_EQ(d.at("status_label"), "Đã trả kết quả");
+
+  auto mine = Json(citizen.Call("GET", "/api/v1/dossiers/" + code));
+  EXPECT_TRUE(mine.at("can_rate").as_bool());
+  EXPECT_GE(mine.at("history").as_array().size(), 9u);
+  // The citizen reads the result file; another citizen cannot.
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/attachments/" + result).status, 200);
+  EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("GET", "/api/v1/attachments/" + result).status, 404);
+
+  json::object rating{{"overall", 3}, {"criteria", json::object{{"on_time", 3}, {"attitude", 2}}}, {"comment", "Nhanh"}};
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers/" + code + "/rating", json::serialize(rating)).status, 201);
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers/" + code + "/rating", json::serialize(rating)).status, 409);
+  rating["overall"] = 2;
+  EXPECT_EQ(citizen.Call("PUT", "/api/v1/dossiers/" + code + "/rating", json::serialize(rating)).status, 200);
+  EXPECT_EQ(citizen.Call("PUT", "/api/v1/dossiers/" + code + "/rating", R"({"overall":7})").status, 400);
+  EXPECT_EQ(receiver.Call("POST", "/api/v1/dossiers/" + code + "/rating", json::serialize(rating)).status, 403);
+
+  // Public tracking: completion for anyone; the timeline with the owner's ID number.
+  auto anon = Json(Fetch(port(), "GET", "/api/v1/track/" + code));
+  EXPECT_EQ(anon.at("status"), 10);
+  EXPECT_FALSE(anon.as_object().contains("history"));
+  auto owner = Json(Fetch(port(), "GET", "/api/v1/track/" + code + "?id_number=001085012345"));
+  EXPECT_TRUE(owner.at("history").is_array());
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/track/000.00.02.H99-000101-0001").status, 404);
+
+  auto list = Json(citizen.Call("GET", "/api/v1/me/dossiers"));
+  EXPECT_EQ(list.at("total"), 1);
+  auto csv = receiver.Call("GET", "/api/v1/reports/register.csv?from=2020-01-01&to=2020-12-31");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(receiver.Call("GET", "/api/v1/dossiers/" + code + "/control-sheet.csv").status, 200);
+}
+
+TEST_P(Dossiers, BadUploadsAndIncompleteDossiersAreRefusedWithReasons) {
+  User citizen = SignIn(port(), "citizen.demo");
+  auto fake = Fetch(port(), "POST", "/api/v1/attachments?name=x.pdf",
+                    {{"Cookie", citizen.cookie}, {"X-CSRF-Token", citizen.csrf}, {"Content-Type", "application/pdf"}}, "MZ this is not a pdf");
+  EXPECT_EQ(fake.status, 415) << fake.body;
+  auto exe = Fetch(port(), "POST", "/api/v1/attachments?name=x.exe",
+                   {{"Cookie", citizen.cookie}, {"X-CSRF-Token", citizen.csrf}, {"Content-Type", "application/x-msdownload"}}, "MZ");
+  EXPECT_EQ(exe.status, 415);
+  auto big = Fetch(port(), "POST", "/api/v1/attachments?name=big.pdf",
+                   {{"Cookie", citizen.cookie}, {"X-CSRF-Token", citizen.csrf}, {"Content-Type", "application/pdf"}},
+                   "%PDF-" + std::string(11u << 20, 'x'));
+  EXPECT_EQ(big.status, 413);
+
+  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", FilledForm()}};
+  auto missing = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body));
+  ASSERT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(Json(missing).at("errors").at(0).at("field"), "/documents/GT.2913001.1.01");
+  body["case_code"] = "9";
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body)).status, 400);
+  body["case_code"] = "1";
+  body["channel"] = "in_person";
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body)).status, 400) << "applicants submit online";
+  body["procedure_code"] = "9.999999";
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body)).status, 400);
+  // Someone else's attachment cannot be used.
+  User other = SignIn(port(), "citizen2.demo");
+  std::string theirs = other.Upload("a.pdf", "application/pdf", Pdf("a"));
+  json::object stolen = Submission(citizen);
+  stolen["documents"] = json::array{json::object{{"code", "GT.2913001.1.01"}, {"attachment_ids", json::array{json::string(theirs)}}}};
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(stolen)).status, 400);
+  // Nothing was created by any of these.
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/dossiers")).at("total"), 0);
+}
+
+TEST_P(Dossiers, CodesAreGapFreeUnderConcurrencyAndOneOfTwoActionsWins) {
+  std::vector<User> users;
+  std::vector<json::object> bodies;
+  for (int i = 0; i < 8; ++i) {
+    users.push_back(SignIn(port(), i % 2 ? "citizen2.demo" : "citizen.demo"));
+    bodies.push_back(Submission(users.back()));
+  }
+  std::vector<std::string> codes(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = users[i].Call("POST", "/api/v1/dossiers", json::serialize(bodies[i]), {{"Idempotency-Key", "c-" + std::to_string(i)}});
+      if (r.status == 201) codes[i] = std::string(Json(r).at("code").as_string());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> numbers;
+  for (const auto& c : codes) {
+    ASSERT_FALSE(c.empty());
+    numbers.insert(c.substr(c.size() - 4));
+  }
+  EXPECT_EQ(numbers, (std::set<std::string>{"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"}));
+
+  // Two receivers accept the same dossier at once: exactly one wins.
+  User a = SignIn(port(), "receiver.demo"), b = SignIn(port(), "receiver.demo");
+  int ok = 0, conflict = 0;
+  std::vector<std::thread> race;
+  for (const User* u : {&a, &b}) {
+    race.emplace_back([&, u] {
+      auto r = u->Call("POST", "/api/v1/dossiers/" + codes[0] + "/actions/accept", "{}");
+      if (r.status == 200) ++ok;
+      if (r.status == 409) ++conflict;
+    });
+  }
+  for (auto& t : race) t.join();
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(conflict, 1);
+  auto d = Json(a.Call("GET", "/api/v1/dossiers/" + codes[0]));
+  int accepts = 0;
+  for (const auto& e : d.at("history").as_array()) accepts += e.at("action") == "accept";
+  EXPECT_EQ(accepts, 1);
+}
+
+TEST_P(Dossiers, ExtensionWithApologyOnceAndWithdrawal) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo"), leader = SignIn(port(), "leader.demo");
+  auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen)));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string code(Json(r).at("code").as_string());
+  auto d = receiver.Act(code, "accept");
+  std::string due(d.at("due_at").as_string());
+  leader.Act(code, "extend", {{"reason", "Cần xác minh"}, {"new_due_at", "2020-01-01T08:00:00+07:00"}}, 400);
+  d = leader.Act(code, "extend", {{"reason", "Cần xác minh tại Trung tâm Lý lịch tư pháp quốc gia"}, {"new_due_at", "2099-01-05T16:00:00+07:00"}});
+  EXPECT_EQ(d.at("due_at"), "2099-01-05T16:00:00+07:00");
+  EXPECT_EQ(d.at("apology").at("old_due_at"), json::value(due));
+  leader.Act(code, "extend", {{"reason", "lần hai"}, {"new_due_at", "2099-02-05T16:00:00+07:00"}}, 409);
+  EXPECT_EQ(receiver.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau04").status, 200);
+  citizen.Act(code, "withdraw", {}, 400);  // a reason is required
+  d = citizen.Act(code, "withdraw", {{"reason", "Không còn nhu cầu"}});
+  EXPECT_EQ(d.at("status"), 7);
+  receiver.Act(code, "accept", {}, 409);
+}
+
+TEST_P(Dossiers, AReceiverEntersAPaperDossierThatTheCitizenThenSees) {
+  User receiver = SignIn(port(), "receiver.demo");
+  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "in_person"}, {"form", FilledForm()},
+                    {"applicant", json::object{{"name", "Nguyễn Văn An"}, {"id_number", "001085012345"}, {"phone", "0912345678"}}}};
+  auto r = receiver.Call("POST", "/api/v1/dossiers", json::serialize(body));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json(r).at("status"), 2);
+  EXPECT_TRUE(Json(r).at("due_at").is_string());
+  User citizen = SignIn(port(), "citizen.demo");
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/dossiers")).at("total"), 1);
+  User other = SignIn(port(), "receiver2.demo");
+  EXPECT_EQ(other.Call("POST", "/api/v1/dossiers", json::serialize(body)).status, 403) << "not that agency's procedure";
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Dossiers, ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace motcua::testing
