@@ -149,13 +149,30 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
       identity::Deps{*app->identity, std::move(providers), nullptr});
   identity::RegisterRoutes(app->router, *app->identity_deps);
 
+  // Holidays ship with the binary; a date that already has a row (an administrator's change)
+  // is left alone, so this runs at every start.
+  app->calendar = std::make_unique<calendar::Service>(*app->db);
+  try {
+    auto conn = app->db->Acquire();
+    db::Transaction tx(*conn);
+    std::size_t added = app->calendar->SeedShipped(*conn);
+    tx.Commit();
+    if (added > 0) core::Log(core::LogLevel::kInfo, "shipped holidays added", {{"days", static_cast<std::int64_t>(added)}});
+  } catch (const std::exception& e) {
+    return core::Fail(core::ErrorCode::kInternal, std::string("holiday calendar: ") + e.what());
+  }
+  app->calendar_deps = std::make_unique<calendar::Deps>(calendar::Deps{*app->calendar, *app->workers, *app->identity});
+  calendar::RegisterRoutes(app->router, *app->calendar_deps);
+
   app->catalog = std::make_unique<catalog::Catalog>(*app->db);
-  app->catalog_deps = std::make_unique<catalog::Deps>(catalog::Deps{*app->catalog, *app->workers, *app->identity});
+  app->catalog_deps = std::make_unique<catalog::Deps>(catalog::Deps{*app->catalog, *app->workers, *app->identity, *app->calendar});
   catalog::RegisterRoutes(app->router, *app->catalog_deps);
 
+  calendar::Service* cal = app->calendar.get();
   app->dossiers = std::make_unique<dossier::Service>(
-      *app->db, *app->catalog, *app->blobs,
-      [](db::Connection&, const std::string&) { return calendar::WorkCalendar(); });
+      *app->db, *app->catalog, *app->blobs, [cal](db::Connection& conn, const std::string& agency_id) {
+        return agency_id.empty() ? cal->National(conn) : cal->For(conn, agency_id);
+      });
   app->dossier_deps = std::make_unique<dossier::Deps>(dossier::Deps{*app->dossiers, *app->blobs, *app->workers, *app->identity});
   dossier::RegisterRoutes(app->router, *app->dossier_deps);
   if (config.deadline_watch_seconds > 0) {

@@ -20,7 +20,8 @@
 #include "http/static_files.hpp"
 #include "catalog/routes.hpp"
 #include "catalog/service.hpp"
-#include "calendar/work_calendar.hpp"
+#include "calendar/routes.hpp"
+#include "calendar/service.hpp"
 #include "dossier/routes.hpp"
 #include "dossier/service.hpp"
 #include "identity/routes.hpp"
@@ -49,6 +50,8 @@ struct App {
   std::unique_ptr<identity::KeyRing> keys;
   std::unique_ptr<identity::Service> identity;  ///< also the Authenticator of every module
   std::unique_ptr<identity::Deps> identity_deps;
+  std::unique_ptr<calendar::Service> calendar;
+  std::unique_ptr<calendar::Deps> calendar_deps;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<catalog::Deps> catalog_deps;
   std::unique_ptr<dossier::Service> dossiers;

@@ -440,7 +440,7 @@ std::vector<Change> Diff(const json::value& a, const json::value& b) {
   return out;
 }
 
-std::string PublicationDeadline(const std::string& decision_date, bool by_ministry) {
+std::string PublicationDeadline(const std::string& decision_date, bool by_ministry, const calendar::WorkCalendar* calendar) {
   static const std::regex kDate(R"((\d{4})-(\d{2})-(\d{2}))");
   std::smatch m;
   if (!std::regex_match(decision_date, m, kDate)) return {};
@@ -451,7 +451,9 @@ std::string PublicationDeadline(const std::string& decision_date, bool by_minist
   for (int left = by_ministry ? 10 : 5; left > 0;) {
     day += std::chrono::days{1};
     std::chrono::weekday wd{day};
-    if (wd != std::chrono::Saturday && wd != std::chrono::Sunday) --left;
+    bool working = calendar != nullptr ? calendar->IsWorkingDay(std::chrono::year_month_day{day})
+                                       : wd != std::chrono::Saturday && wd != std::chrono::Sunday;
+    if (working) --left;
   }
   std::chrono::year_month_day out{day};
   char buf[16];

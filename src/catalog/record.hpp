@@ -1,4 +1,6 @@
 #pragma once
+
+#include "calendar/work_calendar.hpp"
 // A procedure as the national catalog (CSDL quốc gia về TTHC) describes it: the `LayThuTuc` record
 // with its exact field names (DOMAIN.md §2.3) plus motcua's extensions (TENTTHC_EN, MOTA_EN,
 // MUCDO, DICHVUCONG, SOQUYETDINHCONGBO, NGAYQUYETDINHCONGBO, LOAIPHILEPHI, MAKETQUATHAYTHE).
@@ -97,10 +99,11 @@ struct Change {
 std::vector<Change> Diff(const boost::json::value& a, const boost::json::value& b);
 
 /// The legal deadline for entering a published procedure into the catalog (DOMAIN.md §2.3):
-/// 10 working days after a ministry's decision, 5 after a province's, counted Monday to Friday
-/// (public holidays are not known to the catalog yet). `decision_date` is YYYY-MM-DD; "" when it
-/// cannot be read.
-std::string PublicationDeadline(const std::string& decision_date, bool by_ministry);
+/// 10 working days after a ministry's decision, 5 after a province's, counted on `calendar`
+/// (Monday to Friday when none is given). `decision_date` is YYYY-MM-DD; "" when it cannot be
+/// read.
+std::string PublicationDeadline(const std::string& decision_date, bool by_ministry,
+                                const calendar::WorkCalendar* calendar = nullptr);
 
 /// The procedure as the API shows it (cases, channels with durations and fees, documents, …).
 boost::json::object DetailJson(const Procedure& p);

@@ -1,5 +1,7 @@
 #include "catalog/record.hpp"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 namespace motcua::catalog {
@@ -95,6 +97,19 @@ TEST(Deadline, WorkingDaysSkipWeekends) {
   EXPECT_EQ(PublicationDeadline("2026-01-02", true), "2026-01-16");   // Fri + 10 working days
   EXPECT_EQ(PublicationDeadline("2026-02-30", true), "");
   EXPECT_EQ(PublicationDeadline("", true), "");
+}
+
+TEST(Deadline, HolidaysAndSwappedSaturdaysCountOnTheCalendar) {
+  using namespace std::chrono;
+  std::map<calendar::Date, calendar::DayKind> days{
+      {2026y / February / 16, calendar::DayKind::kHoliday}, {2026y / February / 17, calendar::DayKind::kHoliday},
+      {2026y / February / 18, calendar::DayKind::kHoliday}, {2026y / February / 19, calendar::DayKind::kHoliday},
+      {2026y / February / 20, calendar::DayKind::kHoliday}, {2026y / February / 28, calendar::DayKind::kWorkingDay}};
+  calendar::WorkCalendar tet(calendar::WorkingHours{}, days);
+  // Decision on Friday 13 February 2026: Tết week is skipped, Saturday 28 February is worked.
+  EXPECT_EQ(PublicationDeadline("2026-02-13", false), "2026-02-20");
+  EXPECT_EQ(PublicationDeadline("2026-02-13", false, &tet), "2026-02-27");
+  EXPECT_EQ(PublicationDeadline("2026-02-13", true, &tet), "2026-03-05");
 }
 
 TEST(Diff, NamesEveryChangeByPointer) {

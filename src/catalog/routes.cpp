@@ -248,11 +248,12 @@ awaitable<Response> AdminList(Deps& d, Request req) {
   json::array items = co_await http::Offload(d.workers, [&]() {
     auto conn = d.catalog.Db().Acquire();
     auto published_here = store::LastPublished(*conn);
+    calendar::WorkCalendar national = d.calendar.National(*conn);
     std::string today = core::NowUtc().substr(0, 10);
     json::array a;
     for (const auto& p : store::ListProcedures(*conn, status)) {
       std::string level1 = p.publisher_code.substr(p.publisher_code.rfind('.') + 1);
-      std::string deadline = PublicationDeadline(p.decision_date, !level1.starts_with("H"));
+      std::string deadline = PublicationDeadline(p.decision_date, !level1.starts_with("H"), &national);
       // Late: a draft still unpublished after the deadline, or published here after it. Records
       // imported already published keep the history of the catalog they came from.
       bool missed = false;

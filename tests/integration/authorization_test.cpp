@@ -30,6 +30,7 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/oauth2/clients/{client_id}",
     "GET /api/v1/procedures", "GET /api/v1/procedures/{code}", "GET /api/v1/procedures/{code}/laythutuc",
     "GET /api/v1/fields", "GET /api/v1/faq", "GET /api/v1/bundles", "GET /api/v1/bundles/{code}",
+    "GET /api/v1/calendar", "GET /api/v1/calendar/deadline",
     "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
@@ -59,11 +60,15 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/procedures/export", "POST /api/v1/admin/procedures/{code}/actions/{action}",
     "GET /api/v1/admin/procedures/{code}/versions", "GET /api/v1/admin/procedures/{code}/versions/{a}/diff/{b}",
     "GET /api/v1/admin/faq", "POST /api/v1/admin/faq", "PUT /api/v1/admin/faq/{id}", "DELETE /api/v1/admin/faq/{id}",
-    "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config"};
+    "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config",
+    "PUT /api/v1/admin/calendar/days/{date}", "DELETE /api/v1/admin/calendar/days/{date}",
+    "GET /api/v1/admin/agencies/{code}/working-hours", "PUT /api/v1/admin/agencies/{code}/working-hours",
+    "DELETE /api/v1/admin/agencies/{code}/working-hours"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
-    "DELETE /api/v1/admin/faq/{id}",
+    "DELETE /api/v1/admin/faq/{id}", "PUT /api/v1/admin/calendar/days/{date}",
+    "DELETE /api/v1/admin/calendar/days/{date}",
     "GET /api/v1/admin/security-events", "GET /api/v1/admin/oauth-clients", "POST /api/v1/admin/oauth-clients",
     "POST /api/v1/admin/signing-keys/rotate"};
 
