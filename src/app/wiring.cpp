@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "http/openapi.hpp"
 #include "catalog/demo.hpp"
+#include "dossier/demo.hpp"
 #include "identity/demo.hpp"
 #include "system/store.hpp"
 
@@ -50,6 +51,7 @@ core::Result<bool> SeedDemo(db::Database& db, crypto::PasswordCost cost) {
     if (wrote) {
       identity::SeedDemoIdentity(*conn, cost);
       catalog::SeedDemoCatalog(*conn);
+      dossier::SeedDemoConfigs(*conn);
     }
     tx.Commit();
     return wrote;

@@ -197,7 +197,7 @@ json::object BundleDetail(const Snapshot& s, const json::object& bundle, bool en
   struct Merged {
     std::string name;
     int originals = 0, copies = 0;
-    json::array needed_by;
+    json::array needed_by, codes;
   };
   std::vector<Merged> documents;
   std::map<std::string, std::size_t> by_name;
@@ -223,13 +223,14 @@ json::object BundleDetail(const Snapshot& s, const json::object& bundle, bool en
         m.originals = std::max(m.originals, d.originals);
         m.copies = std::max(m.copies, d.copies);
         m.needed_by.push_back(json::string(p->code));
+        m.codes.push_back(json::string(d.code));
       }
     }
   }
   json::array docs;
   for (auto& m : documents) {
     docs.push_back(json::object{{"name", m.name}, {"originals", m.originals}, {"copies", m.copies},
-                                {"needed_by", std::move(m.needed_by)}});
+                                {"needed_by", std::move(m.needed_by)}, {"codes", std::move(m.codes)}});
   }
   out["procedures"] = std::move(procedures);
   out["documents"] = std::move(docs);

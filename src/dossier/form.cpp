@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,10 +25,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxProblems = 200;
-constexpr std::size_t kMaxPatternChars = 200;
-// libstdc++'s matcher recurses once per character or so: tens of thousands of characters
-// overflow a thread's stack. Pattern fields hold codes and numbers, which are short.
-constexpr std::size_t kMaxPatternSubject = 1000;
 constexpr std::size_t kMaxArrayItems = 1000;
 constexpr std::size_t kMaxEnumValues = 500;
 
@@ -68,6 +67,41 @@ std::string Child(const std::string& at, std::size_t index) {
 }
 
 std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// Well-formed UTF-8 (RFC 3629): no stray continuation bytes, overlong forms, surrogates or
+// code points above U+10FFFF. Boost.JSON's parser checks this, but a value can be built in code.
+bool ValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1, cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2, cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3, cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3Fu);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
 
 std::size_t CodePoints(std::string_view s) {
   std::size_t n = 0;
@@ -114,31 +148,38 @@ std::string ValueText(const json::value& v) {
   return v.is_array() ? "[…]" : "{…}";
 }
 
-// Whether `v` would take more than `budget` bytes as JSON, roughly; walks with its own stack
-// so a deeply nested value cannot exhaust the call stack.
-bool LargerThan(const json::value& root, std::size_t budget) {
+// How big a value is, roughly as JSON bytes, and how deep it nests (the root is at depth 0);
+// walked with its own stack so that a deeply nested value cannot exhaust the call stack. Stops
+// as soon as either limit is passed.
+struct Extent {
+  bool too_large = false;
+  bool too_deep = false;
+};
+
+Extent Measure(const json::value& root, std::size_t budget, std::size_t max_depth) {
   std::size_t total = 0;
-  std::vector<const json::value*> todo{&root};
+  std::vector<std::pair<const json::value*, std::size_t>> todo{{&root, 0}};
   while (!todo.empty()) {
-    const json::value* v = todo.back();
+    auto [v, depth] = todo.back();
     todo.pop_back();
+    if (depth > max_depth) return {false, true};
     if (v->is_string()) {
       total += v->as_string().size() + 3;
     } else if (v->is_array()) {
       total += 2;
-      for (const auto& e : v->as_array()) todo.push_back(&e);
+      for (const auto& e : v->as_array()) todo.emplace_back(&e, depth + 1);
     } else if (v->is_object()) {
       total += 2;
       for (const auto& kv : v->as_object()) {
         total += kv.key().size() + 4;
-        todo.push_back(&kv.value());
+        todo.emplace_back(&kv.value(), depth + 1);
       }
     } else {
       total += 8;
     }
-    if (total > budget) return true;
+    if (total > budget) return {true, false};
   }
-  return false;
+  return {};
 }
 
 // --- type -------------------------------------------------------------------------------
@@ -169,7 +210,12 @@ bool HasType(const json::value& v, std::string_view type) {
   if (type == "object") return v.is_object();
   if (type == "array") return v.is_array();
   if (type == "string") return v.is_string();
-  if (type == "integer") return v.is_int64() || v.is_uint64();
+  // JSON Schema counts 2.0 as an integer: a client may write whole numbers that way.
+  if (type == "integer") {
+    return v.is_int64() || v.is_uint64() ||
+           (v.is_double() && std::isfinite(v.as_double()) &&
+            std::trunc(v.as_double()) == v.as_double());
+  }
   if (type == "number") return v.is_number();
   if (type == "boolean") return v.is_bool();
   return false;
@@ -252,87 +298,186 @@ bool ValidEmail(std::string_view s) {
 
 // --- patterns ---------------------------------------------------------------------------
 
-// A repeated group whose body can match the same text in more than one way ((a+)+, (a|aa)*)
-// makes std::regex's backtracking matcher take exponential time on a failing input; such
-// patterns are refused. Returns true when the pattern has that shape.
-bool NestedRepetition(std::string_view p) {
+// libstdc++'s default matcher backtracks (exponential time on (a?){25}a{25}) and recurses once
+// per step. Its Thompson-NFA mode, requested with the library's __polynomial flag, keeps a set
+// of states instead: time is the answer's length times the number of states, and it refuses
+// back-references (which need backtracking) when the pattern is compiled.
+#if defined(__GLIBCXX__)
+constexpr auto kPatternFlags = std::regex::ECMAScript | std::regex_constants::__polynomial;
+#else
+#error "form.cpp relies on libstdc++'s polynomial regex mode"
+#endif
+
+// libstdc++ copies a group once per counted repetition ([0-9]{12} is 12 states); the matcher's
+// work per character grows with the states, so the total is bounded. Realistic patterns (codes,
+// e-mail shapes) stay in the low hundreds.
+constexpr std::size_t kMaxPatternStates = 1000;
+
+// A repetition count as written, saturating so that {99999999999} cannot overflow.
+std::size_t Count(std::string_view digits) {
+  std::size_t n = 0;
+  for (char c : digits) {
+    n = std::min<std::size_t>(n * 10 + static_cast<std::size_t>(c - '0'), 1'000'000);
+  }
+  return n;
+}
+
+// Why a pattern's shape cannot be used, or nullopt. A conservative syntactic pass, done before
+// std::regex sees the pattern:
+// - a repeated group whose body can match the same text in more than one way ((a+)+, (a|aa)*,
+//   (a?){25}) is refused: harmless in the polynomial matcher, but exponential in any
+//   backtracking one, and never needed where a character class ([ab]*) says the same;
+// - the number of NFA states libstdc++ would build is estimated and capped;
+// - the matcher works on bytes, so a non-ASCII character in a class or before a quantifier would
+//   silently mean something else ([ễ] is three bytes, ễ+ repeats the last byte) and is refused;
+// - back-references are refused (they need backtracking).
+std::optional<std::string> PatternShapeProblem(std::string_view p, std::size_t& states) {
   struct Group {
-    bool varies = false;  // holds '|' or a repetition of variable count
+    bool varies = false;      // holds '|' or a repetition of variable count
+    std::size_t states = 0;   // estimated NFA states of the body so far
   };
+  constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max();
   std::vector<Group> stack(1);
-  bool last_is_group = false, last_group_varies = false;
+  bool last_is_group = false, last_group_varies = false, last_non_ascii = false;
+  std::size_t last_states = 0;  // states of the last atom, for a following quantifier
+  auto atom = [&](std::size_t n, bool group, bool non_ascii) {
+    stack.back().states += n;
+    last_states = n;
+    last_is_group = group;
+    last_non_ascii = non_ascii;
+  };
+  const std::string bytes_message =
+      "Mẫu (pattern) được so khớp theo từng byte: ký tự ngoài ASCII (như chữ có dấu) không "
+      "dùng được trong [...] hay trước *, +, ?, {n}. / Patterns match bytes: a non-ASCII "
+      "character (such as a Vietnamese letter) cannot be used inside [...] or before *, +, ? "
+      "or {n}.";
   for (std::size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
-    bool quantifier = false, variable = false, heavy = false;
+    bool quantifier = false, variable = false;
+    std::size_t repeats = 1;  // most times the atom may match in a row (kUnbounded: no limit)
+    std::size_t copies = 1;   // copies of the atom libstdc++ builds
     if (c == '\\') {
       ++i;
-      last_is_group = false;
+      if (i < p.size() && p[i] >= '1' && p[i] <= '9') {
+        return "Mẫu (pattern) không được dùng tham chiếu ngược như \\1. / Back-references such "
+               "as \\1 are not supported in patterns.";
+      }
+      atom(1, false, i < p.size() && static_cast<unsigned char>(p[i]) >= 0x80);
     } else if (c == '[') {
       for (++i; i < p.size() && p[i] != ']'; ++i) {
+        if (static_cast<unsigned char>(p[i]) >= 0x80) return bytes_message;
         if (p[i] == '\\') ++i;
       }
-      last_is_group = false;
+      atom(1, false, false);
     } else if (c == '(') {
       stack.push_back({});
       if (i + 2 < p.size() && p[i + 1] == '?') i += 2;  // (?: (?= (?!
-      last_is_group = false;
+      last_is_group = last_non_ascii = false;
+      last_states = 0;
     } else if (c == ')') {
       if (stack.size() > 1) {
-        last_group_varies = stack.back().varies;
+        Group g = stack.back();
         stack.pop_back();
-        stack.back().varies = stack.back().varies || last_group_varies;
+        stack.back().varies = stack.back().varies || g.varies;
+        last_group_varies = g.varies;
+        atom(g.states + 2, true, false);
+      } else {
+        atom(1, false, false);
       }
-      last_is_group = true;
     } else if (c == '|') {
       stack.back().varies = true;
-      last_is_group = false;
+      stack.back().states += 1;
+      last_is_group = last_non_ascii = false;
+      last_states = 0;
     } else if (c == '*' || c == '+' || c == '?') {
       quantifier = variable = true;
-      heavy = c != '?';
+      repeats = c == '?' ? 1 : kUnbounded;
+      copies = c == '+' ? 2 : 1;
     } else if (c == '{') {
       std::size_t close = p.find('}', i);
-      std::string_view body = p.substr(i + 1, close == std::string_view::npos ? 0 : close - i - 1);
+      std::string_view body =
+          close == std::string_view::npos ? std::string_view() : p.substr(i + 1, close - i - 1);
       auto comma = body.find(',');
-      if (close != std::string_view::npos && !body.empty()) {
+      std::string_view low = body.substr(0, comma);
+      std::string_view high = comma == std::string_view::npos ? low : body.substr(comma + 1);
+      bool counted = AllDigits(low) && (high.empty() ? comma != std::string_view::npos
+                                                     : AllDigits(high));
+      if (counted) {
         quantifier = true;
-        if (comma != std::string_view::npos) {
-          std::string_view low = body.substr(0, comma), high = body.substr(comma + 1);
-          variable = high != low;
-          heavy = variable && (high.empty() || high.size() > 1 || high[0] > '1');
-        }
+        std::size_t lo = Count(low), hi = high.empty() ? kUnbounded : Count(high);
+        variable = hi != lo;
+        repeats = hi;
+        copies = std::max<std::size_t>(high.empty() ? lo + 1 : std::max(lo, hi), 1);
         i = close;
       } else {
-        last_is_group = false;
+        // libstdc++ reads the digits after any '{' into a long without an overflow check.
+        return "Trong mẫu (pattern), { phải là số lần lặp {n}, {n,} hoặc {n,m}; để chỉ ký tự { "
+               "hãy viết \\{. / In a pattern, { must be a count {n}, {n,} or {n,m}; write \\{ "
+               "for the character itself.";
       }
     } else {
-      last_is_group = false;
+      atom(1, false, static_cast<unsigned char>(c) >= 0x80);
     }
     if (quantifier) {
-      if (heavy && last_is_group && last_group_varies) return true;
+      if (last_non_ascii) return bytes_message;
+      // Repeating a group more than once: (a+)+, (a|b)*, (a?){25}.
+      if (last_is_group && last_group_varies && repeats > 1) {
+        return "Mẫu (pattern) lặp một nhóm có thể khớp theo nhiều cách, như (a+)+ hoặc (a|b)*; "
+               "hãy dùng lớp ký tự như [ab]*. / The pattern repeats a group that can match in "
+               "several ways, such as (a+)+ or (a|b)*; use a character class such as [ab]* "
+               "instead.";
+      }
       if (variable) stack.back().varies = true;
+      stack.back().states += last_states * (copies - 1) + 1;
       if (i + 1 < p.size() && p[i + 1] == '?') ++i;  // lazy form
-      last_is_group = false;
+      last_is_group = last_non_ascii = false;
+    }
+    if (stack.back().states > kMaxPatternStates) {
+      return "Mẫu (pattern) quá phức tạp (lặp quá nhiều lần, như [0-9]{5000}). / The pattern is "
+             "too complex (too many repetitions, such as [0-9]{5000}).";
     }
   }
-  return false;
+  states = stack.front().states + 1;
+  return std::nullopt;
 }
 
-// Why a pattern cannot be used, or nullopt when it can; `compiled` receives the regex.
+// A pattern ready to use: matched with regex_match against `[\s\S]*(?:pattern)[\s\S]*`, which
+// is a search done in a single pass (regex_search would restart at every position).
+struct Pattern {
+  std::regex anywhere;
+  std::size_t states = 0;  // estimated; the cost of a match is about states × bytes
+};
+
+// What one ValidateForm may spend on patterns, in states × bytes (a tenth of a second or so):
+// a form of a few hundred short answers uses a fraction of it, a form built to make every
+// answer cost the most is stopped.
+constexpr std::size_t kMaxPatternWork = 2'000'000;
+
+// All the patterns of one form together: compiling them is paid again by each ValidateForm that
+// meets them, so a form of thousands of large patterns is refused (realistic forms use a few
+// thousand states at most).
+constexpr std::size_t kMaxSchemaPatternStates = 20'000;
+
+// Why a pattern cannot be used, or nullopt when it can; `compiled` receives the pattern.
 std::optional<std::string> CompilePattern(std::string_view pattern,
-                                          std::optional<std::regex>& compiled) {
+                                          std::optional<Pattern>& compiled) {
   if (CodePoints(pattern) > kMaxPatternChars) {
-    return "Mẫu (pattern) dài quá 200 ký tự. / The pattern is longer than 200 characters.";
+    return "Mẫu (pattern) dài quá " + std::to_string(kMaxPatternChars) +
+           " ký tự. / The pattern is longer than " + std::to_string(kMaxPatternChars) +
+           " characters.";
   }
-  if (NestedRepetition(pattern)) {
-    return "Mẫu (pattern) lặp một nhóm có thể khớp theo nhiều cách, như (a+)+ hoặc (a|b)*; hãy "
-           "dùng lớp ký tự như [ab]*. / The pattern repeats a group that can match in several "
-           "ways, such as (a+)+ or (a|b)*; use a character class such as [ab]* instead.";
-  }
+  std::size_t states = 0;
+  if (auto why = PatternShapeProblem(pattern, states)) return why;
   try {
-    compiled.emplace(std::string(pattern), std::regex::ECMAScript);
+    // The pattern alone first, so that one that only parses once wrapped (a)|(b) is refused.
+    std::regex alone(std::string(pattern), kPatternFlags);
+    compiled.emplace(Pattern{
+        std::regex("[\\s\\S]*(?:" + std::string(pattern) + ")[\\s\\S]*", kPatternFlags),
+        states + 2});
   } catch (const std::regex_error& e) {
+    compiled.reset();
     return std::string("Mẫu (pattern) không hợp lệ: ") + e.what() +
-           ". / The pattern is not a valid regular expression: " + e.what() + ".";
+           " / The pattern is not a valid regular expression: " + e.what();
   }
   return std::nullopt;
 }
@@ -368,21 +513,24 @@ std::string Sentence(std::string s) {
 
 // --- ordering ---------------------------------------------------------------------------
 
-// Pointers compared segment by segment, array indices as numbers (/a/2 before /a/10).
+// Pointers compared segment by segment, array indices as numbers (/a/2 before /a/10). A
+// segment of digits sorts before any other segment, so that the order stays a strict weak
+// ordering (/2 < /100 < /1a < /2 would be a cycle otherwise).
+bool SegmentLess(std::string_view a, std::string_view b) {
+  bool na = AllDigits(a), nb = AllDigits(b);
+  if (na != nb) return na;
+  if (na && a.size() != b.size()) return a.size() < b.size();
+  return a < b;
+}
+
 bool PointerLess(const std::string& a, const std::string& b) {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     std::size_t ei = a.find('/', i + 1), ej = b.find('/', j + 1);
     if (ei == std::string::npos) ei = a.size();
     if (ej == std::string::npos) ej = b.size();
-    std::string_view sa(a.data() + i, ei - i), sb(b.data() + j, ej - j);
-    if (sa != sb) {
-      if (sa.size() > 1 && sb.size() > 1 && AllDigits(sa.substr(1)) && AllDigits(sb.substr(1)) &&
-          sa.size() != sb.size()) {
-        return sa.size() < sb.size();
-      }
-      return sa < sb;
-    }
+    std::string_view sa(a.data() + i + 1, ei - i - 1), sb(b.data() + j + 1, ej - j - 1);
+    if (sa != sb) return SegmentLess(sa, sb);
     i = ei;
     j = ej;
   }
@@ -512,6 +660,16 @@ class SchemaChecker {
                                "list of 1 to 500 values.");
       }
     }
+    // Values compared with the answer (const, enum) or shown to it (default) are compared
+    // recursively; keep them as shallow as a form.
+    for (std::string_view key : {"const", "enum", "default"}) {
+      if (const json::value* v = node.if_contains(key);
+          v != nullptr && Measure(*v, kMaxFormBytes, kMaxFormDepth).too_deep) {
+        Add(Child(at, key), Quoted(key) + " lồng nhau quá " + std::to_string(kMaxFormDepth) +
+                                " cấp. / " + Quoted(key) + " nests more than " +
+                                std::to_string(kMaxFormDepth) + " levels deep.");
+      }
+    }
     CheckPattern(node, at);
     if (const json::value* f = node.if_contains("format")) {
       if (!f->is_string() || !OneOf(kFormats, f->as_string())) {
@@ -525,6 +683,8 @@ class SchemaChecker {
 
  private:
   bool Full() const { return truncated; }
+
+  std::size_t pattern_states_ = 0;
 
   void Add(std::string pointer, std::string message) {
     if (problems.size() >= kMaxProblems) {
@@ -648,8 +808,20 @@ class SchemaChecker {
       Add(Child(at, "pattern"), "pattern phải là chuỗi ký tự. / pattern must be a string.");
       return;
     }
-    std::optional<std::regex> compiled;
-    if (auto why = CompilePattern(p->as_string(), compiled)) Add(Child(at, "pattern"), *why);
+    std::optional<Pattern> compiled;
+    if (pattern_states_ <= kMaxSchemaPatternStates) {
+      if (auto why = CompilePattern(p->as_string(), compiled)) {
+        Add(Child(at, "pattern"), *why);
+        return;
+      }
+      pattern_states_ += compiled->states;
+    }
+    if (pattern_states_ > kMaxSchemaPatternStates) {
+      Add(Child(at, "pattern"), "Các mẫu (pattern) của tờ khai cộng lại quá phức tạp; hãy dùng "
+                                "format, enum hoặc maxLength thay cho một số mẫu. / The form's "
+                                "patterns are too complex taken together; use format, enum or "
+                                "maxLength instead of some of them.");
+    }
   }
 
   void CheckPrefill(const json::object& node, const std::string& at, Place place,
@@ -727,7 +899,11 @@ class SchemaChecker {
 
 // --- ValidateForm -----------------------------------------------------------------------
 
-using RegexCache = std::map<std::string, std::optional<std::regex>, std::less<>>;
+// Patterns compiled once per ValidateForm, and the matching work spent so far.
+struct RegexCache {
+  std::map<std::string, std::optional<Pattern>, std::less<>> compiled;
+  std::size_t work = 0;
+};
 
 class Validator {
  public:
@@ -801,6 +977,11 @@ class Validator {
 
   void CheckString(const json::object& node, std::string_view s, const std::string& at,
                    const Label& label) {
+    if (!ValidUtf8(s)) {
+      Report(at, Sentence(label.vi) + " chứa ký tự không hợp lệ (không phải UTF-8). / " +
+                     Sentence(label.en) + " holds invalid characters (not UTF-8).");
+      return;
+    }
     std::size_t chars = CodePoints(s);
     if (const json::value* m = node.if_contains("minLength");
         m != nullptr && IsNonNegativeInteger(*m) && chars < AsCount(*m)) {
@@ -822,27 +1003,34 @@ class Validator {
 
   void CheckPattern(std::string_view pattern, std::string_view s, const std::string& at,
                     const Label& label) {
-    auto it = regexes_.find(pattern);
-    if (it == regexes_.end()) {
-      std::optional<std::regex> compiled;
+    auto it = regexes_.compiled.find(pattern);
+    if (it == regexes_.compiled.end()) {
+      std::optional<Pattern> compiled;
       if (CompilePattern(pattern, compiled)) compiled.reset();
-      it = regexes_.emplace(std::string(pattern), std::move(compiled)).first;
+      it = regexes_.compiled.emplace(std::string(pattern), std::move(compiled)).first;
     }
     if (!it->second) {
       Report(at, "Không kiểm tra được " + label.vi + " vì mẫu (pattern) của tờ khai không hợp lệ. "
                  "/ " + Sentence(label.en) + " cannot be checked: the form's pattern is invalid.");
       return;
     }
-    if (s.size() > kMaxPatternSubject) {
+    if (s.size() > kMaxPatternSubjectBytes) {
       Report(at, Sentence(label.vi) + " quá dài để kiểm tra định dạng (tối đa " +
-                     std::to_string(kMaxPatternSubject) + " byte). / " + Sentence(label.en) +
+                     std::to_string(kMaxPatternSubjectBytes) + " byte). / " + Sentence(label.en) +
                      " is too long to check its format (at most " +
-                     std::to_string(kMaxPatternSubject) + " bytes).");
+                     std::to_string(kMaxPatternSubjectBytes) + " bytes).");
+      return;
+    }
+    regexes_.work += (s.size() + 1) * it->second->states;
+    if (regexes_.work > kMaxPatternWork) {
+      Report(at, "Tờ khai có quá nhiều nội dung cần kiểm tra định dạng; không kiểm tra được " +
+                     label.vi + ". / The form has too much text to check against patterns; " +
+                     label.en + " was not checked.");
       return;
     }
     bool matched = false;
     try {
-      matched = std::regex_search(s.begin(), s.end(), *it->second);
+      matched = std::regex_match(s.begin(), s.end(), it->second->anywhere);
     } catch (const std::regex_error&) {
       matched = false;  // the matcher gave up (complexity); treat as not matching
     }
@@ -1007,7 +1195,7 @@ json::object PrefillObject(const json::value& schema, const PrefillSource& sourc
 
 std::vector<FormProblem> CheckSchema(const json::value& schema) {
   SchemaChecker checker;
-  if (LargerThan(schema, kMaxFormBytes)) {
+  if (Measure(schema, kMaxFormBytes, std::numeric_limits<std::size_t>::max()).too_large) {
     checker.problems.push_back({"", "Lược đồ lớn quá " + std::to_string(kMaxFormBytes / 1024) +
                                         " KiB. / The schema is larger than " +
                                         std::to_string(kMaxFormBytes / 1024) + " KiB."});
@@ -1020,10 +1208,17 @@ std::vector<FormProblem> CheckSchema(const json::value& schema) {
 
 std::vector<FormProblem> ValidateForm(const json::value& schema, const json::value& data) {
   std::vector<FormProblem> problems;
-  if (LargerThan(data, kMaxFormBytes)) {
+  Extent extent = Measure(data, kMaxFormBytes, kMaxFormDepth);
+  if (extent.too_large) {
     problems.push_back({"", "Tờ khai lớn quá " + std::to_string(kMaxFormBytes / 1024) +
                                 " KiB. / The form is larger than " +
                                 std::to_string(kMaxFormBytes / 1024) + " KiB."});
+    return problems;
+  }
+  if (extent.too_deep) {
+    problems.push_back({"", "Tờ khai lồng nhau quá " + std::to_string(kMaxFormDepth) +
+                                " cấp. / The form nests more than " +
+                                std::to_string(kMaxFormDepth) + " levels deep."});
     return problems;
   }
   RegexCache regexes;

@@ -4,10 +4,12 @@
 //
 // Supported keywords: type (object, array, string, integer, number, boolean; one type, or a
 // type with "null"), properties, required, additionalProperties (false or absent), items,
-// minItems, maxItems, enum, const, minLength, maxLength, pattern (ECMAScript subset as
-// std::regex ECMAScript), format (date, email, phone, id_number — 12-digit personal ID),
-// minimum, maximum, title, title_en, description, default, prefill (see below), and the
-// conditional if/then/else, allOf (of if/then/else objects) and dependentRequired.
+// minItems, maxItems, enum, const, minLength, maxLength (in characters), pattern (std::regex
+// ECMAScript on the UTF-8 bytes, without back-references or repeated groups that can match the
+// same text in several ways; matched in time linear in the answer's length), format (date,
+// email, phone, id_number — 12-digit personal ID), minimum, maximum, title, title_en,
+// description, default, prefill (see below), and the conditional if/then/else, allOf (of
+// if/then/else objects) and dependentRequired.
 // Anything else is refused by CheckSchema so an admin learns at once that it would be ignored.
 #pragma once
 
@@ -28,6 +30,10 @@ struct FormProblem {
 /// Limits that keep a hostile schema or form from costing much.
 inline constexpr std::size_t kMaxFormDepth = 16;
 inline constexpr std::size_t kMaxFormBytes = 256 * 1024;
+/// A `pattern` is at most this many characters, and is applied only to strings of at most
+/// kMaxPatternSubjectBytes bytes (a longer answer is reported instead of matched).
+inline constexpr std::size_t kMaxPatternChars = 200;
+inline constexpr std::size_t kMaxPatternSubjectBytes = 1000;
 
 /// Problems of a schema (unsupported keyword, wrong keyword type, invalid pattern, a `required`
 /// name that is not a property, …); empty when the schema can be used.

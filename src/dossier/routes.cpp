@@ -175,6 +175,32 @@ awaitable<Response> Submit(Deps& d, Request req) {
   co_return r;
 }
 
+awaitable<Response> SubmitBundle(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  auto body = Body(req);
+  if (!body) co_return Problem(req, body.error());
+  std::string key(req.Header("Idempotency-Key").value_or(""));
+  std::string code(req.PathParam("code"));
+  bool en = English(req);
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.SubmitBundle(*who, code, *body, key, en); });
+  if (!out) co_return Problem(req, out.error());
+  bool replayed = out->contains("replayed");
+  out->erase("replayed");
+  Response r = http::JsonResponse(replayed ? 200 : 201, *out);
+  r.SetHeader("Location", "/api/v1/dossier-bundles/" + std::string(out->at("id").as_string()));
+  if (replayed) r.SetHeader("Idempotent-Replayed", "true");
+  co_return r;
+}
+
+awaitable<Response> GetBundle(Deps& d, Request req) {
+  std::string id(req.PathParam("id"));
+  bool en = English(req);
+  Work work = [&d, id, en](const identity::Principal& p) { return Value(d.service.GetBundle(p, id, en)); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
 awaitable<Response> GetDossier(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   bool en = English(req);
@@ -323,6 +349,8 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kPut, "/api/v1/dossier-drafts/{id}", bind(&SaveDraft), {.body_limit = 300u << 10});
   router.Add(Method::kDelete, "/api/v1/dossier-drafts/{id}", bind(&DeleteDraft));
   router.Add(Method::kPost, "/api/v1/dossiers", bind(&Submit), {.body_limit = 300u << 10});
+  router.Add(Method::kPost, "/api/v1/bundles/{code}/dossiers", bind(&SubmitBundle), {.body_limit = 600u << 10});
+  router.Add(Method::kGet, "/api/v1/dossier-bundles/{id}", bind(&GetBundle));
   router.Add(Method::kGet, "/api/v1/dossiers/{code}", bind(&GetDossier));
   router.Add(Method::kPost, "/api/v1/dossiers/{code}/actions/{action}", bind(&Act), {.body_limit = 300u << 10});
   router.Add(Method::kPost, "/api/v1/dossiers/{code}/rating", bind(&Rate), {.body_limit = 16u << 10});

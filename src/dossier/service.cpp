@@ -10,6 +10,7 @@
 #include "dossier/form.hpp"
 #include "dossier/store.hpp"
 #include "dossier/workflow.hpp"
+#include "text/fold.hpp"
 
 namespace motcua::dossier {
 
@@ -353,12 +354,20 @@ json::array FeesJson(const std::vector<catalog::Fee>& fees) {
   return a;
 }
 
-std::vector<Agency> ReceivingAgencies(db::Connection& c, const catalog::Procedure& p) {
+// The agencies of this deployment that receive a procedure: those the catalog names by code,
+// then those the procedure configuration lists (`agencies`), which is how a deployment says
+// which of its communes or districts handle a procedure the catalog names only by level.
+std::vector<Agency> ReceivingAgencies(db::Connection& c, const catalog::Procedure& p, const json::object& config = {}) {
   std::vector<Agency> out;
   std::set<std::string> seen;
-  for (const auto& a : p.implementing) {
-    if (!seen.insert(a.code).second) continue;
-    if (auto ag = AgencyByCode(c, a.code)) out.push_back(*ag);
+  std::vector<std::string> codes;
+  for (const auto& a : p.implementing) codes.push_back(a.code);
+  if (auto it = config.find("agencies"); it != config.end() && it->value().is_array()) {
+    for (const auto& v : it->value().as_array()) if (v.is_string()) codes.emplace_back(v.as_string());
+  }
+  for (const auto& code : codes) {
+    if (code.empty() || !seen.insert(code).second) continue;
+    if (auto ag = AgencyByCode(c, code)) out.push_back(*ag);
   }
   return out;
 }
@@ -463,7 +472,7 @@ core::Result<json::object> Service::SubmissionTemplate(const Principal& who, con
     channels.push_back(json::object{{"channel", ch.channel}, {"duration", ch.duration}, {"unit", ch.unit}, {"fees", FeesJson(ch.fees)}});
   }
   json::array agencies;
-  for (const auto& a : ReceivingAgencies(*c, *plan->procedure)) {
+  for (const auto& a : ReceivingAgencies(*c, *plan->procedure, plan->config)) {
     agencies.push_back(json::object{{"id", a.id}, {"code", a.code}, {"name", en && !a.name_en.empty() ? a.name_en : a.name}});
   }
   json::object prefill = plan->cases.empty() ? json::object{} : Prefilled(*c, who, plan->cases.front().form);
@@ -719,7 +728,15 @@ std::vector<core::FieldError> FormErrors(const json::value& schema, const json::
 
 core::Result<Submitted> Service::Submit(const Principal& who, const json::object& in_body, const std::string& key, bool en) {
   if (key.size() > 200) return Invalid("Idempotency-Key quá dài (tối đa 200 ký tự). / Idempotency-Key is too long (200 characters at most).");
-  auto c = db_.Acquire();
+  auto conn = db_.Acquire();
+  return SubmitOn(*conn, who, in_body, key, en, nullptr);
+}
+
+// A submission on `conn`: in its own transaction, or — for a child of a bundle (`bundle_id`
+// set) — inside the caller's, without an idempotency key of its own.
+core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal& who, const json::object& in_body,
+                                          const std::string& key, bool en, const std::string* bundle_id) {
+  db::Connection* c = &conn;
   // A retry of a submission that went through answers what it answered then, before anything
   // is validated again (its files are by now part of the dossier).
   if (!key.empty()) {
@@ -768,7 +785,7 @@ core::Result<Submitted> Service::Submit(const Principal& who, const json::object
     return Invalid("Thủ tục này không nhận hồ sơ qua kênh đã chọn. / This procedure does not take dossiers through that channel.", {{"/channel", "not offered"}});
   }
   // The receiving agency.
-  auto agencies = ReceivingAgencies(*c, *plan->procedure);
+  auto agencies = ReceivingAgencies(*c, *plan->procedure, plan->config);
   std::string agency_id = Str(body, "agency_id");
   std::optional<Agency> agency;
   if (officer) {
@@ -865,9 +882,10 @@ core::Result<Submitted> Service::Submit(const Principal& who, const json::object
     return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
   };
   try {
-    db::Transaction tx(*c);
+    std::optional<db::Transaction> tx;
+    if (bundle_id == nullptr) tx.emplace(*c);
     if (!key.empty() && !c->Execute(store::kFindIdempotency, {who.account_id, key}).Empty()) {
-      tx.Commit();
+      if (tx) tx->Commit();
       return replay();
     }
     auto now_tp = ToInstant(Clock::now());
@@ -891,7 +909,7 @@ core::Result<Submitted> Service::Submit(const Principal& who, const json::object
                                        agency->id, agency->path, Opt(owner), std::string(applicant["name"].as_string()),
                                        std::string(applicant["id_number"].as_string()), json::serialize(stored), summary,
                                        std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), nullptr, minutes, ch->unit,
-                                       nullptr});
+                                       bundle_id != nullptr ? db::Value(*bundle_id) : db::Value(nullptr)});
     for (const auto& a : attachment_ids) {
       if (c->Execute(store::kClaimAttachment, {id, a, who.account_id}).affected != 1) {
         return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
@@ -906,7 +924,7 @@ core::Result<Submitted> Service::Submit(const Principal& who, const json::object
     fake.owner = owner;
     Notify(*c, fake, "dossier.submitted", json::object{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}}, now);
     if (before_submit_commit_for_test) before_submit_commit_for_test();
-    tx.Commit();
+    if (tx) tx->Commit();
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty()) return replay();
     throw;
@@ -991,7 +1009,8 @@ json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, 
                  {"submitted_at", Local(d.submitted_at)}, {"received_at", LocalOrNull(d.received_at)},
                  {"due_at", LocalOrNull(d.due_at)}, {"step_due_at", LocalOrNull(d.step_due_at)},
                  {"finished_at", LocalOrNull(d.finished_at)}, {"returned_at", LocalOrNull(d.returned_at)},
-                 {"at_risk", d.at_risk != 0}, {"overdue", d.overdue != 0}, {"summary", d.summary}};
+                 {"at_risk", d.at_risk != 0}, {"overdue", d.overdue != 0}, {"summary", d.summary},
+                 {"bundle_id", d.bundle_id ? json::value(*d.bundle_id) : json::value(nullptr)}};
   if (!full) return o;
   for (const char* k : {"applicant", "representative", "form", "documents", "fees", "results", "supplement", "apology", "payment"}) {
     auto it = d.body.find(k);
@@ -1035,6 +1054,227 @@ core::Result<json::object> Service::Get(const Principal& who, const std::string&
   // Officers of another agency and other citizens cannot even learn that the code exists.
   if (!d || !Visible(who, *d, Participants(*c, d->id))) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
   return DossierJson(*c, *d, &who, calendar_, en, true);
+}
+
+// ---- life-event bundles ----
+
+namespace {
+
+// The bundle's state from its children's (DOMAIN.md §10.3): done when every child is returned,
+// waiting on the applicant when any child asks for papers or a payment, stopped when every
+// child was refused, withdrawn or stopped.
+std::pair<std::string, std::string> BundleStatus(const std::vector<Row>& children, bool en) {
+  bool all_returned = !children.empty(), all_ready = !children.empty(), all_stopped = !children.empty(), waiting = false;
+  for (const auto& d : children) {
+    all_returned = all_returned && d.status == kReturned;
+    all_ready = all_ready && (d.status == kResultReady || d.status == kReturned);
+    bool stopped = d.status == kNotReceived || d.status == kWithdrawn || d.status == kStopped;
+    all_stopped = all_stopped && stopped;
+    waiting = waiting || d.status == kSupplementRequested || d.status == kPaymentRequested;
+  }
+  if (all_returned) return {"completed", en ? "All results returned" : "Đã trả kết quả tất cả thủ tục"};
+  if (all_ready) return {"results_ready", en ? "All results ready" : "Đã có kết quả tất cả thủ tục"};
+  if (all_stopped) return {"stopped", en ? "Not processed" : "Không được giải quyết"};
+  if (waiting) return {"action_needed", en ? "Waiting for the applicant" : "Chờ người nộp bổ sung hoặc nộp phí"};
+  return {"in_progress", en ? "In progress" : "Đang giải quyết"};
+}
+
+}  // namespace
+
+core::Result<json::object> Service::SubmitBundle(const Principal& who, const std::string& bundle_code, const json::object& body,
+                                                 const std::string& key, bool en) {
+  if (key.size() > 200) return Invalid("Idempotency-Key quá dài (tối đa 200 ký tự). / Idempotency-Key is too long (200 characters at most).");
+  if (who.kind != identity::AccountKind::kCitizen && who.kind != identity::AccountKind::kBusiness) {
+    return Fail(ErrorCode::kForbidden, "Nhóm thủ tục liên thông do người dân nộp trực tuyến. / Life-event bundles are submitted online by the applicant.");
+  }
+  const std::string stored_key = key.empty() ? std::string() : "bundle:" + key;
+  const std::string request_hash = crypto::Sha256::Hex(bundle_code + "\n" + json::serialize(body));
+  auto c = db_.Acquire();
+  auto replay = [&]() -> core::Result<json::object> {
+    auto k = c->Execute(store::kFindIdempotency, {who.account_id, stored_key});
+    if (k.Empty()) return Fail(ErrorCode::kConflict, "Yêu cầu trùng đang được xử lý; hãy thử lại. / The same request is in progress; retry.");
+    if (k.Text(0, 0) != request_hash) {
+      return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
+    }
+    auto out = GetBundle(who, k.Text(0, 1), en);
+    if (out) (*out)["replayed"] = true;
+    return out;
+  };
+  if (!stored_key.empty() && !c->Execute(store::kFindIdempotency, {who.account_id, stored_key}).Empty()) return replay();
+
+  auto snap = catalog_.Current();
+  const json::object* bundle = nullptr;
+  for (const auto& b : snap->bundles) {
+    if (auto it = b.find("code"); it != b.end() && it->value().is_string() && it->value().as_string() == bundle_code) bundle = &b;
+  }
+  if (bundle == nullptr) return Fail(ErrorCode::kNotFound, "Không có nhóm thủ tục này. / No such bundle.");
+  std::vector<std::string> codes;
+  if (auto it = bundle->find("procedure_codes"); it != bundle->end() && it->value().is_array()) {
+    for (const auto& v : it->value().as_array()) if (v.is_string()) codes.emplace_back(v.as_string());
+  }
+  const json::value* shared_form = body.if_contains("form");
+  if (shared_form != nullptr && !shared_form->is_object()) return Invalid("form là một đối tượng. / form must be an object.", {{"/form", "object"}});
+  const json::value* children_in = body.if_contains("children");
+  if (children_in != nullptr && !children_in->is_object()) {
+    return Invalid("children là một đối tượng theo mã thủ tục. / children is an object keyed by procedure code.", {{"/children", "object"}});
+  }
+  const json::value* shared_docs = body.if_contains("documents");
+  if (shared_docs != nullptr && !shared_docs->is_array()) return Invalid("documents là một mảng. / documents must be an array.", {{"/documents", "array"}});
+  if (children_in != nullptr) {
+    for (const auto& [k, v] : children_in->as_object()) {
+      if (std::find(codes.begin(), codes.end(), std::string(k)) == codes.end() || !v.is_object()) {
+        return Invalid("Thủ tục này không thuộc nhóm. / This procedure is not part of the bundle.", {{"/children/" + std::string(k), "unknown"}});
+      }
+    }
+  }
+
+  // Each child: its chosen case, and the documents it needs by folded name.
+  struct Child {
+    std::string code;
+    json::object in;  // children[code]
+    const CaseInfo* kase = nullptr;
+    Plan plan;
+  };
+  std::vector<Child> children;
+  std::vector<core::FieldError> errors;
+  for (const auto& code : codes) {
+    Child ch;
+    ch.code = code;
+    if (children_in != nullptr) {
+      if (const json::value* v = children_in->as_object().if_contains(code)) ch.in = v->as_object();
+    }
+    auto plan = PlanFor(catalog_, *c, code, limits_.max_attachment_bytes);
+    if (!plan) return Fail(ErrorCode::kConflict, "Thủ tục " + code + " của nhóm chưa được công bố. / Procedure " + code + " of the bundle is not published.");
+    ch.plan = std::move(*plan);
+    std::string case_code = Str(ch.in, "case_code");
+    if (case_code.empty()) case_code = "1";
+    for (const auto& k : ch.plan.cases) if (k.code == case_code) ch.kase = &k;
+    if (ch.kase == nullptr) {
+      errors.push_back({"/children/" + code + "/case_code", "Không có trường hợp này. / No such case."});
+      continue;
+    }
+    children.push_back(std::move(ch));
+  }
+  if (!errors.empty()) return Invalid("Hồ sơ liên thông chưa hợp lệ; xem từng mục. / The bundle is not valid yet; see each field.", std::move(errors));
+  // A shared paper: its code is any child's document code; every child needing a paper of the
+  // same (folded) name gets it.
+  struct Shared {
+    std::string fold;
+    json::array ids;
+  };
+  std::vector<Shared> shared;
+  if (shared_docs != nullptr) {
+    for (const auto& e : shared_docs->as_array()) {
+      std::string doc_code = e.is_object() ? Str(e.as_object(), "code") : "";
+      std::string name;
+      for (const auto& ch : children) {
+        for (const auto& r : ch.kase->documents) if (r.code == doc_code) name = r.name;
+      }
+      const json::value* ids = e.is_object() ? e.as_object().if_contains("attachment_ids") : nullptr;
+      if (name.empty() || ids == nullptr || !ids->is_array()) {
+        errors.push_back({"/documents/" + doc_code, "Giấy tờ này không thuộc nhóm thủ tục. / This document is not part of the bundle."});
+        continue;
+      }
+      shared.push_back({text::Fold(name), ids->as_array()});
+    }
+  }
+  if (!errors.empty()) return Invalid("Hồ sơ liên thông chưa hợp lệ; xem từng mục. / The bundle is not valid yet; see each field.", std::move(errors));
+
+  std::string bundle_id = core::Uuid::NewV7().ToString();
+  std::string now = Now();
+  try {
+    db::Transaction tx(*c);
+    if (!stored_key.empty() && !c->Execute(store::kFindIdempotency, {who.account_id, stored_key}).Empty()) {
+      tx.Commit();
+      return replay();
+    }
+    c->Execute(store::kInsertBundle, {bundle_id, bundle_code, who.account_id, now});
+    std::set<std::string> used;  // attachment ids already given to an earlier child
+    for (auto& ch : children) {
+      json::object child{{"procedure_code", ch.code}, {"case_code", ch.kase->code}, {"channel", "online"},
+                         {"summary", Str(body, "summary")}};
+      if (auto a = Str(ch.in, "agency_id"); !a.empty()) child["agency_id"] = a;
+      // The applicant's answers, once: the shared form's members this child's form knows, then its own.
+      json::object form;
+      const json::value& schema = ch.kase->form;
+      if (shared_form != nullptr && schema.is_object()) {
+        const json::value* props = schema.as_object().if_contains("properties");
+        for (const auto& [k, v] : shared_form->as_object()) {
+          if (props != nullptr && props->is_object() && props->as_object().contains(k)) form[k] = v;
+        }
+      }
+      if (const json::value* own = ch.in.if_contains("form"); own != nullptr && own->is_object()) {
+        for (const auto& [k, v] : own->as_object()) form[k] = v;
+      }
+      if (schema.is_object() || !form.empty()) child["form"] = std::move(form);
+      json::array docs;
+      if (const json::value* own = ch.in.if_contains("documents"); own != nullptr && own->is_array()) docs = own->as_array();
+      for (const auto& r : ch.kase->documents) {
+        std::string fold = text::Fold(r.name);
+        for (const auto& sh : shared) {
+          if (sh.fold != fold) continue;
+          // A file already part of an earlier child is recorded again for this one (same
+          // stored bytes, its own attachment row), so each agency's officers can open it.
+          json::array ids;
+          for (const auto& idv : sh.ids) {
+            std::string id = idv.is_string() ? std::string(idv.as_string()) : std::string();
+            if (!id.empty() && !used.insert(id).second) {
+              std::string copy = core::Uuid::NewV7().ToString();
+              if (c->Execute(store::kCloneAttachment, {copy, id, who.account_id, now}).affected == 1) id = copy;
+            }
+            ids.push_back(json::string(id));
+          }
+          docs.push_back(json::object{{"code", r.code}, {"attachment_ids", std::move(ids)}});
+          break;
+        }
+      }
+      child["documents"] = std::move(docs);
+      auto made = SubmitOn(*c, who, child, "", en, &bundle_id);
+      if (!made) {
+        if (made.error().code != ErrorCode::kInvalidArgument) return std::unexpected(made.error());
+        if (made.error().fields.empty()) errors.push_back({"/children/" + ch.code, made.error().message});
+        for (const auto& f : made.error().fields) errors.push_back({"/children/" + ch.code + f.field, f.message});
+      }
+    }
+    if (!errors.empty()) {
+      return Invalid("Hồ sơ liên thông chưa hợp lệ; xem từng mục. / The bundle is not valid yet; see each field.", std::move(errors));
+    }
+    if (!stored_key.empty()) c->Execute(store::kInsertIdempotency, {who.account_id, stored_key, request_hash, bundle_id, now});
+    tx.Commit();
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::kUniqueViolation && !stored_key.empty()) return replay();
+    throw;
+  }
+  return GetBundle(who, bundle_id, en);
+}
+
+core::Result<json::object> Service::GetBundle(const Principal& who, const std::string& id, bool en) {
+  auto c = db_.Acquire();
+  auto b = c->Execute(store::kFindBundle, {id});
+  if (b.Empty()) return Fail(ErrorCode::kNotFound, "Không có hồ sơ liên thông này. / No such bundle.");
+  auto r = c->Execute(store::kBundleChildren, {id});
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) rows.push_back(ReadRow(r, i));
+  bool visible = b.Text(0, 2) == who.account_id && who.kind != identity::AccountKind::kOfficer;
+  for (const auto& d : rows) visible = visible || Visible(who, d, Participants(*c, d.id));
+  if (!visible) return Fail(ErrorCode::kNotFound, "Không có hồ sơ liên thông này. / No such bundle.");
+  std::string code = b.Text(0, 1), name;
+  for (const auto& bundle : catalog_.Current()->bundles) {
+    if (auto it = bundle.find("code"); it != bundle.end() && it->value() == json::value(code)) {
+      const char* key = en && bundle.contains("name_en") ? "name_en" : "name";
+      if (auto n = bundle.find(key); n != bundle.end() && n->value().is_string()) name = n->value().as_string();
+    }
+  }
+  json::array children;
+  std::optional<std::string> due;
+  for (const auto& d : rows) {
+    children.push_back(DossierJson(*c, d, &who, calendar_, en, false));
+    if (d.due_at && (!due || *d.due_at > *due)) due = d.due_at;
+  }
+  auto [status, label] = BundleStatus(rows, en);
+  return json::object{{"id", id}, {"bundle_code", code}, {"name", name}, {"created_at", Local(b.Text(0, 3))},
+                      {"status", status}, {"status_label", label}, {"due_at", LocalOrNull(due)},
+                      {"children", std::move(children)}};
 }
 
 core::Result<json::object> Service::Mine(const Principal& who, std::optional<int> status, std::size_t offset, std::size_t limit, bool en) {
@@ -1563,10 +1803,10 @@ core::Result<json::object> Service::Form(const Principal& who, const std::string
     }
     return {"", {}};
   };
+  auto plan = PlanFor(catalog_, *c, d->procedure_code, limits_.max_attachment_bytes);
   if (form == "mau01") {
     if (!d->received_at) return Fail(ErrorCode::kConflict, "Hồ sơ chưa được tiếp nhận. / The dossier has not been received yet.");
     json::array docs;
-    auto plan = PlanFor(catalog_, *c, d->procedure_code, limits_.max_attachment_bytes);
     if (plan) {
       for (const auto& k : plan->cases) {
         if (k.code != d->case_code) continue;
@@ -1586,6 +1826,23 @@ core::Result<json::object> Service::Form(const Principal& who, const std::string
     o["title"] = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ";
     o["reason"] = s.at("reason");
     o["requested_documents"] = s.at("documents");
+    // The names as the catalog lists them, for the printed form (a code the case no longer
+    // lists keeps its code).
+    json::array names;
+    if (s.at("documents").is_array()) {
+      for (const auto& v : s.at("documents").as_array()) {
+        std::string doc = v.is_string() ? std::string(v.as_string()) : std::string();
+        std::string name = doc;
+        if (plan) {
+          for (const auto& k : plan->cases) {
+            if (k.code != d->case_code) continue;
+            for (const auto& r : k.documents) if (r.code == doc) name = r.name;
+          }
+        }
+        names.push_back(json::string(name));
+      }
+    }
+    o["requested_document_names"] = std::move(names);
     o["officer_name"] = s.at("requested_by");
     o["requested_at"] = s.at("requested_at");
   } else if (form == "mau03") {
@@ -1690,7 +1947,23 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   std::vector<core::FieldError> errors;
   for (const auto& [k, v] : config) {
     std::string key(k);
-    if (key != "form" && key != "cases" && key != "steps") errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
+    if (key != "form" && key != "cases" && key != "steps" && key != "agencies") {
+      errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
+    }
+  }
+  if (auto it = config.find("agencies"); it != config.end()) {
+    auto c = db_.Acquire();
+    if (!it->value().is_array()) {
+      errors.push_back({"/agencies", "agencies là danh sách mã cơ quan. / agencies is a list of agency codes."});
+    } else {
+      std::size_t i = 0;
+      for (const auto& v : it->value().as_array()) {
+        if (!v.is_string() || !AgencyByCode(*c, std::string(v.as_string()))) {
+          errors.push_back({"/agencies/" + std::to_string(i), "Không có cơ quan có mã này. / No agency has this code."});
+        }
+        ++i;
+      }
+    }
   }
   auto check_form = [&](const json::value& f, const std::string& ptr) {
     if (f.is_null()) return;

@@ -96,12 +96,25 @@ class Service {
   /// overdue, records late steps, and queues notifications. Safe to run on several nodes.
   WatchReport WatchDeadlines(std::chrono::system_clock::time_point now);
 
+  /// Submits a life-event bundle (nhóm thủ tục liên thông, DOMAIN.md §10.3): one child
+  /// dossier per procedure of the bundle, at the agency that handles it, all in one
+  /// transaction. The applicant's form is entered once (`form`, merged into every child's)
+  /// and a paper needed by several procedures is uploaded once (`documents`, matched by name).
+  core::Result<boost::json::object> SubmitBundle(const identity::Principal& who, const std::string& bundle_code,
+                                                 const boost::json::object& body, const std::string& idempotency_key, bool en);
+  /// A bundle of the caller's (or one an officer handles a child of), its children and the
+  /// status derived from theirs.
+  core::Result<boost::json::object> GetBundle(const identity::Principal& who, const std::string& id, bool en);
+
   /// Tests only: called inside the submission transaction just before it commits.
   std::function<void()> before_submit_commit_for_test;
 
   db::Database& Db() { return db_; }
 
  private:
+  core::Result<Submitted> SubmitOn(db::Connection& conn, const identity::Principal& who, const boost::json::object& body,
+                                   const std::string& key, bool en, const std::string* bundle_id);
+
   db::Database& db_;
   catalog::Catalog& catalog_;
   db::BlobStore& blobs_;

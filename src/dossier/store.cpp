@@ -159,5 +159,14 @@ const db::Query kInsertNotification{"dossier_insert_notification",
 
 const db::Query kInsertBundle{"dossier_insert_bundle",
     "INSERT INTO dossier_bundles (id, bundle_code, owner_account, created_at) VALUES ($1, $2, $3, $4)"};
+const db::Query kFindBundle{"dossier_find_bundle",
+    "SELECT id, bundle_code, owner_account, created_at FROM dossier_bundles WHERE id = $1"};
+const db::Query kBundleChildren{"dossier_bundle_children",
+    "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers d WHERE d.bundle_id = $1 ORDER BY d.code"};
+// The same stored file recorded again for another dossier of a bundle (blobs are content-addressed).
+const db::Query kCloneAttachment{"dossier_clone_attachment",
+    "INSERT INTO attachments (id, owner_account, sha256, name, content_type, size, created_at) "
+    "SELECT $1, owner_account, sha256, name, content_type, size, $4 FROM attachments "
+    "WHERE id = $2 AND owner_account = $3"};
 
 }  // namespace motcua::dossier::store

@@ -26,6 +26,6 @@ extern const db::Query kDrafts, kInsertDraft, kUpdateDraft, kFindDraft, kDeleteD
 extern const db::Query kFindRating, kInsertRating, kUpdateRating;
 extern const db::Query kMine, kCountMine, kInbox, kCountInbox, kRegister;
 extern const db::Query kWatchCandidates, kMarkAtRisk, kMarkOverdue, kInsertNotification;
-extern const db::Query kInsertBundle;
+extern const db::Query kInsertBundle, kFindBundle, kBundleChildren, kCloneAttachment;
 
 }  // namespace motcua::dossier::store

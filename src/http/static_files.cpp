@@ -1,5 +1,7 @@
 #include "http/static_files.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -82,6 +84,21 @@ Response StaticFiles::Answer(const Request& request, const File& file) const {
   return r;
 }
 
+namespace {
+
+bool IsAssetName(std::string_view name) {
+  static constexpr std::string_view kAssets[] = {"js",   "mjs",  "css", "map",  "html", "json", "txt", "xml",  "png",
+                                                 "jpg",  "jpeg", "gif", "svg",  "ico",  "webp", "avif", "woff", "woff2",
+                                                 "ttf",  "otf",  "pdf", "wasm", "webmanifest"};
+  auto dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string ext(name.substr(dot + 1));
+  for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return std::find(std::begin(kAssets), std::end(kAssets), ext) != std::end(kAssets);
+}
+
+}  // namespace
+
 std::optional<Response> StaticFiles::Serve(const Request& request,
                                            const std::vector<std::string>& segments) const {
   if (files_.empty()) return std::nullopt;
@@ -97,8 +114,9 @@ std::optional<Response> StaticFiles::Serve(const Request& request,
   if (key.empty()) key = "index.html";
   if (auto it = files_.find(key); it != files_.end()) return Answer(request, it->second);
 
-  bool has_extension =
-      !segments.empty() && segments.back().find('.') != std::string::npos;
+  // A missing asset (`/assets/app-1234.js`) is a 404; any other path is a page of the web app,
+  // even when it ends in a code with dots (`/thu-tuc/1.001193`, `/ho-so/000.00.02.H99-261204-0001`).
+  bool has_extension = !segments.empty() && IsAssetName(segments.back());
   auto accept = request.Header("Accept").value_or("");
   bool wants_html = accept.empty() || accept.find("text/html") != std::string_view::npos ||
                     accept.find("*/*") != std::string_view::npos;

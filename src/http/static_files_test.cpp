@@ -68,6 +68,13 @@ TEST_F(StaticFilesTest, ClientRoutesFallBackToIndexButMissingFilesDoNot) {
   ASSERT_TRUE(route.has_value());
   EXPECT_NE(route->body.find("<title>motcua"), std::string::npos);
   EXPECT_FALSE(files.Serve(Get(), {"assets", "missing.js"}).has_value());
+  EXPECT_FALSE(files.Serve(Get(), {"assets", "missing.WOFF2"}).has_value());
+  // Codes with dots are pages, not files: a reload of /thu-tuc/1.001193 shows the app.
+  for (const auto& code : {"1.001193", "000.00.02.H99-261204-0001"}) {
+    auto page = files.Serve(Get(), {"ho-so", code});
+    ASSERT_TRUE(page.has_value()) << code;
+    EXPECT_NE(page->body.find("<title>motcua"), std::string::npos);
+  }
   EXPECT_FALSE(files.Serve(Get("application/json"), {"track"}).has_value());
 }
 

@@ -59,6 +59,19 @@ inline User SignIn(std::uint16_t port, const std::string& login) {
   return {port, set.substr(0, set.find(';')), csrf};
 }
 
+/// A complete declaration for 2.913001 (Phiếu lý lịch tư pháp, case 1) in the demo e-form
+/// (data/forms/2.913001.json).
+inline boost::json::object CriminalRecordForm() {
+  namespace json = boost::json;
+  json::object person{{"ho_ten", "Nguyễn Văn An"}, {"gioi_tinh", "male"}, {"ngay_sinh", "1985-03-02"},
+                      {"noi_sinh", "Hà Nội"}, {"quoc_tich", "Việt Nam"}, {"dan_toc", "Kinh"}, {"so_dinh_danh", "001085012345"},
+                      {"noi_thuong_tru", "Số 1 phố Tràng Tiền, Hà Nội"}};
+  json::array places{json::object{{"tu_ngay", "1999-03-02"}, {"den_ngay", "2026-11-30"},
+                                  {"noi_cu_tru", "Số 1 phố Tràng Tiền, Hà Nội"}}};
+  return json::object{{"nguoi_duoc_cap_phieu", person}, {"qua_trinh_cu_tru", places}, {"loai_phieu", 1},
+                      {"so_luong_phieu", 1}, {"muc_dich", "Bổ sung hồ sơ xin việc"}, {"hinh_thuc_nhan", "truc_tiep"}};
+}
+
 /// A minimal well-formed PDF.
 inline std::string Pdf(std::string_view text) {
   return "%PDF-1.4\n1 0 obj<<>>endobj\n% " + std::string(text) + "\ntrailer<<>>\n%%EOF\n";

@@ -188,7 +188,7 @@ TEST_P(Calendar, ADossiersDueDateSkipsTheHolidaysAdministratorsDeclare) {
   ASSERT_GT(days, 0);
   json::array docs{json::object{{"code", "GT.2913001.1.01"},
                                 {"attachment_ids", json::array{json::string(citizen.Upload("a.pdf", "application/pdf", Pdf("a")))}}}};
-  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"documents", docs},
+  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"documents", docs}, {"form", CriminalRecordForm()},
                     {"summary", "Phiếu lý lịch tư pháp"}};
   auto submitted = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "cal-1"}});
   ASSERT_EQ(submitted.status, 201) << submitted.body;

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -32,11 +33,7 @@ class Dossiers : public ::testing::TestWithParam<std::string> {
     return json::object{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", FilledForm()},
                         {"documents", docs}, {"summary", "Xin cấp Phiếu lý lịch tư pháp số 1"}};
   }
-  json::object FilledForm() {
-    return json::object{{"ho_ten", "Nguyễn Văn An"}, {"ngay_sinh", "1985-03-02"}, {"gioi_tinh", "nam"}, {"so_dinh_danh", "001085012345"},
-                        {"noi_sinh", "Hà Nội"}, {"quoc_tich", "Việt Nam"}, {"noi_thuong_tru", "Số 1 phố Tràng Tiền, Hà Nội"},
-                        {"loai_phieu", "so_1"}, {"muc_dich", "Xin việc"}, {"so_luong_phieu", 1}, {"nguoi_yeu_cau", "ban_than"}};
-  }
+  json::object FilledForm() { return CriminalRecordForm(); }
   std::unique_ptr<TestApp> app_;
 };
 
@@ -86,6 +83,10 @@ TEST_P(Dossiers, AnOnlineDossierGoesFromSubmissionToRating) {
   EXPECT_EQ(d.at("status"), 4);
   d = specialist.Act(code, "request_supplement", {{"reason", "Thiếu bản chụp căn cước"}, {"documents", json::array{"GT.2913001.1.02"}}});
   EXPECT_EQ(d.at("status"), 5);
+  auto mau02 = Json(receiver.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau02"));
+  EXPECT_EQ(mau02.at("requested_documents").at(0), "GT.2913001.1.02");
+  std::string asked(mau02.at("requested_document_names").at(0).as_string());
+  EXPECT_TRUE(asked.find("GT.") == std::string::npos && asked.size() > 10) << "the printed form names the paper: " << asked;
   EXPECT_EQ(citizen.Call("GET", "/api/v1/dossiers/" + code).status, 200);
   std::string extra = citizen.Upload("can-cuoc.pdf", "application/pdf", Pdf("cc"));
   d = citizen.Act(code, "supplement", {{"documents", json::array{json::object{{"code", "GT.2913001.1.02"}, {"attachment_ids", json::array{json::string(extra)}}}}}});
@@ -245,6 +246,126 @@ TEST_P(Dossiers, AReceiverEntersAPaperDossierThatTheCitizenThenSees) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Dossiers, ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace motcua::testing
+
+namespace motcua::testing {
+namespace {
+
+namespace json = boost::json;
+
+class Bundles : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    app_ = std::make_unique<TestApp>(GetParam());
+    if (!app_->available()) GTEST_SKIP() << "PostgreSQL not available";
+  }
+  std::uint16_t port() const { return app_->port(); }
+  // The birth bundle: the declaration once, every paper the bundle lists uploaded once.
+  json::object Submission(const User& citizen) {
+    auto detail = Json(Fetch(port(), "GET", "/api/v1/bundles/khai-sinh"));
+    json::array docs;
+    for (const auto& d : detail.at("documents").as_array()) {
+      std::string code(d.at("codes").at(0).as_string());
+      docs.push_back(json::object{{"code", code}, {"attachment_ids", json::array{json::string(citizen.Upload(code + ".pdf", "application/pdf", Pdf(code)))}}});
+    }
+    json::object parent{{"ho_ten", "Nguyễn Văn An"}, {"ngay_sinh", "1985-03-02"}, {"dan_toc", "Kinh"}, {"quoc_tich", "Việt Nam"},
+                        {"noi_cu_tru", "Số 5 đường Lê Lợi, phường Tân An, thành phố An Hòa"}};
+    json::object mother = parent;
+    mother["ho_ten"] = "Trần Thị Bình";
+    mother["ngay_sinh"] = "1990-07-15";
+    json::object form{{"nguoi_yeu_cau", json::object{{"ho_ten", "Nguyễn Văn An"}, {"so_dinh_danh", "001085012345"},
+                                                      {"noi_cu_tru", "Số 5 đường Lê Lợi, phường Tân An, thành phố An Hòa"}, {"quan_he", "cha"}}},
+                      {"nguoi_duoc_khai_sinh", json::object{{"ho_ten", "Nguyễn Minh Khang"}, {"ngay_sinh", "2026-11-20"}, {"gioi_tinh", "male"},
+                                                             {"dan_toc", "Kinh"}, {"quoc_tich", "Việt Nam"}, {"noi_sinh", "Bệnh viện Đa khoa tỉnh An Hòa"},
+                                                             {"que_quan", "Hà Nội"}}},
+                      {"cha", parent}, {"me", mother}, {"so_giay_chung_sinh", "GCS-2026-001234"}};
+    return json::object{{"form", form}, {"documents", docs}, {"summary", "Khai sinh, thường trú và thẻ BHYT cho con"}};
+  }
+  std::unique_ptr<TestApp> app_;
+};
+
+TEST_P(Bundles, ABirthBundleMakesOneDossierPerAgencyFromOneDeclaration) {
+  User citizen = SignIn(port(), "citizen.demo");
+  json::object body = Submission(citizen);
+  auto r = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(body), {{"Idempotency-Key", "b-1"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  json::value b = Json(r);
+  std::string id(b.at("id").as_string());
+  EXPECT_EQ(b.at("bundle_code"), "khai-sinh");
+  EXPECT_EQ(b.at("status"), "in_progress");
+  const auto& children = b.at("children").as_array();
+  ASSERT_EQ(children.size(), 3u);
+  std::map<std::string, std::string> agency_of;
+  for (const auto& c : children) {
+    EXPECT_EQ(c.at("bundle_id"), json::value(id));
+    EXPECT_EQ(c.at("status"), 1);
+    agency_of[std::string(c.at("procedure_code").as_string())] = std::string(c.at("agency").at("code").as_string());
+  }
+  EXPECT_EQ(agency_of["1.001193"], "000.01.21.H99");  // the commune (first configured)
+  EXPECT_EQ(agency_of["1.004222"], "000.00.15.H99");  // the police
+  EXPECT_EQ(agency_of["2.909001"], "000.00.16.H99");  // social security
+  // The declaration went to the birth registration, entered once.
+  for (const auto& c : children) {
+    if (c.at("procedure_code") != "1.001193") continue;
+    auto full = Json(citizen.Call("GET", "/api/v1/dossiers/" + std::string(c.at("code").as_string())));
+    EXPECT_EQ(full.at("form").at("nguoi_duoc_khai_sinh").at("ho_ten"), "Nguyễn Minh Khang");
+    EXPECT_EQ(full.at("documents").as_array().size(), 4u);
+  }
+  // A retry answers the same bundle; another body under the same key is refused.
+  auto again = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(body), {{"Idempotency-Key", "b-1"}});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again).at("id"), json::value(id));
+  body["summary"] = "khác";
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(body), {{"Idempotency-Key", "b-1"}}).status, 409);
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/dossiers")).at("total"), 3);
+  // The bundle is its owner's.
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossier-bundles/" + id).status, 200);
+  EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("GET", "/api/v1/dossier-bundles/" + id).status, 404);
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/dossier-bundles/" + id).status, 401);
+}
+
+TEST_P(Bundles, BadInputOrACrashPartWayLeavesNothingBehind) {
+  User citizen = SignIn(port(), "citizen.demo");
+  json::object body = Submission(citizen);
+  json::object bad = body;
+  bad["form"].as_object()["nguoi_duoc_khai_sinh"].as_object().erase("ho_ten");
+  auto r = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(bad));
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("/children/1.001193/form/nguoi_duoc_khai_sinh/ho_ten"), std::string::npos) << r.body;
+  bad = body;
+  bad["documents"] = json::array{};
+  r = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(bad));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("/children/2.909001/documents/GT.2909001.1.01"), std::string::npos) << "every child's missing paper is named: " << r.body;
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khong-co/dossiers", json::serialize(body)).status, 404);
+  bad = body;
+  bad["children"] = json::object{{"9.999999", json::object{}}};
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(bad)).status, 400);
+  EXPECT_EQ(SignIn(port(), "receiver.demo").Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(body)).status, 403);
+
+  // The second child's insert fails: the first child, the bundle and the day's numbers are rolled back.
+  int calls = 0;
+  app_->app().dossiers->before_submit_commit_for_test = [&calls] {
+    if (++calls == 2) throw std::runtime_error("crash part-way through the bundle");
+  };
+  r = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(body), {{"Idempotency-Key", "b-2"}});
+  EXPECT_EQ(r.status, 500) << r.body;
+  app_->app().dossiers->before_submit_commit_for_test = nullptr;
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/dossiers")).at("total"), 0);
+  // The same files and key then go through, and the codes start at 0001.
+  r = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(body), {{"Idempotency-Key", "b-2"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  json::value made = Json(r);
+  ASSERT_EQ(made.at("children").as_array().size(), 3u);
+  for (const auto& c : made.at("children").as_array()) {
+    std::string code(c.at("code").as_string());
+    EXPECT_EQ(code.substr(code.size() - 4), "0001") << code;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Bundles, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
 }  // namespace motcua::testing
