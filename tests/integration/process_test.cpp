@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "db/database.hpp"
+#include "integration/api_user.hpp"
 #include "support/http_client.hpp"
 #include "support/test_env.hpp"
 
@@ -261,6 +262,86 @@ TEST(Process, AKilledServerKeepsEveryAcknowledgedRegistrationAndNoHalfAccount) {
                         R"({"login":")" + login + R"(","password":"Thu@2026abc"})");
     EXPECT_EQ(signin.status, 200) << login;
   }
+}
+
+// Online submissions while the server is killed: every dossier the server acknowledged is
+// there after the restart with its form and files, the day's numbers stay gap-free (what was in
+// flight left no number behind), and a retry of the interrupted request makes no second dossier.
+TEST(Process, AKilledServerKeepsEveryAcknowledgedDossierWithGapFreeCodes) {
+  TestDatabase db("sqlite");
+  TempDir blobs;
+  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
+                                blobs.path().string(), "--web-dir", "/nonexistent", "--access-log", "false",
+                                "--password-hash-iterations", "1", "--password-hash-memory-kib", "8192"};
+  auto first = std::make_unique<Child>(args);
+  auto port = first->WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  ASSERT_TRUE(port.has_value()) << first->output();
+  auto p = static_cast<std::uint16_t>(std::stoi(*port));
+  User citizen = SignIn(p, "citizen.demo");
+
+  std::vector<std::string> acknowledged;
+  std::string interrupted_key, interrupted_body;
+  std::thread writer([&] {
+    for (int i = 0; i < 400; ++i) {
+      std::string key = "crash-" + std::to_string(i);
+      try {
+        auto up = Fetch(p, "POST", "/api/v1/attachments?name=to-khai.pdf",
+                        {{"Cookie", citizen.cookie}, {"X-CSRF-Token", citizen.csrf}, {"Content-Type", "application/pdf"}},
+                        Pdf("to khai " + std::to_string(i)) + std::string(100 * 1024, ' '));
+        if (up.status != 201) break;
+        boost::json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"},
+                                 {"form", CriminalRecordForm()}, {"summary", "Lần " + std::to_string(i)},
+                                 {"documents", boost::json::array{boost::json::object{
+                                                   {"code", "GT.2913001.1.01"},
+                                                   {"attachment_ids", boost::json::array{Json(up).at("id")}}}}}};
+        interrupted_key = key;
+        interrupted_body = boost::json::serialize(body);
+        auto r = citizen.Call("POST", "/api/v1/dossiers", interrupted_body, {{"Idempotency-Key", key}});
+        if (r.status == 201) acknowledged.emplace_back(Json(r).at("code").as_string());
+      } catch (const std::exception&) {
+        break;  // the server is gone
+      }
+    }
+  });
+  std::this_thread::sleep_for(1500ms);
+  first->Signal(SIGKILL);
+  writer.join();
+  first->Wait(5s);
+  ASSERT_GT(acknowledged.size(), 0u) << "no submission finished before the kill";
+  ASSERT_LT(acknowledged.size(), 400u) << "the kill came after the last submission; nothing was interrupted";
+
+  Child second(args);
+  port = second.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  ASSERT_TRUE(port.has_value()) << second.output();
+  p = static_cast<std::uint16_t>(std::stoi(*port));
+  citizen = SignIn(p, "citizen.demo");
+  for (const auto& code : acknowledged) {
+    auto r = citizen.Call("GET", "/api/v1/dossiers/" + code);
+    ASSERT_EQ(r.status, 200) << code << ": " << r.body;
+    EXPECT_EQ(Json(r).at("form").at("nguoi_duoc_cap_phieu").at("ho_ten"), "Nguyễn Văn An");
+    auto file = Json(r).at("documents").at(0).at("attachments").at(0).at("id");
+    EXPECT_EQ(citizen.Call("GET", "/api/v1/attachments/" + std::string(file.as_string())).status, 200) << code;
+  }
+  // The interrupted request, retried with its key: the dossier it made, or one new dossier.
+  auto retry = citizen.Call("POST", "/api/v1/dossiers", interrupted_body, {{"Idempotency-Key", interrupted_key}});
+  ASSERT_TRUE(retry.status == 200 || retry.status == 201) << retry.body;
+  auto again = citizen.Call("POST", "/api/v1/dossiers", interrupted_body, {{"Idempotency-Key", interrupted_key}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(Json(again).at("code"), Json(retry).at("code"));
+  auto raw = db::Database::Open(db.url(), {.size = 1});
+  auto conn = raw->Acquire();
+  auto codes = conn->Execute({"test_dossier_codes", "SELECT code FROM dossiers ORDER BY code"});
+  auto last = conn->Execute({"test_dossier_sequence", "SELECT COALESCE(SUM(last), 0) FROM dossier_sequences"});
+  EXPECT_EQ(static_cast<std::int64_t>(codes.rows.size()), last.Int(0, 0)) << "a number was used by nothing";
+  for (std::size_t i = 0; i < codes.rows.size(); ++i) {
+    char want[24];
+    std::snprintf(want, sizeof want, "%04zu", i + 1);
+    EXPECT_EQ(codes.Text(i, 0).substr(codes.Text(i, 0).size() - 4), want);
+  }
+  auto events = conn->Execute({"test_submit_events",
+                               "SELECT COUNT(*) FROM dossiers d WHERE (SELECT COUNT(*) FROM dossier_events e "
+                               "WHERE e.dossier_id = d.id AND e.action = 'submit') <> 1"});
+  EXPECT_EQ(events.Int(0, 0), 0) << "every dossier has exactly its submission event";
 }
 
 TEST(TestHarness, JetStreamServerIsUpForLaterModules) {

@@ -1,0 +1,170 @@
+// Dossier submission throughput for scripts/bench, and its baseline.
+//
+//   motcua_bench_dossier http <port> <seconds> <threads>
+//     Each thread signs in as citizen.demo and, until time is up, uploads a 100 KB PDF and
+//     submits an online dossier of 2.913001 with the demo e-form (Idempotency-Key per dossier),
+//     on keep-alive connections. Prints `submissions=N per_second=… p50_ms=… p99_ms=… code=<last code>`.
+//   motcua_bench_dossier raw <db url> <seconds> <threads>
+//     The floor a submission cannot beat: one durable transaction per 100 KB row inserted
+//     through the same pool (same engine settings), no HTTP. Prints `inserts=N per_second=…`.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/database.hpp"
+#include "support/http_client.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace json = boost::json;
+using motcua::testing::Connection;
+using motcua::testing::HttpResponse;
+using motcua::testing::RequestText;
+
+std::string Pdf(int i) {
+  std::string body = "%PDF-1.4\n1 0 obj<<>>endobj\n% to khai " + std::to_string(i) + "\n";
+  body.resize(100 * 1024, ' ');
+  return body + "\ntrailer<<>>\n%%EOF\n";
+}
+
+json::object Form() {
+  json::object person{{"ho_ten", "Nguyễn Văn An"}, {"gioi_tinh", "male"}, {"ngay_sinh", "1985-03-02"},
+                      {"noi_sinh", "Hà Nội"}, {"quoc_tich", "Việt Nam"}, {"dan_toc", "Kinh"},
+                      {"so_dinh_danh", "001085012345"}, {"noi_thuong_tru", "Số 1 phố Tràng Tiền, Hà Nội"}};
+  json::array places{json::object{{"tu_ngay", "1999-03-02"}, {"den_ngay", "2026-11-30"}, {"noi_cu_tru", "Số 1 phố Tràng Tiền, Hà Nội"}}};
+  return json::object{{"nguoi_duoc_cap_phieu", person}, {"qua_trinh_cu_tru", places}, {"loai_phieu", 1},
+                      {"so_luong_phieu", 1}, {"muc_dich", "Bổ sung hồ sơ xin việc"}, {"hinh_thuc_nhan", "truc_tiep"}};
+}
+
+// One request on a kept-alive connection, reconnecting once if the server closed it.
+HttpResponse Call(std::unique_ptr<Connection>& conn, std::uint16_t port, const std::string& text) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!conn) conn = std::make_unique<Connection>(port);
+    if (conn->Send(text)) {
+      if (auto r = conn->Read(std::chrono::seconds(30))) return *r;
+    }
+    conn.reset();
+  }
+  throw std::runtime_error("no answer");
+}
+
+int Http(std::uint16_t port, int seconds, int threads) {
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<double> latencies;
+  std::string last_code;
+  std::atomic<int> failures{0};
+  auto worker = [&](int t) {
+    std::unique_ptr<Connection> conn;
+    auto login = Call(conn, port, RequestText("POST", "/api/v1/session", {{"Content-Type", "application/json"}},
+                                              R"({"login":"citizen.demo","password":"Demo@2026"})"));
+    if (login.status != 200) {
+      std::fprintf(stderr, "sign-in failed: %d %s\n", login.status, login.body.c_str());
+      ++failures;
+      return;
+    }
+    std::string set = login.Header("Set-Cookie").value_or("");
+    std::string cookie = set.substr(0, set.find(';'));
+    std::string csrf(json::parse(login.body).at("csrf_token").as_string());
+    std::vector<double> mine;
+    std::string code;
+    for (int i = 0; !stop; ++i) {
+      auto t0 = Clock::now();
+      auto up = Call(conn, port, RequestText("POST", "/api/v1/attachments?name=to-khai.pdf",
+                                             {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/pdf"}},
+                                             Pdf(t * 1000000 + i)));
+      if (up.status != 201) {
+        std::fprintf(stderr, "upload: %d %s\n", up.status, up.body.c_str());
+        ++failures;
+        return;
+      }
+      json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", Form()},
+                        {"summary", "Phiếu lý lịch tư pháp"},
+                        {"documents", json::array{json::object{{"code", "GT.2913001.1.01"},
+                                                               {"attachment_ids", json::array{json::parse(up.body).at("id")}}}}}};
+      auto r = Call(conn, port, RequestText("POST", "/api/v1/dossiers",
+                                            {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"},
+                                             {"Idempotency-Key", "bench-" + std::to_string(t) + "-" + std::to_string(i)}},
+                                            json::serialize(body)));
+      if (r.status != 201) {
+        std::fprintf(stderr, "submit: %d %s\n", r.status, r.body.c_str());
+        ++failures;
+        return;
+      }
+      code = json::parse(r.body).at("code").as_string();
+      mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::lock_guard lock(mu);
+    latencies.insert(latencies.end(), mine.begin(), mine.end());
+    if (!code.empty()) last_code = code;
+  };
+  std::vector<std::thread> pool;
+  auto started = Clock::now();
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (auto& th : pool) th.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  if (failures > 0 || latencies.empty()) return 1;
+  std::sort(latencies.begin(), latencies.end());
+  auto at = [&](double q) { return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
+  std::printf("submissions=%zu per_second=%.1f p50_ms=%.2f p99_ms=%.2f code=%s\n", latencies.size(),
+              static_cast<double>(latencies.size()) / elapsed, at(0.5), at(0.99), last_code.c_str());
+  return 0;
+}
+
+int Raw(const std::string& url, int seconds, int threads) {
+  auto db = motcua::db::Database::Open(url, {.size = static_cast<std::size_t>(threads)});
+  {
+    auto c = db->Acquire();
+    bool pg = c->GetEngine() == motcua::db::Engine::kPostgres;
+    c->ExecuteScript(std::string("DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (id TEXT PRIMARY KEY, data ") +
+                     (pg ? "BYTEA" : "BLOB") + " NOT NULL)");
+  }
+  const motcua::db::Query insert{"bench_raw_insert", "INSERT INTO bench_raw (id, data) VALUES ($1, $2)"};
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
+  std::vector<std::thread> pool;
+  auto started = Clock::now();
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      auto c = db->Acquire();
+      for (int i = 0; !stop; ++i) {
+        motcua::db::Transaction tx(*c);
+        c->Execute(insert, {std::to_string(t) + "-" + std::to_string(i), motcua::db::Bytes{Pdf(i)}});
+        tx.Commit();
+        ++done;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (auto& th : pool) th.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf("inserts=%zu per_second=%.1f\n", done.load(), static_cast<double>(done.load()) / elapsed);
+  auto c = db->Acquire();
+  c->ExecuteScript("DROP TABLE bench_raw");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: %s http <port> <seconds> <threads> | raw <db url> <seconds> <threads>\n", argv[0]);
+    return 2;
+  }
+  std::string mode = argv[1];
+  int seconds = std::stoi(argv[3]), threads = std::stoi(argv[4]);
+  if (mode == "http") return Http(static_cast<std::uint16_t>(std::stoi(argv[2])), seconds, threads);
+  if (mode == "raw") return Raw(argv[2], seconds, threads);
+  return 2;
+}
