@@ -58,15 +58,7 @@ std::string Local(const std::optional<std::string>& utc) {
   if (!utc || utc->empty()) return "";
   auto t = ParseInstant(*utc);
   if (!t) return *utc;
-  auto local = *t + calendar::kVietnamOffset;
-  auto days = std::chrono::floor<std::chrono::days>(local);
-  std::chrono::year_month_day ymd(days);
-  std::chrono::hh_mm_ss hms(local - days);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+07:00", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
-  return buf;
+  return calendar::FormatLocal(*t);
 }
 
 json::value LocalOrNull(const std::optional<std::string>& utc) {

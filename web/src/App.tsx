@@ -3,6 +3,7 @@ import { initialLang, messages, saveLang, type Lang, type Messages } from './i18
 import { Account, Security, Sessions } from './pages/account';
 import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
+import { CalendarAdmin, WorkCalendar } from './pages/calendarAdmin';
 import { CatalogAdmin } from './pages/catalogAdmin';
 import { FaqAdmin } from './pages/faqAdmin';
 import { navigate, usePath } from './router';
@@ -128,6 +129,8 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/hoi-dap') return <Faq t={t} lang={lang} />;
   if (path === '/quan-tri/thu-tuc') return <CatalogAdmin t={t} lang={lang} />;
   if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
+  if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;
+  if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   if (path === '/track') return <Track t={t} />;
@@ -149,6 +152,8 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/procedures' || path.startsWith('/thu-tuc')) return t.proceduresTitle;
   if (path === '/hoi-dap') return t.faqTitle;
   if (path === '/quan-tri/hoi-dap') return t.faqAdminTitle;
+  if (path === '/lich-lam-viec') return t.calTitle;
+  if (path === '/quan-tri/lich-lam-viec') return t.calAdminTitle;
   if (path.startsWith('/quan-tri')) return t.catalogAdminTitle;
   if (path.startsWith('/lien-thong')) return t.bundlesTitle;
   if (path.startsWith('/track')) return t.trackTitle;
@@ -231,7 +236,7 @@ function Shell() {
     ['/hoi-dap', t.navFaq],
     ['/track', t.navTrack],
     ...(me && (me.roles.includes('agency_admin') || me.roles.includes('sysadmin'))
-      ? ([['/quan-tri/thu-tuc', t.navAdmin]] as [string, string][])
+      ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin]] as [string, string][])
       : []),
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];
@@ -296,7 +301,7 @@ function Shell() {
       <footer>
         <p>
           {name && <>{name} · </>}
-          {t.footer} ·{' '}
+          {t.footer} · <Link to="/lich-lam-viec">{t.footerCalendar}</Link> ·{' '}
           <span data-testid="version">{instance?.version ? `motcua ${instance.version}` : 'motcua'}</span>
         </p>
       </footer>
