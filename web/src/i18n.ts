@@ -1,4 +1,6 @@
 // Every visible string of the web app, in Vietnamese (default) and English.
+import { dossierEn, dossierVi } from './i18nDossier';
+
 export type Lang = 'vi' | 'en';
 
 export const LANG_KEY = 'motcua.lang';
@@ -277,6 +279,7 @@ const vi = {
   notFoundText: 'Trang bạn tìm không tồn tại hoặc đã được chuyển đi.',
   notFoundHome: 'Về trang chủ',
   footer: 'Hệ thống một cửa điện tử',
+  ds: dossierVi,
 };
 
 const en: typeof vi = {
@@ -553,6 +556,7 @@ const en: typeof vi = {
   notFoundText: 'The page you are looking for does not exist or has moved.',
   notFoundHome: 'Go to the home page',
   footer: 'Electronic one-stop system',
+  ds: dossierEn,
 };
 
 export type Messages = typeof vi;

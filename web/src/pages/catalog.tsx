@@ -258,6 +258,14 @@ export function ProcedurePage({ t, lang, code }: { t: Messages; lang: Lang; code
           </div>
         )}
       </dl>
+      {(detail.service_class === 'partial_online' || detail.service_class === 'full_online') && (
+        <p className="cta">
+          <a className="button-link primary" href={`/nop-ho-so/${encodeURIComponent(detail.code)}`}
+            onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(`/nop-ho-so/${encodeURIComponent(detail.code)}`); }}>
+            {t.ds.submitOnline}
+          </a>
+        </p>
+      )}
       {(en ? detail.description_en || detail.description : detail.description) && (
         <p className="lead">{en ? detail.description_en || detail.description : detail.description}</p>
       )}
