@@ -82,10 +82,13 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
-  if (path === '/tra-cuu-ho-so') return <TrackPage t={t} lang={lang} />;
+  const query = new URLSearchParams(window.location.search);
+  if (path === '/tra-cuu-ho-so') return <TrackPage t={t} lang={lang} code={query.get('ma') || undefined} />;
   if (path.startsWith('/tra-cuu-ho-so/') && path.length > 15) return <TrackPage t={t} lang={lang} code={decodeURIComponent(path.slice(15))} />;
+  if (path === '/nop-ho-so' && query.get('thu-tuc')) return <SubmitWizard t={t} lang={lang} code={query.get('thu-tuc') ?? ''} />;
   if (path.startsWith('/nop-ho-so/') && path.length > 11) return <SubmitWizard t={t} lang={lang} code={decodeURIComponent(path.slice(11))} />;
   if (path === '/ho-so-cua-toi') return <MyDossiers t={t} lang={lang} />;
+  if (path === '/ho-so' && query.get('ma')) return <DossierPage t={t} lang={lang} code={query.get('ma') ?? ''} />;
   if (path.startsWith('/ho-so/')) {
     const parts = path.slice(7).split('/');
     if (parts.length === 3 && parts[1] === 'in' && PRINT_FORMS.includes(parts[2])) {
@@ -115,7 +118,10 @@ function titleOf(path: string, t: Messages): string {
   if (path.startsWith('/tra-cuu-ho-so')) return t.trackTitle;
   if (path.startsWith('/nop-ho-so')) return t.ds.submitTitle;
   if (path === '/ho-so-cua-toi') return t.ds.myDossiers;
-  if (path.startsWith('/ho-so/')) return `${t.ds.dossierTitle.replace('{code}', decodeURIComponent(path.slice(7).split('/')[0]))}`;
+  if (path === '/ho-so' || path.startsWith('/ho-so/')) {
+    const code = path === '/ho-so' ? new URLSearchParams(window.location.search).get('ma') ?? '' : decodeURIComponent(path.slice(7).split('/')[0]);
+    return t.ds.dossierTitle.replace('{code}', code);
+  }
   if (path === '/can-bo/ho-so') return t.ds.inboxTitle;
   if (path === '/can-bo/tiep-nhan') return t.ds.counterTitle;
   if (path === '/dang-nhap' || path === '/login') return t.loginTitle;

@@ -5,6 +5,7 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate } from '../router';
 import { Link } from '../ui';
+import { submitHref } from './dossierCommon';
 
 interface FacetValue {
   value: string;
@@ -260,8 +261,8 @@ export function ProcedurePage({ t, lang, code }: { t: Messages; lang: Lang; code
       </dl>
       {(detail.service_class === 'partial_online' || detail.service_class === 'full_online') && (
         <p className="cta">
-          <a className="button-link primary" href={`/nop-ho-so/${encodeURIComponent(detail.code)}`}
-            onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(`/nop-ho-so/${encodeURIComponent(detail.code)}`); }}>
+          <a className="button-link primary" href={submitHref(detail.code)}
+            onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(submitHref(detail.code)); }}>
             {t.ds.submitOnline}
           </a>
         </p>

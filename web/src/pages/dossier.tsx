@@ -6,7 +6,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
-import { FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
+import { dossierHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
 
 interface Page<T> {
   items: T[];
@@ -94,7 +94,7 @@ export function MyDossiers({ t, lang }: { t: Messages; lang: Lang }) {
                 <span>
                   {d.procedure_name || d.procedure_code} <span className="hint">· {t.ds.updatedAt} {when(d.updated_at)}</span>
                 </span>
-                <Link to={`/nop-ho-so/${encodeURIComponent(d.procedure_code)}?ban-nhap=${encodeURIComponent(d.id)}`}>{t.ds.resume}</Link>
+                <Link to={submitHref(d.procedure_code, d.id)}>{t.ds.resume}</Link>
                 <button type="button" className="secondary small" onClick={() => void removeDraft(d.id)}>
                   {t.ds.deleteDraft}
                 </button>
@@ -139,7 +139,7 @@ export function MyDossiers({ t, lang }: { t: Messages; lang: Lang }) {
               {items.map((d) => (
                 <tr key={d.code} data-testid="my-dossier">
                   <td className="code">
-                    <Link to={`/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</Link>
+                    <Link to={dossierHref(d.code)}>{d.code}</Link>
                   </td>
                   <td>{d.procedure_name}</td>
                   <td>{when(d.submitted_at)}</td>
@@ -780,7 +780,7 @@ export function DossierPage({ t, lang, code }: { t: Messages; lang: Lang; code: 
           <ul>
             {forms.map((f) => (
               <li key={f}>
-                <Link to={`/ho-so/${encodeURIComponent(d.code)}/in/${f}`}>{t.ds.forms[f]}</Link>
+                <Link to={printHref(d.code, f)}>{t.ds.forms[f]}</Link>
               </li>
             ))}
             {officer && (

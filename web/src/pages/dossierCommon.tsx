@@ -108,6 +108,22 @@ export interface Dossier {
   can_rate?: boolean;
 }
 
+// motcua's static-file fallback answers 404 for a client route whose last segment has a dot, and
+// dossier and procedure codes have dots (000.00.02.H99-…, 2.913001). Until it serves those, links
+// carry the code in the query so that a reload or a bookmark still opens the page.
+export function dossierHref(code: string): string {
+  return `/ho-so?ma=${encodeURIComponent(code)}`;
+}
+export function submitHref(procedure: string, draft?: string): string {
+  return `/nop-ho-so?thu-tuc=${encodeURIComponent(procedure)}${draft ? `&ban-nhap=${encodeURIComponent(draft)}` : ''}`;
+}
+export function trackHref(code: string): string {
+  return `/tra-cuu-ho-so?ma=${encodeURIComponent(code)}`;
+}
+export function printHref(code: string, form: string): string {
+  return `/ho-so/${encodeURIComponent(code)}/in/${form}`;
+}
+
 export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }

@@ -5,7 +5,7 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { Link } from '../ui';
-import { StatusTag, fill, when } from './dossierCommon';
+import { dossierHref, StatusTag, fill, when } from './dossierCommon';
 
 const BOXES = ['receive', 'process', 'approve', 'return', 'due_soon', 'overdue', 'all'] as const;
 type Box = (typeof BOXES)[number];
@@ -150,7 +150,7 @@ export function Inbox({ t, lang }: { t: Messages; lang: Lang }) {
               {items.map((d) => (
                 <tr key={d.code} data-testid="inbox-row" className={d.overdue ? 'row-overdue' : d.due_soon ? 'row-due-soon' : undefined}>
                   <td className="code">
-                    <Link to={`/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</Link>
+                    <Link to={dossierHref(d.code)}>{d.code}</Link>
                   </td>
                   <td>{d.procedure_name}</td>
                   <td>{d.applicant_name}</td>

@@ -5,7 +5,7 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { Link } from '../ui';
-import { fill, when } from './dossierCommon';
+import { dossierHref, fill, when } from './dossierCommon';
 
 interface FormData {
   form: string;
@@ -64,7 +64,7 @@ export function PrintForm({ t, lang, code, form }: { t: Messages; lang: Lang; co
   if (!me) return <p>{t.ds.signInToSee}</p>;
   const back = (
     <p className="no-print actions">
-      <Link to={`/ho-so/${encodeURIComponent(code)}`}>{t.ds.backToDossier}</Link>
+      <Link to={dossierHref(code)}>{t.ds.backToDossier}</Link>
       {data && (
         <button type="button" className="primary" onClick={() => window.print()}>
           {t.ds.print}

@@ -5,8 +5,7 @@ import { api, newIdempotencyKey, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Field, Link, Notice } from '../ui';
-import {
-  FilePicker, FormValues, ObjectFields, cleaned, errorsAt, fill, idFor, initialValue, money, when,
+import { dossierHref, printHref, submitHref,   FilePicker, FormValues, ObjectFields, cleaned, errorsAt, fill, idFor, initialValue, money, when,
   type CaseTemplate, type Dossier, type FileRef, type Template,
 } from './dossierCommon';
 
@@ -21,6 +20,7 @@ interface Draft {
   form?: Record<string, unknown>;
   documents?: { code: string; attachment_ids: string[]; files?: FileRef[] }[];
   summary?: string;
+  fee_code?: string;
   step?: number;
   updated_at: string;
 }
@@ -75,6 +75,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
   const [form, setForm] = useState<Record<string, unknown>>({});
   const [docs, setDocs] = useState<Docs>({});
   const [summary, setSummary] = useState('');
+  const [feeCode, setFeeCode] = useState('');
   const [step, setStep] = useState(0);
   const [draftId, setDraftId] = useState(() => new URLSearchParams(window.location.search).get('ban-nhap') ?? '');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -120,6 +121,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
         setAgencyId(dr.agency_id ?? tp.agencies[0]?.id ?? '');
         setForm(dr.form ?? {});
         setSummary(dr.summary ?? '');
+        setFeeCode(dr.fee_code ?? '');
         const restored: Docs = {};
         for (const x of dr.documents ?? []) restored[x.code] = x.files ?? x.attachment_ids.map((id) => ({ id, name: id, size: 0, content_type: '' }));
         setDocs(restored);
@@ -211,7 +213,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
           </div>
         </dl>
         <p className="actions">
-          <Link to={`/ho-so/${encodeURIComponent(done.code)}`}>{t.ds.viewDossier}</Link>
+          <Link to={dossierHref(done.code)}>{t.ds.viewDossier}</Link>
           <Link to="/ho-so-cua-toi">{t.ds.myDossiers}</Link>
         </p>
       </>
@@ -235,6 +237,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
       agency_id: agencyId,
       form,
       summary,
+      fee_code: feeCode,
       step,
       documents: Object.entries(docs).map(([c, files]) => ({ code: c, attachment_ids: files.map((f) => f.id), files })),
     };
@@ -247,7 +250,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
       return;
     }
     setDraftId(r.data.id);
-    window.history.replaceState({}, '', `/nop-ho-so/${encodeURIComponent(tpl.procedure_code)}?ban-nhap=${encodeURIComponent(r.data.id)}`);
+    window.history.replaceState({}, '', submitHref(tpl.procedure_code, r.data.id));
     setNotice(fill(t.ds.draftSaved, { at: when(r.data.updated_at) }));
   };
 
@@ -261,6 +264,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
       documents: documentsBody(docs),
       summary: summary.trim(),
     };
+    if (feeCode) body.fee_code = feeCode;
     if (draftId) body.draft_id = draftId;
     const text = JSON.stringify(body);
     if (!attempt.current || attempt.current.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
@@ -298,7 +302,8 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
   };
 
   const errorsHere = errors.filter((e) => stepOf(e.field) === step);
-  const fee = online.fees;
+  const chosenFee = online.fees.find((f) => f.code === feeCode) ?? online.fees[0];
+  const fee = chosenFee ? [chosenFee] : [];
   const agency = tpl.agencies.find((a) => a.id === agencyId);
   return (
     <>
@@ -356,11 +361,24 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
                   {online.duration} {unitText(online.unit, t)}
                 </dd>
               </div>
-              <div>
-                <dt>{t.ds.feesTitle}</dt>
-                <dd>{fee.length === 0 ? t.ds.noFee : fee.map((f) => `${money(f.amount, lang)} — ${f.description}`).join('; ')}</dd>
-              </div>
             </dl>
+            {online.fees.length === 0 ? (
+              <p>
+                {t.ds.feesTitle}: {t.ds.noFee}
+              </p>
+            ) : (
+              <fieldset>
+                <legend>{t.ds.feesTitle}</legend>
+                {online.fees.map((f) => (
+                  <label key={f.code} className="choice">
+                    <input type="radio" name="fee" checked={(chosenFee?.code ?? '') === f.code} onChange={() => setFeeCode(f.code)} />
+                    <span>
+                      <strong>{money(f.amount, lang)}</strong> — {f.description}
+                    </span>
+                  </label>
+                ))}
+              </fieldset>
+            )}
             {kase && kase.steps.length > 0 && (
               <details>
                 <summary>{t.stepsTitle}</summary>
@@ -563,8 +581,8 @@ export function CounterEntry({ t, lang }: { t: Messages; lang: Lang }) {
           {done.status_label} · {t.ds.dueAt}: {when(done.due_at)}
         </Notice>
         <p className="actions">
-          <Link to={`/ho-so/${encodeURIComponent(done.code)}/in/mau01`}>{t.ds.printReceipt}</Link>
-          <Link to={`/ho-so/${encodeURIComponent(done.code)}`}>{t.ds.viewDossier}</Link>
+          <Link to={printHref(done.code, 'mau01')}>{t.ds.printReceipt}</Link>
+          <Link to={dossierHref(done.code)}>{t.ds.viewDossier}</Link>
         </p>
         <button type="button" className="secondary" onClick={() => { setDone(null); setApplicant({ name: '', id_number: '', phone: '', email: '', address: '' }); setSummary(''); setDocs({}); }}>
           {t.ds.counterTitle}

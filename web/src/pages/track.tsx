@@ -5,7 +5,7 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate } from '../router';
 import { Link } from '../ui';
-import { StatusTag, when, type HistoryEntry } from './dossierCommon';
+import { trackHref, StatusTag, when, type HistoryEntry } from './dossierCommon';
 
 interface Tracked {
   code: string;
@@ -51,7 +51,7 @@ export function TrackPage({ t, lang, code }: { t: Messages; lang: Lang; code?: s
     }
     setError('');
     setShownId(idNumber.trim());
-    navigate('/tra-cuu-ho-so/' + encodeURIComponent(trimmed));
+    navigate(trackHref(trimmed));
   };
 
   return (
