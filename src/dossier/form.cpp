@@ -28,12 +28,12 @@ constexpr std::size_t kMaxProblems = 200;
 constexpr std::size_t kMaxArrayItems = 1000;
 constexpr std::size_t kMaxEnumValues = 500;
 
-constexpr std::array<std::string_view, 25> kKeywords{
+constexpr std::array<std::string_view, 27> kKeywords{
     "type",     "properties", "required", "additionalProperties", "items",       "minItems",
     "maxItems", "enum",       "const",    "minLength",            "maxLength",   "pattern",
     "format",   "minimum",    "maximum",  "title",                "title_en",    "description",
     "default",  "prefill",    "if",       "then",                 "else",        "allOf",
-    "dependentRequired"};
+    "dependentRequired", "enum_titles", "enum_titles_en"};
 
 constexpr std::array<std::string_view, 6> kTypes{"object",  "array",  "string",
                                                  "integer", "number", "boolean"};
@@ -658,6 +658,20 @@ class SchemaChecker {
       if (!e->is_array() || e->as_array().empty() || e->as_array().size() > kMaxEnumValues) {
         Add(Child(at, "enum"), "enum phải là danh sách từ 1 đến 500 giá trị. / enum must be a "
                                "list of 1 to 500 values.");
+      }
+    }
+    // What the applicant sees for each enum value, in the order of enum (Vietnamese, English).
+    for (std::string_view key : {"enum_titles", "enum_titles_en"}) {
+      const json::value* titles = node.if_contains(key);
+      if (titles == nullptr) continue;
+      const json::value* e = node.if_contains("enum");
+      bool ok = e != nullptr && e->is_array() && titles->is_array() && titles->as_array().size() == e->as_array().size();
+      if (ok) {
+        for (const auto& t : titles->as_array()) ok = ok && t.is_string() && t.as_string().size() <= 500;
+      }
+      if (!ok) {
+        Add(Child(at, key), Quoted(key) + " phải là danh sách chuỗi, mỗi giá trị của enum một tên. / " + Quoted(key) +
+                                " must list one string for each enum value.");
       }
     }
     // Values compared with the answer (const, enum) or shown to it (default) are compared

@@ -74,7 +74,7 @@ TEST(FormSchema, AcceptsEveryKeyword) {
       "thu": {"type": ["string", "null"], "format": "email"},
       "dt": {"type": "string", "format": "phone"},
       "cccd": {"type": "string", "format": "id_number", "prefill": "id_number"},
-      "loai": {"enum": ["a", "b"]},
+      "loai": {"enum": ["a", "b"], "enum_titles": ["Loại A", "Loại B"], "enum_titles_en": ["Type A", "Type B"]},
       "co": {"type": "boolean", "const": true},
       "tuoi": {"type": "integer", "minimum": 0, "maximum": 150},
       "tien": {"type": "number", "minimum": 0.5},
@@ -93,6 +93,16 @@ TEST(FormSchema, AcceptsEveryKeyword) {
   })");
   auto problems = CheckSchema(schema);
   EXPECT_TRUE(problems.empty()) << Dump(problems);
+}
+
+TEST(FormSchema, EnumTitlesNameEachValueOnce) {
+  EXPECT_TRUE(CheckSchema(One(R"({"enum": [1, 2], "enum_titles": ["Phiếu số 1", "Phiếu số 2"]})")).empty());
+  auto fewer = CheckSchema(One(R"({"enum": [1, 2], "enum_titles": ["Phiếu số 1"]})"));
+  EXPECT_TRUE(Has(fewer, "/properties/x/enum_titles")) << Dump(fewer);
+  auto alone = CheckSchema(One(R"({"type": "string", "enum_titles_en": ["x"]})"));
+  EXPECT_TRUE(Has(alone, "/properties/x/enum_titles_en")) << Dump(alone);
+  auto numbers = CheckSchema(One(R"({"enum": ["a"], "enum_titles": [7]})"));
+  EXPECT_TRUE(Has(numbers, "/properties/x/enum_titles")) << Dump(numbers);
 }
 
 TEST(FormSchema, AcceptsNullableTypeInEitherOrder) {

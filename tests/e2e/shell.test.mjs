@@ -33,11 +33,14 @@ after(async () => {
 });
 
 // Console errors (a Content-Security-Policy refusal among them) fail the test that saw them.
-async function freshPage({ bypassCSP = false } = {}) {
+// expect404: an unknown dossier code is looked up on purpose; the browser logs its 404.
+async function freshPage({ bypassCSP = false, expect404 = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP });
   const page = await context.newPage();
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !(expect404 && m.text().includes('404'))) errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(String(e)));
   return { context, page, errors };
 }
@@ -91,7 +94,7 @@ test('the language switch changes the page to English and persists across reload
 });
 
 test('the navigation reaches every page without a full reload', async () => {
-  const { context, page, errors } = await freshPage();
+  const { context, page, errors } = await freshPage({ expect404: true });
   await page.goto(`${base}/`);
   await page.evaluate(() => { window.__sameDocument = true; });
   const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
@@ -107,7 +110,8 @@ test('the navigation reaches every page without a full reload', async () => {
   await page.getByLabel('Mã hồ sơ').fill('H22-261122-0001');
   await page.getByRole('button', { name: 'Tra cứu' }).click();
   await page.getByRole('heading', { level: 1, name: /H22-261122-0001/ }).waitFor();
-  assert.equal(new URL(page.url()).pathname, '/track/H22-261122-0001');
+  assert.equal(new URL(page.url()).pathname, '/tra-cuu-ho-so');
+  assert.equal(new URL(page.url()).searchParams.get('ma'), 'H22-261122-0001');
   assert.equal(await page.evaluate(() => window.__sameDocument), true);
   await page.goBack();
   await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();
@@ -135,12 +139,17 @@ test('keyboard: the skip link is the first tab stop, and navigation moves focus 
 });
 
 test('a deep link loads directly (server-side fallback to the app)', async () => {
-  const { context, page, errors } = await freshPage();
-  const response = await page.goto(`${base}/track/ABC-123`);
+  const { context, page, errors } = await freshPage({ expect404: true });
+  const response = await page.goto(`${base}/tra-cuu-ho-so/ABC-123`);
   assert.equal(response.status(), 200);
   assert.match(response.headers()['content-type'], /^text\/html/);
   await page.getByRole('heading', { level: 1, name: /ABC-123/ }).waitFor();
   assert.equal(await page.locator('.code').innerText(), 'ABC-123');
+  await page.getByText('Không tìm thấy hồ sơ với mã này.').waitFor();
+  // The first tracking address still works and moves to the new one.
+  await page.goto(`${base}/track/ABC-123`);
+  await page.getByRole('heading', { level: 1, name: /ABC-123/ }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/tra-cuu-ho-so/ABC-123');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -172,7 +181,7 @@ for (const lang of ['vi', 'en']) {
     // axe is injected as an inline script, which the page's CSP rightly refuses.
     const { context, page } = await freshPage({ bypassCSP: true });
     await page.addInitScript((l) => localStorage.setItem('motcua.lang', l), lang);
-    for (const route of ['/', '/procedures', '/track', '/track/H22-261122-0001', '/login', '/missing']) {
+    for (const route of ['/', '/procedures', '/tra-cuu-ho-so', '/tra-cuu-ho-so/H22-261122-0001', '/login', '/missing']) {
       await page.goto(`${base}${route}`);
       await page.locator('h1').waitFor();
       await page.getByTestId('instance-name').filter({ hasText: lang === 'en' ? instance.name_en : instance.name }).waitFor();

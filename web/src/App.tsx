@@ -1,11 +1,16 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { initialLang, messages, saveLang, type Lang, type Messages } from './i18n';
 import { Account, Security, Sessions } from './pages/account';
 import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { CalendarAdmin, WorkCalendar } from './pages/calendarAdmin';
 import { CatalogAdmin } from './pages/catalogAdmin';
+import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
+import { Inbox } from './pages/inbox';
+import { PRINT_FORMS, PrintForm } from './pages/printForms';
+import { CounterEntry, SubmitWizard } from './pages/submit';
+import { TrackPage } from './pages/track';
 import { navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
 import { Link } from './ui';
@@ -36,7 +41,7 @@ function asInstance(v: unknown): Instance | null {
 function Home({ t }: { t: Messages }) {
   const cards: [string, string, string][] = [
     ['/thu-tuc', t.homeFind, t.homeFindText],
-    ['/track', t.homeTrack, t.homeTrackText],
+    ['/tra-cuu-ho-so', t.homeTrack, t.homeTrackText],
     ['/dang-nhap', t.homeLogin, t.homeLoginText],
   ];
   return (
@@ -53,59 +58,6 @@ function Home({ t }: { t: Messages }) {
           </li>
         ))}
       </ul>
-    </>
-  );
-}
-
-function Track({ t }: { t: Messages }) {
-  const [code, setCode] = useState('');
-  const [error, setError] = useState('');
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const trimmed = code.trim();
-    if (!trimmed) {
-      setError(t.trackEmpty);
-      return;
-    }
-    navigate('/track/' + encodeURIComponent(trimmed));
-  };
-  return (
-    <>
-      <h1>{t.trackTitle}</h1>
-      <form onSubmit={onSubmit} noValidate className="form">
-        <label htmlFor="dossier-code">{t.trackLabel}</label>
-        <input
-          id="dossier-code"
-          name="code"
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          aria-describedby="dossier-code-hint dossier-code-error"
-          aria-invalid={error ? true : undefined}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <p id="dossier-code-hint" className="hint">
-          {t.trackHint}
-        </p>
-        <p id="dossier-code-error" className="error" role="alert">
-          {error}
-        </p>
-        <button type="submit">{t.trackSubmit}</button>
-      </form>
-    </>
-  );
-}
-
-function TrackResult({ t, code }: { t: Messages; code: string }) {
-  return (
-    <>
-      <h1>
-        {t.trackResultTitle} <span className="code">{code}</span>
-      </h1>
-      <p>{t.trackResultText}</p>
-      <p>
-        <Link to="/track">{t.trackAgain}</Link>
-      </p>
     </>
   );
 }
@@ -133,10 +85,22 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
-  if (path === '/track') return <Track t={t} />;
-  if (path.startsWith('/track/') && path.length > 7) {
-    return <TrackResult t={t} code={decodeURIComponent(path.slice(7))} />;
+  const query = new URLSearchParams(window.location.search);
+  if (path === '/tra-cuu-ho-so') return <TrackPage t={t} lang={lang} code={query.get('ma') || undefined} />;
+  if (path.startsWith('/tra-cuu-ho-so/') && path.length > 15) return <TrackPage t={t} lang={lang} code={decodeURIComponent(path.slice(15))} />;
+  if (path === '/nop-ho-so' && query.get('thu-tuc')) return <SubmitWizard t={t} lang={lang} code={query.get('thu-tuc') ?? ''} />;
+  if (path.startsWith('/nop-ho-so/') && path.length > 11) return <SubmitWizard t={t} lang={lang} code={decodeURIComponent(path.slice(11))} />;
+  if (path === '/ho-so-cua-toi') return <MyDossiers t={t} lang={lang} />;
+  if (path === '/ho-so' && query.get('ma')) return <DossierPage t={t} lang={lang} code={query.get('ma') ?? ''} />;
+  if (path.startsWith('/ho-so/')) {
+    const parts = path.slice(7).split('/');
+    if (parts.length === 3 && parts[1] === 'in' && PRINT_FORMS.includes(parts[2])) {
+      return <PrintForm t={t} lang={lang} code={decodeURIComponent(parts[0])} form={parts[2]} />;
+    }
+    if (parts.length === 1 && parts[0]) return <DossierPage t={t} lang={lang} code={decodeURIComponent(parts[0])} />;
   }
+  if (path === '/can-bo/ho-so') return <Inbox t={t} lang={lang} />;
+  if (path === '/can-bo/tiep-nhan') return <CounterEntry t={t} lang={lang} />;
   if (path === '/dang-nhap' || path === '/login') return <Login t={t} lang={lang} />;
   if (path === '/dang-ky') return <Register t={t} lang={lang} />;
   if (path === '/quen-mat-khau') return <ForgotPassword t={t} lang={lang} />;
@@ -156,7 +120,15 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/quan-tri/lich-lam-viec') return t.calAdminTitle;
   if (path.startsWith('/quan-tri')) return t.catalogAdminTitle;
   if (path.startsWith('/lien-thong')) return t.bundlesTitle;
-  if (path.startsWith('/track')) return t.trackTitle;
+  if (path.startsWith('/tra-cuu-ho-so')) return t.trackTitle;
+  if (path.startsWith('/nop-ho-so')) return t.ds.submitTitle;
+  if (path === '/ho-so-cua-toi') return t.ds.myDossiers;
+  if (path === '/ho-so' || path.startsWith('/ho-so/')) {
+    const code = path === '/ho-so' ? new URLSearchParams(window.location.search).get('ma') ?? '' : decodeURIComponent(path.slice(7).split('/')[0]);
+    return t.ds.dossierTitle.replace('{code}', code);
+  }
+  if (path === '/can-bo/ho-so') return t.ds.inboxTitle;
+  if (path === '/can-bo/tiep-nhan') return t.ds.counterTitle;
   if (path === '/dang-nhap' || path === '/login') return t.loginTitle;
   if (path === '/dang-ky') return t.registerTitle;
   if (path === '/quen-mat-khau') return t.forgotTitle;
@@ -197,7 +169,12 @@ function Shell() {
   const { me } = useSession();
   const [lang, setLang] = useState<Lang>(initialLang);
   const [instance, setInstance] = useState<Instance | null>(null);
-  const path = usePath();
+  const routed = usePath();
+  // The first tracking address (/track, /track/{code}) now lives at /tra-cuu-ho-so.
+  const path = routed === '/track' || routed.startsWith('/track/') ? '/tra-cuu-ho-so' + routed.slice(6) : routed;
+  useEffect(() => {
+    if (path !== routed) window.history.replaceState({}, '', path + window.location.search);
+  }, [path, routed]);
   const t = messages[lang];
   const main = useRef<HTMLElement>(null);
   const shownPath = useRef(path);
@@ -234,7 +211,12 @@ function Shell() {
     ['/', t.navHome],
     ['/thu-tuc', t.navProcedures],
     ['/hoi-dap', t.navFaq],
-    ['/track', t.navTrack],
+    ['/tra-cuu-ho-so', t.navTrack],
+    ...(me && me.kind !== 'officer' ? ([['/ho-so-cua-toi', t.ds.navMine]] as [string, string][]) : []),
+    ...(me && me.kind === 'officer' ? ([['/can-bo/ho-so', t.ds.navInbox]] as [string, string][]) : []),
+    ...(me && me.kind === 'officer' && (me.roles.includes('receiver') || me.roles.includes('sysadmin'))
+      ? ([['/can-bo/tiep-nhan', t.ds.navCounter]] as [string, string][])
+      : []),
     ...(me && (me.roles.includes('agency_admin') || me.roles.includes('sysadmin'))
       ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin]] as [string, string][])
       : []),

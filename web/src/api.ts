@@ -41,8 +41,14 @@ function asProblem(status: number, body: unknown, retryAfter: string | null): Pr
   };
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown, lang = 'vi'): Promise<Answer<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  lang = 'vi',
+  extraHeaders: Record<string, string> = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang, ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
@@ -73,4 +79,51 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 export function safeReturnTo(value: string | null): string | null {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
   return value;
+}
+
+export interface Uploaded {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+}
+
+/** POST /api/v1/attachments: the file's bytes as the body, its type as Content-Type. */
+export async function upload(file: File, lang = 'vi'): Promise<Answer<Uploaded>> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': lang,
+    'Content-Type': file.type || 'application/octet-stream',
+  };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1/attachments?name=${encodeURIComponent(file.name)}`, {
+      method: 'POST',
+      headers,
+      body: file,
+      credentials: 'same-origin',
+    });
+  } catch {
+    return { ok: false, problem: { status: 0, title: '', detail: '', errors: [], retryAfter: null, body: null } };
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!res.ok) return { ok: false, problem: asProblem(res.status, parsed, res.headers.get('Retry-After')) };
+  return { ok: true, status: res.status, data: parsed as Uploaded };
+}
+
+/** A fresh Idempotency-Key for one submission attempt (kept across retries of that attempt). */
+export function newIdempotencyKey(): string {
+  const c: Crypto = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,4 +1,6 @@
 // Every visible string of the web app, in Vietnamese (default) and English.
+import { dossierEn, dossierVi } from './i18nDossier';
+
 export type Lang = 'vi' | 'en';
 
 export const LANG_KEY = 'motcua.lang';
@@ -353,6 +355,7 @@ const vi = {
   calHoursSaved: 'Đã lưu giờ làm việc của cơ quan {code}.',
   calHoursReset: 'Dùng giờ làm việc chung',
   calHoursResetDone: 'Cơ quan {code} trở về giờ làm việc chung.',
+  ds: dossierVi,
 };
 
 const en: typeof vi = {
@@ -705,6 +708,7 @@ const en: typeof vi = {
   calHoursSaved: 'Saved the working hours of agency {code}.',
   calHoursReset: 'Use the common working hours',
   calHoursResetDone: 'Agency {code} uses the common working hours again.',
+  ds: dossierEn,
 };
 
 export type Messages = typeof vi;

@@ -1,18 +1,23 @@
 // A tiny History-API router: the server answers every client route with index.html.
 import { useEffect, useState } from 'react';
 
+function here(): string {
+  return window.location.pathname + window.location.search;
+}
+
 export function navigate(path: string): void {
-  if (path === window.location.pathname) return;
+  if (path === here()) return;
   window.history.pushState({}, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
+/** The current path. Pages re-render on a change of the query too (`/ho-so?ma=…` to another code). */
 export function usePath(): string {
-  const [path, setPath] = useState(window.location.pathname);
+  const [location, setLocation] = useState(here());
   useEffect(() => {
-    const onPop = () => setPath(window.location.pathname);
+    const onPop = () => setLocation(here());
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  return path;
+  return location.split('?')[0];
 }

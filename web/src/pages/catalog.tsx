@@ -5,6 +5,7 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate } from '../router';
 import { Link } from '../ui';
+import { submitHref } from './dossierCommon';
 
 interface FacetValue {
   value: string;
@@ -258,6 +259,14 @@ export function ProcedurePage({ t, lang, code }: { t: Messages; lang: Lang; code
           </div>
         )}
       </dl>
+      {(detail.service_class === 'partial_online' || detail.service_class === 'full_online') && (
+        <p className="cta">
+          <a className="button-link primary" href={submitHref(detail.code)}
+            onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(submitHref(detail.code)); }}>
+            {t.ds.submitOnline}
+          </a>
+        </p>
+      )}
       {(en ? detail.description_en || detail.description : detail.description) && (
         <p className="lead">{en ? detail.description_en || detail.description : detail.description}</p>
       )}
