@@ -4,7 +4,8 @@
 //
 // Supported keywords: type (object, array, string, integer, number, boolean; one type, or a
 // type with "null"), properties, required, additionalProperties (false or absent), items,
-// minItems, maxItems, enum (with enum_titles / enum_titles_en shown for its values), const, minLength, maxLength (in characters), pattern (std::regex
+// minItems, maxItems, enum (enum_titles / enum_titles_en: what is shown for each value), const,
+// minLength, maxLength (in characters), pattern (std::regex
 // ECMAScript on the UTF-8 bytes, without back-references or repeated groups that can match the
 // same text in several ways; matched in time linear in the answer's length), format (date,
 // email, phone, id_number — 12-digit personal ID), minimum, maximum, title, title_en,
