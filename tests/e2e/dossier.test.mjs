@@ -207,6 +207,24 @@ test('the dossier goes through the one-stop workflow and the citizen rates it', 
 
   const specialist = await freshPage();
   await signIn(specialist.page, 'specialist.demo', `/ho-so?ma=${code}`);
+  // The specialist asks for the copy of the ID card; the citizen sends it; the clock restarts.
+  await act(specialist.page, 'Yêu cầu bổ sung', 'Yêu cầu bổ sung giấy tờ', async (f) => {
+    await f.getByLabel('Lý do').fill('Thiếu bản chụp căn cước của người được cấp Phiếu');
+    await f.getByLabel(/Bản chụp căn cước\/căn cước công dân/).check();
+  });
+  const early = await freshPage();
+  await signIn(early.page, 'citizen.demo', `/ho-so?ma=${code}`);
+  const ep = early.page;
+  await ep.getByTestId('dossier-status').filter({ hasText: 'Yêu cầu bổ sung giấy tờ' }).waitFor();
+  await ep.getByText('Thiếu bản chụp căn cước của người được cấp Phiếu').first().waitFor();
+  await act(ep, 'Nộp bổ sung', 'Đang xử lý', async (f) => {
+    await f.getByLabel(/Tệp bổ sung cho: Bản chụp căn cước/).setInputFiles({ name: 'can-cuoc.pdf', mimeType: 'application/pdf', buffer: tinyPdf('can cuoc') });
+    await f.getByText('Đã tải lên can-cuoc.pdf.').waitFor();
+  });
+  await shot(ep, 'dossier-supplemented');
+  assert.deepEqual(early.errors, []);
+  await early.context.close();
+  await specialist.page.reload();
   await act(specialist.page, 'Trình phê duyệt', 'Đang xử lý', (f) => f.getByLabel('Ý kiến thẩm định').fill('Đủ điều kiện cấp Phiếu số 1'));
 
   await leader.page.reload();
@@ -233,7 +251,7 @@ test('the dossier goes through the one-stop workflow and the citizen rates it', 
   await cp.getByTestId('dossier-status').filter({ hasText: 'Đã trả kết quả' }).waitFor();
   await cp.getByRole('link', { name: 'phieu-lltp.pdf' }).waitFor();
   const history = await cp.getByTestId('history').innerText();
-  for (const step of ['Nộp hồ sơ', 'Tiếp nhận', 'Phân công xử lý', 'Trình phê duyệt', 'Phê duyệt', 'Ban hành kết quả', 'Trả kết quả']) {
+  for (const step of ['Nộp hồ sơ', 'Tiếp nhận', 'Phân công xử lý', 'Yêu cầu bổ sung', 'Nộp bổ sung', 'Trình phê duyệt', 'Phê duyệt', 'Ban hành kết quả', 'Trả kết quả']) {
     assert.ok(history.includes(step), `the history shows "${step}"`);
   }
   await cp.getByRole('heading', { name: 'Đánh giá sự hài lòng' }).waitFor();

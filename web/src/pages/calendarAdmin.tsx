@@ -404,11 +404,11 @@ function DaysAdmin({ t, lang, problem, setProblem, notice, setNotice }: AdminPar
       return;
     }
     setProblem(null);
-    setNotice({ form: 'day', text: t.calAdminSaved.replace('{date}', dayMonthYear(form.date)) });
     const savedYear = Number(form.date.slice(0, 4));
     setForm(empty);
     if (savedYear !== year) setYear(savedYear);
     else await reload();
+    setNotice({ form: 'day', text: t.calAdminSaved.replace('{date}', dayMonthYear(form.date)) });
   };
 
   const onRemove = async (d: Day) => {
@@ -419,8 +419,8 @@ function DaysAdmin({ t, lang, problem, setProblem, notice, setNotice }: AdminPar
       return;
     }
     setProblem(null);
-    setNotice({ form: 'day', text: t.calAdminRemoved.replace('{date}', dayMonthYear(d.date)) });
     await reload();
+    setNotice({ form: 'day', text: t.calAdminRemoved.replace('{date}', dayMonthYear(d.date)) });
   };
 
   const onEdit = (d: Day) => {
@@ -559,8 +559,8 @@ function HoursAdmin({ t, lang, problem, setProblem, notice, setNotice, initialCo
       return;
     }
     setProblem(null);
-    setNotice({ form: 'hours', text: t.calHoursResetDone.replace('{code}', hours.agency) });
     await load(hours.agency);
+    setNotice({ form: 'hours', text: t.calHoursResetDone.replace('{code}', hours.agency) });
   };
 
   return (

@@ -382,6 +382,12 @@ export function FormValues({ schema, value, lang }: { schema: Schema | null | un
     );
   }
   if (typeof value === 'boolean') return <>{value ? '✓' : '✗'}</>;
+  // An enum value is shown by its title when the form gives one.
+  const at = schema?.enum?.findIndex((x) => x === value) ?? -1;
+  if (at >= 0) {
+    const title = (lang === 'en' ? schema?.enum_titles_en?.[at] : undefined) ?? schema?.enum_titles?.[at];
+    if (title) return <>{title}</>;
+  }
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return <>{when(value)}</>;
   return <>{String(value)}</>;
 }
