@@ -884,8 +884,6 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     std::string now = Utc(now_tp);
     auto cal = calendar_(*c, agency->id);
     calendar::Date day = calendar::LocalDate(now_tp);
-    auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
-    dossier_code = DossierCode(agency->code, day, seq);
     json::object stored{{"applicant", applicant}, {"representative", representative}, {"form", form}, {"documents", *docs},
                         {"fees", fees}, {"results", json::array{}}, {"agency_name", agency->name}};
     int status = officer ? kReceived : kSubmitted;
@@ -897,7 +895,9 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
       received_at = now;
       due_at = Utc(DueFrom(cal, cal.PaperCountingStart(now_tp), minutes, ch->unit));
     }
-    c->Execute(store::kInsertDossier, {id, dossier_code, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
+    // The row is written under its id first; the day's number is taken last, so the counter row
+    // (which serialises one agency's submissions on PostgreSQL) is held only until the commit.
+    c->Execute(store::kInsertDossier, {id, id, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
                                        agency->id, agency->path, Opt(owner), std::string(applicant["name"].as_string()),
                                        std::string(applicant["id_number"].as_string()), json::serialize(stored), summary,
                                        std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), nullptr, minutes, ch->unit,
@@ -912,6 +912,9 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     EnterStep(*c, cal, id, stage, agency->id, now_tp, plan->config, due_at, false);
     if (!key.empty()) c->Execute(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
     if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->Execute(store::kDeleteDraft, {draft, who.account_id});
+    auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
+    dossier_code = DossierCode(agency->code, day, seq);
+    c->Execute(store::kSetCode, {id, dossier_code});
     Row fake;
     fake.owner = owner;
     Notify(*c, fake, "dossier.submitted", json::object{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}}, now);
