@@ -1695,22 +1695,28 @@ core::Result<json::object> Service::Officers(const Principal& who, const std::st
 
 core::Result<json::object> Service::Track(const std::optional<Principal>& who, const std::string& code, const std::string& id_number, bool en) {
   auto c = db_.Acquire();
-  auto d = FindRow(*c, code);
-  if (!d) return Fail(ErrorCode::kNotFound, "Không tìm thấy hồ sơ với mã này. / No dossier has this code.");
-  int completion = d->status == kReturned ? 100 : d->status == kResultReady ? 90 : d->status == kInProcess ? (d->stage == "approved" ? 75 : d->stage == "awaiting_approval" ? 60 : 40)
-                 : d->status == kReceived ? 20 : d->status == kSubmitted ? 10 : IsTerminal(d->status) ? 100 : 30;
-  json::object o{{"code", d->code}, {"procedure_code", d->procedure_code}, {"procedure_name", d->procedure_name},
-                 {"status", d->status}, {"status_label", StatusLabel(d->status, en)}, {"completion", completion},
-                 {"received_at", LocalOrNull(d->received_at)}, {"due_at", LocalOrNull(d->due_at)},
-                 {"returned_at", LocalOrNull(d->returned_at)}};
+  // The public answer needs a few columns, not the dossier's body: a lean query for the many
+  // anonymous lookups.
+  auto r = c->Execute(store::kTrackRow, {code});
+  if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không tìm thấy hồ sơ với mã này. / No dossier has this code.");
+  int status = static_cast<int>(r.Int(0, 3));
+  std::string stage = r.Text(0, 4);
+  int completion = status == kReturned ? 100 : status == kResultReady ? 90 : status == kInProcess ? (stage == "approved" ? 75 : stage == "awaiting_approval" ? 60 : 40)
+                 : status == kReceived ? 20 : status == kSubmitted ? 10 : IsTerminal(status) ? 100 : 30;
+  json::object o{{"code", r.Text(0, 0)}, {"procedure_code", r.Text(0, 1)}, {"procedure_name", r.Text(0, 2)},
+                 {"status", status}, {"status_label", StatusLabel(status, en)}, {"completion", completion},
+                 {"received_at", LocalOrNull(r.OptText(0, 5))}, {"due_at", LocalOrNull(r.OptText(0, 6))},
+                 {"returned_at", LocalOrNull(r.OptText(0, 7))}};
   // Circular 01/2018 Art. 16 §2d: the code and completion are public; the steps, down to the
   // department, only for the owner (signed in, or proving it with the owner's ID number).
-  bool owner = (who && IsOwner(*who, *d)) ||
-               (!id_number.empty() && !d->applicant_id_number.empty() &&
-                crypto::Sha256::Hex(id_number) == crypto::Sha256::Hex(d->applicant_id_number));
+  auto owner_account = r.OptText(0, 9);
+  std::string applicant_id = r.Text(0, 8);
+  bool owner = (who && owner_account && *owner_account == who->account_id && who->kind != identity::AccountKind::kOfficer) ||
+               (!id_number.empty() && !applicant_id.empty() &&
+                crypto::Sha256::Hex(id_number) == crypto::Sha256::Hex(applicant_id));
   if (owner) {
-    o["agency"] = AgencyJson(*c, d->handling_agency_id, en);
-    o["history"] = History(*c, d->id, en, false);
+    o["agency"] = AgencyJson(*c, r.Text(0, 11), en);
+    o["history"] = History(*c, r.Text(0, 10), en, false);
   }
   o["detailed"] = owner;
   return o;
