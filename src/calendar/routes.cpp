@@ -31,7 +31,8 @@ Response Bad(const Request& req, std::string vi_en, std::vector<core::FieldError
 }
 
 Response UnknownAgency(const Request& req, const std::string& code) {
-  return Bad(req, "Không có cơ quan có mã này. / No agency has this code.", {{"agency", code}});
+  return Bad(req, "Không có cơ quan có mã này. / No agency has this code.",
+             {{"agency", "Không có cơ quan có mã " + code + ". / No agency has the code " + code + "."}});
 }
 
 std::optional<int> IntParam(std::string_view v) {
@@ -60,7 +61,7 @@ awaitable<Response> GetCalendar(Deps& d, Request req) {
   int year = 0;
   if (auto y = req.Query("year"); y && !y->empty()) {
     auto n = IntParam(*y);
-    if (!n || *n < 2000 || *n > 2100) co_return Bad(req, "Năm từ 2000 đến 2100. / year is 2000 to 2100.", {{"year", std::string(*y)}});
+    if (!n || *n < 2000 || *n > 2100) co_return Bad(req, "Năm từ 2000 đến 2100. / year is 2000 to 2100.", {{"year", "Năm từ 2000 đến 2100. / A year from 2000 to 2100."}});
     year = *n;
   } else {
     year = static_cast<int>(LocalDate(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())).year());
@@ -148,7 +149,7 @@ awaitable<Response> PutDay(Deps& d, Request req) {
   if (!who) co_return http::ProblemResponse(req, who.error());
   std::string date(req.PathParam("date"));
   auto parsed = ParseDate(date);
-  if (!parsed) co_return Bad(req, "Ngày phải có dạng YYYY-MM-DD và có thật. / The date must be a real YYYY-MM-DD date.", {{"date", date}});
+  if (!parsed) co_return Bad(req, "Ngày phải có dạng YYYY-MM-DD và có thật. / The date must be a real YYYY-MM-DD date.", {{"date", "Ngày " + date + " không có thật hoặc không có dạng YYYY-MM-DD. / " + date + " is not a real YYYY-MM-DD date."}});
   auto body = http::ParseJsonBody(req);
   if (!body) co_return http::ProblemResponse(req, body.error());
   if (!body->is_object()) co_return Bad(req, "Cần một đối tượng JSON. / A JSON object is needed.");
@@ -202,7 +203,7 @@ awaitable<Response> DeleteDay(Deps& d, Request req) {
   auto who = co_await Sysadmin(d, req);
   if (!who) co_return http::ProblemResponse(req, who.error());
   std::string date(req.PathParam("date"));
-  if (!ParseDate(date)) co_return Bad(req, "Ngày phải có dạng YYYY-MM-DD và có thật. / The date must be a real YYYY-MM-DD date.", {{"date", date}});
+  if (!ParseDate(date)) co_return Bad(req, "Ngày phải có dạng YYYY-MM-DD và có thật. / The date must be a real YYYY-MM-DD date.", {{"date", "Ngày " + date + " không có thật hoặc không có dạng YYYY-MM-DD. / " + date + " is not a real YYYY-MM-DD date."}});
   bool found = co_await http::Offload(d.workers, [&]() {
     auto conn = d.calendar.Db().Acquire();
     db::Transaction tx(*conn);
