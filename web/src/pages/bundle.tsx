@@ -9,7 +9,7 @@ import { useSession } from '../session';
 import { ErrorSummary, Link } from '../ui';
 import {
   FilePicker, ObjectFields, StatusTag, bundleHref, cleaned, dossierHref, errorsAt, fill, idFor, initialValue, when,
-  type Dossier, type FileRef, type Template,
+  type Dossier, type FileRef, type Schema, type Template,
 } from './dossierCommon';
 
 interface BundleDetail {
@@ -51,6 +51,30 @@ export function localPointer(field: string, first: string, docs: BundleDetail['d
     if (doc) return `/documents/${doc.codes[0]}`;
   }
   return null;
+}
+
+/**
+ * The declaration as sent: empty strings dropped (cleaned), and an optional group left wholly
+ * empty (say the father's details, which hold no more than the schema's defaults such as the
+ * nationality) dropped too, so that its own required fields are not asked for.
+ */
+function onlyDefaults(schema: Schema | undefined, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value === schema?.default;
+  return Object.entries(value as Record<string, unknown>).every(([k, v]) => onlyDefaults(schema?.properties?.[k], v));
+}
+
+function declaration(schema: Schema | null | undefined, value: unknown): unknown {
+  const c = cleaned(value);
+  if (!schema?.properties || typeof c !== 'object' || c === null || Array.isArray(c)) return c;
+  const required = new Set(schema.required ?? []);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c as Record<string, unknown>)) {
+    const sub = declaration(schema.properties[k], v);
+    const empty = typeof sub === 'object' && sub !== null && !Array.isArray(sub) && onlyDefaults(schema.properties[k], sub);
+    if (empty && !required.has(k)) continue;
+    out[k] = sub;
+  }
+  return out;
 }
 
 function fieldId(pointer: string): string {
@@ -242,7 +266,7 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const body = {
-      form: cleaned(form) ?? {},
+      form: declaration(kase?.form, form) ?? {},
       documents: bundle.documents
         .filter((d) => (docs[d.codes[0]] ?? []).length > 0)
         .map((d) => ({ code: d.codes[0], attachment_ids: (docs[d.codes[0]] ?? []).map((f) => f.id) })),
