@@ -335,18 +335,25 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
         <section aria-labelledby="bundle-agency-title">
           <h2 id="bundle-agency-title">{b.agencyTitle}</h2>
           <div className="field">
-            <label htmlFor={idFor('/agency_id')}>{fill(b.agencyLabel, { name: first.name })}</label>
             {tpl.agencies.length === 0 ? (
-              <p className="error">{t.ds.noAgency}</p>
+              <>
+                <p className="label">{fill(b.agencyLabel, { name: first.name })}</p>
+                <p className="error" role="alert">
+                  {t.ds.noAgency}
+                </p>
+              </>
             ) : (
-              <select id={idFor('/agency_id')} value={agencyId} onChange={(e) => setAgencyId(e.target.value)}
-                aria-invalid={agencyError ? true : undefined} aria-describedby={agencyError ? `${idFor('/agency_id')}-error` : undefined}>
-                {tpl.agencies.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
+              <>
+                <label htmlFor={idFor('/agency_id')}>{fill(b.agencyLabel, { name: first.name })}</label>
+                <select id={idFor('/agency_id')} value={agencyId} onChange={(e) => setAgencyId(e.target.value)}
+                  aria-invalid={agencyError ? true : undefined} aria-describedby={agencyError ? `${idFor('/agency_id')}-error` : undefined}>
+                  {tpl.agencies.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                </select>
+              </>
             )}
             {agencyError && (
               <p id={`${idFor('/agency_id')}-error`} className="error">
