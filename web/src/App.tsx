@@ -10,6 +10,7 @@ import { FaqAdmin } from './pages/faqAdmin';
 import { Inbox } from './pages/inbox';
 import { PRINT_FORMS, PrintForm } from './pages/printForms';
 import { CounterEntry, SubmitWizard } from './pages/submit';
+import { BundleStatus, BundleSubmit } from './pages/bundle';
 import { TrackPage } from './pages/track';
 import { navigate, usePath } from './router';
 import { SessionProvider, useSession } from './session';
@@ -88,6 +89,8 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   const query = new URLSearchParams(window.location.search);
   if (path === '/tra-cuu-ho-so') return <TrackPage t={t} lang={lang} code={query.get('ma') || undefined} />;
   if (path.startsWith('/tra-cuu-ho-so/') && path.length > 15) return <TrackPage t={t} lang={lang} code={decodeURIComponent(path.slice(15))} />;
+  if (path === '/nop-ho-so-lien-thong') return <BundleSubmit t={t} lang={lang} code={query.get('nhom') ?? ''} />;
+  if (path === '/ho-so-lien-thong') return <BundleStatus t={t} lang={lang} id={query.get('id') ?? ''} />;
   if (path === '/nop-ho-so' && query.get('thu-tuc')) return <SubmitWizard t={t} lang={lang} code={query.get('thu-tuc') ?? ''} />;
   if (path.startsWith('/nop-ho-so/') && path.length > 11) return <SubmitWizard t={t} lang={lang} code={decodeURIComponent(path.slice(11))} />;
   if (path === '/ho-so-cua-toi') return <MyDossiers t={t} lang={lang} />;
@@ -121,6 +124,8 @@ function titleOf(path: string, t: Messages): string {
   if (path.startsWith('/quan-tri')) return t.catalogAdminTitle;
   if (path.startsWith('/lien-thong')) return t.bundlesTitle;
   if (path.startsWith('/tra-cuu-ho-so')) return t.trackTitle;
+  if (path === '/nop-ho-so-lien-thong') return t.ds.bd.submitTitle;
+  if (path === '/ho-so-lien-thong') return t.ds.bd.statusTitle;
   if (path.startsWith('/nop-ho-so')) return t.ds.submitTitle;
   if (path === '/ho-so-cua-toi') return t.ds.myDossiers;
   if (path === '/ho-so' || path.startsWith('/ho-so/')) {

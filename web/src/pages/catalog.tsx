@@ -5,7 +5,8 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate } from '../router';
 import { Link } from '../ui';
-import { submitHref } from './dossierCommon';
+import { useSession } from '../session';
+import { bundleSubmitHref, submitHref } from './dossierCommon';
 
 interface FacetValue {
   value: string;
@@ -442,6 +443,7 @@ interface Bundle {
 
 export function Bundles({ t, lang, code }: { t: Messages; lang: Lang; code?: string }) {
   const [bundles, setBundles] = useState<Bundle[] | null>(null);
+  const { me } = useSession();
   useEffect(() => {
     void api<{ items: Bundle[] }>('GET', '/api/v1/bundles', undefined, lang).then((r) => setBundles(r.ok ? r.data.items : []));
   }, [lang]);
@@ -481,6 +483,20 @@ export function Bundles({ t, lang, code }: { t: Messages; lang: Lang; code?: str
       <h1>{en ? one.name_en || one.name : one.name}</h1>
       <p className="lead">{en ? one.description_en || one.description : one.description}</p>
       {one.legal_basis && <p className="hint">{one.legal_basis}</p>}
+      {one.procedures.length > 0 && one.procedures.every((p) => p.available) && (
+        <p className="cta">
+          {(() => {
+            // Signed out: the login page first, which comes back to the submission page.
+            const to = me ? bundleSubmitHref(one.code) : `/dang-nhap?return_to=${encodeURIComponent(bundleSubmitHref(one.code))}`;
+            return (
+              <a className="button-link primary" href={to}
+                onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(to); }}>
+                {t.ds.bd.submitButton}
+              </a>
+            );
+          })()}
+        </p>
+      )}
       <section aria-labelledby="bundle-procedures">
         <h2 id="bundle-procedures">{t.bundleProcedures}</h2>
         <ol>

@@ -6,7 +6,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
-import { dossierHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
+import { bundleHref, dossierHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
 
 interface Page<T> {
   items: T[];
@@ -530,6 +530,11 @@ export function DossierPage({ t, lang, code }: { t: Messages; lang: Lang; code: 
         <span className="code">{d.code}</span>
       </h1>
       <p className="lead">{d.procedure_name}</p>
+      {d.bundle_id && (
+        <p className="note" data-testid="dossier-bundle">
+          {t.ds.bd.partOfBundle} <Link to={bundleHref(d.bundle_id)}>{t.ds.bd.viewBundle}</Link>
+        </p>
+      )}
       {notice && <Notice>{notice}</Notice>}
       <section aria-labelledby="overview-title">
         <h2 id="overview-title">{t.ds.overview}</h2>

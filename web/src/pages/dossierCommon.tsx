@@ -94,6 +94,7 @@ export interface Dossier {
   at_risk: boolean;
   overdue: boolean;
   summary: string;
+  bundle_id?: string | null;
   applicant?: Record<string, string> | null;
   representative?: Record<string, string> | null;
   form?: Record<string, unknown> | null;
@@ -118,6 +119,12 @@ export function dossierHref(code: string): string {
 }
 export function submitHref(procedure: string, draft?: string): string {
   return `/nop-ho-so?thu-tuc=${encodeURIComponent(procedure)}${draft ? `&ban-nhap=${encodeURIComponent(draft)}` : ''}`;
+}
+export function bundleSubmitHref(bundle: string): string {
+  return `/nop-ho-so-lien-thong?nhom=${encodeURIComponent(bundle)}`;
+}
+export function bundleHref(id: string): string {
+  return `/ho-so-lien-thong?id=${encodeURIComponent(id)}`;
 }
 export function trackHref(code: string): string {
   return `/tra-cuu-ho-so?ma=${encodeURIComponent(code)}`;
