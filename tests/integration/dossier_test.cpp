@@ -340,6 +340,12 @@ TEST_P(Bundles, BadInputOrACrashPartWayLeavesNothingBehind) {
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("/children/2.909001/documents/GT.2909001.1.01"), std::string::npos) << "every child's missing paper is named: " << r.body;
   EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khong-co/dossiers", json::serialize(body)).status, 404);
+  // The death bundle's five procedures each have a receiving agency here: what is missing is papers.
+  auto death = citizen.Call("POST", "/api/v1/bundles/khai-tu/dossiers", "{}");
+  EXPECT_EQ(death.status, 400) << death.body;
+  for (const char* child : {"1.000656", "1.003197", "2.909008", "2.917002", "2.918001"}) {
+    EXPECT_NE(death.body.find(std::string("/children/") + child), std::string::npos) << child << ": " << death.body;
+  }
   bad = body;
   bad["children"] = json::object{{"9.999999", json::object{}}};
   EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(bad)).status, 400);
