@@ -1,62 +1,14 @@
 // Dossiers in Chromium against a running motcua with the demo data: a citizen applies online for
 // a criminal record certificate (2.913001) with a PDF, the receiving officer accepts it from the
-// inbox, the leader assigns it, the specialist appraises, the leader approves, the specialist
+// inbox, the leader assigns it, the specialist asks for a missing paper which the citizen sends,
+// the specialist appraises, the leader approves, the specialist
 // issues the result, the receiver returns it and the citizen rates it; refused uploads, a missing
 // form field, a stale action (409), the print view and public tracking along the way.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = require('axe-core').source;
-const base = process.env.MOTCUA_BASE_URL?.replace(/\/+$/, '');
-assert.ok(base, 'MOTCUA_BASE_URL must name a running motcua');
-const shots = process.env.MOTCUA_E2E_SCREENSHOT_DIR;
-const PASSWORD = 'Demo@2026';
-
-// A tiny but valid PDF: the server checks the first bytes against the declared type.
-function tinyPdf(text) {
-  const body = `1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% ${text}\n`;
-  return Buffer.from(`%PDF-1.4\n${body}trailer<</Root 1 0 R>>\n%%EOF\n`, 'latin1');
-}
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function freshPage(expected = []) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  const page = await context.newPage();
-  const errors = [];
-  // Refused requests the test makes on purpose show up as console errors; only those are allowed.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !expected.some((x) => m.text().includes(x))) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { context, page, errors };
-}
-
-async function shot(page, name, fullPage = true) {
-  if (shots) await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
-}
-
-async function serious(page) {
-  await page.addScriptTag({ content: axeSource });
-  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+useBrowser();
 
 async function signIn(page, login, returnTo) {
   await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
