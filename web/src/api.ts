@@ -127,3 +127,28 @@ export function newIdempotencyKey(): string {
   c.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** One submission attempt: its key and the exact body it was made for. */
+export interface Attempt {
+  key: string;
+  body: string;
+}
+
+/**
+ * POSTs `body` with an Idempotency-Key that is kept while the same body is retried after a lost
+ * answer (no response, or a 5xx), so a retry never makes a second record; the key is dropped
+ * once the server has answered for good. `lost` tells the caller to offer a retry.
+ */
+export async function postOnce<T>(
+  attempt: { current: Attempt | null },
+  path: string,
+  body: unknown,
+  lang: string,
+): Promise<{ answer: Answer<T>; lost: boolean }> {
+  const text = JSON.stringify(body);
+  if (!attempt.current || attempt.current.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
+  const answer = await api<T>('POST', path, body, lang, { 'Idempotency-Key': attempt.current.key });
+  const lost = !answer.ok && (answer.problem.status === 0 || answer.problem.status >= 500);
+  if (!lost) attempt.current = null;
+  return { answer, lost };
+}

@@ -3,7 +3,7 @@
 // (POST /api/v1/bundles/{code}/dossiers); then the bundle's status page (GET
 // /api/v1/dossier-bundles/{id}) with its child dossiers.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, newIdempotencyKey, type FieldError } from '../api';
+import { api, postOnce, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link } from '../ui';
@@ -273,28 +273,22 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
       children: { [first.code]: { agency_id: agencyId } },
       summary: summary.trim(),
     };
-    const text = JSON.stringify(body);
-    if (!attempt.current || attempt.current.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
     setBusy(true);
-    const r = await api<DossierBundle>('POST', `/api/v1/bundles/${encodeURIComponent(bundle.code)}/dossiers`, body, lang, {
-      'Idempotency-Key': attempt.current.key,
-    });
+    const { answer: r, lost } = await postOnce<DossierBundle>(attempt, `/api/v1/bundles/${encodeURIComponent(bundle.code)}/dossiers`, body, lang);
     setBusy(false);
     if (r.ok) {
-      attempt.current = null;
       setErrors([]);
       setMessage('');
       setDone(r.data);
       return;
     }
     const p = r.problem;
-    if (p.status === 0 || p.status >= 500) {
+    if (lost) {
       // The answer was lost: the next press retries with the same key.
       setErrors([]);
       setMessage(t.ds.networkRetry);
       return;
     }
-    attempt.current = null;
     setErrors(p.errors);
     setMessage(p.detail || p.title || t.genericError);
   };

@@ -1,7 +1,7 @@
 // Submitting a dossier: the applicant's online wizard (case and office, e-form, documents,
 // check and submit, with drafts) and the receiving officer's counter entry of a paper dossier.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, newIdempotencyKey, type FieldError } from '../api';
+import { api, postOnce, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Field, Link, Notice } from '../ui';
@@ -266,27 +266,23 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
     };
     if (feeCode) body.fee_code = feeCode;
     if (draftId) body.draft_id = draftId;
-    const text = JSON.stringify(body);
-    if (!attempt.current || attempt.current.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
     setBusy(true);
     setNotice('');
-    const r = await api<Dossier>('POST', '/api/v1/dossiers', body, lang, { 'Idempotency-Key': attempt.current.key });
+    const { answer: r, lost } = await postOnce<Dossier>(attempt, '/api/v1/dossiers', body, lang);
     setBusy(false);
     if (r.ok) {
-      attempt.current = null;
       setErrors([]);
       setMessage('');
       setDone(r.data);
       return;
     }
     const p = r.problem;
-    if (p.status === 0 || p.status >= 500) {
+    if (lost) {
       // The answer was lost: the next press retries with the same key.
       setErrors([]);
       setMessage(t.ds.networkRetry);
       return;
     }
-    attempt.current = null;
     setErrors(p.errors);
     setMessage(p.detail || t.genericError);
     if (p.errors.length > 0) setStep(Math.min(...p.errors.map((e) => stepOf(e.field))));
@@ -604,23 +600,19 @@ export function CounterEntry({ t, lang }: { t: Messages; lang: Lang }) {
       documents: documentsBody(docs),
       summary: summary.trim(),
     };
-    const text = JSON.stringify(body);
-    if (!attempt.current || attempt.current.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
     setBusy(true);
-    const r = await api<Dossier>('POST', '/api/v1/dossiers', body, lang, { 'Idempotency-Key': attempt.current.key });
+    const { answer: r, lost } = await postOnce<Dossier>(attempt, '/api/v1/dossiers', body, lang);
     setBusy(false);
     if (r.ok) {
-      attempt.current = null;
       setErrors([]);
       setMessage('');
       setDone(r.data);
       return;
     }
-    if (r.problem.status === 0 || r.problem.status >= 500) {
+    if (lost) {
       setMessage(t.ds.networkRetry);
       return;
     }
-    attempt.current = null;
     setErrors(r.problem.errors);
     setMessage(r.problem.detail || t.genericError);
   };
