@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -80,6 +81,12 @@ class Child {
     return -1;
   }
   void Signal(int sig) { ::kill(pid_, sig); }
+  /// The port a `serve` child logged as listening on; nullopt when it did not start in time.
+  std::optional<std::uint16_t> ListeningPort(std::chrono::milliseconds timeout = 20s) {
+    auto port = WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), timeout);
+    if (!port) return std::nullopt;
+    return static_cast<std::uint16_t>(std::stoi(*port));
+  }
   const std::string& output() const { return output_; }
 
  private:
@@ -143,9 +150,9 @@ TEST(Process, ConfigFileIsReadAndFlagsWin) {
                       << "web_dir = /nonexistent\n";
   // From the file via MOTCUA_CONFIG; the flag overrides the file's port.
   Child server({"serve", "--listen", "127.0.0.1:0"}, {"MOTCUA_CONFIG=" + file.string()});
-  auto port = server.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  auto port = server.ListeningPort();
   ASSERT_TRUE(port.has_value()) << server.output();
-  EXPECT_EQ(Fetch(static_cast<std::uint16_t>(std::stoi(*port)), "GET", "/readyz").status, 200);
+  EXPECT_EQ(Fetch(*port, "GET", "/readyz").status, 200);
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(10s), 0);
 
@@ -177,9 +184,9 @@ TEST(Process, SigtermStopsGracefullyWithExitZero) {
   TempDir blobs;
   Child server({"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
                 blobs.path().string(), "--web-dir", "/nonexistent"});
-  auto port = server.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  auto port = server.ListeningPort();
   ASSERT_TRUE(port.has_value()) << server.output();
-  auto p = static_cast<std::uint16_t>(std::stoi(*port));
+  auto p = *port;
   auto r = Fetch(p, "GET", "/api/v1/instance");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"demo\":true"), std::string::npos);
@@ -201,18 +208,23 @@ TEST(Process, SigtermStopsGracefullyWithExitZero) {
   EXPECT_THROW(Connection gone(p), std::runtime_error);
 }
 
+// `serve --demo` on a free port with a cheap password cost, for the crash tests.
+std::vector<std::string> DemoServeArgs(const TestDatabase& db, const TempDir& blobs) {
+  return {"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
+          blobs.path().string(), "--web-dir", "/nonexistent", "--access-log", "false",
+          "--password-hash-iterations", "1", "--password-hash-memory-kib", "8192"};
+}
+
 // Registrations while the server is killed (SIGKILL, no chance to clean up): every account the
 // server acknowledged survives the restart and can sign in; no account is left half-written.
 TEST(Process, AKilledServerKeepsEveryAcknowledgedRegistrationAndNoHalfAccount) {
   TestDatabase db("sqlite");
   TempDir blobs;
-  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
-                                blobs.path().string(), "--web-dir", "/nonexistent", "--access-log", "false",
-                                "--password-hash-iterations", "1", "--password-hash-memory-kib", "8192"};
+  std::vector<std::string> args = DemoServeArgs(db, blobs);
   auto first = std::make_unique<Child>(args);
-  auto port = first->WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  auto port = first->ListeningPort();
   ASSERT_TRUE(port.has_value()) << first->output();
-  auto p = static_cast<std::uint16_t>(std::stoi(*port));
+  auto p = *port;
 
   std::vector<std::string> acknowledged;
   std::atomic<int> attempted{0};
@@ -240,9 +252,9 @@ TEST(Process, AKilledServerKeepsEveryAcknowledgedRegistrationAndNoHalfAccount) {
   ASSERT_LT(acknowledged.size(), 400u) << "the kill came after the last registration; nothing was interrupted";
 
   Child second(args);
-  port = second.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  port = second.ListeningPort();
   ASSERT_TRUE(port.has_value()) << second.output();
-  p = static_cast<std::uint16_t>(std::stoi(*port));
+  p = *port;
   for (const auto& pin : acknowledged) {
     auto r = Fetch(p, "POST", "/api/v1/session", {{"Content-Type", "application/json"}},
                    R"({"login":")" + pin + R"(","password":"Thu@2026abc"})");
@@ -270,13 +282,11 @@ TEST(Process, AKilledServerKeepsEveryAcknowledgedRegistrationAndNoHalfAccount) {
 TEST(Process, AKilledServerKeepsEveryAcknowledgedDossierWithGapFreeCodes) {
   TestDatabase db("sqlite");
   TempDir blobs;
-  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", db.url(), "--demo", "--blob-dir",
-                                blobs.path().string(), "--web-dir", "/nonexistent", "--access-log", "false",
-                                "--password-hash-iterations", "1", "--password-hash-memory-kib", "8192"};
+  std::vector<std::string> args = DemoServeArgs(db, blobs);
   auto first = std::make_unique<Child>(args);
-  auto port = first->WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  auto port = first->ListeningPort();
   ASSERT_TRUE(port.has_value()) << first->output();
-  auto p = static_cast<std::uint16_t>(std::stoi(*port));
+  auto p = *port;
   User citizen = SignIn(p, "citizen.demo");
 
   std::vector<std::string> acknowledged;
@@ -311,9 +321,9 @@ TEST(Process, AKilledServerKeepsEveryAcknowledgedDossierWithGapFreeCodes) {
   ASSERT_LT(acknowledged.size(), 400u) << "the kill came after the last submission; nothing was interrupted";
 
   Child second(args);
-  port = second.WaitFor(std::regex(R"re("msg":"listening".*"port":(\d+))re"), 20s);
+  port = second.ListeningPort();
   ASSERT_TRUE(port.has_value()) << second.output();
-  p = static_cast<std::uint16_t>(std::stoi(*port));
+  p = *port;
   citizen = SignIn(p, "citizen.demo");
   for (const auto& code : acknowledged) {
     auto r = citizen.Call("GET", "/api/v1/dossiers/" + code);
