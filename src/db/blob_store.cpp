@@ -77,7 +77,7 @@ fs::path PathFor(const fs::path& root, const std::string& sha256) {
 
 class FsWriter final : public BlobWriter {
  public:
-  FsWriter(std::function<BlobInfo(const BlobInfo&)> record, fs::path root, std::int64_t limit)
+  FsWriter(std::function<BlobInfo(const BlobInfo&, const Also&)> record, fs::path root, std::int64_t limit)
       : record_(std::move(record)), root_(std::move(root)), meter_(limit) {
     tmp_ = root_ / "tmp" / (core::Uuid::NewV7().ToString() + ".part");
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -104,7 +104,7 @@ class FsWriter final : public BlobWriter {
     return {};
   }
 
-  core::Result<BlobInfo> Commit(std::string content_type) override {
+  core::Result<BlobInfo> Commit(std::string content_type, const Also& also) override {
     auto info = meter_.Finish();
     if (!info) return info;
     info->content_type = std::move(content_type);
@@ -116,11 +116,11 @@ class FsWriter final : public BlobWriter {
     // The bytes reach their address before the metadata does: metadata never points at nothing.
     fs::rename(tmp_, final_path);
     committed_ = true;
-    return record_(*info);
+    return record_(*info, also);
   }
 
  private:
-  std::function<BlobInfo(const BlobInfo&)> record_;
+  std::function<BlobInfo(const BlobInfo&, const Also&)> record_;
   fs::path root_;
   fs::path tmp_;
   MeteredHash meter_;
@@ -141,7 +141,7 @@ class FsBlobStore final : public BlobStore {
 
   std::unique_ptr<BlobWriter> NewWriter(std::int64_t size_limit) override {
     return std::make_unique<FsWriter>(
-        [this](const BlobInfo& info) { return RecordMetadata(info, "fs"); }, root_,
+        [this](const BlobInfo& info, const BlobWriter::Also& also) { return RecordMetadata(info, "fs", also); }, root_,
         size_limit);
   }
 
@@ -190,22 +190,33 @@ class PgWriter final : public BlobWriter {
     return {};
   }
 
-  core::Result<BlobInfo> Commit(std::string content_type) override {
+  core::Result<BlobInfo> Commit(std::string content_type, const Also& also) override {
     auto metered = meter_.Finish();
     if (!metered) return metered;
     BlobInfo info = std::move(*metered);
     info.content_type = std::move(content_type);
-    if (!buffer_.empty() || seq_ == 0) Flush(buffer_);
-    buffer_.clear();
     auto conn = db_.Acquire();
     Transaction tx(*conn);
     auto existing = conn->Execute(kChunkCount, {info.sha256});
-    if (existing.Int(0, 0) > 0) {
-      conn->Execute(kDeleteChunks, {key_});  // same content is already stored
+    if (seq_ == 0) {
+      // Everything is still in memory (under one chunk): it goes in under its address in
+      // this one transaction, unless the same content is already stored.
+      if (existing.Int(0, 0) == 0) {
+        conn->Execute(kInsertChunk, {info.sha256, std::int64_t{0}, Bytes{std::move(buffer_)}});
+      }
     } else {
-      conn->Execute(kRenameChunks, {key_, info.sha256});
+      if (!buffer_.empty()) {
+        conn->Execute(kInsertChunk, {key_, static_cast<std::int64_t>(seq_++), Bytes{std::move(buffer_)}});
+      }
+      if (existing.Int(0, 0) > 0) {
+        conn->Execute(kDeleteChunks, {key_});  // same content is already stored
+      } else {
+        conn->Execute(kRenameChunks, {key_, info.sha256});
+      }
     }
+    buffer_.clear();
     BlobInfo stored = record_(info, *conn);
+    if (also) also(*conn, stored);
     tx.Commit();
     committed_ = true;
     return stored;
@@ -284,9 +295,14 @@ std::optional<BlobInfo> BlobStore::Stat(std::string_view sha256) {
   return BlobInfo{row.Text(0, 0), row.Int(0, 1), row.Text(0, 2)};
 }
 
-BlobInfo BlobStore::RecordMetadata(const BlobInfo& info, std::string_view backend) {
+BlobInfo BlobStore::RecordMetadata(const BlobInfo& info, std::string_view backend, const BlobWriter::Also& also) {
   auto conn = db_.Acquire();
-  return RecordOn(*conn, info, backend);
+  if (!also) return RecordOn(*conn, info, backend);
+  Transaction tx(*conn);
+  BlobInfo stored = RecordOn(*conn, info, backend);
+  also(*conn, stored);
+  tx.Commit();
+  return stored;
 }
 
 core::Result<void> BlobStore::Read(std::string_view sha256,

@@ -30,8 +30,12 @@ class BlobWriter {
   /// Appends bytes. Fails with kPayloadTooLarge once the total passes the writer's limit; the
   /// writer is then unusable.
   virtual core::Result<void> Write(std::string_view bytes) = 0;
+  /// What a caller writes with the metadata: it runs on the connection and inside the
+  /// transaction that records the blob, so a row that refers to the blob commits with it.
+  using Also = std::function<void(Connection&, const BlobInfo&)>;
   /// Makes the blob durable and records its metadata; idempotent for identical content.
-  virtual core::Result<BlobInfo> Commit(std::string content_type) = 0;
+  virtual core::Result<BlobInfo> Commit(std::string content_type, const Also& also) = 0;
+  core::Result<BlobInfo> Commit(std::string content_type) { return Commit(std::move(content_type), nullptr); }
 };
 
 /// A blob store. Thread-safe.
@@ -53,8 +57,9 @@ class BlobStore {
 
  protected:
   explicit BlobStore(Database& db) : db_(db) {}
-  /// Records metadata; returns the stored row (the first writer's content type wins).
-  BlobInfo RecordMetadata(const BlobInfo& info, std::string_view backend);
+  /// Records metadata, and runs `also` in the same transaction; returns the stored row (the
+  /// first writer's content type wins).
+  BlobInfo RecordMetadata(const BlobInfo& info, std::string_view backend, const BlobWriter::Also& also);
   /// Streams the bytes of a blob whose metadata exists.
   virtual core::Result<void> ReadBytes(const std::string& sha256,
                                        const std::function<void(std::string_view)>& sink) = 0;

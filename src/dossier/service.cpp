@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "core/time.hpp"
 #include "core/uuid.hpp"
@@ -219,9 +221,6 @@ std::string SniffContentType(std::string_view h) {
   return "";
 }
 
-Service::Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits)
-    : db_(db), catalog_(catalog), blobs_(blobs), calendar_(std::move(calendar)), limits_(limits) {}
-
 namespace {
 
 // ---- procedure, case, channel: what a submission is built from ----
@@ -263,13 +262,13 @@ bool Optional(const std::string& name) {
   return name.find("(nếu có)") != std::string::npos || name.find("(néu có)") != std::string::npos;
 }
 
-std::optional<Plan> PlanFor(catalog::Catalog& cat, db::Connection& c, const std::string& code, std::int64_t max_bytes) {
+std::optional<Plan> BuildPlan(std::shared_ptr<const catalog::Snapshot> snapshot, const std::string& code,
+                              const std::string& config_text, std::int64_t max_bytes) {
   Plan plan;
-  plan.snapshot = cat.Current();
+  plan.snapshot = std::move(snapshot);
   plan.procedure = plan.snapshot->procedures->Find(code);
   if (plan.procedure == nullptr) return std::nullopt;
-  auto cfg = c.Execute(store::kFindConfig, {code});
-  if (!cfg.Empty()) plan.config = ParseObject(cfg.Text(0, 0));
+  if (!config_text.empty()) plan.config = ParseObject(config_text);
   const json::object* cases_cfg = nullptr;
   if (auto it = plan.config.find("cases"); it != plan.config.end() && it->value().is_object()) cases_cfg = &it->value().as_object();
   json::value default_form = nullptr;
@@ -339,6 +338,55 @@ std::optional<Plan> PlanFor(catalog::Catalog& cat, db::Connection& c, const std:
   }
   return plan;
 }
+
+}  // namespace
+
+// Built plans, until the catalog snapshot or the procedure's configuration changes: the
+// configuration row is still read every time (so every node sees an edit at once), but its
+// e-forms are parsed and the cases assembled only when its text differs from the cached one.
+class PlanCache {
+ public:
+  std::shared_ptr<const Plan> Get(catalog::Catalog& cat, db::Connection& c, const std::string& code, std::int64_t max_bytes) {
+    auto snapshot = cat.Current();
+    auto cfg = c.Execute(store::kFindConfig, {code});
+    std::string text = cfg.Empty() ? std::string() : cfg.Text(0, 0);
+    {
+      std::lock_guard lock(mu_);
+      if (snapshot != snapshot_) {
+        plans_.clear();  // a new catalog: nothing built from the old one is kept alive
+        snapshot_ = snapshot;
+      } else if (auto it = plans_.find(code); it != plans_.end() && it->second.config == text && it->second.max_bytes == max_bytes) {
+        return it->second.plan;
+      }
+    }
+    auto built = BuildPlan(snapshot, code, text, max_bytes);
+    if (!built) return nullptr;
+    auto plan = std::make_shared<const Plan>(std::move(*built));
+    std::lock_guard lock(mu_);
+    if (snapshot == snapshot_) {
+      if (plans_.size() >= kMaxPlans) plans_.clear();
+      plans_[code] = Entry{std::move(text), max_bytes, plan};
+    }
+    return plan;
+  }
+
+ private:
+  static constexpr std::size_t kMaxPlans = 4096;
+  struct Entry {
+    std::string config;
+    std::int64_t max_bytes = 0;
+    std::shared_ptr<const Plan> plan;
+  };
+  std::mutex mu_;
+  std::shared_ptr<const catalog::Snapshot> snapshot_;
+  std::unordered_map<std::string, Entry> plans_;
+};
+
+Service::Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits)
+    : db_(db), catalog_(catalog), blobs_(blobs), calendar_(std::move(calendar)), limits_(limits),
+      plans_(std::make_shared<PlanCache>()) {}
+
+namespace {
 
 json::array FeesJson(const std::vector<catalog::Fee>& fees) {
   json::array a;
@@ -415,12 +463,13 @@ core::Result<json::object> Service::Upload(const Principal& who, std::string nam
     auto w = writer->Write(bytes.substr(off, 64 * 1024));
     if (!w) return std::unexpected(w.error());
   }
-  auto info = writer->Commit(content_type);
-  if (!info) return std::unexpected(info.error());
   std::string id = core::Uuid::NewV7().ToString();
   std::string now = Now();
-  auto c = db_.Acquire();
-  c->Execute(store::kInsertAttachment, {id, who.account_id, info->sha256, name, content_type, static_cast<std::int64_t>(bytes.size()), now});
+  // The attachment row commits with the blob's metadata: one write instead of two.
+  auto info = writer->Commit(content_type, [&](db::Connection& c, const db::BlobInfo& stored) {
+    c.Execute(store::kInsertAttachment, {id, who.account_id, stored.sha256, name, content_type, static_cast<std::int64_t>(bytes.size()), now});
+  });
+  if (!info) return std::unexpected(info.error());
   return json::object{{"id", id}, {"name", name}, {"content_type", content_type}, {"size", static_cast<std::int64_t>(bytes.size())}, {"sha256", info->sha256}};
 }
 
@@ -442,7 +491,7 @@ core::Result<json::object> Service::Attachment(const Principal& who, const std::
 
 core::Result<json::object> Service::SubmissionTemplate(const Principal& who, const std::string& code, bool en) {
   auto c = db_.Acquire();
-  auto plan = PlanFor(catalog_, *c, code, limits_.max_attachment_bytes);
+  auto plan = plans_->Get(catalog_, *c, code, limits_.max_attachment_bytes);
   if (!plan) return Fail(ErrorCode::kNotFound, "Không có thủ tục này hoặc thủ tục chưa được công bố. / No published procedure with this code.");
   json::array cases;
   for (const auto& k : plan->cases) {
@@ -729,6 +778,11 @@ core::Result<Submitted> Service::Submit(const Principal& who, const json::object
 core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal& who, const json::object& in_body,
                                           const std::string& key, bool en, const std::string* bundle_id) {
   db::Connection* c = &conn;
+  // One transaction from the first read to the answer (a bundle's child is inside its
+  // caller's): SQLite then keeps its page cache across the validation reads, the writes and
+  // the answer, where each new transaction after another connection's commit starts cold.
+  std::optional<db::Transaction> tx;
+  if (bundle_id == nullptr) tx.emplace(*c);
   // A retry of a submission that went through answers what it answered then, before anything
   // is validated again (its files are by now part of the dossier).
   if (!key.empty()) {
@@ -755,7 +809,7 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
   if (who.kind == identity::AccountKind::kClient) return Fail(ErrorCode::kForbidden, "Ứng dụng không được nộp hồ sơ thay công dân. / A machine client cannot submit dossiers.");
   std::vector<core::FieldError> errors;
   std::string code = Str(body, "procedure_code");
-  auto plan = PlanFor(catalog_, *c, code, limits_.max_attachment_bytes);
+  auto plan = plans_->Get(catalog_, *c, code, limits_.max_attachment_bytes);
   if (!plan) return Invalid("Không có thủ tục đang công bố với mã này. / No published procedure with this code.", {{"/procedure_code", "unknown"}});
   // The case.
   std::string case_code = Str(body, "case_code");
@@ -874,12 +928,6 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
   };
   try {
-    std::optional<db::Transaction> tx;
-    if (bundle_id == nullptr) tx.emplace(*c);
-    if (!key.empty() && !c->Execute(store::kFindIdempotency, {who.account_id, key}).Empty()) {
-      if (tx) tx->Commit();
-      return replay();
-    }
     auto now_tp = ToInstant(Clock::now());
     std::string now = Utc(now_tp);
     auto cal = calendar_(*c, agency->id);
@@ -918,14 +966,19 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     Row fake;
     fake.owner = owner;
     Notify(*c, fake, "dossier.submitted", json::object{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}}, now);
+    auto row = FindRow(*c, dossier_code);
+    Submitted out{DossierJson(*c, *row, &who, calendar_, en, true), false};
     if (before_submit_commit_for_test) before_submit_commit_for_test();
     if (tx) tx->Commit();
+    return out;
   } catch (const db::DbError& e) {
-    if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty()) return replay();
+    // The same key committed by a concurrent submission (PostgreSQL): answer as a retry.
+    if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty() && tx) {
+      tx.reset();
+      return replay();
+    }
     throw;
   }
-  auto row = FindRow(*c, dossier_code);
-  return Submitted{DossierJson(*c, *row, &who, calendar_, en, true), false};
 }
 
 // ---- reading a dossier ----
@@ -1128,7 +1181,7 @@ core::Result<json::object> Service::SubmitBundle(const Principal& who, const std
     std::string code;
     json::object in;  // children[code]
     const CaseInfo* kase = nullptr;
-    Plan plan;
+    std::shared_ptr<const Plan> plan;
   };
   std::vector<Child> children;
   std::vector<core::FieldError> errors;
@@ -1138,12 +1191,12 @@ core::Result<json::object> Service::SubmitBundle(const Principal& who, const std
     if (children_in != nullptr) {
       if (const json::value* v = children_in->as_object().if_contains(code)) ch.in = v->as_object();
     }
-    auto plan = PlanFor(catalog_, *c, code, limits_.max_attachment_bytes);
+    auto plan = plans_->Get(catalog_, *c, code, limits_.max_attachment_bytes);
     if (!plan) return Fail(ErrorCode::kConflict, "Thủ tục " + code + " của nhóm chưa được công bố. / Procedure " + code + " of the bundle is not published.");
-    ch.plan = std::move(*plan);
+    ch.plan = std::move(plan);
     std::string case_code = Str(ch.in, "case_code");
     if (case_code.empty()) case_code = "1";
-    for (const auto& k : ch.plan.cases) if (k.code == case_code) ch.kase = &k;
+    for (const auto& k : ch.plan->cases) if (k.code == case_code) ch.kase = &k;
     if (ch.kase == nullptr) {
       errors.push_back({"/children/" + code + "/case_code", "Không có trường hợp này. / No such case."});
       continue;
@@ -1420,7 +1473,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
       break;
     }
     case Action::kSupplement: {
-      auto plan = PlanFor(catalog_, *c, d.procedure_code, limits_.max_attachment_bytes);
+      auto plan = plans_->Get(catalog_, *c, d.procedure_code, limits_.max_attachment_bytes);
       std::vector<DocRule> rules;
       if (plan) {
         for (const auto& k : plan->cases) if (k.code == d.case_code) rules = k.documents;
@@ -1804,7 +1857,7 @@ core::Result<json::object> Service::Form(const Principal& who, const std::string
     }
     return {"", {}};
   };
-  auto plan = PlanFor(catalog_, *c, d->procedure_code, limits_.max_attachment_bytes);
+  auto plan = plans_->Get(catalog_, *c, d->procedure_code, limits_.max_attachment_bytes);
   if (form == "mau01") {
     if (!d->received_at) return Fail(ErrorCode::kConflict, "Hồ sơ chưa được tiếp nhận. / The dossier has not been received yet.");
     json::array docs;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ struct Submitted {
 struct WatchReport {
   std::size_t at_risk = 0, overdue = 0, late_steps = 0;
 };
+
+class PlanCache;
 
 class Service {
  public:
@@ -120,6 +123,7 @@ class Service {
   db::BlobStore& blobs_;
   CalendarFor calendar_;
   Limits limits_;
+  std::shared_ptr<PlanCache> plans_;
 };
 
 /// The content type the bytes really are (application/pdf, image/jpeg, image/png), or "".

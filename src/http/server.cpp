@@ -36,6 +36,9 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+// Read size for request bodies, and the most an idle keep-alive connection's buffer keeps.
+constexpr std::size_t kBodyReadSize = 64 * 1024;
+constexpr std::size_t kIdleBufferSize = 4 * 1024;
 
 namespace {
 
@@ -299,6 +302,10 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
                                     kTuple);
         }
         parser.body_limit(limit);
+        // Beast reads at most the buffer's free capacity (512 bytes when it is empty and never
+        // grown), so a 100 KB upload would take 200 reads, each re-arming the timer. A bigger
+        // buffer for the body alone; it is shrunk again once the request has been answered.
+        buffer.reserve(std::min<std::size_t>(declared.value_or(kBodyReadSize), kBodyReadSize));
         stream.expires_after(options.body_timeout);
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (body_ec == bhttp::error::body_limit) {
@@ -368,6 +375,7 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
     impl->in_flight.fetch_sub(1);
     state.busy = false;
     if (!written || !keep_alive) break;
+    if (buffer.capacity() > kIdleBufferSize) buffer.shrink_to_fit();  // keeps pipelined bytes
   }
 
   boost::system::error_code ignored;

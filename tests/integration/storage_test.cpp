@@ -249,6 +249,36 @@ TEST_P(BlobTest, AnAbandonedWriteLeavesNothingBehind) {
   EXPECT_FALSE(blobs_->Stat("../../etc/passwd").has_value());
 }
 
+TEST_P(BlobTest, ABlobUnderOneChunkIsStoredUnderItsAddressInOneTransaction) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "chunks are the PostgreSQL backend's";
+  std::string content(100 * 1024, 'p');
+  auto info = blobs_->Put(content, "application/pdf", 10 << 20);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(db_->Acquire()->Execute(Query{"t_chunk_keys", "SELECT count(*) FROM blob_chunks WHERE blob_key = $1"}, {info->sha256}).Int(0, 0), 1);
+  EXPECT_EQ(db_->Acquire()->Execute(Query{"t_chunks", "SELECT count(*) FROM blob_chunks"}).Int(0, 0), 1) << "no temporary key left";
+  EXPECT_EQ(blobs_->ReadAll(info->sha256).value(), content);
+}
+
+TEST_P(BlobTest, WhatTheCallerWritesWithTheBlobCommitsOrFailsWithIt) {
+  db_->Acquire()->ExecuteScript("CREATE TABLE t_refs (sha256 TEXT NOT NULL)");
+  const Query insert{"t_ref_insert", "INSERT INTO t_refs (sha256) VALUES ($1)"};
+  for (std::size_t size : {std::size_t{5000}, std::size_t{3000000}}) {  // one chunk, and several
+    std::string good(size, 'g'), bad(size, 'b');
+    auto writer = blobs_->NewWriter(10 << 20);
+    ASSERT_TRUE(writer->Write(good).has_value());
+    auto info = writer->Commit("image/png", [&](db::Connection& c, const db::BlobInfo& stored) { c.Execute(insert, {stored.sha256}); });
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(db_->Acquire()->Execute(Query{"t_refs_count", "SELECT count(*) FROM t_refs WHERE sha256 = $1"}, {info->sha256}).Int(0, 0), 1);
+
+    // The caller's write fails: the blob's metadata is not recorded either.
+    writer = blobs_->NewWriter(10 << 20);
+    ASSERT_TRUE(writer->Write(bad).has_value());
+    EXPECT_THROW(writer->Commit("image/png", [](db::Connection&, const db::BlobInfo&) { throw std::runtime_error("refused"); }),
+                 std::runtime_error);
+    EXPECT_FALSE(blobs_->Stat(crypto::Sha256::Hex(bad)).has_value()) << size;
+  }
+}
+
 TEST_P(BlobTest, PartsLeftByACrashAreSweptAtStart) {
   if (GetParam() == "sqlite") {
     // A process died half-way through an upload: its part file is still in tmp/.
