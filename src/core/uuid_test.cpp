@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <set>
+#include <string>
 
 namespace motcua::core {
 namespace {
@@ -41,6 +45,29 @@ TEST(Uuid, ManyAreUniqueAndNonDecreasingInTime) {
     last = id.UnixMillis();
     EXPECT_TRUE(seen.insert(id.ToString()).second);
   }
+}
+
+TEST(Uuid, AForkedChildDoesNotRepeatItsParentsRandomBits) {
+  // The random bits come from a per-thread buffer; a child must not reuse the parent's.
+  (void)Uuid::NewV7();  // the buffer is filled
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string child = Uuid::NewV7().ToString().substr(19);
+    ssize_t w = write(fds[1], child.data(), child.size());
+    _exit(w == static_cast<ssize_t>(child.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string parent = Uuid::NewV7().ToString().substr(19);
+  char buf[64] = {};
+  ssize_t n = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(n, static_cast<ssize_t>(parent.size()));
+  EXPECT_NE(std::string(buf, static_cast<std::size_t>(n)), parent);
 }
 
 }  // namespace
