@@ -73,6 +73,21 @@ void Transaction::Commit() {
   conn_.in_transaction = false;
 }
 
+ReadBatch::ReadBatch(Connection& conn) : conn_(conn) {
+  if (conn_.in_transaction) return;
+  conn_.BeginReads();
+  active_ = true;
+}
+
+ReadBatch::~ReadBatch() {
+  if (!active_) return;
+  try {
+    conn_.EndReads();
+  } catch (...) {
+    // Ending a read cannot lose anything; a broken connection is dropped by the pool.
+  }
+}
+
 struct Database::State {
   mutable std::mutex mu;
   std::condition_variable cv;

@@ -91,6 +91,9 @@ class Connection {
   /// Ends the transaction Begin started.
   virtual void Commit() { ExecuteScript("COMMIT"); }
   virtual void Rollback() { ExecuteScript("ROLLBACK"); }
+  /// Start and end of a ReadBatch (see there); nothing on engines that gain nothing from it.
+  virtual void BeginReads() {}
+  virtual void EndReads() {}
   bool in_transaction = false;
   const QueryObserver* observer = nullptr;  ///< set by the pool
 
@@ -112,6 +115,23 @@ class Transaction {
  private:
   Connection& conn_;
   bool done_ = false;
+};
+
+/// RAII group of reads on one connection. On SQLite they share one read transaction: one
+/// snapshot, and the connection's page cache survives from one to the next (every new
+/// transaction after another connection's commit starts with an empty cache). A write inside
+/// one is a programming error and throws. On PostgreSQL each read still runs on its own, so
+/// callers must not rely on a shared snapshot. Inside a Transaction it does nothing.
+class ReadBatch {
+ public:
+  explicit ReadBatch(Connection& conn);
+  ~ReadBatch();
+  ReadBatch(const ReadBatch&) = delete;
+  ReadBatch& operator=(const ReadBatch&) = delete;
+
+ private:
+  Connection& conn_;
+  bool active_ = false;
 };
 
 class Database;

@@ -68,7 +68,11 @@ class SqliteConnection final : public Connection {
     sqlite3_stmt* stmt = entry.stmt;
     // A write outside a transaction takes the write lock for its own statement.
     std::unique_lock<std::timed_mutex> write_lock;
-    if (!in_transaction && sqlite3_stmt_readonly(stmt) == 0) write_lock = LockWriter(query.name);
+    if (!in_transaction && sqlite3_stmt_readonly(stmt) == 0) {
+      // Upgrading the batch's read transaction could fail once another connection has written.
+      if (reading_) throw DbError(DbError::Kind::kGeneric, std::string(query.name) + ": a write inside a read batch");
+      write_lock = LockWriter(query.name);
+    }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (std::size_t i = 0; i < entry.param_numbers.size(); ++i) {
@@ -128,6 +132,14 @@ class SqliteConnection final : public Connection {
   void Rollback() override {
     transaction_lock_ = {};  // released even when the rollback itself fails
     ExecuteScript("ROLLBACK");
+  }
+  void BeginReads() override {
+    ExecuteScript("BEGIN DEFERRED");
+    reading_ = true;
+  }
+  void EndReads() override {
+    reading_ = false;
+    ExecuteScript("COMMIT");
   }
 
  private:
@@ -219,6 +231,7 @@ class SqliteConnection final : public Connection {
 
   std::shared_ptr<std::timed_mutex> writer_;
   std::unique_lock<std::timed_mutex> transaction_lock_;
+  bool reading_ = false;  // inside a ReadBatch
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string_view, Entry> cache_;
 };

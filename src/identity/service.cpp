@@ -200,17 +200,22 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
       Found f;
       auto conn = db_.Acquire();
       std::string now = core::NowUtc();
-      f.session = store::FindLiveSession(*conn, HashToken(cookie), now);
-      if (!f.session) return f;
       auto now_tp = std::chrono::system_clock::now();
-      auto last = ParseUtc(f.session->last_seen_at);
-      if (now_tp - last > idle) {
-        f.session.reset();
-        return f;
+      bool touch = false;
+      {
+        db::ReadBatch reads(*conn);  // session, account, roles and agency: one SQLite snapshot
+        f.session = store::FindLiveSession(*conn, HashToken(cookie), now);
+        if (!f.session) return f;
+        auto last = ParseUtc(f.session->last_seen_at);
+        if (now_tp - last > idle) {
+          f.session.reset();
+          return f;
+        }
+        // Idle time is tracked to the minute; most requests write nothing.
+        touch = now_tp - last > std::chrono::seconds(60);
+        f.account = store::FindAccountById(*conn, f.session->account_id);
       }
-      // Idle time is tracked to the minute; most requests write nothing.
-      if (now_tp - last > std::chrono::seconds(60)) store::TouchSession(*conn, f.session->id, now);
-      f.account = store::FindAccountById(*conn, f.session->account_id);
+      if (touch) store::TouchSession(*conn, f.session->id, now);
       return f;
     });
     if (!found.session || !found.account || found.account->status != "active") {

@@ -108,6 +108,40 @@ TEST_P(StorageTest, TransactionsCommitOrRollBackAsAWhole) {
   EXPECT_EQ(Count(), 1);
 }
 
+TEST_P(StorageTest, AReadBatchSeesOneSnapshotOnSqliteAndRefusesWrites) {
+  CreateItems();
+  const Query count{"t_items_count", "SELECT count(*) FROM items"};
+  {
+    auto conn = db_->Acquire();
+    conn->Execute(kInsert, {std::int64_t{1}, std::string("a"), nullptr, nullptr, nullptr});
+  }
+  {
+    auto reader = db_->Acquire();
+    db::ReadBatch batch(*reader);
+    EXPECT_EQ(reader->Execute(count).Int(0, 0), 1);
+    {
+      auto writer = db_->Acquire();  // another connection commits meanwhile
+      writer->Execute(kInsert, {std::int64_t{2}, std::string("b"), nullptr, nullptr, nullptr});
+    }
+    if (GetParam() == "sqlite") {
+      EXPECT_EQ(reader->Execute(count).Int(0, 0), 1) << "one snapshot for the whole batch";
+      EXPECT_THROW(reader->Execute(kInsert, {std::int64_t{3}, std::string("c"), nullptr, nullptr, nullptr}), db::DbError);
+    } else {
+      EXPECT_EQ(reader->Execute(count).Int(0, 0), 2) << "each read on its own";
+    }
+  }
+  // After the batch the connection reads the latest data and writes again.
+  auto conn = db_->Acquire();
+  EXPECT_EQ(conn->Execute(count).Int(0, 0), 2);
+  {
+    db::Transaction tx(*conn);
+    db::ReadBatch inside(*conn);  // nothing inside a transaction
+    conn->Execute(kInsert, {std::int64_t{4}, std::string("d"), nullptr, nullptr, nullptr});
+    tx.Commit();
+  }
+  EXPECT_EQ(Count(), 3);
+}
+
 TEST_P(StorageTest, PoolIsBoundedAndTimesOut) {
   auto a = db_->Acquire();
   auto b = db_->Acquire();
