@@ -10,6 +10,8 @@
 namespace motcua::app {
 
 App::~App() {
+  // The sender's thread reads the server's port (links in messages): it stops first.
+  notify_sender.reset();
   if (server) {
     server->Stop();
     server->Wait();

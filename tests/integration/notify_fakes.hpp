@@ -20,6 +20,10 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "crypto/encoding.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -81,6 +85,16 @@ struct SunkMail {
 class SmtpSink {
  public:
   SmtpSink() { Start(); }
+  /// A sink that requires STARTTLS (a self-signed certificate made here) and AUTH as
+  /// `user`/`password`. Throws when openssl cannot make the certificate.
+  SmtpSink(std::string user, std::string password) : user_(std::move(user)), password_(std::move(password)) {
+    cert_ = (dir_.path() / "cert.pem").string();
+    key_ = (dir_.path() / "key.pem").string();
+    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout " + key_ +
+                      " -out " + cert_ + " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make a test certificate");
+    Start();
+  }
   ~SmtpSink() { Stop(); }
   void Start() {
     int fds[2];
@@ -91,7 +105,12 @@ class SmtpSink {
       ::close(fds[0]);
       std::string script = std::string(MOTCUA_SOURCE_DIR) + "/tests/integration/smtp_sink.py";
       std::string dir = dir_.path().string(), port = std::to_string(port_);
-      ::execl(kSinkPython, kSinkPython, script.c_str(), dir.c_str(), port.c_str(), static_cast<char*>(nullptr));
+      if (user_.empty()) {
+        ::execl(kSinkPython, kSinkPython, script.c_str(), dir.c_str(), port.c_str(), static_cast<char*>(nullptr));
+      } else {
+        ::execl(kSinkPython, kSinkPython, script.c_str(), dir.c_str(), port.c_str(), cert_.c_str(), key_.c_str(),
+                user_.c_str(), password_.c_str(), static_cast<char*>(nullptr));
+      }
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -135,11 +154,13 @@ class SmtpSink {
 
  private:
   TempDir dir_;
+  std::string user_, password_, cert_, key_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };
 
-/// A fake SMS gateway: records each POST (body and signature header) and answers `status`.
+/// A fake SMS gateway: records each POST (body and signature header) and answers `status`,
+/// after `delay_ms`.
 class SmsGateway {
  public:
   struct Received {
@@ -151,6 +172,7 @@ class SmsGateway {
     options.port = 0;
     options.threads = 1;
     options.access_log = false;
+    options.drain_timeout = std::chrono::milliseconds(100);
     server_ = std::make_unique<http::Server>(options, router_, metrics_, files_);
     server_->Start();
   }
@@ -160,6 +182,7 @@ class SmsGateway {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->Port()) + "/sms"; }
   std::atomic<int> status{200};
+  std::atomic<int> delay_ms{0};  ///< answer this late (a gateway that hangs)
   std::vector<Received> received() {
     std::lock_guard lock(mu_);
     return received_;
@@ -170,6 +193,10 @@ class SmsGateway {
     {
       std::lock_guard lock(self->mu_);
       self->received_.push_back({req.body, std::string(req.Header("X-Motcua-Signature").value_or(""))});
+    }
+    if (int ms = self->delay_ms.load(); ms > 0) {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(ms));
+      co_await timer.async_wait(boost::asio::use_awaitable);
     }
     int s = self->status.load();
     co_return http::Response::Text(s, s < 300 ? R"({"accepted":true})" : R"({"error":"gateway trouble"})",

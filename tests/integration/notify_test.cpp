@@ -229,6 +229,17 @@ TEST_P(Notifications, TransientPermanentAndSlowServersAreToldApart) {
   EXPECT_EQ(Message(sms).status, "sent");
   EXPECT_EQ(gateway.received().size(), 2u) << "the same message id both times";
   EXPECT_EQ(gateway.received()[0].body, gateway.received()[1].body);
+  // A gateway that takes the request and does not answer costs the timeout, then a retry.
+  gateway.delay_ms = 3000;
+  auto options = Options(sink.port(), gateway.url());
+  options.sms.timeout = 300ms;
+  notify::Sender impatient(*app_->app().db, options);
+  std::string hung = Queue("sms", "0912345678");
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(impatient.RunOnce(Clock::now()).retried, 1u);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
+  EXPECT_EQ(Message(hung).status, "pending");
+  EXPECT_NE(Message(hung).last_error.find("timeout"), std::string::npos) << Message(hung).last_error;
 }
 
 TEST_P(Notifications, MalformedAddressesFailWithAReasonAndTheDossierGoesAhead) {
@@ -315,6 +326,31 @@ TEST_P(Notifications, TemplatesAreCheckedWhenSavedAndABrokenOneFailsItsMessageOn
   // Back to the shipped text.
   EXPECT_EQ(admin.Call("PUT", "/api/v1/admin/notification-templates/dossier.submitted", R"({"templates":{"email":{"vi":null}}})").status, 200);
   EXPECT_EQ(Json(admin.Call("GET", "/api/v1/admin/notification-templates/dossier.submitted")).at("templates").at("email").at("vi").at("customized"), false);
+}
+
+TEST_P(Notifications, StartTlsAndAuthAreUsedWhenConfiguredAndABadPasswordWaits) {
+  SmtpSink sink("motcua", "s3cret-pass");
+  auto options = Options(sink.port());
+  options.smtp.starttls = true;
+  options.smtp.tls_verify = false;  // the test certificate is self-signed
+  options.smtp.user = "motcua";
+  options.smtp.password = "wrong";
+  std::string id = Queue("email", "an@demo.invalid");
+  auto t = Clock::now();
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t).retried, 1u);
+  EXPECT_NE(Message(id).last_error.find("535"), std::string::npos) << Message(id).last_error;
+  options.smtp.password = "s3cret-pass";
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t + 1h).sent, 1u) << Message(id).last_error;
+  ASSERT_EQ(sink.Count(), 1u);
+  EXPECT_EQ(sink.Messages()[0].Header("Subject"), "Hồ sơ T-1 đã được nộp");
+  // A server without STARTTLS is refused when it is required: the message waits.
+  SmtpSink plain;
+  options = Options(plain.port());
+  options.smtp.starttls = true;
+  std::string waits = Queue("email", "an@demo.invalid");
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t + 1h).retried, 1u);
+  EXPECT_NE(Message(waits).last_error.find("STARTTLS"), std::string::npos) << Message(waits).last_error;
+  EXPECT_EQ(plain.Count(), 0u);
 }
 
 TEST_P(Notifications, TwoSendersAtOnceSendEachMessageOnce) {
