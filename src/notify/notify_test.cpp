@@ -57,6 +57,8 @@ TEST(NotifyTemplates, ValuesComeFromThePayloadWithALinkToTheDossier) {
   EXPECT_EQ(v["status"], "1");
   EXPECT_EQ(v["reason"], "");  // declared, absent: empty
   EXPECT_EQ(v["link"], "https://dvc.example/ho-so/A-1");
+  auto due = TemplateValues("dossier.received", R"({"code":"A-1","due_at":"2026-12-10T17:00:00+07:00"})", "");
+  EXPECT_EQ(due["due_at"], "17:00 10/12/2026");
 }
 
 TEST(NotifyDelivery, BackoffDoublesUpToTheCapWithBoundedJitter) {

@@ -60,6 +60,12 @@ std::map<std::string, std::string> TemplateValues(std::string_view event, std::s
       else if (!x.is_null()) values[key] = json::serialize(x);
     }
   }
+  // Instants given as RFC 3339 in Vietnam's time read as people write them: `17:00 10/12/2026`.
+  for (auto& [k, x] : values) {
+    if (k.ends_with("_at") && x.size() == 25 && x[10] == 'T' && x.ends_with("+07:00")) {
+      x = x.substr(11, 5) + " " + x.substr(8, 2) + "/" + x.substr(5, 2) + "/" + x.substr(0, 4);
+    }
+  }
   if (event.starts_with("dossier.") && values["link"].empty() && !values["code"].empty()) {
     values["link"] = std::string(public_url) + "/ho-so/" + values["code"];
   }

@@ -146,6 +146,14 @@ TEST_P(Notifications, ASubmittedDossierReachesTheApplicantByEmailSmsAndInApp) {
   EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/notifications")).at("unread"), 1);
   EXPECT_EQ(sender.RunOnce(Clock::now()).sent, 2u);
   EXPECT_EQ(sink.Messages().back().Header("Subject"), "Hồ sơ " + code + " đã được tiếp nhận");
+  // Officers are told too: the specialist a dossier is assigned to.
+  User leader = SignIn(port(), "leader.demo"), specialist = SignIn(port(), "specialist.demo");
+  auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));
+  std::string specialist_id(officers.at("items").at(0).at("id").as_string());
+  leader.Act(code, "assign", {{"assignee_id", specialist_id}});
+  auto mine = Json(specialist.Call("GET", "/api/v1/me/notifications"));
+  EXPECT_EQ(mine.at("unread"), 1);
+  EXPECT_EQ(mine.at("items").at(0).at("title"), json::value("Hồ sơ " + code + " được giao cho bạn"));
   User admin = SignIn(port(), "sysadmin.demo");
   auto log = Json(admin.Call("GET", "/api/v1/admin/notifications?channel=email&status=sent"));
   EXPECT_EQ(log.at("total"), 2);
