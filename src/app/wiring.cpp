@@ -10,6 +10,8 @@
 namespace motcua::app {
 
 App::~App() {
+  // The sender's thread reads the server's port (links in messages): it stops first.
+  notify_sender.reset();
   if (server) {
     server->Stop();
     server->Wait();
@@ -31,6 +33,31 @@ core::Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url,
 }
 
 }  // namespace
+
+notify::SenderOptions NotifyOptions(const config::Config& config, std::function<std::string()> public_url) {
+  notify::SenderOptions o;
+  o.smtp.host = config.notify_smtp_host;
+  o.smtp.port = static_cast<std::uint16_t>(config.notify_smtp_port);
+  o.smtp.starttls = config.notify_smtp_starttls;
+  o.smtp.tls_verify = config.notify_smtp_tls_verify;
+  o.smtp.user = config.notify_smtp_user;
+  o.smtp.password = config.notify_smtp_password;
+  o.smtp.from = config.notify_smtp_from;
+  o.smtp.from_name = config.notify_smtp_from_name;
+  o.smtp.timeout = config.notify_smtp_timeout;
+  o.sms.url = config.notify_sms_url;
+  o.sms.secret = config.notify_sms_secret;
+  o.sms.sender = config.notify_sms_sender;
+  o.sms.timeout = config.notify_smtp_timeout;
+  o.max_attempts = static_cast<int>(config.notify_max_attempts);
+  o.backoff.base = std::chrono::seconds(config.notify_retry_base_seconds);
+  o.backoff.cap = std::chrono::seconds(config.notify_retry_max_seconds);
+  o.rate_limit_per_hour = static_cast<std::int64_t>(config.notify_rate_limit_per_hour);
+  o.poll = std::chrono::milliseconds(config.notify_poll_ms);
+  o.lease = std::chrono::seconds(config.notify_lease_seconds);
+  o.public_url = std::move(public_url);
+  return o;
+}
 
 core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url) {
   auto db = OpenDatabase(db_url, 1);
@@ -179,6 +206,12 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   dossier::RegisterRoutes(app->router, *app->dossier_deps);
   if (config.deadline_watch_seconds > 0) {
     app->deadline_watcher = std::make_unique<dossier::DeadlineWatcher>(*app->dossiers, std::chrono::seconds(config.deadline_watch_seconds));
+  }
+  app->notify_deps = std::make_unique<notify::Deps>(notify::Deps{*app->db, *app->workers, *app->identity});
+  notify::RegisterRoutes(app->router, *app->notify_deps);
+  if (config.notify_poll_ms > 0) {
+    app->notify_sender = std::make_unique<notify::Sender>(*app->db, NotifyOptions(config, identity_options.public_url));
+    app->notify_sender->Start();
   }
   if (extra_routes) extra_routes(*app);
 

@@ -27,6 +27,8 @@
 #include "identity/routes.hpp"
 #include "identity/service.hpp"
 #include "identity/tokens.hpp"
+#include "notify/routes.hpp"
+#include "notify/sender.hpp"
 #include "system/routes.hpp"
 
 namespace motcua::app {
@@ -57,6 +59,8 @@ struct App {
   std::unique_ptr<dossier::Service> dossiers;
   std::unique_ptr<dossier::Deps> dossier_deps;
   std::unique_ptr<dossier::DeadlineWatcher> deadline_watcher;  ///< after dossiers: stopped first
+  std::unique_ptr<notify::Deps> notify_deps;
+  std::unique_ptr<notify::Sender> notify_sender;  ///< stopped before the pools it uses
   std::unique_ptr<http::Server> server;
 
   ~App();
@@ -67,6 +71,9 @@ struct App {
 /// server. Fails with the reason when the database is unreachable or the schema is not usable.
 core::Result<std::unique_ptr<App>> Build(const config::Config& config,
                                          const std::function<void(App&)>& extra_routes = {});
+
+/// The notification sender's options from the configuration.
+notify::SenderOptions NotifyOptions(const config::Config& config, std::function<std::string()> public_url = {});
 
 /// Opens the database and applies pending migrations (`motcua migrate`).
 core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url);

@@ -203,6 +203,62 @@ const std::vector<KeyDef>& Defs() {
       {{"demo_mail_log", "demo mode: file that e-mails and SMS (e.g. reset links) are written to",
         false},
        StringSetter(&Config::demo_mail_log), [](const Config& c) { return c.demo_mail_log; }},
+      {{"notify_smtp_host", "SMTP server for e-mail notifications (empty: e-mails wait in the outbox)", false},
+       StringSetter(&Config::notify_smtp_host), [](const Config& c) { return c.notify_smtp_host; }},
+      {{"notify_smtp_port", "SMTP port", false}, SizeSetter(&Config::notify_smtp_port, 1, 65535),
+       [](const Config& c) { return std::to_string(c.notify_smtp_port); }},
+      {{"notify_smtp_starttls", "require STARTTLS before sending (true unless the server is local)", false},
+       BoolSetter(&Config::notify_smtp_starttls),
+       [](const Config& c) { return std::string(c.notify_smtp_starttls ? "true" : "false"); }},
+      {{"notify_smtp_tls_verify", "verify the SMTP server's certificate and name", false},
+       BoolSetter(&Config::notify_smtp_tls_verify),
+       [](const Config& c) { return std::string(c.notify_smtp_tls_verify ? "true" : "false"); }},
+      {{"notify_smtp_user", "SMTP AUTH user (empty: no AUTH)", false}, StringSetter(&Config::notify_smtp_user),
+       [](const Config& c) { return c.notify_smtp_user; }},
+      {{"notify_smtp_password", "SMTP AUTH password", true}, StringSetter(&Config::notify_smtp_password),
+       [](const Config& c) { return c.notify_smtp_password; }},
+      {{"notify_smtp_from", "sender address of notification e-mails", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (v.find('@') == std::string_view::npos || v.find_first_of(" <>\r\n") != std::string_view::npos) {
+           return "must be a bare e-mail address";
+         }
+         c.notify_smtp_from = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.notify_smtp_from; }},
+      {{"notify_smtp_from_name", "sender name of notification e-mails", false},
+       StringSetter(&Config::notify_smtp_from_name), [](const Config& c) { return c.notify_smtp_from_name; }},
+      {{"notify_smtp_timeout_ms", "time allowed for each SMTP command", false}, MillisSetter(&Config::notify_smtp_timeout),
+       [](const Config& c) { return std::to_string(c.notify_smtp_timeout.count()); }},
+      {{"notify_sms_url", "SMS gateway URL, http(s) (empty: SMS wait in the outbox)", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://")) return "must start with http:// or https://";
+         c.notify_sms_url = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.notify_sms_url; }},
+      {{"notify_sms_secret", "shared secret of the SMS gateway's HMAC-SHA256 signature", true},
+       StringSetter(&Config::notify_sms_secret), [](const Config& c) { return c.notify_sms_secret; }},
+      {{"notify_sms_sender", "sender name given to the SMS gateway", false}, StringSetter(&Config::notify_sms_sender),
+       [](const Config& c) { return c.notify_sms_sender; }},
+      {{"notify_max_attempts", "delivery attempts before a message is a dead letter", false},
+       SizeSetter(&Config::notify_max_attempts, 1, 100),
+       [](const Config& c) { return std::to_string(c.notify_max_attempts); }},
+      {{"notify_retry_base_seconds", "delay before the first retry (doubles each time, with jitter)", false},
+       SizeSetter(&Config::notify_retry_base_seconds, 1, 86400),
+       [](const Config& c) { return std::to_string(c.notify_retry_base_seconds); }},
+      {{"notify_retry_max_seconds", "longest delay between retries", false},
+       SizeSetter(&Config::notify_retry_max_seconds, 1, 7 * 86400),
+       [](const Config& c) { return std::to_string(c.notify_retry_max_seconds); }},
+      {{"notify_rate_limit_per_hour", "messages per recipient and channel per hour (0 = no limit); the rest wait", false},
+       SizeSetter(&Config::notify_rate_limit_per_hour, 0, 100000),
+       [](const Config& c) { return std::to_string(c.notify_rate_limit_per_hour); }},
+      {{"notify_poll_ms", "how often the notification sender looks for due messages (0 = no sender in this process)", false},
+       SizeSetter(&Config::notify_poll_ms, 0, 3600000),
+       [](const Config& c) { return std::to_string(c.notify_poll_ms); }},
+      {{"notify_lease_seconds", "how long a sender's claim on a message lasts (a crashed sender's messages are retaken after it)", false},
+       SizeSetter(&Config::notify_lease_seconds, 1, 86400),
+       [](const Config& c) { return std::to_string(c.notify_lease_seconds); }},
   };
   return defs;
 }

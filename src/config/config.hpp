@@ -46,6 +46,26 @@ struct Config {
   bool officer_totp_required = false;              ///< officers must use a TOTP second factor
   std::string identity_providers_file;             ///< JSON list of external OIDC providers
   std::string demo_mail_log = "var/demo-mail.log"; ///< demo mode: messages are appended here
+  // Notifications (docs/notify.md). A channel without its server configured stays off: its
+  // messages wait in the outbox, pending, until it is configured.
+  std::string notify_smtp_host;                    ///< empty: e-mail off
+  std::size_t notify_smtp_port = 587;
+  bool notify_smtp_starttls = true;                ///< require STARTTLS
+  bool notify_smtp_tls_verify = true;              ///< verify the server certificate
+  std::string notify_smtp_user;                    ///< AUTH PLAIN/LOGIN when set
+  std::string notify_smtp_password;
+  std::string notify_smtp_from = "no-reply@motcua.invalid";
+  std::string notify_smtp_from_name = "Một cửa điện tử";
+  std::chrono::milliseconds notify_smtp_timeout{10000};
+  std::string notify_sms_url;                      ///< empty: SMS off
+  std::string notify_sms_secret;
+  std::string notify_sms_sender = "MOTCUA";
+  std::size_t notify_max_attempts = 8;             ///< then the message is a dead letter
+  std::size_t notify_retry_base_seconds = 30;      ///< first retry delay; doubles each time
+  std::size_t notify_retry_max_seconds = 7200;
+  std::size_t notify_rate_limit_per_hour = 20;     ///< per recipient and channel; 0 = none
+  std::size_t notify_poll_ms = 2000;               ///< sender pass interval; 0 = no sender
+  std::size_t notify_lease_seconds = 120;          ///< a crashed sender's claim expires after this
 };
 
 /// The public base URL: `public_url` when configured, else from the listen address and the

@@ -12,6 +12,7 @@
 #include "dossier/form.hpp"
 #include "dossier/store.hpp"
 #include "dossier/workflow.hpp"
+#include "notify/outbox.hpp"
 #include "text/fold.hpp"
 
 namespace motcua::dossier {
@@ -669,9 +670,21 @@ std::optional<std::string> EnterStep(db::Connection& c, const calendar::WorkCale
   return due;
 }
 
+// Tells the applicant in the same transaction as the change (Decree 61/2018 Art. 17–19): the
+// notify module fans the event out to in-app, e-mail and SMS per their contact data.
 void Notify(db::Connection& c, const Row& d, std::string_view event, const json::object& payload, const std::string& now) {
   if (!d.owner) return;
-  c.Execute(store::kInsertNotification, {core::Uuid::NewV7().ToString(), std::string(event), *d.owner, *d.owner, json::serialize(payload), now});
+  notify::Enqueue(c, event, *d.owner, json::serialize(payload), now);
+}
+
+// The notification event of a workflow action that changes the status.
+std::string_view StatusEvent(std::string_view action) {
+  if (action == "accept") return "dossier.received";
+  if (action == "refuse" || action == "refuse_after_appraisal") return "dossier.refused";
+  if (action == "request_supplement") return "dossier.supplement_requested";
+  if (action == "request_payment") return "dossier.payment_requested";
+  if (action == "issue_result") return "dossier.result_ready";
+  return "dossier.status";
 }
 
 struct AttachmentRow {
@@ -1673,9 +1686,21 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
     }
   }
   AddEvent(*c, d.id, now, action_name, d.status, next.status, next.stage, &who, RoleFor(*action, actor), event_agency, note, data);
+  json::object news{{"code", d.code}, {"procedure", d.procedure_name}, {"status", next.status},
+                    {"status_label", StatusLabel(next.status, false)}, {"action", action_name},
+                    {"due_at", due_at ? json::value(Local(*due_at)) : json::value("")},
+                    {"reason", Str(body, "reason")}, {"note", note}};
+  if (body.contains("amount") && body.at("amount").is_int64()) news["amount"] = body.at("amount").as_int64();
   if (next.status != d.status) {
-    Notify(*c, d, "dossier.status", json::object{{"code", d.code}, {"status", next.status}, {"status_label", StatusLabel(next.status, false)},
-                                                 {"action", action_name}}, now);
+    Notify(*c, d, StatusEvent(action_name), news, now);
+  } else if (*action == Action::kExtend) {
+    // Phiếu xin lỗi và hẹn lại (Mẫu 04): the applicant is told of the new date.
+    Notify(*c, d, "dossier.extended", news, now);
+  }
+  if (*action == Action::kAssign && assignee && *assignee != who.account_id) {
+    Row officer;
+    officer.owner = *assignee;
+    Notify(*c, officer, "dossier.assigned", news, now);
   }
   tx.Commit();
   auto after = FindRow(*c, code);
@@ -2062,14 +2087,14 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
     if (*due <= now_tp) {
       if (c->Execute(store::kMarkOverdue, {id}).affected == 1) {
         ++report.overdue;
-        c->Execute(store::kInsertNotification, {core::Uuid::NewV7().ToString(), std::string("dossier.overdue"), agency, nullptr,
-                                                json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now});
+        notify::EnqueueForAgency(*c, "dossier.overdue", agency,
+                                 json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now);
       }
     } else if (r.Int(i, 4) == 0 && cal.WorkingDurationBetween(now_tp, *due).count() <= calendar::kHoursPerWorkingDay * 60) {
       if (c->Execute(store::kMarkAtRisk, {id}).affected == 1) {
         ++report.at_risk;
-        c->Execute(store::kInsertNotification, {core::Uuid::NewV7().ToString(), std::string("dossier.due_soon"), agency, nullptr,
-                                                json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now});
+        notify::EnqueueForAgency(*c, "dossier.due_soon", agency,
+                                 json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now);
       }
     }
     tx.Commit();

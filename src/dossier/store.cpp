@@ -157,9 +157,6 @@ const db::Query kWatchCandidates{"dossier_watch_candidates",
     "ORDER BY d.due_at LIMIT 2000"};
 const db::Query kMarkAtRisk{"dossier_mark_at_risk", "UPDATE dossiers SET at_risk = 1 WHERE id = $1 AND at_risk = 0"};
 const db::Query kMarkOverdue{"dossier_mark_overdue", "UPDATE dossiers SET overdue = 1, at_risk = 1 WHERE id = $1 AND overdue = 0"};
-const db::Query kInsertNotification{"dossier_insert_notification",
-    "INSERT INTO notification_outbox (id, event, channel, recipient, account_id, language, payload, created_at) "
-    "VALUES ($1, $2, 'in_app', $3, $4, 'vi', $5, $6)"};
 
 const db::Query kInsertBundle{"dossier_insert_bundle",
     "INSERT INTO dossier_bundles (id, bundle_code, owner_account, created_at) VALUES ($1, $2, $3, $4)"};

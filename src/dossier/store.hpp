@@ -25,7 +25,7 @@ extern const db::Query kInsertStep, kFinishStep, kOpenStep, kSteps, kMarkLateSte
 extern const db::Query kDrafts, kInsertDraft, kUpdateDraft, kFindDraft, kDeleteDraft;
 extern const db::Query kFindRating, kInsertRating, kUpdateRating;
 extern const db::Query kMine, kCountMine, kInbox, kCountInbox, kRegister;
-extern const db::Query kWatchCandidates, kMarkAtRisk, kMarkOverdue, kInsertNotification;
+extern const db::Query kWatchCandidates, kMarkAtRisk, kMarkOverdue;
 extern const db::Query kInsertBundle, kFindBundle, kBundleChildren, kCloneAttachment;
 
 }  // namespace motcua::dossier::store

@@ -1,12 +1,17 @@
 #include "http/client.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+
+#include <type_traits>
 
 namespace motcua::http {
 
@@ -16,28 +21,43 @@ namespace bhttp = beast::http;
 
 namespace {
 
+using Outcome = core::Result<ClientResponse>;
+
+// The whole exchange as one coroutine on a private io_context: every operation is asynchronous,
+// so the tcp_stream's expiry bounds connect, TLS handshake, write and read together — a server
+// that accepts the connection and never answers costs `timeout`, not a blocked thread forever.
 template <typename Stream>
-core::Result<ClientResponse> Exchange(Stream& stream, const ClientRequest& r, const std::string& host,
-                                      const std::string& target) {
-  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), target, 11};
-  req.set(bhttp::field::host, host);
-  req.set(bhttp::field::user_agent, "motcua");
-  for (const auto& [k, v] : r.headers) req.set(k, v);
-  if (!r.body.empty() || r.method == "POST" || r.method == "PUT") {
-    req.body() = r.body;
-    req.prepare_payload();
+asio::awaitable<void> Exchange(Stream* stream, const ClientRequest* r, std::string host, std::string target,
+                               asio::ip::tcp::resolver::results_type endpoints, bool tls, Outcome* out) {
+  try {
+    auto& tcp = beast::get_lowest_layer(*stream);
+    tcp.expires_after(r->timeout);
+    co_await tcp.async_connect(endpoints, asio::use_awaitable);
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      if (tls) co_await stream->async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+    }
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r->method), target, 11};
+    req.set(bhttp::field::host, host);
+    req.set(bhttp::field::user_agent, "motcua");
+    for (const auto& [k, v] : r->headers) req.set(k, v);
+    if (!r->body.empty() || r->method == "POST" || r->method == "PUT") {
+      req.body() = r->body;
+      req.prepare_payload();
+    }
+    co_await bhttp::async_write(*stream, req, asio::use_awaitable);
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(r->body_limit);
+    co_await bhttp::async_read(*stream, buffer, parser, asio::use_awaitable);
+    auto& res = parser.get();
+    ClientResponse response;
+    response.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    response.body = std::move(res.body());
+    *out = std::move(response);
+  } catch (const std::exception& e) {
+    *out = core::Fail(core::ErrorCode::kUnavailable, std::string("request to ") + host + " failed: " + e.what());
   }
-  bhttp::write(stream, req);
-  beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(r.body_limit);
-  bhttp::read(stream, buffer, parser);
-  auto& res = parser.get();
-  ClientResponse out;
-  out.status = static_cast<int>(res.result_int());
-  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-  out.body = std::move(res.body());
-  return out;
 }
 
 }  // namespace
@@ -58,12 +78,12 @@ core::Result<ClientResponse> FetchBlocking(const ClientRequest& r) {
     asio::io_context io;
     asio::ip::tcp::resolver resolver(io);
     auto endpoints = resolver.resolve(host, port);
+    Outcome out = core::Fail(core::ErrorCode::kUnavailable, "request to " + host + " did not finish");
     if (!tls) {
       beast::tcp_stream stream(io);
-      stream.expires_after(r.timeout);
-      stream.connect(endpoints);
-      stream.expires_after(r.timeout);
-      return Exchange(stream, r, host_header, target);
+      asio::co_spawn(io, Exchange(&stream, &r, host_header, target, endpoints, false, &out), asio::detached);
+      io.run();
+      return out;
     }
     asio::ssl::context ctx(asio::ssl::context::tls_client);
     ctx.set_default_verify_paths();
@@ -73,10 +93,9 @@ core::Result<ClientResponse> FetchBlocking(const ClientRequest& r) {
       return core::Fail(core::ErrorCode::kUnavailable, "TLS: cannot set the server name");
     }
     stream.set_verify_callback(asio::ssl::host_name_verification(host));
-    beast::get_lowest_layer(stream).expires_after(r.timeout);
-    beast::get_lowest_layer(stream).connect(endpoints);
-    stream.handshake(asio::ssl::stream_base::client);
-    return Exchange(stream, r, host_header, target);
+    asio::co_spawn(io, Exchange(&stream, &r, host_header, target, endpoints, true, &out), asio::detached);
+    io.run();
+    return out;
   } catch (const std::exception& e) {
     return core::Fail(core::ErrorCode::kUnavailable, std::string("request to ") + host + " failed: " + e.what());
   }

@@ -49,7 +49,9 @@ const std::set<std::string> kSignedIn = {
     "POST /api/v1/dossiers/{code}/rating", "PUT /api/v1/dossiers/{code}/rating",
     "GET /api/v1/dossiers/{code}/forms/{form}", "GET /api/v1/dossiers/{code}/control-sheet.csv",
     "GET /api/v1/me/dossiers", "GET /api/v1/inbox", "GET /api/v1/agencies/{code}/officers",
-    "GET /api/v1/reports/register.csv", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}"};
+    "GET /api/v1/reports/register.csv", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}",
+    // Notifications: each caller's own.
+    "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -63,14 +65,20 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config",
     "PUT /api/v1/admin/calendar/days/{date}", "DELETE /api/v1/admin/calendar/days/{date}",
     "GET /api/v1/admin/agencies/{code}/working-hours", "PUT /api/v1/admin/agencies/{code}/working-hours",
-    "DELETE /api/v1/admin/agencies/{code}/working-hours"};
+    "DELETE /api/v1/admin/agencies/{code}/working-hours",
+    "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
+    "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
+    "PUT /api/v1/admin/notification-templates/{event}"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
     "DELETE /api/v1/admin/faq/{id}", "PUT /api/v1/admin/calendar/days/{date}",
     "DELETE /api/v1/admin/calendar/days/{date}",
     "GET /api/v1/admin/security-events", "GET /api/v1/admin/oauth-clients", "POST /api/v1/admin/oauth-clients",
-    "POST /api/v1/admin/signing-keys/rotate"};
+    "POST /api/v1/admin/signing-keys/rotate",
+    "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
+    "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
+    "PUT /api/v1/admin/notification-templates/{event}"};
 
 struct Caller {
   std::string cookie;

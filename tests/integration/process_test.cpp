@@ -13,12 +13,17 @@
 #include <cstdlib>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "db/database.hpp"
 #include "integration/api_user.hpp"
+#include "integration/notify_fakes.hpp"
+#include "core/time.hpp"
+#include "core/uuid.hpp"
 #include "support/http_client.hpp"
 #include "support/test_env.hpp"
 
@@ -352,6 +357,72 @@ TEST(Process, AKilledServerKeepsEveryAcknowledgedDossierWithGapFreeCodes) {
                                "SELECT COUNT(*) FROM dossiers d WHERE (SELECT COUNT(*) FROM dossier_events e "
                                "WHERE e.dossier_id = d.id AND e.action = 'submit') <> 1"});
   EXPECT_EQ(events.Int(0, 0), 0) << "every dossier has exactly its submission event";
+}
+
+// The notification sender killed (SIGKILL) in the middle of a burst of e-mails: after a restart
+// every queued message reaches the SMTP sink — at least once, and a duplicate (the one message
+// in flight at the kill) carries the same Message-ID, so it is recognisable.
+TEST(Process, AKilledSenderLosesNoNotificationAndDuplicatesAtMostTheOneInFlight) {
+  if (!SmtpSinkAvailable()) GTEST_SKIP() << "python3-aiosmtpd is not installed";
+  TestDatabase db("sqlite");
+  TempDir blobs;
+  SmtpSink sink;
+  {
+    Child migrate({"migrate", "--db", db.url()});
+    ASSERT_EQ(migrate.Wait(30s), 0) << migrate.output();
+  }
+  constexpr int kMessages = 1500;
+  std::set<std::string> ids;
+  {
+    auto raw = db::Database::Open(db.url(), {.size = 1});
+    auto conn = raw->Acquire();
+    db::Transaction tx(*conn);
+    for (int i = 0; i < kMessages; ++i) {
+      std::string id = core::Uuid::NewV7().ToString();
+      conn->Execute({"test_queue_mail",
+                     "INSERT INTO notification_outbox (id, event, channel, recipient, language, payload, created_at) "
+                     "VALUES ($1, 'dossier.submitted', 'email', $2, 'vi', $3, $4)"},
+                    {id, "c" + std::to_string(i) + "@demo.invalid", std::string(R"({"code":"X-)") + std::to_string(i) + "\"}", core::NowUtc()});
+      ids.insert(id);
+    }
+    tx.Commit();
+  }
+  std::vector<std::string> args = DemoServeArgs(db, blobs);
+  for (std::string a : {"--notify-smtp-host", "127.0.0.1", "--notify-smtp-starttls", "false", "--notify-poll-ms", "50",
+                        "--notify-lease-seconds", "1", "--notify-rate-limit-per-hour", "0", "--notify-smtp-port"}) {
+    args.push_back(a);
+  }
+  args.push_back(std::to_string(sink.port()));
+  auto first = std::make_unique<Child>(args);
+  ASSERT_TRUE(first->ListeningPort().has_value()) << first->output();
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (sink.Count() < 50 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  first.reset();  // SIGKILL
+  std::size_t at_kill = sink.Count();
+  ASSERT_GE(at_kill, 50u) << "nothing was sent before the kill";
+  ASSERT_LT(at_kill, static_cast<std::size_t>(kMessages)) << "the kill came after the last message";
+
+  Child second(args);
+  ASSERT_TRUE(second.ListeningPort().has_value()) << second.output();
+  auto raw = db::Database::Open(db.url(), {.size = 1});
+  deadline = std::chrono::steady_clock::now() + 60s;
+  std::int64_t left = -1;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto conn = raw->Acquire();
+    left = conn->Execute({"test_unsent", "SELECT COUNT(*) FROM notification_outbox WHERE status <> 'sent'"}).Int(0, 0);
+    if (left == 0) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(left, 0) << "messages left unsent after the restart";
+  auto mails = sink.Messages();
+  std::map<std::string, int> seen;
+  for (const auto& m : mails) {
+    std::string mid = m.Header("Message-ID");
+    ++seen[mid.substr(1, mid.find('@') - 1)];
+  }
+  for (const auto& id : ids) EXPECT_TRUE(seen.contains(id)) << id << " was never delivered";
+  EXPECT_EQ(seen.size(), ids.size());
+  EXPECT_LE(mails.size() - seen.size(), 1u) << "only the message in flight at the kill may come twice";
 }
 
 TEST(TestHarness, JetStreamServerIsUpForLaterModules) {

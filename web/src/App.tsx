@@ -8,6 +8,7 @@ import { CatalogAdmin } from './pages/catalogAdmin';
 import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
 import { Inbox } from './pages/inbox';
+import { MyNotifications, NotificationBell, NotificationLog, NotificationTemplates } from './pages/notifications';
 import { PRINT_FORMS, PrintForm } from './pages/printForms';
 import { CounterEntry, SubmitWizard } from './pages/submit';
 import { BundleStatus, BundleSubmit } from './pages/bundle';
@@ -102,6 +103,9 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
     }
     if (parts.length === 1 && parts[0]) return <DossierPage t={t} lang={lang} code={decodeURIComponent(parts[0])} />;
   }
+  if (path === '/thong-bao') return <MyNotifications t={t} lang={lang} />;
+  if (path === '/quan-tri/thong-bao') return <NotificationLog t={t} lang={lang} />;
+  if (path === '/quan-tri/mau-thong-bao') return <NotificationTemplates t={t} lang={lang} />;
   if (path === '/can-bo/ho-so') return <Inbox t={t} lang={lang} />;
   if (path === '/can-bo/tiep-nhan') return <CounterEntry t={t} lang={lang} />;
   if (path === '/dang-nhap' || path === '/login') return <Login t={t} lang={lang} />;
@@ -121,6 +125,9 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/quan-tri/hoi-dap') return t.faqAdminTitle;
   if (path === '/lich-lam-viec') return t.calTitle;
   if (path === '/quan-tri/lich-lam-viec') return t.calAdminTitle;
+  if (path === '/thong-bao') return t.nt.title;
+  if (path === '/quan-tri/thong-bao') return t.nt.adminTitle;
+  if (path === '/quan-tri/mau-thong-bao') return t.nt.templatesTitle;
   if (path.startsWith('/quan-tri')) return t.catalogAdminTitle;
   if (path.startsWith('/lien-thong')) return t.bundlesTitle;
   if (path.startsWith('/tra-cuu-ho-so')) return t.trackTitle;
@@ -225,6 +232,7 @@ function Shell() {
     ...(me && (me.roles.includes('agency_admin') || me.roles.includes('sysadmin'))
       ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin]] as [string, string][])
       : []),
+    ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/thong-bao', t.nt.navAdmin]] as [string, string][]) : []),
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];
   const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(to + '/'));
@@ -260,6 +268,7 @@ function Shell() {
               {t.demo}
             </span>
           )}
+          <NotificationBell t={t} path={path} />
           <UserArea t={t} />
           <div className="lang" role="group" aria-label={t.langLabel}>
             <button type="button" lang="vi" aria-pressed={lang === 'vi'} onClick={() => setLang('vi')}>

@@ -54,6 +54,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
+    // Pollers of signed-in data (the notification bell) stop first, so none is answered 401.
+    window.dispatchEvent(new Event('motcua:signing-out'));
     await api('DELETE', '/api/v1/session');
     setCsrfToken('');
     setMe(null);
