@@ -321,15 +321,15 @@ std::string SafeName(std::string_view s) {
 awaitable<Response> FormData(Deps& d, Request req) {
   std::string code(req.PathParam("code")), form(req.PathParam("form"));
   bool en = English(req);
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
   auto pdf = WantsPdf(req);
   if (!pdf) co_return Problem(req, pdf.error());
   if (!*pdf) {
-    Work work = [&d, code, form, en](const identity::Principal& p) { return Value(d.service.Form(p, code, form, en)); };
-    Response r = co_await Signed(d, req, 200, work);
-    co_return r;
+    auto data = co_await http::Offload(d.workers, [&]() { return d.service.Form(*who, code, form, en); });
+    if (!data) co_return Problem(req, data.error());
+    co_return http::JsonResponse(200, *data);
   }
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
   std::string base = d.public_url ? d.public_url() : std::string();
   // The lookup and the rendering both run on the worker pool (DESIGN.md §5).
   auto out = co_await http::Offload(d.workers, [&]() -> core::Result<std::string> {
