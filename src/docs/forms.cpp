@@ -24,6 +24,10 @@ struct PageSize {
 constexpr PageSize kA5{148 * kMm, 210 * kMm};
 constexpr PageSize kA4Landscape{297 * kMm, 210 * kMm};
 
+// Noto's line height leaves room for stacked Vietnamese marks above capitals; a little less
+// still clears them and keeps a typical Mẫu 01 on one A5 page.
+constexpr double kLineSpacing = 0.94;
+
 struct Style {
   double size = 10.5;
   bool bold = false;
@@ -98,13 +102,6 @@ std::string VietnameseDate(const std::string& s) {
   return Two(p->day) + "/" + Two(p->month) + "/" + std::to_string(p->year);
 }
 
-// "16:30 23/11/2026", for table cells.
-std::string ShortDateTime(const std::string& s) {
-  auto p = Parse(s);
-  if (!p) return s;
-  return (s.size() >= 16 ? Two(p->hour) + ":" + Two(p->minute) + " " : std::string()) + VietnameseDate(s);
-}
-
 // "ngày 23 tháng 11 năm 2026", or blanks for the officer to write in.
 std::string DateLine(const std::string& s) {
   auto p = Parse(s);
@@ -176,9 +173,7 @@ class Writer {
     pango_layout_set_width(l.get(), static_cast<int>(width * PANGO_SCALE));
     pango_layout_set_wrap(l.get(), PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(l.get(), s.align);
-    // Noto's line height leaves room for stacked Vietnamese marks above capitals; a little
-    // less still clears them and keeps a typical Mẫu 01 on one A5 page.
-    pango_layout_set_line_spacing(l.get(), 0.94f);
+    pango_layout_set_line_spacing(l.get(), static_cast<float>(kLineSpacing));
     pango_layout_set_markup(l.get(), markup.c_str(), -1);
     return l;
   }
@@ -212,8 +207,8 @@ class Writer {
     pango_layout_iter_free(it);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const Line& line = lines[i];
-      // The step to the next line follows the layout's line spacing.
-      double step = i + 1 < lines.size() ? lines[i + 1].top - line.top : line.height;
+      // The step to the next line follows the layout's line spacing, also after the last one.
+      double step = i + 1 < lines.size() ? lines[i + 1].top - line.top : line.height * kLineSpacing;
       if (y_ + line.height > Bottom() && y_ > margin_) NewPage();
       cairo_move_to(cr_, Left() + s.indent + line.x, y_ + line.baseline - line.top);
       pango_cairo_show_layout_line(cr_, line.line);
@@ -370,7 +365,8 @@ class Writer {
 // The two-column heading of an administrative document (Decree 30/2020 on document format):
 // the agency on the left, the national title on the right; the form's number above them.
 void Heading(Writer& w, const FormHead& head, const std::string& form_number, double size) {
-  w.Paragraph(I(T(form_number)), {.size = size - 1, .align = PANGO_ALIGN_RIGHT, .space_after = 3});
+  // The form's number sits in the top margin, above the heading.
+  w.Block(w.Left(), w.Y() - size - 3, w.Width(), I(T(form_number)), {.size = size - 1, .align = PANGO_ALIGN_RIGHT});
   double left_width = w.Width() * 0.37, right_width = w.Width() * 0.63, y = w.Y();
   std::string agency;
   if (!head.parent_agency_name.empty()) agency = T(Upper(head.parent_agency_name)) + "\n";
@@ -383,12 +379,12 @@ void Heading(Writer& w, const FormHead& head, const std::string& form_number, do
                       {.size = size - 2, .align = PANGO_ALIGN_CENTER});
   double rx = w.Left() + left_width + right_width / 2;
   w.Line(rx - 52, rx + 52, y + rh + 2);
-  w.Skip(std::max(lh, rh) + 10);
+  w.Skip(std::max(lh, rh) + 7);
 }
 
 // The title, then the dossier code beside its QR code (which links to public tracking).
 void Title(Writer& w, const std::string& title, const FormHead& head, double size) {
-  w.Paragraph(B(T(title)), {.size = size + 1.5, .align = PANGO_ALIGN_CENTER, .space_after = 6});
+  w.Paragraph(B(T(title)), {.size = size + 2, .align = PANGO_ALIGN_CENTER, .space_after = 4});
   if (head.dossier_code.empty()) return;
   std::optional<QrCode> qr = head.tracking_url.empty() ? std::nullopt : EncodeQr(head.tracking_url);
   constexpr double kQrSize = 66;
@@ -405,7 +401,7 @@ void Title(Writer& w, const std::string& title, const FormHead& head, double siz
   }
   // The address on a line of its own, so it is not hyphenated where a reader would copy it.
   w.Skip(std::max(h + 12, kQrSize - 2));
-  w.Paragraph(T(head.tracking_url), {.size = size - 2, .space_after = 6});
+  w.Paragraph(T(head.tracking_url), {.size = size - 1.5, .space_after = 4});
 }
 
 std::string Label(std::string_view label, std::string_view value) { return B(T(label)) + " " + Field(value); }
@@ -426,7 +422,7 @@ struct Signer {
 
 // The date line and the signature blocks side by side, kept together on one page.
 void Signatures(Writer& w, const std::string& issued_at, const std::vector<Signer>& signers, double size) {
-  constexpr double kSpace = 30;
+  constexpr double kSpace = 26;
   double column = w.Width() / static_cast<double>(signers.size());
   const Style center{.size = size, .align = PANGO_ALIGN_CENTER};
   const Style date{.size = size, .italic = true, .align = PANGO_ALIGN_RIGHT, .space_after = 3};
@@ -452,8 +448,8 @@ void Signatures(Writer& w, const std::string& issued_at, const std::vector<Signe
 
 std::string Footer(const FormHead& head) { return head.dossier_code.empty() ? std::string() : "Mã hồ sơ " + head.dossier_code; }
 
-constexpr double kA5Margin = 10 * kMm;
-constexpr double kSize = 9;
+constexpr double kA5Margin = 9 * kMm;
+constexpr double kSize = 8.5;
 
 std::string AgencyOr(const FormHead& head) { return head.agency_name.empty() ? std::string("Cơ quan") : head.agency_name; }
 
@@ -465,6 +461,12 @@ std::string VietnameseDateTime(const std::string& s) {
   if (!p) return s;
   if (s.size() < 16) return "ngày " + VietnameseDate(s);
   return Two(p->hour) + " giờ " + Two(p->minute) + " phút, ngày " + VietnameseDate(s);
+}
+
+std::string ShortDateTime(const std::string& s) {
+  auto p = Parse(s);
+  if (!p) return s;
+  return (s.size() >= 16 ? Two(p->hour) + ":" + Two(p->minute) + " " : std::string()) + VietnameseDate(s);
 }
 
 std::string RenderPdf(const Receipt& f) {
@@ -577,10 +579,10 @@ std::string RenderPdf(const ControlSheet& f) {
     rows.push_back({std::to_string(++n) + ". " + B("Giao:") + " " + Field(s.handed_by) + "\n" + B("Nhận:") + " " + Field(s.received_by),
                     T(ShortDateTime(s.at)), T(s.result), T(s.note)});
   }
-  w.Table({{"TÊN CƠ QUAN", 3.2},
-           {"THỜI GIAN GIAO, NHẬN HỒ SƠ", 2.2, PANGO_ALIGN_CENTER},
-           {"KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)", 2.0, PANGO_ALIGN_CENTER},
-           {"GHI CHÚ", 1.8}},
+  w.Table({{"TÊN CƠ QUAN", 3.0},
+           {"THỜI GIAN GIAO, NHẬN HỒ SƠ", 1.8, PANGO_ALIGN_CENTER},
+           {"KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)", 1.9, PANGO_ALIGN_CENTER},
+           {"GHI CHÚ", 2.5}},
           rows, 8);
   w.Paragraph(I("Ghi chú: Trường hợp hồ sơ được gửi qua dịch vụ bưu chính, thời gian giao nhận là thời gian "
                 "bưu điện nhận và phát hồ sơ."),

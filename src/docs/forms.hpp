@@ -124,6 +124,9 @@ std::string RenderPdf(const Register& form);
 /// is not one, "" for "".
 std::string VietnameseDateTime(const std::string& local_rfc3339);
 
+/// `16:30 23/11/2026` (for tables) from a local RFC 3339 instant; like VietnameseDateTime otherwise.
+std::string ShortDateTime(const std::string& local_rfc3339);
+
 /// The font family the forms are set in.
 inline constexpr const char* kFontFamily = "Noto Serif";
 

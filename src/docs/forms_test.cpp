@@ -292,6 +292,8 @@ TEST(Forms, DatesAreWrittenTheVietnameseWay) {
   EXPECT_EQ(VietnameseDateTime("2026-11-23"), "ngày 23/11/2026");
   EXPECT_EQ(VietnameseDateTime(""), "");
   EXPECT_EQ(VietnameseDateTime("sắp tới"), "sắp tới");
+  EXPECT_EQ(ShortDateTime("2026-11-23T16:30:00+07:00"), "16:30 23/11/2026");
+  EXPECT_EQ(ShortDateTime("2026-11-23"), "23/11/2026");
 }
 
 }  // namespace

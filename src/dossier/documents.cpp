@@ -42,10 +42,15 @@ docs::Applicant ApplicantOf(const json::object& data) {
 // The steps of dossier_steps as the control sheet names them.
 std::string StepName(const std::string& step) {
   if (step == "submitted") return "Nộp hồ sơ";
-  if (step == "received") return "Tiếp nhận, xử lý hồ sơ";
+  if (step == "received") return "Tiếp nhận hồ sơ";
+  if (step == "processing") return "Thẩm định, xử lý";
+  if (step == "supplement") return "Chờ bổ sung hồ sơ";
+  if (step == "payment") return "Chờ thực hiện nghĩa vụ tài chính";
+  if (step == "consulted" || step == "transferred") return "Liên thông, xin ý kiến";
   if (step == "awaiting_approval") return "Trình lãnh đạo phê duyệt";
   if (step == "approved") return "Ban hành kết quả";
   if (step == "result_ready") return "Trả kết quả";
+  if (step == "returned") return "Đã trả kết quả";
   return step;
 }
 
@@ -116,7 +121,7 @@ std::string FormPdf(const json::object& data, const std::string& public_url, con
       const auto& s = v.as_object();
       std::string agency = Text(s, "agency");
       std::string note = StepName(Text(s, "step"));
-      if (!Text(s, "due_at").empty()) note += "; hạn " + docs::VietnameseDateTime(Text(s, "due_at"));
+      if (!Text(s, "due_at").empty()) note += "; hạn " + docs::ShortDateTime(Text(s, "due_at"));
       f.steps.push_back({previous, agency, Text(s, "started_at"), Text(s, "result"), note});
       previous = agency;
     }
