@@ -14,6 +14,8 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace motcua::docs {
 namespace {
@@ -281,6 +283,19 @@ TEST(Forms, TheRegisterRepeatsItsHeaderOnEveryPage) {
   EXPECT_NE(t.find("000.00.02.H99-261210-1120"), std::string::npos);
   EXPECT_NE(t.find("Tổng số: 120 hồ sơ."), std::string::npos);
   EXPECT_EQ(QrText(pdf), "") << "a register of many dossiers has no single QR code";
+}
+
+TEST(Forms, ThreadsRenderAtOnceAsTheWorkerPoolDoes) {
+  const std::string expected = RenderPdf(AReceipt());
+  std::atomic<int> same{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) same += RenderPdf(AReceipt()) == expected ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(same.load(), 20);
 }
 
 TEST(Forms, TheSameFormRendersToTheSameBytes) { EXPECT_EQ(RenderPdf(AReceipt()), RenderPdf(AReceipt())); }
