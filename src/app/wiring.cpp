@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "http/openapi.hpp"
 #include "catalog/demo.hpp"
+#include "docs/forms.hpp"
 #include "dossier/demo.hpp"
 #include "identity/demo.hpp"
 #include "system/store.hpp"
@@ -202,7 +203,12 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
       *app->db, *app->catalog, *app->blobs, [cal](db::Connection& conn, const std::string& agency_id) {
         return agency_id.empty() ? cal->National(conn) : cal->For(conn, agency_id);
       });
-  app->dossier_deps = std::make_unique<dossier::Deps>(dossier::Deps{*app->dossiers, *app->blobs, *app->workers, *app->identity});
+  app->dossier_deps = std::make_unique<dossier::Deps>(dossier::Deps{*app->dossiers, *app->blobs, *app->workers, *app->identity, [a] {
+    return config::PublicUrl(a->config, a->server ? a->server->Port() : a->config.listen_port);
+  }});
+  if (auto missing = docs::MissingFonts()) {
+    core::Log(core::LogLevel::kWarn, "the PDF forms need their font", {{"problem", std::string_view(*missing)}});
+  }
   dossier::RegisterRoutes(app->router, *app->dossier_deps);
   if (config.deadline_watch_seconds > 0) {
     app->deadline_watcher = std::make_unique<dossier::DeadlineWatcher>(*app->dossiers, std::chrono::seconds(config.deadline_watch_seconds));

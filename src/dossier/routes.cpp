@@ -2,8 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <charconv>
+#include <chrono>
 
+#include "calendar/work_calendar.hpp"
+#include "dossier/documents.hpp"
 #include "http/json.hpp"
 #include "http/problem.hpp"
 
@@ -284,12 +288,57 @@ awaitable<Response> Rate(Deps& d, Request req) {
   co_return r;
 }
 
+// The form as PDF unless the client asks for JSON: `?format=pdf|json`, else an Accept header
+// that names application/json and not application/pdf (the web app's fetch) → JSON.
+core::Result<bool> WantsPdf(const Request& req) {
+  auto format = req.Query("format");
+  if (format && !format->empty()) {
+    if (*format == "pdf") return true;
+    if (*format == "json") return false;
+    return core::Fail(ErrorCode::kInvalidArgument, "format là pdf hoặc json. / format is pdf or json.", {{"format", std::string(*format)}});
+  }
+  std::string_view accept = req.Header("Accept").value_or("");
+  return !(accept.find("application/json") != std::string_view::npos && accept.find("application/pdf") == std::string_view::npos);
+}
+
+std::string NowLocal() { return calendar::FormatLocal(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())); }
+
+Response Pdf(std::string bytes, const std::string& filename) {
+  Response r = Response::Text(200, std::move(bytes), "application/pdf");
+  r.SetHeader("Content-Disposition", "inline; filename=\"" + filename + "\"");
+  r.SetHeader("Cache-Control", "private, no-store");
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+// A file name from a dossier code (letters, digits, `.`, `-` only).
+std::string SafeName(std::string_view s) {
+  std::string out;
+  for (char ch : s) out += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-') ? ch : '_';
+  return out;
+}
+
 awaitable<Response> FormData(Deps& d, Request req) {
   std::string code(req.PathParam("code")), form(req.PathParam("form"));
   bool en = English(req);
-  Work work = [&d, code, form, en](const identity::Principal& p) { return Value(d.service.Form(p, code, form, en)); };
-  Response r = co_await Signed(d, req, 200, work);
-  co_return r;
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  auto pdf = WantsPdf(req);
+  if (!pdf) co_return Problem(req, pdf.error());
+  if (!*pdf) {
+    auto data = co_await http::Offload(d.workers, [&]() { return d.service.Form(*who, code, form, en); });
+    if (!data) co_return Problem(req, data.error());
+    co_return http::JsonResponse(200, *data);
+  }
+  std::string base = d.public_url ? d.public_url() : std::string();
+  // The lookup and the rendering both run on the worker pool (DESIGN.md §5).
+  auto out = co_await http::Offload(d.workers, [&]() -> core::Result<std::string> {
+    auto data = d.service.Form(*who, code, form, false);  // the printed form is Vietnamese
+    if (!data) return std::unexpected(data.error());
+    return FormPdf(*data, base, NowLocal());
+  });
+  if (!out) co_return Problem(req, out.error());
+  co_return Pdf(std::move(*out), SafeName((form.size() == 5 ? "mau-" + form.substr(3) : form) + "-" + code) + ".pdf");
 }
 
 awaitable<Response> Csv(Deps& d, const Request& req, const std::string& filename,
@@ -317,6 +366,19 @@ awaitable<Response> Register(Deps& d, Request req) {
   std::function<core::Result<std::string>(const identity::Principal&)> make = [&d, from, to](const identity::Principal& p) { return d.service.RegisterCsv(p, from, to); };
   Response r = co_await Csv(d, req, filename, make);
   co_return r;
+}
+
+awaitable<Response> RegisterDocument(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return Problem(req, who.error());
+  std::string from(req.Query("from").value_or("")), to(req.Query("to").value_or(""));
+  auto out = co_await http::Offload(d.workers, [&]() -> core::Result<std::string> {
+    auto data = d.service.RegisterData(*who, from, to);
+    if (!data) return std::unexpected(data.error());
+    return RegisterPdf(*data, NowLocal());
+  });
+  if (!out) co_return Problem(req, out.error());
+  co_return Pdf(std::move(*out), SafeName("mau-06-" + from + "-" + to) + ".pdf");
 }
 
 awaitable<Response> GetConfig(Deps& d, Request req) {
@@ -361,6 +423,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kGet, "/api/v1/inbox", bind(&Inbox));
   router.Add(Method::kGet, "/api/v1/agencies/{code}/officers", bind(&Officers));
   router.Add(Method::kGet, "/api/v1/reports/register.csv", bind(&Register));
+  router.Add(Method::kGet, "/api/v1/reports/register.pdf", bind(&RegisterDocument));
   router.Add(Method::kGet, "/api/v1/track/{code}", bind(&Track));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/config", bind(&GetConfig));
   router.Add(Method::kPut, "/api/v1/admin/procedures/{code}/config", bind(&PutConfig), {.body_limit = 512u << 10});

@@ -1,6 +1,9 @@
 #pragma once
 // The dossier HTTP API (docs/dossier.md): attachments, drafts, submission, detail, workflow
 // actions, inbox, tracking, rating, official forms and registers, procedure configuration.
+#include <functional>
+#include <string>
+
 #include "db/blob_store.hpp"
 #include "dossier/service.hpp"
 #include "http/offload.hpp"
@@ -14,6 +17,9 @@ struct Deps {
   db::BlobStore& blobs;
   http::WorkerPool& workers;
   identity::Authenticator& auth;
+  /// The deployment's public base URL (config `public_url`): the QR codes on the forms link
+  /// to its tracking page.
+  std::function<std::string()> public_url = {};
 };
 
 void RegisterRoutes(http::Router& router, Deps& deps);

@@ -1860,14 +1860,34 @@ std::string Csv(std::string_view s) {
   return out + "\"";
 }
 
-std::string Date10(const std::optional<std::string>& utc) {
-  std::string l = Local(utc);
-  return l.empty() ? std::string() : l.substr(0, 10) + " " + l.substr(11, 5);
+// One dossier's line of the register (Mẫu 06), instants in Vietnam's time.
+json::object RegisterLine(db::Connection& c, const Row& d) {
+  auto ev = c.Execute(store::kEvents, {d.id});
+  std::optional<std::string> transferred;
+  for (std::size_t k = 0; k < ev.rows.size(); ++k) {
+    if (ev.Text(k, 2) == "assign" || ev.Text(k, 2) == "transfer") {
+      transferred = ev.Text(k, 1);
+      break;
+    }
+  }
+  std::string note = d.apologies > 0 ? "Đã gia hạn (Mẫu 04)" : d.overdue ? "Quá hạn" : "";
+  return json::object{{"code", d.code}, {"procedure_name", d.procedure_name}, {"applicant_name", d.applicant_name},
+                      {"received_at", Local(d.received_at ? d.received_at : std::optional(d.submitted_at))},
+                      {"due_at", Local(d.due_at)}, {"transferred_at", Local(transferred)}, {"finished_at", Local(d.finished_at)},
+                      {"returned_at", Local(d.returned_at)}, {"status_label", StatusLabel(d.status, false)}, {"note", note}};
+}
+
+// `mau-01` … `mau-06` (the documented names) or `mau01` … `mau06` (the first ones) → `mau01` ….
+std::string FormName(const std::string& form) {
+  if (form.size() == 6 && form.starts_with("mau-")) return "mau" + form.substr(4);
+  return form;
 }
 
 }  // namespace
 
-core::Result<json::object> Service::Form(const Principal& who, const std::string& code, const std::string& form, bool en) {
+core::Result<json::object> Service::Form(const Principal& who, const std::string& code, const std::string& given_form, bool en) {
+  const std::string form = FormName(given_form);
+  if (form == "mau06" && !IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xem được sổ theo dõi hồ sơ. / Only officers see the register.");
   auto c = db_.Acquire();
   auto d = FindRow(*c, code);
   if (!d || !Visible(who, *d, Participants(*c, d->id))) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
@@ -1952,11 +1972,17 @@ core::Result<json::object> Service::Form(const Principal& who, const std::string
                                    {"late_minutes", late ? json::value(*late) : json::value(nullptr)}, {"result", result}});
     }
     o["steps"] = steps;
+  } else if (form == "mau06") {
+    // One dossier's line of the register (Mẫu 06); the whole register is RegisterData.
+    o["title"] = "SỔ THEO DÕI HỒ SƠ";
+    o["rows"] = json::array{RegisterLine(*c, *d)};
   } else {
-    return Fail(ErrorCode::kNotFound, "Không có mẫu này (mau01…mau05). / No such form (mau01…mau05).");
+    return Fail(ErrorCode::kNotFound, "Không có mẫu này (mau-01…mau-06). / No such form (mau-01…mau-06).");
   }
+  o["form"] = "mau-" + form.substr(3);
   return o;
 }
+
 
 core::Result<std::string> Service::ControlSheetCsv(const Principal& who, const std::string& code) {
   if (!IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xuất được phiếu kiểm soát. / Only officers export control sheets.");
@@ -1972,7 +1998,7 @@ core::Result<std::string> Service::ControlSheetCsv(const Principal& who, const s
   return out;
 }
 
-core::Result<std::string> Service::RegisterCsv(const Principal& who, const std::string& from, const std::string& to) {
+core::Result<json::object> Service::RegisterData(const Principal& who, const std::string& from, const std::string& to) {
   if (!IsOfficer(who)) return Fail(ErrorCode::kForbidden, "Chỉ cán bộ xuất được sổ theo dõi. / Only officers export the register.");
   auto parse_day = [](const std::string& s) -> std::optional<calendar::Date> {
     int y, m, dd;
@@ -1987,16 +2013,26 @@ core::Result<std::string> Service::RegisterCsv(const Principal& who, const std::
   auto c = db_.Acquire();
   std::string lo = Utc(calendar::LocalTime(*f, 0)), hi = Utc(calendar::LocalTime(calendar::Date(std::chrono::sys_days(*t) + std::chrono::days(1)), 0));
   auto r = c->Execute(store::kRegister, {Scope(who), lo, hi});
+  json::array rows;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) rows.push_back(RegisterLine(*c, ReadRow(r, i)));
+  auto agency = AgencyById(*c, who.agency_id);
+  return json::object{{"form", "mau-06"}, {"title", "SỔ THEO DÕI HỒ SƠ"}, {"agency_name", agency ? agency->name : ""},
+                      {"from", from}, {"to", to}, {"rows", std::move(rows)}};
+}
+
+core::Result<std::string> Service::RegisterCsv(const Principal& who, const std::string& from, const std::string& to) {
+  auto data = RegisterData(who, from, to);
+  if (!data) return std::unexpected(data.error());
   std::string out = "\xEF\xBB\xBF\"STT\",\"Mã hồ sơ\",\"Thủ tục\",\"Người nộp\",\"Ngày nhận\",\"Ngày hẹn trả\",\"Ngày chuyển xử lý\",\"Ngày có kết quả\",\"Ngày trả kết quả\",\"Trạng thái\",\"Ghi chú\"\r\n";
-  for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    Row d = ReadRow(r, i);
-    auto ev = c->Execute(store::kEvents, {d.id});
-    std::optional<std::string> transferred;
-    for (std::size_t k = 0; k < ev.rows.size(); ++k) if (ev.Text(k, 2) == "assign" || ev.Text(k, 2) == "transfer") { transferred = ev.Text(k, 1); break; }
-    std::string note = d.apologies > 0 ? "Đã gia hạn (Mẫu 04)" : d.overdue ? "Quá hạn" : "";
-    out += std::to_string(i + 1) + "," + Csv(d.code) + "," + Csv(d.procedure_name) + "," + Csv(d.applicant_name) + "," +
-           Csv(Date10(d.received_at ? d.received_at : std::optional(d.submitted_at))) + "," + Csv(Date10(d.due_at)) + "," + Csv(Date10(transferred)) + "," +
-           Csv(Date10(d.finished_at)) + "," + Csv(Date10(d.returned_at)) + "," + Csv(StatusLabel(d.status, false)) + "," + Csv(note) + "\r\n";
+  std::size_t i = 0;
+  for (const auto& v : data->at("rows").as_array()) {
+    const auto& row = v.as_object();
+    auto text = [&](const char* k) { return Str(row, k); };
+    // The register's instants in Vietnam's time, to the minute (`2026-11-23 16:30`).
+    auto at = [&](const char* k) { std::string l = Str(row, k); return l.size() < 16 ? l : l.substr(0, 10) + " " + l.substr(11, 5); };
+    out += std::to_string(++i) + "," + Csv(text("code")) + "," + Csv(text("procedure_name")) + "," + Csv(text("applicant_name")) + "," +
+           Csv(at("received_at")) + "," + Csv(at("due_at")) + "," + Csv(at("transferred_at")) + "," + Csv(at("finished_at")) + "," +
+           Csv(at("returned_at")) + "," + Csv(text("status_label")) + "," + Csv(text("note")) + "\r\n";
   }
   return out;
 }

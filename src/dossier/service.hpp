@@ -84,8 +84,15 @@ class Service {
                                           const std::string& id_number, bool en);
   core::Result<boost::json::object> Rate(const identity::Principal& who, const std::string& code,
                                          const boost::json::object& body, bool edit);
-  /// Data of an official form: mau01 … mau05.
+  /// Data of an official form: `mau-01` … `mau-06` (also spelt `mau01` … `mau06`); Mẫu 06 is
+  /// this dossier's line of the register, for officers only (kForbidden before any lookup).
+  /// kNotFound for a dossier the caller cannot see or an unknown form; kConflict when the
+  /// dossier has no such form (Mẫu 03 for a dossier that was not refused).
   core::Result<boost::json::object> Form(const identity::Principal& who, const std::string& code, const std::string& form, bool en);
+  /// Mẫu 06 register of the officer's agency subtree for received dates in [from, to] (local):
+  /// `{form, title, agency_name, from, to, rows:[{code, procedure_name, applicant_name,
+  /// received_at, due_at, transferred_at, finished_at, returned_at, status_label, note}]}`.
+  core::Result<boost::json::object> RegisterData(const identity::Principal& who, const std::string& from, const std::string& to);
   /// Mẫu 06 register of the officer's agency subtree for received dates in [from, to] (local).
   core::Result<std::string> RegisterCsv(const identity::Principal& who, const std::string& from, const std::string& to);
   /// Mẫu 05 control sheet of one dossier.

@@ -148,6 +148,12 @@ test('the dossier goes through the one-stop workflow and the citizen rates it', 
   await rp.getByText('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM').waitFor();
   await rp.getByText('Độc lập - Tự do - Hạnh phúc').waitFor();
   await shot(rp, 'dossier-print-mau01');
+  // … and downloads as a PDF (cairo + pango on the server) from the same page.
+  const pdfHref = await rp.getByRole('link', { name: 'Tải PDF', exact: true }).getAttribute('href');
+  const pdf = await rp.request.get(`${base}${pdfHref}`);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.ok((await pdf.body()).subarray(0, 5).equals(Buffer.from('%PDF-')), 'the body is a PDF');
   await rp.emulateMedia({ media: 'print' });
   assert.equal(await rp.locator('header.masthead').isVisible(), false, 'the print view hides the site header');
   await shot(rp, 'dossier-print-mau01-print');

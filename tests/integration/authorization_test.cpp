@@ -49,7 +49,7 @@ const std::set<std::string> kSignedIn = {
     "POST /api/v1/dossiers/{code}/rating", "PUT /api/v1/dossiers/{code}/rating",
     "GET /api/v1/dossiers/{code}/forms/{form}", "GET /api/v1/dossiers/{code}/control-sheet.csv",
     "GET /api/v1/me/dossiers", "GET /api/v1/inbox", "GET /api/v1/agencies/{code}/officers",
-    "GET /api/v1/reports/register.csv", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}",
+    "GET /api/v1/reports/register.csv", "GET /api/v1/reports/register.pdf", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}",
     // Notifications: each caller's own.
     "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read"};
 

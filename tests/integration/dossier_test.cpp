@@ -83,7 +83,7 @@ TEST_P(Dossiers, AnOnlineDossierGoesFromSubmissionToRating) {
   EXPECT_EQ(d.at("status"), 4);
   d = specialist.Act(code, "request_supplement", {{"reason", "Thiếu bản chụp căn cước"}, {"documents", json::array{"GT.2913001.1.02"}}});
   EXPECT_EQ(d.at("status"), 5);
-  auto mau02 = Json(receiver.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau02"));
+  auto mau02 = Json(receiver.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau02", {}, {{"Accept", "application/json"}}));
   EXPECT_EQ(mau02.at("requested_documents").at(0), "GT.2913001.1.02");
   std::string asked(mau02.at("requested_document_names").at(0).as_string());
   EXPECT_TRUE(asked.find("GT.") == std::string::npos && asked.size() > 10) << "the printed form names the paper: " << asked;

@@ -6,7 +6,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
-import { bundleHref, dossierHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
+import { bundleHref, dossierHref, formPdfHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
 
 interface Page<T> {
   items: T[];
@@ -785,9 +785,30 @@ export function DossierPage({ t, lang, code }: { t: Messages; lang: Lang; code: 
           <ul>
             {forms.map((f) => (
               <li key={f}>
-                <Link to={printHref(d.code, f)}>{t.ds.forms[f]}</Link>
+                <Link to={printHref(d.code, f)}>{t.ds.forms[f]}</Link>{' '}
+                <a
+                  className="button-link"
+                  href={formPdfHref(d.code, f)}
+                  download
+                  aria-label={fill(t.ds.downloadPdfOf, { name: fill(t.ds.formNumber, { n: f.slice(3) }) })}
+                >
+                  {t.ds.downloadPdf}
+                </a>
               </li>
             ))}
+            {officer && (
+              <li>
+                {t.ds.registerLinePdf}{' '}
+                <a
+                  className="button-link"
+                  href={formPdfHref(d.code, 'mau06')}
+                  download
+                  aria-label={fill(t.ds.downloadPdfOf, { name: fill(t.ds.formNumber, { n: '06' }) })}
+                >
+                  {t.ds.downloadPdf}
+                </a>
+              </li>
+            )}
             {officer && (
               <li>
                 <a href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/control-sheet.csv`} download>

@@ -133,6 +133,12 @@ export function printHref(code: string, form: string): string {
   return `/ho-so/${encodeURIComponent(code)}/in/${form}`;
 }
 
+/** The PDF of an official form (`mau01` → `/api/v1/dossiers/{code}/forms/mau-01?format=pdf`). */
+export function formPdfHref(code: string, form: string): string {
+  const name = /^mau\d\d$/.test(form) ? `mau-${form.slice(3)}` : form;
+  return `/api/v1/dossiers/${encodeURIComponent(code)}/forms/${encodeURIComponent(name)}?format=pdf`;
+}
+
 export function fill(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }

@@ -184,9 +184,14 @@ export function Inbox({ t, lang }: { t: Messages; lang: Lang }) {
             <input id="register-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-describedby="register-hint" />
           </div>
           {rangeOk ? (
-            <a className="button-link" href={`/api/v1/reports/register.csv?from=${from}&to=${to}`} download>
-              {t.ds.downloadRegister}
-            </a>
+            <>
+              <a className="button-link" href={`/api/v1/reports/register.csv?from=${from}&to=${to}`} download>
+                {t.ds.downloadRegister}
+              </a>
+              <a className="button-link" href={`/api/v1/reports/register.pdf?from=${from}&to=${to}`} download>
+                {t.ds.downloadRegisterPdf}
+              </a>
+            </>
           ) : null}
         </div>
         <p id="register-hint" className="hint">

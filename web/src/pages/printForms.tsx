@@ -5,7 +5,7 @@ import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { Link } from '../ui';
-import { dossierHref, fill, when } from './dossierCommon';
+import { dossierHref, fill, formPdfHref, when } from './dossierCommon';
 
 interface FormData {
   form: string;
@@ -70,6 +70,11 @@ export function PrintForm({ t, lang, code, form }: { t: Messages; lang: Lang; co
         <button type="button" className="primary" onClick={() => window.print()}>
           {t.ds.print}
         </button>
+      )}
+      {data && (
+        <a className="button-link" href={formPdfHref(code, form)} download>
+          {t.ds.downloadPdf}
+        </a>
       )}
     </p>
   );
