@@ -1,5 +1,6 @@
 // Every visible string of the web app, in Vietnamese (default) and English.
 import { dossierEn, dossierVi } from './i18nDossier';
+import { editorEn, editorVi } from './i18nEditor';
 
 export type Lang = 'vi' | 'en';
 
@@ -356,6 +357,7 @@ const vi = {
   calHoursReset: 'Dùng giờ làm việc chung',
   calHoursResetDone: 'Cơ quan {code} trở về giờ làm việc chung.',
   ds: dossierVi,
+  ed: editorVi,
 };
 
 const en: typeof vi = {
@@ -709,6 +711,7 @@ const en: typeof vi = {
   calHoursReset: 'Use the common working hours',
   calHoursResetDone: 'Agency {code} uses the common working hours again.',
   ds: dossierEn,
+  ed: editorEn,
 };
 
 export type Messages = typeof vi;
