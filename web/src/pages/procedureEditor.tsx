@@ -177,14 +177,14 @@ function toRecord(f: Form, base: Rec): Rec {
 
 interface Ctx { errors: Record<string, string> }
 
-function Input({ ctx, ptr, label, value, onChange, type = 'text', hint, required, inputMode, multiline }: {
+function Input({ ctx, ptr, label, value, onChange, type = 'text', hint, required, inputMode, multiline, readOnly }: {
   ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; type?: string; hint?: string;
-  required?: boolean; inputMode?: 'numeric' | 'text'; multiline?: boolean;
+  required?: boolean; inputMode?: 'numeric' | 'text'; multiline?: boolean; readOnly?: boolean;
 }) {
   const id = idOf(ptr);
   const error = ctx.errors[ptr];
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, name: id, value, required, 'aria-invalid': error ? true : undefined, 'aria-describedby': described };
+  const common = { id, name: id, value, required, readOnly, 'aria-invalid': error ? true : undefined, 'aria-describedby': described };
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -424,6 +424,8 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
       {meta && (
         <p className="hint">
           {t.ed.versionStatus.replace('{n}', String(meta.version)).replace('{status}', (t.statusNames as Record<string, string>)[meta.status] ?? meta.status)}
+          {meta.published_version !== null && meta.published_version !== meta.version &&
+            ` · ${t.ed.pendingDraft.replace('{n}', String(meta.published_version))}`}
         </p>
       )}
       {problem && (
@@ -463,7 +465,8 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
         <fieldset className="group">
           <legend>{t.ed.general}</legend>
           <div className="two">
-            <Input ctx={ctx} ptr="/MATTHC" label={t.ed.code} hint={t.ed.codeHint} value={form.code} required
+            <Input ctx={ctx} ptr="/MATTHC" label={t.ed.code} hint={code === null ? t.ed.codeHint : undefined} value={form.code} required
+              readOnly={code !== null}
               onChange={(v) => change({ code: v })} />
             <Select ctx={ctx} ptr="/DICHVUCONG" label={t.ed.serviceClass} value={form.service_class} onChange={(v) => change({ service_class: v })}
               options={['info_only', 'partial_online', 'full_online'].map((c) => [c, (t.classNames as Record<string, string>)[c] ?? c])} />
