@@ -96,3 +96,35 @@ test('an agency admin creates, previews, saves and publishes a procedure', async
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+async function editorAs(login) {
+  const opened = await freshPage(['409']);
+  const { page } = opened;
+  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(`/quan-tri/thu-tuc/${CODE}/sua`)}`);
+  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: `Sửa thủ tục ${CODE}` }).waitFor();
+  await page.locator(id('/TENTTHC')).waitFor();
+  return opened;
+}
+
+test('a save over someone else\'s newer version is refused and the editor offers the latest', async () => {
+  const first = await editorAs('admin.demo');
+  const second = await editorAs('sysadmin.demo');
+  await second.page.locator(id('/YEUCAU')).fill('Có căn cước.');
+  await second.page.getByRole('button', { name: 'Lưu bản nháp' }).first().click();
+  await second.page.getByRole('status').filter({ hasText: 'Đã lưu phiên bản 2' }).waitFor();
+
+  await first.page.locator(id('/TENTTHC')).fill(`${NAME} (sửa)`);
+  await first.page.getByRole('button', { name: 'Lưu bản nháp' }).first().click();
+  await first.page.getByRole('alert').getByText(/Người khác đã sửa thủ tục này \(phiên bản 2\)/).waitFor();
+  await first.page.getByRole('button', { name: 'Tải lại bản mới nhất' }).click();
+  await first.page.getByText('Phiên bản 2', { exact: false }).first().waitFor();
+  assert.equal(await first.page.locator(id('/YEUCAU')).inputValue(), 'Có căn cước.');
+  assert.equal(await first.page.locator(id('/TENTTHC')).inputValue(), NAME);
+  assert.deepEqual(first.errors, []);
+  assert.deepEqual(second.errors, []);
+  await first.context.close();
+  await second.context.close();
+});
