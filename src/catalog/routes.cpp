@@ -452,12 +452,13 @@ Response ProblemWith(const Request& req, core::Error error, int status, json::ob
 Response RecordProblems(const Request& req, const std::vector<RecordError>& errors) {
   std::vector<core::FieldError> fields;
   for (const auto& e : errors) fields.push_back({e.pointer, e.message});
-  return ProblemWith(req,
-                     {ErrorCode::kInvalidArgument,
-                      "Thủ tục có " + std::to_string(errors.size()) + " lỗi; chưa lưu gì. / The procedure has " +
-                          std::to_string(errors.size()) + " problem(s); nothing was saved.",
-                      std::move(fields)},
-                     422, {});
+  return ProblemWith(
+      req,
+      {ErrorCode::kInvalidArgument,
+       "Thủ tục có " + std::to_string(errors.size()) + " lỗi; chưa lưu gì. / The procedure has " +
+           std::to_string(errors.size()) + " problem(s); nothing was saved.",
+       std::move(fields)},
+      422, {});
 }
 
 ImportScope ScopeOf(const identity::Principal& who) {
@@ -474,23 +475,32 @@ awaitable<Response> AdminRecord(Deps& d, Request req) {
   if (!who) co_return http::ProblemResponse(req, who.error());
   std::string code(req.PathParam("code"));
   ImportScope scope = ScopeOf(*who);
-  std::optional<json::object> body = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
-    auto conn = d.catalog.Db().Acquire();
-    auto row = store::FindProcedure(*conn, code);
-    if (!row) return std::nullopt;
-    auto record = store::Record(*conn, code, row->latest_version);
-    if (!record) return std::nullopt;
-    if (!scope.everywhere) {
-      auto parsed = ParseRecord(*record);
-      auto paths = parsed.procedure ? d.catalog.AgencyPathsOf(*conn, *parsed.procedure) : std::vector<std::string>{};
-      bool covered = std::any_of(paths.begin(), paths.end(), [&](const std::string& p) { return who->CoversAgency(p); });
-      if (!covered) return std::nullopt;
-    }
-    return json::object{{"code", code}, {"status", row->status}, {"version", row->latest_version},
-                        {"published_version", row->published_version ? json::value(*row->published_version) : json::value(nullptr)},
-                        {"record", std::move(*record)}};
-  });
-  if (!body) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+  std::optional<json::object> body =
+      co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+        auto conn = d.catalog.Db().Acquire();
+        auto row = store::FindProcedure(*conn, code);
+        if (!row) return std::nullopt;
+        auto record = store::Record(*conn, code, row->latest_version);
+        if (!record) return std::nullopt;
+        if (!scope.everywhere) {
+          auto parsed = ParseRecord(*record);
+          auto paths = parsed.procedure ? d.catalog.AgencyPathsOf(*conn, *parsed.procedure)
+                                        : std::vector<std::string>{};
+          bool covered = std::any_of(paths.begin(), paths.end(),
+                                     [&](const std::string& p) { return who->CoversAgency(p); });
+          if (!covered) return std::nullopt;
+        }
+        return json::object{
+            {"code", code},
+            {"status", row->status},
+            {"version", row->latest_version},
+            {"published_version",
+             row->published_version ? json::value(*row->published_version) : json::value(nullptr)},
+            {"record", std::move(*record)}};
+      });
+  if (!body)
+    co_return http::ProblemResponse(
+        req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
   std::string etag = "\"" + std::to_string(body->at("version").as_int64()) + "\"";
   Response res = http::JsonResponse(200, *body);
   res.SetHeader("ETag", etag);
@@ -516,27 +526,34 @@ awaitable<Response> AdminSave(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   auto base = BaseVersion(req);
   if (!base) {
-    co_return Bad(req, "If-Match là số phiên bản đã sửa, ví dụ \"3\". / If-Match is the version edited, e.g. \"3\".",
+    co_return Bad(req,
+                  "If-Match là số phiên bản đã sửa, ví dụ \"3\". / If-Match is the version edited, "
+                  "e.g. \"3\".",
                   {{"If-Match", "version"}});
   }
   auto body = http::ParseJsonBody(req, {.max_depth = 16});
   if (!body) co_return http::ProblemResponse(req, body.error());
   ImportScope scope = ScopeOf(*who);
   std::optional<std::int64_t> base_version = *base;
-  SaveResult r = co_await http::Offload(d.workers, [&]() { return d.catalog.SaveDraft(*body, code, base_version, scope); });
+  SaveResult r = co_await http::Offload(
+      d.workers, [&]() { return d.catalog.SaveDraft(*body, code, base_version, scope); });
   switch (r.kind) {
     case SaveResult::Kind::kInvalid:
       co_return RecordProblems(req, r.errors);
     case SaveResult::Kind::kNotFound:
-      co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+      co_return http::ProblemResponse(
+          req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
     case SaveResult::Kind::kConflict:
-      co_return ProblemWith(req, {ErrorCode::kConflict, r.message, {}}, 409,
-                            {{"current_version", r.version > 0 ? json::value(r.version) : json::value(nullptr)}});
+      co_return ProblemWith(
+          req, {ErrorCode::kConflict, r.message, {}}, 409,
+          {{"current_version", r.version > 0 ? json::value(r.version) : json::value(nullptr)}});
     case SaveResult::Kind::kSaved:
       break;
   }
-  Response res = http::JsonResponse(r.created ? 201 : 200,
-                                    json::object{{"code", code}, {"version", r.version}, {"status", r.status}, {"created", r.created}});
+  Response res = http::JsonResponse(
+      r.created ? 201 : 200,
+      json::object{
+          {"code", code}, {"version", r.version}, {"status", r.status}, {"created", r.created}});
   res.SetHeader("ETag", "\"" + std::to_string(r.version) + "\"");
   co_return res;
 }
@@ -720,9 +737,11 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kGet, "/api/v1/admin/procedures", bind(&AdminList));
   router.Add(Method::kPost, "/api/v1/admin/procedures/import", bind(&AdminImport), {.body_limit = 32u << 20});
   router.Add(Method::kGet, "/api/v1/admin/procedures/export", bind(&AdminExport));
-  router.Add(Method::kPost, "/api/v1/admin/procedures/preview", bind(&AdminPreview), {.body_limit = 2u << 20});
+  router.Add(Method::kPost, "/api/v1/admin/procedures/preview", bind(&AdminPreview),
+             {.body_limit = 2u << 20});
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/record", bind(&AdminRecord));
-  router.Add(Method::kPut, "/api/v1/admin/procedures/{code}", bind(&AdminSave), {.body_limit = 2u << 20});
+  router.Add(Method::kPut, "/api/v1/admin/procedures/{code}", bind(&AdminSave),
+             {.body_limit = 2u << 20});
   router.Add(Method::kPost, "/api/v1/admin/procedures/{code}/actions/{action}", bind(&AdminAction));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions", bind(&AdminVersions));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions/{a}/diff/{b}", bind(&AdminDiff));

@@ -82,10 +82,11 @@ class Catalog {
   /// checked as an import checks it. `base_version`: the version the editor started from (nullopt
   /// when creating); a different latest version is a conflict. A published or suspended procedure
   /// keeps its status and published version: the draft waits for the publish action.
-  SaveResult SaveDraft(const boost::json::value& body, const std::string& code, std::optional<std::int64_t> base_version,
-                       const ImportScope& scope);
+  SaveResult SaveDraft(const boost::json::value& body, const std::string& code,
+                       std::optional<std::int64_t> base_version, const ImportScope& scope);
 
-  /// Checks one record for the editor's preview; the procedure as the public page shows it, or errors.
+  /// Checks one record for the editor's preview; the procedure as the public page shows it, or
+  /// errors.
   static Parsed Preview(const boost::json::value& body);
 
   /// The agency paths a procedure belongs to (publisher and implementing agencies), for scoping.
