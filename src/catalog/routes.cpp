@@ -434,6 +434,141 @@ awaitable<Response> AdminDiff(Deps& d, Request req) {
   co_return http::JsonResponse(200, *body);
 }
 
+// ---- the editor ----
+
+// A problem response with more members in its body (an import's records, a conflict's version).
+Response ProblemWith(const Request& req, core::Error error, int status, json::object extra) {
+  Response res = http::ProblemResponse(req, std::move(error));
+  boost::system::error_code ec;
+  json::value problem = json::parse(res.body, ec);
+  if (!ec && problem.is_object()) {
+    for (auto& [k, v] : extra) problem.as_object()[k] = std::move(v);
+    res.body = json::serialize(problem);
+  }
+  res.status = status;
+  return res;
+}
+
+Response RecordProblems(const Request& req, const std::vector<RecordError>& errors) {
+  std::vector<core::FieldError> fields;
+  for (const auto& e : errors) fields.push_back({e.pointer, e.message});
+  return ProblemWith(
+      req,
+      {ErrorCode::kInvalidArgument,
+       "Thủ tục có " + std::to_string(errors.size()) + " lỗi; chưa lưu gì. / The procedure has " +
+           std::to_string(errors.size()) + " problem(s); nothing was saved.",
+       std::move(fields)},
+      422, {});
+}
+
+ImportScope ScopeOf(const identity::Principal& who) {
+  ImportScope scope;
+  scope.account = who.login;
+  scope.everywhere = who.HasRole(identity::Role::kSysadmin);
+  scope.agency_path = who.agency_path;
+  return scope;
+}
+
+// The latest version's record (draft or published), with its version for If-Match.
+awaitable<Response> AdminRecord(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code"));
+  ImportScope scope = ScopeOf(*who);
+  std::optional<json::object> body =
+      co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
+        auto conn = d.catalog.Db().Acquire();
+        auto row = store::FindProcedure(*conn, code);
+        if (!row) return std::nullopt;
+        auto record = store::Record(*conn, code, row->latest_version);
+        if (!record) return std::nullopt;
+        if (!scope.everywhere) {
+          auto parsed = ParseRecord(*record);
+          auto paths = parsed.procedure ? d.catalog.AgencyPathsOf(*conn, *parsed.procedure)
+                                        : std::vector<std::string>{};
+          bool covered = std::any_of(paths.begin(), paths.end(),
+                                     [&](const std::string& p) { return who->CoversAgency(p); });
+          if (!covered) return std::nullopt;
+        }
+        return json::object{
+            {"code", code},
+            {"status", row->status},
+            {"version", row->latest_version},
+            {"published_version",
+             row->published_version ? json::value(*row->published_version) : json::value(nullptr)},
+            {"record", std::move(*record)}};
+      });
+  if (!body)
+    co_return http::ProblemResponse(
+        req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+  std::string etag = "\"" + std::to_string(body->at("version").as_int64()) + "\"";
+  Response res = http::JsonResponse(200, *body);
+  res.SetHeader("ETag", etag);
+  co_return res;
+}
+
+// If-Match: "3" (or 3): the version the editor started from; absent when creating.
+std::optional<std::optional<std::int64_t>> BaseVersion(const Request& req) {
+  auto h = req.Header("If-Match");
+  if (!h || h->empty()) return std::optional<std::int64_t>{};
+  std::string_view v = *h;
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  std::int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || ptr != v.data() + v.size() || n < 1) return std::nullopt;
+  return std::optional<std::int64_t>{n};
+}
+
+awaitable<Response> AdminSave(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code"));
+  auto base = BaseVersion(req);
+  if (!base) {
+    co_return Bad(req,
+                  "If-Match là số phiên bản đã sửa, ví dụ \"3\". / If-Match is the version edited, "
+                  "e.g. \"3\".",
+                  {{"If-Match", "version"}});
+  }
+  auto body = http::ParseJsonBody(req, {.max_depth = 16});
+  if (!body) co_return http::ProblemResponse(req, body.error());
+  ImportScope scope = ScopeOf(*who);
+  std::optional<std::int64_t> base_version = *base;
+  SaveResult r = co_await http::Offload(
+      d.workers, [&]() { return d.catalog.SaveDraft(*body, code, base_version, scope); });
+  switch (r.kind) {
+    case SaveResult::Kind::kInvalid:
+      co_return RecordProblems(req, r.errors);
+    case SaveResult::Kind::kNotFound:
+      co_return http::ProblemResponse(
+          req, {ErrorCode::kNotFound, "Không có thủ tục này. / No such procedure.", {}});
+    case SaveResult::Kind::kConflict:
+      co_return ProblemWith(
+          req, {ErrorCode::kConflict, r.message, {}}, 409,
+          {{"current_version", r.version > 0 ? json::value(r.version) : json::value(nullptr)}});
+    case SaveResult::Kind::kSaved:
+      break;
+  }
+  Response res = http::JsonResponse(
+      r.created ? 201 : 200,
+      json::object{
+          {"code", code}, {"version", r.version}, {"status", r.status}, {"created", r.created}});
+  res.SetHeader("ETag", "\"" + std::to_string(r.version) + "\"");
+  co_return res;
+}
+
+// The public page's JSON for a record, not saved.
+awaitable<Response> AdminPreview(Deps& d, Request req) {
+  auto who = co_await Administrator(d, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  auto body = http::ParseJsonBody(req, {.max_depth = 16});
+  if (!body) co_return http::ProblemResponse(req, body.error());
+  Parsed parsed = co_await http::Offload(d.workers, [&]() { return Catalog::Preview(*body); });
+  if (!parsed.procedure) co_return RecordProblems(req, parsed.errors);
+  co_return http::JsonResponse(200, DetailJson(*parsed.procedure));
+}
+
 // ---- FAQ administration ----
 
 json::object FaqJson(const store::FaqRow& f) {
@@ -602,6 +737,11 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kGet, "/api/v1/admin/procedures", bind(&AdminList));
   router.Add(Method::kPost, "/api/v1/admin/procedures/import", bind(&AdminImport), {.body_limit = 32u << 20});
   router.Add(Method::kGet, "/api/v1/admin/procedures/export", bind(&AdminExport));
+  router.Add(Method::kPost, "/api/v1/admin/procedures/preview", bind(&AdminPreview),
+             {.body_limit = 2u << 20});
+  router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/record", bind(&AdminRecord));
+  router.Add(Method::kPut, "/api/v1/admin/procedures/{code}", bind(&AdminSave),
+             {.body_limit = 2u << 20});
   router.Add(Method::kPost, "/api/v1/admin/procedures/{code}/actions/{action}", bind(&AdminAction));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions", bind(&AdminVersions));
   router.Add(Method::kGet, "/api/v1/admin/procedures/{code}/versions/{a}/diff/{b}", bind(&AdminDiff));

@@ -168,6 +168,137 @@ ImportReport Catalog::Import(const json::value& body, const ImportScope& scope) 
   return report;
 }
 
+namespace {
+
+// The record as the editor saves it: the lifecycle lives in the procedure, not in the record.
+json::object EditorRecord(const json::object& record) {
+  json::object out = record;
+  out.erase("TRANGTHAI");
+  return out;
+}
+
+bool Covers(const ImportScope& scope, const std::vector<std::string>& paths) {
+  return scope.everywhere || std::any_of(paths.begin(), paths.end(), [&](const std::string& p) {
+           return !scope.agency_path.empty() && p.starts_with(scope.agency_path);
+         });
+}
+
+}  // namespace
+
+Parsed Catalog::Preview(const json::value& body) {
+  if (!body.is_object())
+    return Parsed{
+        {}, {{"", "Cần một thủ tục (đối tượng JSON). / A procedure (JSON object) is needed."}}};
+  return ParseRecord(EditorRecord(body.as_object()));
+}
+
+SaveResult Catalog::SaveDraft(const json::value& body, const std::string& code,
+                              std::optional<std::int64_t> base_version, const ImportScope& scope) {
+  SaveResult out;
+  auto invalid = [&](std::string pointer, std::string message) {
+    out.kind = SaveResult::Kind::kInvalid;
+    out.errors.push_back({std::move(pointer), std::move(message)});
+    return out;
+  };
+  if (!body.is_object())
+    return invalid("", "Cần một thủ tục (đối tượng JSON). / A procedure (JSON object) is needed.");
+  json::object record = EditorRecord(body.as_object());
+  Parsed parsed = ParseRecord(record);
+  out.errors = std::move(parsed.errors);
+  if (parsed.procedure && parsed.procedure->code != code) {
+    out.errors.push_back({"/MATTHC", "Mã thủ tục khác với mã trong địa chỉ (" + code +
+                                         "). / The code differs from the "
+                                         "one in the address (" +
+                                         code + ")."});
+  }
+  auto conn = db_.Acquire();
+  auto existing = store::FindProcedure(*conn, code);
+  if (existing && !scope.everywhere) {
+    // Outside the admin's agencies an existing procedure is answered as if it did not exist.
+    auto current = store::Record(*conn, code, existing->latest_version);
+    auto current_parsed = current ? ParseRecord(*current) : Parsed{};
+    if (!current_parsed.procedure ||
+        !Covers(scope, AgencyPathsOf(*conn, *current_parsed.procedure))) {
+      return SaveResult{SaveResult::Kind::kNotFound, {}, 0, false, "", ""};
+    }
+  }
+  if (parsed.procedure && !Covers(scope, AgencyPathsOf(*conn, *parsed.procedure))) {
+    out.errors.push_back(
+        {"/MACOQUANCONGBO",
+         "Thủ tục không thuộc cơ quan bạn quản lý. / The procedure is not your agency's."});
+  }
+  if (!out.errors.empty()) {
+    out.kind = SaveResult::Kind::kInvalid;
+    return out;
+  }
+  const Procedure& p = *parsed.procedure;
+  db::Transaction tx(*conn);
+  // Read again inside the transaction: the version compared is the one written over.
+  existing = store::FindProcedure(*conn, code);
+  auto conflict = [&](std::string message) {
+    return SaveResult{SaveResult::Kind::kConflict,
+                      {},
+                      existing ? existing->latest_version : 0,
+                      false,
+                      existing ? existing->status : "",
+                      std::move(message)};
+  };
+  if (existing && !base_version) {
+    return conflict("Thủ tục " + code + " đã có (phiên bản " +
+                    std::to_string(existing->latest_version) + "); hãy mở để sửa. / Procedure " +
+                    code + " already exists (version " + std::to_string(existing->latest_version) +
+                    "); open it to edit.");
+  }
+  if (!existing && base_version) {
+    return conflict("Thủ tục " + code + " chưa có; không có phiên bản để sửa. / Procedure " + code +
+                    " does not exist; there is no version to edit.");
+  }
+  if (existing && *base_version != existing->latest_version) {
+    return conflict("Người khác đã sửa thủ tục này (phiên bản " +
+                    std::to_string(existing->latest_version) + ", bạn sửa từ phiên bản " +
+                    std::to_string(*base_version) +
+                    "). / Someone else changed this procedure "
+                    "(version " +
+                    std::to_string(existing->latest_version) + "; you edited version " +
+                    std::to_string(*base_version) + ").");
+  }
+  if (existing && existing->status == "repealed") {
+    return conflict("Thủ tục đã bãi bỏ không sửa được. / A repealed procedure cannot be edited.");
+  }
+  std::int64_t version = 0;
+  try {
+    version = store::SaveDraft(*conn, code, p.name, p.publisher_code, p.decision_date, record,
+                               scope.account, core::NowUtc());
+  } catch (const db::DbError& e) {
+    if (e.kind() != db::DbError::Kind::kUniqueViolation) throw;
+    // A concurrent save took this version number.
+    return SaveResult{
+        SaveResult::Kind::kConflict,
+        {},
+        0,
+        false,
+        "",
+        "Người khác vừa lưu thủ tục này. / Someone else has just saved this procedure."};
+  }
+  for (const auto& f : p.fields) {
+    if (!f.code.empty()) {
+      static const db::Query q{
+          "catalog_field_if_missing_draft",
+          "INSERT INTO catalog_fields (code, name, name_en) VALUES ($1, $2, '') "
+          "ON CONFLICT (code) DO NOTHING"};
+      conn->Execute(q, {f.code, f.name});
+    }
+  }
+  store::BumpGeneration(*conn);
+  tx.Commit();
+  Invalidate();
+  out.kind = SaveResult::Kind::kSaved;
+  out.version = version;
+  out.created = !existing;
+  out.status = existing ? existing->status : "draft";
+  return out;
+}
+
 std::vector<const FaqEntry*> SearchFaq(const Snapshot& s, const std::string& q, const std::string& procedure,
                                        const std::string& field) {
   std::vector<std::pair<std::size_t, double>> hits;

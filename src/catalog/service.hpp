@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,17 @@ struct ImportScope {
   std::string agency_path;
 };
 
+/// What saving one record from the editor did. kInvalid: `errors` (pointers into the record);
+/// kConflict: `version` is the current latest version (0 when the procedure does not exist).
+struct SaveResult {
+  enum class Kind { kSaved, kInvalid, kNotFound, kConflict } kind = Kind::kSaved;
+  std::vector<RecordError> errors;
+  std::int64_t version = 0;
+  bool created = false;
+  std::string status;   ///< the procedure's status after the save
+  std::string message;  ///< kConflict: why
+};
+
 /// A FAQ entry as searched and shown.
 struct FaqEntry {
   std::string id, question, answer, question_en, answer_en, procedure_code, field_code;
@@ -65,6 +77,17 @@ class Catalog {
 
   /// Imports LayThuTuc records (a JSON array). All or nothing.
   ImportReport Import(const boost::json::value& body, const ImportScope& scope);
+
+  /// Saves one LayThuTuc record as the next draft version of procedure `code` (created when new),
+  /// checked as an import checks it. `base_version`: the version the editor started from (nullopt
+  /// when creating); a different latest version is a conflict. A published or suspended procedure
+  /// keeps its status and published version: the draft waits for the publish action.
+  SaveResult SaveDraft(const boost::json::value& body, const std::string& code,
+                       std::optional<std::int64_t> base_version, const ImportScope& scope);
+
+  /// Checks one record for the editor's preview; the procedure as the public page shows it, or
+  /// errors.
+  static Parsed Preview(const boost::json::value& body);
 
   /// The agency paths a procedure belongs to (publisher and implementing agencies), for scoping.
   std::vector<std::string> AgencyPathsOf(db::Connection& conn, const Procedure& p);

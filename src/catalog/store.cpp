@@ -149,6 +149,28 @@ std::int64_t SaveVersion(db::Connection& conn, const std::string& code, const st
   return version;
 }
 
+std::int64_t SaveDraft(db::Connection& conn, const std::string& code, const std::string& name,
+                       const std::string& publisher_code, const std::string& decision_date,
+                       const json::object& record, const std::string& by, const std::string& now) {
+  auto existing = FindProcedure(conn, code);
+  if (!existing)
+    return SaveVersion(conn, code, name, publisher_code, decision_date, "draft", record, by,
+                       "edited", now);
+  std::int64_t version = existing->latest_version + 1;
+  static const db::Query q{
+      "catalog_save_draft",
+      "UPDATE procedures SET latest_version = CAST($2 AS INTEGER), publisher_code = $3, name = $4, "
+      "decision_date = $5, updated_at = CAST($6 AS TEXT) WHERE code = $1"};
+  conn.Execute(q, {code, version, publisher_code, name, decision_date, now});
+  static const db::Query insert_version{
+      "catalog_insert_draft_version",
+      "INSERT INTO procedure_versions (code, version, record, created_at, created_by) "
+      "VALUES ($1, $2, $3, $4, $5)"};
+  conn.Execute(insert_version, {code, version, json::serialize(record), now, by});
+  RecordEvent(conn, code, version, "edited", by, now);
+  return version;
+}
+
 void SetStatus(db::Connection& conn, const std::string& code, const std::string& status, bool publish_latest,
                const std::string& by, const std::string& now) {
   static const db::Query q{

@@ -50,6 +50,13 @@ std::int64_t SaveVersion(db::Connection& conn, const std::string& code, const st
                          const boost::json::object& record, const std::string& by, const std::string& action,
                          const std::string& now);
 
+/// Writes `record` as the next version of an existing procedure without changing its status or
+/// published version, or creates the procedure as a draft. Returns the version.
+std::int64_t SaveDraft(db::Connection& conn, const std::string& code, const std::string& name,
+                       const std::string& publisher_code, const std::string& decision_date,
+                       const boost::json::object& record, const std::string& by,
+                       const std::string& now);
+
 /// Sets the status; `publish_latest` also makes the latest version the published one.
 void SetStatus(db::Connection& conn, const std::string& code, const std::string& status, bool publish_latest,
                const std::string& by, const std::string& now);

@@ -61,6 +61,8 @@ const std::set<std::string> kAdministrative = {
     "POST /api/v1/admin/signing-keys/rotate", "GET /api/v1/admin/procedures", "POST /api/v1/admin/procedures/import",
     "GET /api/v1/admin/procedures/export", "POST /api/v1/admin/procedures/{code}/actions/{action}",
     "GET /api/v1/admin/procedures/{code}/versions", "GET /api/v1/admin/procedures/{code}/versions/{a}/diff/{b}",
+    "GET /api/v1/admin/procedures/{code}/record", "PUT /api/v1/admin/procedures/{code}",
+    "POST /api/v1/admin/procedures/preview",
     "GET /api/v1/admin/faq", "POST /api/v1/admin/faq", "PUT /api/v1/admin/faq/{id}", "DELETE /api/v1/admin/faq/{id}",
     "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config",
     "PUT /api/v1/admin/calendar/days/{date}", "DELETE /api/v1/admin/calendar/days/{date}",

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -44,6 +45,12 @@ struct Officer {
   HttpResponse Call(std::string_view method, std::string_view target, std::string_view body = {}) {
     Headers h{{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
     if (!body.empty()) h.emplace_back("Content-Type", "application/json");
+    return Fetch(port, method, target, h, body);
+  }
+  HttpResponse CallWith(std::string_view method, std::string_view target, std::string_view body,
+                        Headers extra) {
+    Headers h{{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"}};
+    h.insert(h.end(), extra.begin(), extra.end());
     return Fetch(port, method, target, h, body);
   }
 };
@@ -351,6 +358,143 @@ TEST_P(Catalog, AnotherNodeSeesChangesAndAFailedImportLeavesNothing) {
     EXPECT_NE(std::string(item.at("code").as_string()).rfind("1.99002", 0), 0u) << item.at("code");
   }
   EXPECT_EQ(sys.Call("POST", "/api/v1/admin/procedures/import", json::serialize(file)).status, 200) << "a retry works";
+}
+
+std::set<std::string> Pointers(const HttpResponse& r) {
+  std::set<std::string> out;
+  auto v = Json(r);
+  if (!v.is_object() || !v.as_object().contains("errors")) return out;
+  for (const auto& e : v.at("errors").as_array())
+    out.insert(std::string(e.at("field").as_string()));
+  return out;
+}
+
+TEST_P(Catalog, TheEditorSavesDraftsPreviewsAndRefusesStaleOrBadSaves) {
+  Officer admin = SignIn(port(), "admin.demo");  // Sở Tư pháp 000.00.02.H99
+  const std::string path = "/api/v1/admin/procedures/1.990041";
+  json::object record = Record("1.990041", "Xác nhận thử nghiệm trình soạn thảo");
+  record["CACHTHUCTHUCHIEN"]
+      .as_array()[0]
+      .as_object()["THOIGIAN"]
+      .as_array()[0]
+      .as_object()["PHILEPHI"] = json::array{json::object{
+      {"MAPHILEPHI", "LP1"}, {"SOTIEN", 50000}, {"LOAIPHILEPHI", "LEPHI"}, {"MOTA", "Lệ phí"}}};
+
+  // Preview: the public page's shape, nothing written.
+  auto preview = admin.Call("POST", "/api/v1/admin/procedures/preview", json::serialize(record));
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  auto shown = Json(preview);
+  EXPECT_EQ(shown.at("name"), "Xác nhận thử nghiệm trình soạn thảo");
+  EXPECT_EQ(shown.at("channels").at(0).at("options").at(0).at("fee_total"), 50000);
+  EXPECT_EQ(shown.at("status"), "published")
+      << "the preview shows the page as it will be published";
+  EXPECT_EQ(admin.Call("GET", path + "/record").status, 404);
+
+  // Bad input: per-field errors, nothing written.
+  auto bad = [&](const std::function<void(json::object&)>& change, const std::string& pointer,
+                 const std::string& target) {
+    json::object r = record;
+    change(r);
+    auto res = admin.Call("PUT", target, json::serialize(r));
+    EXPECT_EQ(res.status, 422) << pointer << ": " << res.body.substr(0, 300);
+    EXPECT_TRUE(Pointers(res).contains(pointer)) << pointer << ": " << res.body.substr(0, 300);
+    if (target == path) {  // the preview checks the record alone (no address to compare with)
+      auto pre = admin.Call("POST", "/api/v1/admin/procedures/preview", json::serialize(r));
+      EXPECT_EQ(pre.status, 422) << pointer;
+      EXPECT_TRUE(Pointers(pre).contains(pointer)) << pointer;
+    }
+  };
+  auto fee = [](json::object& r) -> json::object& {
+    return r["CACHTHUCTHUCHIEN"]
+        .as_array()[0]
+        .as_object()["THOIGIAN"]
+        .as_array()[0]
+        .as_object()["PHILEPHI"]
+        .as_array()[0]
+        .as_object();
+  };
+  auto time = [](json::object& r) -> json::object& {
+    return r["CACHTHUCTHUCHIEN"].as_array()[0].as_object()["THOIGIAN"].as_array()[0].as_object();
+  };
+  const std::string fee_at = "/CACHTHUCTHUCHIEN/0/THOIGIAN/0/PHILEPHI/0/SOTIEN";
+  bad([&](json::object& r) { fee(r)["SOTIEN"] = -1000; }, fee_at, path);
+  bad([&](json::object& r) { fee(r)["SOTIEN"] = 10.5; }, fee_at, path);
+  bad([&](json::object& r) { time(r)["DONVITINH"] = "tuần"; },
+      "/CACHTHUCTHUCHIEN/0/THOIGIAN/0/DONVITINH", path);
+  bad([](json::object& r) { r["TENTTHC"] = "  "; }, "/TENTTHC", path);
+  bad([](json::object& r) { r["TENTTHC"] = std::string(100 * 1024, 'a'); }, "/TENTTHC", path);
+  bad([](json::object&) {}, "/MATTHC", "/api/v1/admin/procedures/1.990049");
+  auto theirs = admin.Call("PUT", "/api/v1/admin/procedures/1.990042",
+                           json::serialize(Record("1.990042", "Của Sở Kế hoạch", "000.00.03.H99")));
+  EXPECT_EQ(theirs.status, 422);
+  EXPECT_TRUE(Pointers(theirs).contains("/MACOQUANCONGBO"));
+  EXPECT_EQ(admin.Call("PUT", path, "{not json").status, 400);
+  EXPECT_EQ(admin.Call("PUT", path, "[1]").status, 422);
+  EXPECT_EQ(admin.Call("GET", path + "/record").status, 404) << "nothing was written";
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/procedures/1.990049/record").status, 404);
+  // Another agency's existing procedure: as if it did not exist.
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/procedures/2.001610/record").status, 404);
+  auto other = admin.CallWith("PUT", "/api/v1/admin/procedures/2.001610",
+                              json::serialize(Record("2.001610", "Chiếm", "000.00.02.H99")),
+                              {{"If-Match", "\"1\""}});
+  EXPECT_EQ(other.status, 404) << other.body;
+  Officer receiver = SignIn(port(), "receiver.demo");
+  EXPECT_EQ(receiver.Call("PUT", path, json::serialize(record)).status, 403);
+  EXPECT_EQ(
+      receiver.Call("POST", "/api/v1/admin/procedures/preview", json::serialize(record)).status,
+      403);
+
+  // Create as a draft: not public until published.
+  auto created = admin.Call("PUT", path, json::serialize(record));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Json(created).at("version"), 1);
+  EXPECT_EQ(Json(created).at("status"), "draft");
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/procedures/1.990041").status, 404);
+  auto again = admin.Call("PUT", path, json::serialize(record));
+  EXPECT_EQ(again.status, 409) << "creating over an existing procedure";
+  EXPECT_EQ(Json(again).at("current_version"), 1);
+  auto loaded = admin.Call("GET", path + "/record");
+  ASSERT_EQ(loaded.status, 200) << loaded.body;
+  EXPECT_EQ(loaded.Header("ETag").value_or(""), "\"1\"");
+  EXPECT_EQ(Json(loaded).at("status"), "draft");
+  EXPECT_FALSE(Json(loaded).at("record").as_object().contains("TRANGTHAI"))
+      << "the lifecycle is the procedure's";
+  EXPECT_EQ(Json(loaded).at("record").at("TRUONGMOTCUA_KHONGBIET"), "giữ nguyên khi xuất");
+  ASSERT_EQ(admin.Call("POST", path + "/actions/publish").status, 200);
+  auto page = Fetch(port(), "GET", "/api/v1/procedures/1.990041");
+  ASSERT_EQ(page.status, 200);
+  auto pre = Json(preview).as_object();
+  EXPECT_EQ(Json(page).as_object(), pre) << "the preview is the public page";
+
+  // Edit the published procedure: a new draft version; the public page keeps version 1 until
+  // published.
+  json::object edited = Json(loaded).at("record").as_object();
+  edited["TENTTHC"] = "Xác nhận thử nghiệm trình soạn thảo (sửa)";
+  fee(edited)["SOTIEN"] = 70000;
+  auto saved = admin.CallWith("PUT", path, json::serialize(edited), {{"If-Match", "\"1\""}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(Json(saved).at("version"), 2);
+  EXPECT_EQ(Json(saved).at("status"), "published");
+  EXPECT_EQ(Json(Fetch(port(), "GET", "/api/v1/procedures/1.990041")).at("name"),
+            "Xác nhận thử nghiệm trình soạn thảo");
+  // A stale save: someone else's version 2 is there.
+  auto stale = admin.CallWith("PUT", path, json::serialize(edited), {{"If-Match", "\"1\""}});
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(Json(stale).at("current_version"), 2);
+  EXPECT_EQ(admin.CallWith("PUT", path, json::serialize(edited), {{"If-Match", "abc"}}).status,
+            400);
+  auto diff = Json(admin.Call("GET", path + "/versions/1/diff/2"));
+  std::map<std::string, std::string> kinds;
+  for (const auto& c : diff.at("changes").as_array())
+    kinds[std::string(c.at("pointer").as_string())] = c.at("kind").as_string();
+  EXPECT_EQ(kinds["/TENTTHC"], "changed");
+  EXPECT_EQ(kinds[fee_at], "changed");
+  EXPECT_EQ(kinds.size(), 2u);
+  ASSERT_EQ(admin.Call("POST", path + "/actions/publish").status, 200);
+  EXPECT_EQ(Json(Fetch(port(), "GET", "/api/v1/procedures/1.990041")).at("name"),
+            "Xác nhận thử nghiệm trình soạn thảo (sửa)");
+  auto versions = Json(admin.Call("GET", path + "/versions"));
+  EXPECT_EQ(versions.at("versions").as_array().size(), 2u);
 }
 
 TEST(CatalogEngines, SqliteAndPostgresAnswerAlike) {

@@ -5,6 +5,7 @@ import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { CalendarAdmin, WorkCalendar } from './pages/calendarAdmin';
 import { CatalogAdmin } from './pages/catalogAdmin';
+import { ProcedureEditor } from './pages/procedureEditor';
 import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
 import { Inbox } from './pages/inbox';
@@ -82,6 +83,10 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path.startsWith('/thu-tuc/') && path.length > 9) return <ProcedurePage t={t} lang={lang} code={decodeURIComponent(path.slice(9))} />;
   if (path === '/hoi-dap') return <Faq t={t} lang={lang} />;
   if (path === '/quan-tri/thu-tuc') return <CatalogAdmin t={t} lang={lang} />;
+  if (path === '/quan-tri/thu-tuc/moi') return <ProcedureEditor t={t} lang={lang} code={null} />;
+  if (path.startsWith('/quan-tri/thu-tuc/') && path.endsWith('/sua') && path.length > 22) {
+    return <ProcedureEditor t={t} lang={lang} code={decodeURIComponent(path.slice(18, -4))} />;
+  }
   if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
   if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;
   if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;

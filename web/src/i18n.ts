@@ -1,6 +1,7 @@
 // Every visible string of the web app, in Vietnamese (default) and English.
 import { dossierEn, dossierVi } from './i18nDossier';
 import { notifyEn, notifyVi } from './i18nNotify';
+import { editorEn, editorVi } from './i18nEditor';
 
 export type Lang = 'vi' | 'en';
 
@@ -358,6 +359,7 @@ const vi = {
   calHoursResetDone: 'Cơ quan {code} trở về giờ làm việc chung.',
   ds: dossierVi,
   nt: notifyVi,
+  ed: editorVi,
 };
 
 const en: typeof vi = {
@@ -712,6 +714,7 @@ const en: typeof vi = {
   calHoursResetDone: 'Agency {code} uses the common working hours again.',
   ds: dossierEn,
   nt: notifyEn,
+  ed: editorEn,
 };
 
 export type Messages = typeof vi;

@@ -5,8 +5,16 @@ function here(): string {
   return window.location.pathname + window.location.search;
 }
 
+let leaveGuard: (() => boolean) | null = null;
+
+/** A page with unsaved changes asks before the app navigates away (`guard` answers "may leave"). */
+export function setLeaveGuard(guard: (() => boolean) | null): void {
+  leaveGuard = guard;
+}
+
 export function navigate(path: string): void {
   if (path === here()) return;
+  if (leaveGuard && !leaveGuard()) return;
   window.history.pushState({}, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }

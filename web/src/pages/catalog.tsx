@@ -179,7 +179,7 @@ interface Named {
   code: string;
   name: string;
 }
-interface Detail {
+export interface Detail {
   code: string;
   name: string;
   name_en: string;
@@ -219,14 +219,22 @@ export function ProcedurePage({ t, lang, code }: { t: Messages; lang: Lang; code
     );
   }
   if (!detail) return <p role="status">{t.loading}</p>;
+  return <ProcedureView t={t} lang={lang} detail={detail} />;
+}
+
+/** A procedure as citizens see it; also the administrators' preview (`preview`: no links out, no submit button). */
+export function ProcedureView({ t, lang, detail, preview = false }: { t: Messages; lang: Lang; detail: Detail; preview?: boolean }) {
   const en = lang === 'en';
   const channelName = (c: number) => (t.channelNames as Record<string, string>)[String(c)] ?? String(c);
   return (
     <>
-      <p className="crumbs">
-        <Link to="/thu-tuc">{t.proceduresTitle}</Link>
-      </p>
-      <h1>{en && detail.name_en ? detail.name_en : detail.name}</h1>
+      {!preview && (
+        <p className="crumbs">
+          <Link to="/thu-tuc">{t.proceduresTitle}</Link>
+        </p>
+      )}
+      {preview ? <h2 className="preview-title">{en && detail.name_en ? detail.name_en : detail.name}</h2>
+        : <h1>{en && detail.name_en ? detail.name_en : detail.name}</h1>}
       <dl className="facts">
         <div>
           <dt>{t.procedureCode}</dt>
@@ -260,7 +268,7 @@ export function ProcedurePage({ t, lang, code }: { t: Messages; lang: Lang; code
           </div>
         )}
       </dl>
-      {(detail.service_class === 'partial_online' || detail.service_class === 'full_online') && (
+      {!preview && (detail.service_class === 'partial_online' || detail.service_class === 'full_online') && (
         <p className="cta">
           <a className="button-link primary" href={submitHref(detail.code)}
             onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(submitHref(detail.code)); }}>

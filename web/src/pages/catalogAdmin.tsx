@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState, type ChangeEvent } from 'react';
 import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
+import { navigate } from '../router';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
 
@@ -158,7 +159,8 @@ export function CatalogAdmin({ t, lang }: { t: Messages; lang: Lang }) {
   return (
     <>
       <h1>{t.catalogAdminTitle}</h1>
-      <p>
+      <p className="actions">
+        <Link to="/quan-tri/thu-tuc/moi">+ {t.ed.addProcedure}</Link>
         <Link to="/quan-tri/hoi-dap">{t.faqAdminTitle}</Link>
       </p>
       {problem && (
@@ -209,6 +211,10 @@ export function CatalogAdmin({ t, lang }: { t: Messages; lang: Lang }) {
                   {row.deadline_missed && <strong className="late"> {t.deadlineMissed}</strong>}
                 </td>
                 <td className="row-actions">
+                  <a className="button-link small" href={`/quan-tri/thu-tuc/${row.code}/sua`} aria-label={`${t.ed.edit} ${row.code}`}
+                    onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(`/quan-tri/thu-tuc/${row.code}/sua`); }}>
+                    {t.ed.edit}
+                  </a>
                   {(row.status === 'draft' || row.status === 'suspended' ||
                     (row.status === 'published' && row.published_version !== row.latest_version)) && (
                     <button type="button" className="secondary small" onClick={() => void act(row.code, 'publish')}>
