@@ -27,6 +27,8 @@
 #include "identity/routes.hpp"
 #include "identity/service.hpp"
 #include "identity/tokens.hpp"
+#include "payment/routes.hpp"
+#include "payment/service.hpp"
 #include "system/routes.hpp"
 
 namespace motcua::app {
@@ -57,6 +59,9 @@ struct App {
   std::unique_ptr<dossier::Service> dossiers;
   std::unique_ptr<dossier::Deps> dossier_deps;
   std::unique_ptr<dossier::DeadlineWatcher> deadline_watcher;  ///< after dossiers: stopped first
+  std::unique_ptr<payment::Service> payments;
+  std::unique_ptr<payment::Deps> payment_deps;
+  std::unique_ptr<payment::RequeryJob> payment_requery;  ///< after payments: stopped first
   std::unique_ptr<http::Server> server;
 
   ~App();

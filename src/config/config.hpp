@@ -46,6 +46,12 @@ struct Config {
   bool officer_totp_required = false;              ///< officers must use a TOTP second factor
   std::string identity_providers_file;             ///< JSON list of external OIDC providers
   std::string demo_mail_log = "var/demo-mail.log"; ///< demo mode: messages are appended here
+  // Payments (docs/payment.md): disabled while payment_platform_url is empty.
+  std::string payment_platform_url;     ///< the platform's message endpoint (INIT, QUERY, GET_BILL)
+  std::string payment_partner_code;     ///< MaDoiTac
+  std::string payment_secret;           ///< the shared secret of MaXacThuc
+  std::string payment_platform_token;   ///< optional bearer token on calls to the platform
+  std::size_t payment_requery_seconds = 60;  ///< how often pending transactions are re-queried (0 = never)
 };
 
 /// The public base URL: `public_url` when configured, else from the listen address and the
