@@ -90,6 +90,7 @@ struct PaySim::Impl {
     Confirmation conf;
     int deliveries;
     bool drop;
+    std::string callback_url;
     {
       std::lock_guard lock(mu);
       auto it = payments.find(reference);
@@ -103,16 +104,17 @@ struct PaySim::Impl {
       conf = Signed(p, "CONFIRM", options.bad_signature ? options.secret + "-wrong" : options.secret);
       deliveries = options.deliveries;
       drop = options.drop;
+      callback_url = options.callback_url;
     }
-    if (drop || options.callback_url.empty()) return;
+    if (drop || callback_url.empty()) return;
     std::string body = EncodeConfirmation(conf);
     std::lock_guard lock(mu);
-    senders.emplace_back([this, body, deliveries, delay = options.delay] {
+    senders.emplace_back([this, body, deliveries, callback_url, delay = options.delay] {
       for (int i = 0; i < deliveries; ++i) {
         if (delay.count() > 0) std::this_thread::sleep_for(delay);
         http::ClientRequest req;
         req.method = "POST";
-        req.url = options.callback_url;
+        req.url = callback_url;
         req.headers = {{"Content-Type", "application/json"}};
         req.body = body;
         auto r = http::FetchBlocking(req);
@@ -218,6 +220,11 @@ void PaySim::Configure(int deliveries, bool drop, bool bad_signature) {
   impl_->options.deliveries = deliveries;
   impl_->options.drop = drop;
   impl_->options.bad_signature = bad_signature;
+}
+
+void PaySim::SetCallbackUrl(std::string url) {
+  std::lock_guard lock(impl_->mu);
+  impl_->options.callback_url = std::move(url);
 }
 
 std::size_t PaySim::CallbacksDelivered() const { return impl_->delivered.load(); }

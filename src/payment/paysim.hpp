@@ -39,6 +39,8 @@ class PaySim {
   void RunUntilSignal();
   /// Changes the callback knobs at run time (tests). Thread-safe.
   void Configure(int deliveries, bool drop, bool bad_signature);
+  /// Where callbacks go (when motcua's port is known only after the sandbox started).
+  void SetCallbackUrl(std::string url);
   /// Callbacks answered by motcua so far (any status). Thread-safe.
   std::size_t CallbacksDelivered() const;
   /// Waits until every callback scheduled so far has been sent.

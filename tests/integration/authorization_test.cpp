@@ -31,6 +31,7 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/procedures", "GET /api/v1/procedures/{code}", "GET /api/v1/procedures/{code}/laythutuc",
     "GET /api/v1/fields", "GET /api/v1/faq", "GET /api/v1/bundles", "GET /api/v1/bundles/{code}",
     "GET /api/v1/calendar", "GET /api/v1/calendar/deadline",
+    "POST /api/v1/payments/callback",  // the payment platform: authenticated by MaXacThuc
     "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
@@ -49,7 +50,10 @@ const std::set<std::string> kSignedIn = {
     "POST /api/v1/dossiers/{code}/rating", "PUT /api/v1/dossiers/{code}/rating",
     "GET /api/v1/dossiers/{code}/forms/{form}", "GET /api/v1/dossiers/{code}/control-sheet.csv",
     "GET /api/v1/me/dossiers", "GET /api/v1/inbox", "GET /api/v1/agencies/{code}/officers",
-    "GET /api/v1/reports/register.csv", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}"};
+    "GET /api/v1/reports/register.csv", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}",
+    // Payments: the owner pays; the dossier's officers see (payment_test.cpp).
+    "GET /api/v1/dossiers/{code}/payments", "POST /api/v1/dossiers/{code}/payments",
+    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -63,7 +67,7 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config",
     "PUT /api/v1/admin/calendar/days/{date}", "DELETE /api/v1/admin/calendar/days/{date}",
     "GET /api/v1/admin/agencies/{code}/working-hours", "PUT /api/v1/admin/agencies/{code}/working-hours",
-    "DELETE /api/v1/admin/agencies/{code}/working-hours"};
+    "DELETE /api/v1/admin/agencies/{code}/working-hours", "GET /api/v1/admin/payments/ledger"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
