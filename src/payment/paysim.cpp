@@ -171,8 +171,16 @@ struct PaySim::Impl {
     Decide(reference, approve);
     if (options.return_url.empty()) return Page(reference);
     Response r = Response::Text(303, "", "text/plain");
-    std::string sep = options.return_url.find('?') == std::string::npos ? "?" : "&";
-    r.SetHeader("Location", options.return_url + sep + "MaThamChieu=" + reference + "&MaLoi=" + (approve ? "00" : "24"));
+    // `{MaHoSo}` in the return URL becomes the dossier code (from ThongTinBienLai), so the
+    // browser can land on the dossier's own page.
+    std::string target = options.return_url, dossier;
+    {
+      std::lock_guard lock(mu);
+      if (auto it = payments.find(reference); it != payments.end()) dossier = it->second.init.dossier_code;
+    }
+    if (auto at = target.find("{MaHoSo}"); at != std::string::npos) target.replace(at, 8, dossier);
+    std::string sep = target.find('?') == std::string::npos ? "?" : "&";
+    r.SetHeader("Location", target + sep + "MaThamChieu=" + reference + "&MaLoi=" + (approve ? "00" : "24"));
     return r;
   }
 };

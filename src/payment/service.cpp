@@ -205,7 +205,8 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
                                     {"created_at", Local(reqs.Text(i, 5))}, {"paid_at", LocalOrNull(reqs.OptText(i, 6))},
                                     {"closed_at", LocalOrNull(reqs.OptText(i, 7))}, {"transactions", std::move(attempts)}});
   }
-  json::object out{{"code", facts->code}, {"enabled", settings_.Enabled()}, {"amount_due", due}, {"requests", std::move(requests)}};
+  json::object out{{"code", facts->code}, {"enabled", settings_.Enabled()}, {"amount_due", due},
+                   {"can_pay", settings_.Enabled() && facts->owner && due > 0}, {"requests", std::move(requests)}};
   if (!settings_.Enabled()) {
     out["disabled_reason"] = "Cơ quan chưa kết nối nền tảng thanh toán trực tuyến; hãy nộp phí tại bộ phận một cửa. / "
                              "Online payment is not set up here; pay at the one-stop counter.";
