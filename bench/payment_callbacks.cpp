@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "app/wiring.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "payment/protocol.hpp"
 #include "payment/store.hpp"

@@ -14,7 +14,7 @@ CREATE TABLE payment_requests (
   paid_at      TEXT,
   closed_at    TEXT
 );
-CREATE INDEX payment_requests_dossier ON payment_requests (dossier_id);
+CREATE INDEX payment_requests_dossier ON payment_requests (dossier_id, state);
 
 CREATE TABLE payment_transactions (
   id              TEXT PRIMARY KEY,

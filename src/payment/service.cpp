@@ -411,7 +411,7 @@ RequeryReport Service::Requery(Clock::time_point now) {
     }
     // A cancelled attempt (dossier withdrawn) that the platform says failed needs nothing more.
     if (answer->state == kStateFailed && t->state != "pending") {
-      c->Execute(store::kFailTransaction, {t->id, t->state, answer->code, Now()});
+      c->Execute(store::kStopQuerying, {t->id});
       tx.Commit();
       continue;
     }

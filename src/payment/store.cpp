@@ -52,6 +52,8 @@ const db::Query kDueForQuery{"payment_due_for_query",
 const db::Query kClaimQuery{"payment_claim_query",
     "UPDATE payment_transactions SET next_query_at = $3, queries = queries + 1 WHERE id = $1 AND next_query_at = $2"};
 
+const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
+
 const db::Query kInsertLedger{"payment_insert_ledger",
     "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
     "state_from, state_to, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};

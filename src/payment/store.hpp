@@ -11,7 +11,7 @@ enum TxnCol { kTId, kTRequestId, kTReference, kTAccount, kTAmount, kTCurrency, k
 
 extern const db::Query kInsertRequest, kOpenRequests, kRequestsOfDossier, kSetRequestState, kCountOpenRequests, kRequestById;
 extern const db::Query kInsertTransaction, kTransactionByReference, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
-    kSettleTransaction, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery;
+    kSettleTransaction, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
 extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger;
 
 }  // namespace motcua::payment::store
