@@ -91,6 +91,23 @@ awaitable<Response> Ledger(Deps& d, Request req) {
   co_return r;
 }
 
+// The provider's statement as the CSV body; ?format=csv answers the statement as CSV.
+awaitable<Response> Reconciliation(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string date(req.Query("date").value_or(""));
+  bool csv = req.Query("format").value_or("") == "csv";
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Reconciliation(*who, date, req.body); });
+  if (!out) co_return http::ProblemResponse(req, out.error());
+  if (csv) {
+    Response r = Response::Text(200, std::string(out->at("csv").as_string()), "text/csv; charset=utf-8");
+    r.SetHeader("Content-Disposition", "attachment; filename=\"doi-soat-" + date + ".csv\"");
+    co_return r;
+  }
+  out->erase("csv");
+  co_return http::JsonResponse(200, json::value(std::move(*out)));
+}
+
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Deps& deps) {
@@ -100,6 +117,7 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kGet, "/api/v1/dossiers/{code}/payments/{reference}/receipt", bind(&Receipt));
   router.Add(Method::kPost, "/api/v1/payments/callback", bind(&Callback), {.body_limit = 16u << 10});
   router.Add(Method::kGet, "/api/v1/admin/payments/ledger", bind(&Ledger));
+  router.Add(Method::kPost, "/api/v1/admin/payments/reconciliation", bind(&Reconciliation), {.body_limit = 8u << 20});
 }
 
 }  // namespace motcua::payment

@@ -10,6 +10,7 @@
 #include "core/uuid.hpp"
 #include "dossier/workflow.hpp"
 #include "http/client.hpp"
+#include "payment/reconcile.hpp"
 #include "payment/store.hpp"
 
 namespace motcua::payment {
@@ -382,6 +383,32 @@ core::Result<json::object> Service::Ledger(const Principal& who, const std::stri
   }
   json::value next = r.rows.size() > limit ? json::value(r.Text(limit - 1, 0)) : json::value(nullptr);
   return json::object{{"items", std::move(items)}, {"next_cursor", next}, {"settled_total_on_page", total}};
+}
+
+core::Result<json::object> Service::Reconciliation(const Principal& who, const std::string& date, std::string_view statement_csv) {
+  bool sysadmin = who.HasRole(identity::Role::kSysadmin);
+  if (who.kind != identity::AccountKind::kOfficer || who.enrolment_required || (!sysadmin && !who.HasRole(identity::Role::kAgencyAdmin))) {
+    return Fail(ErrorCode::kForbidden, "Chỉ quản trị cơ quan đối soát được. / Only agency administrators reconcile payments.");
+  }
+  // The local day [00:00, 24:00) in Vietnam (UTC+7).
+  auto from = date.size() == 10 ? ParseInstant(date + "T00:00:00+07:00") : std::nullopt;
+  if (!from) return Fail(ErrorCode::kInvalidArgument, "date là ngày YYYY-MM-DD. / date is a YYYY-MM-DD day.", {{"date", "invalid"}});
+  auto theirs = ParseStatementCsv(statement_csv);
+  if (!theirs) return std::unexpected(theirs.error());
+  auto c = db_.Acquire();
+  auto rows = c->Execute(store::kSettledBetween, {sysadmin ? std::string("%") : who.agency_path + "%", At(*from), At(*from + std::chrono::hours(24))});
+  std::vector<StatementLine> ours;
+  for (std::size_t i = 0; i < rows.rows.size(); ++i) ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2)});
+  auto r = Reconcile(ours, *theirs);
+  json::array lines;
+  for (const auto& l : r.lines) {
+    lines.push_back(json::object{{"reference", l.reference}, {"ours", l.ours}, {"theirs", l.theirs}, {"outcome", l.outcome}});
+  }
+  return json::object{{"date", date},
+                      {"summary", json::object{{"matched", r.matched}, {"amount_mismatch", r.amount_mismatch}, {"missing_ours", r.missing_ours},
+                                               {"missing_theirs", r.missing_theirs}, {"ours_total", r.ours_total}, {"theirs_total", r.theirs_total}}},
+                      {"lines", std::move(lines)},
+                      {"csv", ReconciliationCsv(r)}};
 }
 
 // ---- re-query of lost callbacks ----

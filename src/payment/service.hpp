@@ -81,6 +81,11 @@ class Service {
   core::Result<boost::json::object> Ledger(const identity::Principal& who, const std::string& from, const std::string& to,
                                            const std::string& after, std::size_t limit);
 
+  /// The daily statement (Decision 31/2021 Art. 36) of the caller's agency subtree for the
+  /// local date `date` (YYYY-MM-DD): our settled transactions against the provider's statement
+  /// (CSV, see reconcile.hpp). The lines also come as CSV in "csv".
+  core::Result<boost::json::object> Reconciliation(const identity::Principal& who, const std::string& date, std::string_view statement_csv);
+
   /// One pass of the re-query job at `now`: QUERY each pending transaction that is due; safe on
   /// several nodes (each transaction is claimed by moving its next_query_at).
   RequeryReport Requery(std::chrono::system_clock::time_point now);

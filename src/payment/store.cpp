@@ -54,6 +54,11 @@ const db::Query kClaimQuery{"payment_claim_query",
 
 const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
 
+const db::Query kSettledBetween{"payment_settled_between",
+    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, '') FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
+    "LEFT JOIN payment_transactions t ON t.id = l.transaction_id "
+    "WHERE l.event = 'settled' AND a.path LIKE $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT 100001"};
+
 const db::Query kInsertLedger{"payment_insert_ledger",
     "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
     "state_from, state_to, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};

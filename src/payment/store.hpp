@@ -12,6 +12,6 @@ enum TxnCol { kTId, kTRequestId, kTReference, kTAccount, kTAmount, kTCurrency, k
 extern const db::Query kInsertRequest, kOpenRequests, kRequestsOfDossier, kSetRequestState, kCountOpenRequests, kRequestById;
 extern const db::Query kInsertTransaction, kTransactionByReference, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
     kSettleTransaction, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
-extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger;
+extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger, kSettledBetween;
 
 }  // namespace motcua::payment::store

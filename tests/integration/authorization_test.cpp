@@ -67,7 +67,8 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/procedures/{code}/config", "PUT /api/v1/admin/procedures/{code}/config",
     "PUT /api/v1/admin/calendar/days/{date}", "DELETE /api/v1/admin/calendar/days/{date}",
     "GET /api/v1/admin/agencies/{code}/working-hours", "PUT /api/v1/admin/agencies/{code}/working-hours",
-    "DELETE /api/v1/admin/agencies/{code}/working-hours", "GET /api/v1/admin/payments/ledger"};
+    "DELETE /api/v1/admin/agencies/{code}/working-hours", "GET /api/v1/admin/payments/ledger",
+    "POST /api/v1/admin/payments/reconciliation"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {

@@ -158,6 +158,23 @@ TEST_P(Payments, PayThenCallbackAndTheDossierContinues) {
   ASSERT_EQ(ledger.status, 200) << ledger.body;
   EXPECT_EQ(Json(ledger).at("settled_total_on_page"), 200000);
   EXPECT_EQ(citizen.Call("GET", "/api/v1/admin/payments/ledger?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z").status, 403);
+
+  // Reconciliation of the day against the provider's statement: ours matched, one of theirs missing here.
+  std::string day;
+  for (const auto& e : Json(ledger).at("items").as_array()) {
+    if (e.at("event") == "settled") day = std::string(e.at("at").as_string()).substr(0, 10);
+  }
+  std::string statement = "MaThamChieu,SoTien,MaGiaoDich\n" + ref + ",200000,SIM1\nOTHER123,5000,SIM9\n";
+  auto rec = admin.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, statement, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(rec.status, 200) << rec.body;
+  EXPECT_EQ(Json(rec).at("summary").at("matched"), 1);
+  EXPECT_EQ(Json(rec).at("summary").at("missing_ours"), 1);
+  EXPECT_EQ(Json(rec).at("summary").at("missing_theirs"), 0);
+  auto rec_csv = admin.Call("POST", "/api/v1/admin/payments/reconciliation?format=csv&date=" + day, statement, {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(rec_csv.status, 200);
+  EXPECT_NE(rec_csv.body.find(ref + ",200000,200000,matched"), std::string::npos) << rec_csv.body;
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, "a,b\n1,2\n", {{"Content-Type", "text/csv"}}).status, 400);
+  EXPECT_EQ(receiver.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, statement, {{"Content-Type", "text/csv"}}).status, 403);
 }
 
 TEST_P(Payments, DeclinedLeavesTheDossierWaitingAndTheCitizenCanRetry) {
