@@ -1,4 +1,4 @@
-// motcua: serve | migrate | seed --demo | version.
+// motcua: serve | migrate | seed --demo | paysim | version.
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -8,6 +8,7 @@
 #include "catalog/demo.hpp"
 #include "config/config.hpp"
 #include "core/log.hpp"
+#include "payment/paysim.hpp"
 
 extern char** environ;
 
@@ -92,6 +93,25 @@ int main(int argc, char** argv) {
                    "also write this many synthetic procedures (codes 8.xxxxxx), for benchmarks");
   AddConfigOptions(*seed, seed_flags, {"db", "log_level"});
 
+  payment::PaySimOptions sim;
+  std::string sim_listen = "127.0.0.1:8090";
+  long sim_delay_ms = 0;
+  auto* paysim = cli.add_subcommand(
+      "paysim",
+      "Serve a sandbox of the payment platform (protocol v1.0.6) on loopback for tests and "
+      "demos: INIT answers a page where a tester approves or declines; the decision sends the "
+      "signed callback to --callback-url. Point motcua's payment_platform_url at "
+      "http://HOST:PORT/api/paygov with the same partner code and secret.");
+  paysim->add_option("--listen", sim_listen, "HOST:PORT to serve on")->capture_default_str();
+  paysim->add_option("--partner", sim.partner, "partner code (MaDoiTac) accepted")->capture_default_str();
+  paysim->add_option("--secret", sim.secret, "shared secret of MaXacThuc")->capture_default_str();
+  paysim->add_option("--callback-url", sim.callback_url, "motcua's POST /api/v1/payments/callback URL");
+  paysim->add_option("--return-url", sim.return_url, "where the payer's browser returns after deciding");
+  paysim->add_option("--delay-ms", sim_delay_ms, "wait this long before each callback");
+  paysim->add_option("--deliveries", sim.deliveries, "send each callback this many times (duplicates)")->capture_default_str();
+  paysim->add_flag("--drop-callbacks", sim.drop, "never send callbacks (motcua must re-query)");
+  paysim->add_flag("--bad-signature", sim.bad_signature, "sign callbacks with a wrong secret");
+
   cli.add_subcommand("version", "Print the version and exit.");
 
   CLI11_PARSE(cli, argc, argv);
@@ -99,6 +119,24 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("version")) {
     std::cout << "motcua " << MOTCUA_VERSION << "\n";
     return 0;
+  }
+
+  if (paysim->parsed()) {
+    core::InitLogging(core::LogLevel::kInfo);
+    auto colon = sim_listen.rfind(':');
+    if (colon == std::string::npos) {
+      std::cerr << "motcua paysim: --listen must be HOST:PORT\n";
+      return 2;
+    }
+    sim.host = sim_listen.substr(0, colon);
+    sim.port = static_cast<std::uint16_t>(std::stoul(sim_listen.substr(colon + 1)));
+    sim.delay = std::chrono::milliseconds(sim_delay_ms);
+    try {
+      return payment::RunPaySim(sim);
+    } catch (const std::exception& e) {
+      std::cerr << "motcua paysim: " << e.what() << "\n";
+      return 1;
+    }
   }
 
   if (serve->parsed()) {

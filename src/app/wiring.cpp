@@ -219,6 +219,29 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
     app->notify_sender = std::make_unique<notify::Sender>(*app->db, NotifyOptions(config, identity_options.public_url));
     app->notify_sender->Start();
   }
+  // Payments: the dossier module tells the payment module of status changes (raising and
+  // cancelling requests) through an observer, so dossier does not depend on payment.
+  if (!config.payment_platform_url.empty() && (config.payment_partner_code.empty() || config.payment_secret.empty())) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "payment_platform_url is set: payment_partner_code and payment_secret are required too");
+  }
+  payment::Settings pay;
+  pay.platform_url = config.payment_platform_url;
+  pay.partner = config.payment_partner_code;
+  pay.secret = config.payment_secret;
+  pay.token = config.payment_platform_token;
+  if (config.payment_requery_seconds > 0) {
+    pay.requery_every = std::chrono::seconds(config.payment_requery_seconds);
+    pay.first_query_after = std::chrono::seconds(config.payment_requery_seconds);
+  }
+  app->payments = std::make_unique<payment::Service>(*app->db, *app->dossiers, pay, payment::MakeHttpGateway(pay));
+  payment::Service* payments = app->payments.get();
+  app->dossiers->SetStatusObserver([payments](db::Connection& c, const dossier::StatusChange& change) { payments->OnStatusChange(c, change); });
+  app->payment_deps = std::make_unique<payment::Deps>(payment::Deps{*app->payments, *app->workers, *app->identity});
+  payment::RegisterRoutes(app->router, *app->payment_deps);
+  if (pay.Enabled() && config.payment_requery_seconds > 0) {
+    app->payment_requery = std::make_unique<payment::RequeryJob>(*app->payments, std::chrono::seconds(config.payment_requery_seconds));
+  }
   if (extra_routes) extra_routes(*app);
 
   http::ServerOptions options;

@@ -29,6 +29,8 @@
 #include "identity/tokens.hpp"
 #include "notify/routes.hpp"
 #include "notify/sender.hpp"
+#include "payment/routes.hpp"
+#include "payment/service.hpp"
 #include "system/routes.hpp"
 
 namespace motcua::app {
@@ -61,6 +63,9 @@ struct App {
   std::unique_ptr<dossier::DeadlineWatcher> deadline_watcher;  ///< after dossiers: stopped first
   std::unique_ptr<notify::Deps> notify_deps;
   std::unique_ptr<notify::Sender> notify_sender;  ///< stopped before the pools it uses
+  std::unique_ptr<payment::Service> payments;
+  std::unique_ptr<payment::Deps> payment_deps;
+  std::unique_ptr<payment::RequeryJob> payment_requery;  ///< after payments: stopped first
   std::unique_ptr<http::Server> server;
 
   ~App();

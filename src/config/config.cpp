@@ -156,6 +156,17 @@ const std::vector<KeyDef>& Defs() {
       {{"deadline_watch_seconds", "how often dossiers are checked for due dates (0 turns the watcher off)", false},
        SizeSetter(&Config::deadline_watch_seconds, 0, 86400),
        [](const Config& c) { return std::to_string(c.deadline_watch_seconds); }},
+      {{"payment_platform_url", "payment platform endpoint (INIT/QUERY/GET_BILL); empty disables online payment", false},
+       StringSetter(&Config::payment_platform_url), [](const Config& c) { return c.payment_platform_url; }},
+      {{"payment_partner_code", "our partner code at the payment platform (MaDoiTac)", false},
+       StringSetter(&Config::payment_partner_code), [](const Config& c) { return c.payment_partner_code; }},
+      {{"payment_secret", "shared secret of the payment platform's MaXacThuc", true},
+       StringSetter(&Config::payment_secret), [](const Config& c) { return c.payment_secret; }},
+      {{"payment_platform_token", "bearer token sent to the payment platform (optional)", true},
+       StringSetter(&Config::payment_platform_token), [](const Config& c) { return c.payment_platform_token; }},
+      {{"payment_requery_seconds", "how often pending payments are re-queried at the platform (0 = never)", false},
+       SizeSetter(&Config::payment_requery_seconds, 0, 86400),
+       [](const Config& c) { return std::to_string(c.payment_requery_seconds); }},
       {{"log_level", "debug, info, warn or error", false},
        [](Config& c, std::string_view v) -> std::string {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {
@@ -384,7 +395,8 @@ std::vector<std::string> Describe(const Config& config) {
   for (const auto& d : Defs()) {
     std::string value = d.get(config);
     // Only the password part of a URL is secret; the rest lets operators check it.
-    if (d.info.secret) value = core::RedactUrlPassword(value);
+    // Other secrets (the payment secret, tokens) are never shown.
+    if (d.info.secret) value = value.find("://") != std::string::npos ? core::RedactUrlPassword(value) : (value.empty() ? "" : "***");
     out.push_back(std::string(d.info.key) + "=" + value);
   }
   return out;

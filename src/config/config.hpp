@@ -66,6 +66,12 @@ struct Config {
   std::size_t notify_rate_limit_per_hour = 20;     ///< per recipient and channel; 0 = none
   std::size_t notify_poll_ms = 2000;               ///< sender pass interval; 0 = no sender
   std::size_t notify_lease_seconds = 120;          ///< a crashed sender's claim expires after this
+  // Payments (docs/payment.md): disabled while payment_platform_url is empty.
+  std::string payment_platform_url;     ///< the platform's message endpoint (INIT, QUERY, GET_BILL)
+  std::string payment_partner_code;     ///< MaDoiTac
+  std::string payment_secret;           ///< the shared secret of MaXacThuc
+  std::string payment_platform_token;   ///< optional bearer token on calls to the platform
+  std::size_t payment_requery_seconds = 60;  ///< how often pending transactions are re-queried (0 = never)
 };
 
 /// The public base URL: `public_url` when configured, else from the listen address and the

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "core/time.hpp"
@@ -1586,6 +1587,31 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
       if (auto it = body.find("amount"); it != body.end() && it->value().is_int64()) amount = it->value().as_int64();
       if (amount <= 0 || amount > 100'000'000'000) return Invalid("Số tiền (VND) phải là số nguyên dương. / amount must be a positive whole number of VND.", {{"/amount", "invalid"}});
       if (auto e = require("reason", "Cần nêu khoản phải nộp.", "Say what is to be paid.")) return std::unexpected(*e);
+      // Optional breakdown into phí / lệ phí lines (kept apart for the e-receipts); they add up to amount.
+      if (const json::value* items = body.if_contains("items"); items && !items->is_null()) {
+        std::int64_t sum = 0;
+        bool ok = items->is_array() && !items->as_array().empty() && items->as_array().size() <= 20;
+        json::array clean;
+        if (ok) {
+          for (const auto& it : items->as_array()) {
+            std::string kind = it.is_object() ? Str(it.as_object(), "kind") : "";
+            std::string name = it.is_object() ? Str(it.as_object(), "name") : "";
+            const json::value* a = it.is_object() ? it.as_object().if_contains("amount") : nullptr;
+            if ((kind != "phi" && kind != "le_phi" && kind != "other") || name.empty() || name.size() > 500 || !a || !a->is_int64() ||
+                a->as_int64() <= 0 || a->as_int64() > 100'000'000'000) {
+              ok = false;
+              break;
+            }
+            sum += a->as_int64();
+            clean.push_back(json::object{{"kind", kind}, {"code", it.is_object() ? Str(it.as_object(), "code") : ""}, {"name", name}, {"amount", a->as_int64()}});
+          }
+        }
+        if (!ok || sum != amount) {
+          return Invalid("Các khoản (phí, lệ phí) phải cộng lại bằng số tiền. / items (kind phi|le_phi|other, name, amount) must add up to amount.",
+                         {{"/items", "invalid"}});
+        }
+        data["items"] = clean;
+      }
       d.body["payment"] = json::object{{"amount", amount}, {"reason", Str(body, "reason")}, {"requested_at", Local(now)}, {"paid_at", nullptr}};
       data["amount"] = amount;
       data["reason"] = Str(body, "reason");
@@ -1693,6 +1719,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
   if (body.contains("amount") && body.at("amount").is_int64()) news["amount"] = body.at("amount").as_int64();
   if (next.status != d.status) {
     Notify(*c, d, StatusEvent(action_name), news, now);
+    if (observer_) observer_(*c, StatusChange{d.id, d.code, d.procedure_code, handling_id, action_name, d.status, next.status, data});
   } else if (*action == Action::kExtend) {
     // Phiếu xin lỗi và hẹn lại (Mẫu 04): the applicant is told of the new date.
     Notify(*c, d, "dossier.extended", news, now);
@@ -1705,6 +1732,59 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
   tx.Commit();
   auto after = FindRow(*c, code);
   return DossierJson(*c, *after, &who, calendar_, en, true);
+}
+
+core::Result<PaymentFacts> Service::FactsForPayment(db::Connection& c, const Principal& who, const std::string& code) {
+  auto found = FindRow(c, code);
+  if (!found) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  auto parts = Participants(c, found->id);
+  if (!Visible(who, *found, parts)) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  PaymentFacts f;
+  f.id = found->id;
+  f.code = found->code;
+  f.procedure_code = found->procedure_code;
+  f.procedure_name = found->procedure_name;
+  f.agency_id = found->handling_agency_id;
+  f.agency_path = found->handling_path;
+  if (auto a = AgencyById(c, found->handling_agency_id)) {
+    f.agency_code = a->code;
+    f.agency_name = a->name;
+  }
+  f.applicant_name = found->applicant_name;
+  f.applicant_id_number = found->applicant_id_number;
+  f.status = found->status;
+  f.owner = IsOwner(who, *found);
+  f.officer = !f.owner;
+  return f;
+}
+
+bool Service::ConfirmPaymentOn(db::Connection& c, const std::string& dossier_id, const json::object& data) {
+  auto r = c.Execute(store::kDossierById, {dossier_id});
+  if (r.Empty()) return false;
+  Row d = ReadRow(r, 0);
+  if (d.status != kPaymentRequested) return false;
+  auto now_tp = ToInstant(Clock::now());
+  std::string now = Utc(now_tp);
+  auto cal = calendar_(c, d.handling_agency_id);
+  Next next = Apply(Action::kConfirmPayment, State{}, {d.resume_status ? static_cast<int>(*d.resume_status) : kInProcess,
+                                                       d.resume_stage.value_or("processing")});
+  if (d.body["payment"].is_object()) d.body["payment"].as_object()["paid_at"] = Local(now);
+  auto cfg_rows = c.Execute(store::kFindConfig, {d.procedure_code});
+  json::object config = cfg_rows.Empty() ? json::object{} : ParseObject(cfg_rows.Text(0, 0));
+  std::optional<std::string> step_due = d.step_due_at;
+  if (next.stage != d.stage) step_due = EnterStep(c, cal, d.id, next.stage, d.handling_agency_id, now_tp, config, d.due_at, false);
+  auto updated = c.Execute(store::kUpdateDossier,
+                           {d.id, d.version, std::int64_t{next.status}, next.stage, nullptr, nullptr, Opt(d.assignee), Opt(d.received_at),
+                            Opt(d.due_at), Opt(step_due), Opt(d.finished_at), Opt(d.returned_at), d.supplements, d.apologies,
+                            json::serialize(d.body), d.handling_agency_id, d.handling_path, d.at_risk, d.overdue, now});
+  // Another writer changed the dossier since our read: roll back; the platform retries.
+  if (updated.affected != 1) throw std::runtime_error("dossier changed during payment confirmation");
+  AddEvent(c, d.id, now, "confirm_payment", d.status, next.status, next.stage, nullptr, "system", AgencyById(c, d.handling_agency_id),
+           "Đã thanh toán trực tuyến / Paid online", data);
+  Notify(c, d, "dossier.status", json::object{{"code", d.code}, {"status", next.status}, {"status_label", StatusLabel(next.status, false)},
+                                              {"action", "confirm_payment"}}, now);
+  if (observer_) observer_(c, StatusChange{d.id, d.code, d.procedure_code, d.handling_agency_id, "confirm_payment_online", d.status, next.status, data});
+  return true;
 }
 
 // ---- officer workspace ----

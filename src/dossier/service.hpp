@@ -45,6 +45,24 @@ struct WatchReport {
 
 class PlanCache;
 
+/// A change of a dossier's national status, told to the observer inside the transaction that
+/// makes it (so what the observer writes commits or rolls back with it).
+struct StatusChange {
+  std::string dossier_id, code, procedure_code, agency_id, action;  ///< agency_id: the handling agency
+  int from = 0, to = 0;
+  boost::json::object data;  ///< the action's recorded data (request_payment: amount, reason, items)
+};
+using StatusObserver = std::function<void(db::Connection&, const StatusChange&)>;
+
+/// What the payment module needs of a dossier the caller may see.
+struct PaymentFacts {
+  std::string id, code, procedure_code, procedure_name, agency_id, agency_code, agency_name, agency_path;
+  std::string applicant_name, applicant_id_number;
+  int status = 0;
+  bool owner = false;    ///< the caller submitted it
+  bool officer = false;  ///< the caller is an officer who may see it
+};
+
 class Service {
  public:
   Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits = {});
@@ -116,6 +134,16 @@ class Service {
   /// status derived from theirs.
   core::Result<boost::json::object> GetBundle(const identity::Principal& who, const std::string& id, bool en);
 
+  /// Set once, before serving (app/ wires the payment module here). Runs inside the
+  /// transaction of every action that changes the status; throwing rolls the action back.
+  void SetStatusObserver(StatusObserver observer) { observer_ = std::move(observer); }
+  /// The dossier `code` when `who` may see it (kNotFound otherwise, as Get). On `c`.
+  core::Result<PaymentFacts> FactsForPayment(db::Connection& c, const identity::Principal& who, const std::string& code);
+  /// The payment platform confirmed the money: a dossier waiting for payment (status 6) goes
+  /// back where it was, as the confirm_payment action taken by the system, inside `c`'s open
+  /// transaction. False (nothing written) when the dossier is not waiting for payment.
+  bool ConfirmPaymentOn(db::Connection& c, const std::string& dossier_id, const boost::json::object& data);
+
   /// Tests only: called inside the submission transaction just before it commits.
   std::function<void()> before_submit_commit_for_test;
 
@@ -131,6 +159,7 @@ class Service {
   CalendarFor calendar_;
   Limits limits_;
   std::shared_ptr<PlanCache> plans_;
+  StatusObserver observer_;
 };
 
 /// The content type the bytes really are (application/pdf, image/jpeg, image/png), or "".

@@ -31,6 +31,7 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/procedures", "GET /api/v1/procedures/{code}", "GET /api/v1/procedures/{code}/laythutuc",
     "GET /api/v1/fields", "GET /api/v1/faq", "GET /api/v1/bundles", "GET /api/v1/bundles/{code}",
     "GET /api/v1/calendar", "GET /api/v1/calendar/deadline",
+    "POST /api/v1/payments/callback",  // the payment platform: authenticated by MaXacThuc
     "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
@@ -51,7 +52,10 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/me/dossiers", "GET /api/v1/inbox", "GET /api/v1/agencies/{code}/officers",
     "GET /api/v1/reports/register.csv", "GET /api/v1/reports/register.pdf", "POST /api/v1/bundles/{code}/dossiers", "GET /api/v1/dossier-bundles/{id}",
     // Notifications: each caller's own.
-    "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read"};
+    "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read",
+    // Payments: the owner pays; the dossier's officers see (payment_test.cpp).
+    "GET /api/v1/dossiers/{code}/payments", "POST /api/v1/dossiers/{code}/payments",
+    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -70,7 +74,8 @@ const std::set<std::string> kAdministrative = {
     "DELETE /api/v1/admin/agencies/{code}/working-hours",
     "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
-    "PUT /api/v1/admin/notification-templates/{event}"};
+    "PUT /api/v1/admin/notification-templates/{event}",
+    "GET /api/v1/admin/payments/ledger", "POST /api/v1/admin/payments/reconciliation"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {

@@ -6,6 +6,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
+import { PaymentPanel } from './payment';
 import { bundleHref, dossierHref, formPdfHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
 
 interface Page<T> {
@@ -688,6 +689,7 @@ export function DossierPage({ t, lang, code }: { t: Messages; lang: Lang; code: 
             {money(d.payment.amount, lang)} — {d.payment.reason}
             {d.payment.paid_at && ` · ${t.ds.paidAt} ${when(d.payment.paid_at)}`}
           </p>
+          <PaymentPanel code={d.code} lang={lang} onSettled={() => void load()} />
         </section>
       )}
 

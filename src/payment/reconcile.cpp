@@ -1,0 +1,129 @@
+#include "payment/reconcile.hpp"
+
+#include <map>
+
+#include "payment/protocol.hpp"
+
+namespace motcua::payment {
+
+Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vector<StatementLine>& theirs) {
+  struct Sides {
+    std::int64_t ours = 0, theirs = 0;
+    bool in_ours = false, in_theirs = false;
+  };
+  std::map<std::string, Sides> by_ref;
+  Reconciliation r;
+  for (const auto& l : ours) {
+    auto& s = by_ref[l.reference];
+    s.ours += l.amount;
+    s.in_ours = true;
+    r.ours_total += l.amount;
+  }
+  for (const auto& l : theirs) {
+    auto& s = by_ref[l.reference];
+    s.theirs += l.amount;
+    s.in_theirs = true;
+    r.theirs_total += l.amount;
+  }
+  for (const auto& [ref, s] : by_ref) {
+    std::string outcome;
+    if (!s.in_ours) {
+      outcome = "missing_ours";
+      ++r.missing_ours;
+    } else if (!s.in_theirs) {
+      outcome = "missing_theirs";
+      ++r.missing_theirs;
+    } else if (s.ours != s.theirs) {
+      outcome = "amount_mismatch";
+      ++r.amount_mismatch;
+    } else {
+      outcome = "matched";
+      ++r.matched;
+    }
+    r.lines.push_back({ref, s.ours, s.theirs, outcome});
+  }
+  return r;
+}
+
+namespace {
+
+std::vector<std::string> SplitCsvLine(std::string_view line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char ch = line[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (ch == '"') {
+        quoted = false;
+      } else {
+        out.back() += ch;
+      }
+    } else if (ch == '"') {
+      quoted = true;
+    } else if (ch == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += ch;
+    }
+  }
+  for (auto& f : out) {
+    while (!f.empty() && (f.back() == ' ' || f.back() == '\r')) f.pop_back();
+    while (!f.empty() && f.front() == ' ') f.erase(0, 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv, std::size_t max_lines) {
+  if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a BOM from spreadsheet exports
+  std::vector<StatementLine> out;
+  int ref_col = -1, amount_col = -1, txn_col = -1;
+  std::size_t line_no = 0, start = 0;
+  while (start < csv.size()) {
+    auto end = csv.find('\n', start);
+    if (end == std::string_view::npos) end = csv.size();
+    std::string_view line = csv.substr(start, end - start);
+    start = end + 1;
+    ++line_no;
+    if (line.empty() || line == "\r") continue;
+    auto f = SplitCsvLine(line);
+    if (ref_col < 0) {
+      for (std::size_t i = 0; i < f.size(); ++i) {
+        if (f[i] == "MaThamChieu") ref_col = static_cast<int>(i);
+        if (f[i] == "SoTien") amount_col = static_cast<int>(i);
+        if (f[i] == "MaGiaoDich") txn_col = static_cast<int>(i);
+      }
+      if (ref_col < 0 || amount_col < 0) {
+        return core::Fail(core::ErrorCode::kInvalidArgument,
+                          "Dòng tiêu đề phải có MaThamChieu và SoTien. / The header must name MaThamChieu and SoTien.");
+      }
+      continue;
+    }
+    if (out.size() >= max_lines) return core::Fail(core::ErrorCode::kPayloadTooLarge, "Bảng kê quá dài. / The statement is too long.");
+    auto amount = static_cast<std::size_t>(amount_col) < f.size() ? ParseAmount(f[static_cast<std::size_t>(amount_col)]) : std::nullopt;
+    std::string ref = static_cast<std::size_t>(ref_col) < f.size() ? f[static_cast<std::size_t>(ref_col)] : "";
+    if (ref.empty() || ref.size() > 100 || !amount) {
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        "Dòng " + std::to_string(line_no) + " của bảng kê không hợp lệ. / Line " + std::to_string(line_no) +
+                            " of the statement is not valid.",
+                        {{"line", std::to_string(line_no)}});
+    }
+    out.push_back({ref, *amount, txn_col >= 0 && static_cast<std::size_t>(txn_col) < f.size() ? f[static_cast<std::size_t>(txn_col)] : ""});
+  }
+  if (ref_col < 0) return core::Fail(core::ErrorCode::kInvalidArgument, "Bảng kê trống. / The statement is empty.");
+  return out;
+}
+
+std::string ReconciliationCsv(const Reconciliation& r) {
+  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua\r\n";
+  for (const auto& l : r.lines) {
+    out += l.reference + "," + std::to_string(l.ours) + "," + std::to_string(l.theirs) + "," + l.outcome + "\r\n";
+  }
+  return out;
+}
+
+}  // namespace motcua::payment

@@ -1,0 +1,44 @@
+// Daily reconciliation (Decision 31/2021 Art. 36): our settled transactions of a day against
+// the payment provider's statement — matched, amount mismatch, missing on our side, missing on
+// theirs. Pure code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace motcua::payment {
+
+/// One settled transaction, ours or the provider's.
+struct StatementLine {
+  std::string reference;  ///< MaThamChieu
+  std::int64_t amount = 0;
+  std::string platform_txn;  ///< MaGiaoDich
+};
+
+struct ReconLine {
+  std::string reference;
+  std::int64_t ours = 0, theirs = 0;
+  std::string outcome;  ///< matched | amount_mismatch | missing_ours | missing_theirs
+};
+
+struct Reconciliation {
+  std::vector<ReconLine> lines;  ///< by reference
+  std::size_t matched = 0, amount_mismatch = 0, missing_ours = 0, missing_theirs = 0;
+  std::int64_t ours_total = 0, theirs_total = 0;
+};
+
+/// Compares the two sides by reference. A reference twice on one side is compared on its sum.
+Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vector<StatementLine>& theirs);
+
+/// The provider's statement as CSV: a header naming `MaThamChieu` and `SoTien` (and optionally
+/// `MaGiaoDich`), comma-separated, one transaction a line. kInvalidArgument names the bad line.
+core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv, std::size_t max_lines = 100000);
+
+/// The reconciliation as CSV: reference,ours,theirs,outcome.
+std::string ReconciliationCsv(const Reconciliation& r);
+
+}  // namespace motcua::payment

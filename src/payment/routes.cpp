@@ -1,0 +1,123 @@
+#include "payment/routes.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "http/json.hpp"
+#include "http/problem.hpp"
+
+namespace motcua::payment {
+
+namespace {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+using core::ErrorCode;
+using http::Method;
+using http::Request;
+using http::Response;
+using Work = std::function<core::Result<json::object>(const identity::Principal&)>;
+
+// The awaiting frame owns `req` and `work` (GCC 12: no temporaries by value into coroutines).
+awaitable<Response> Signed(Deps& d, const Request& req, int status, const Work& work) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  auto out = co_await http::Offload(d.workers, [&]() { return work(*who); });
+  if (!out) co_return http::ProblemResponse(req, out.error());
+  co_return http::JsonResponse(status, json::value(std::move(*out)));
+}
+
+awaitable<Response> List(Deps& d, Request req) {
+  std::string code(req.PathParam("code"));
+  Work work = [&d, code](const identity::Principal& p) { return d.service.List(p, code); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+awaitable<Response> Start(Deps& d, Request req) {
+  std::string request_id;
+  if (!req.body.empty()) {
+    auto body = http::ParseJsonBody(req, {.max_depth = 4});
+    if (!body) co_return http::ProblemResponse(req, body.error());
+    if (!body->is_object()) {
+      co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.", {}});
+    }
+    if (auto it = body->as_object().find("request_id"); it != body->as_object().end() && it->value().is_string()) {
+      request_id = std::string(it->value().as_string());
+    }
+  }
+  std::string code(req.PathParam("code"));
+  std::string key(req.Header("Idempotency-Key").value_or(""));
+  std::string ip = req.remote_address;
+  Work work = [&d, code, request_id, key, ip](const identity::Principal& p) { return d.service.Start(p, code, request_id, key, ip); };
+  Response r = co_await Signed(d, req, 201, work);
+  co_return r;
+}
+
+// Public: authenticated by MaXacThuc, not by a session.
+awaitable<Response> Callback(Deps& d, Request req) {
+  CallbackReply out = co_await http::Offload(d.workers, [&]() { return d.service.Callback(req.body); });
+  co_return Response::Text(out.status, std::move(out.body), "application/json");
+}
+
+awaitable<Response> Receipt(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code")), reference(req.PathParam("reference"));
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Receipt(*who, code, reference); });
+  if (!out) co_return http::ProblemResponse(req, out.error());
+  Response r = Response::Text(200, std::move(*out), "application/pdf");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"bien-lai-" + reference + ".pdf\"");
+  co_return r;
+}
+
+awaitable<Response> Ledger(Deps& d, Request req) {
+  std::string from(req.Query("from").value_or("")), to(req.Query("to").value_or("")), after(req.Query("cursor").value_or(""));
+  std::size_t limit = 100;
+  if (auto v = req.Query("limit"); v && !v->empty()) {
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
+    if (ec != std::errc{} || p != v->data() + v->size() || limit == 0 || limit > 500) limit = 0;
+  }
+  Work work = [&d, from, to, after, limit](const identity::Principal& p) -> core::Result<json::object> {
+    if (limit == 0) {
+      auto r = d.service.Ledger(p, "", "", "", 1);  // role check first: 403 before 400
+      if (!r && r.error().code == ErrorCode::kForbidden) return r;
+      return core::Fail(ErrorCode::kInvalidArgument, "limit từ 1 đến 500. / limit is 1 to 500.");
+    }
+    return d.service.Ledger(p, from, to, after, limit);
+  };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+// The provider's statement as the CSV body; ?format=csv answers the statement as CSV.
+awaitable<Response> Reconciliation(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string date(req.Query("date").value_or(""));
+  bool csv = req.Query("format").value_or("") == "csv";
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Reconciliation(*who, date, req.body); });
+  if (!out) co_return http::ProblemResponse(req, out.error());
+  if (csv) {
+    Response r = Response::Text(200, std::string(out->at("csv").as_string()), "text/csv; charset=utf-8");
+    r.SetHeader("Content-Disposition", "attachment; filename=\"doi-soat-" + date + ".csv\"");
+    co_return r;
+  }
+  out->erase("csv");
+  co_return http::JsonResponse(200, json::value(std::move(*out)));
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Deps& deps) {
+  auto bind = [&deps](auto handler) { return std::bind_front(handler, std::ref(deps)); };
+  router.Add(Method::kGet, "/api/v1/dossiers/{code}/payments", bind(&List));
+  router.Add(Method::kPost, "/api/v1/dossiers/{code}/payments", bind(&Start), {.body_limit = 4u << 10});
+  router.Add(Method::kGet, "/api/v1/dossiers/{code}/payments/{reference}/receipt", bind(&Receipt));
+  router.Add(Method::kPost, "/api/v1/payments/callback", bind(&Callback), {.body_limit = 16u << 10});
+  router.Add(Method::kGet, "/api/v1/admin/payments/ledger", bind(&Ledger));
+  router.Add(Method::kPost, "/api/v1/admin/payments/reconciliation", bind(&Reconciliation), {.body_limit = 8u << 20});
+}
+
+}  // namespace motcua::payment

@@ -1,0 +1,539 @@
+#include "payment/service.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "calendar/work_calendar.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "core/uuid.hpp"
+#include "dossier/workflow.hpp"
+#include "http/client.hpp"
+#include "payment/reconcile.hpp"
+#include "payment/store.hpp"
+
+namespace motcua::payment {
+
+namespace json = boost::json;
+using core::ErrorCode;
+using core::Fail;
+using identity::Principal;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+std::string Now() { return core::NowUtc(); }
+std::string At(Clock::time_point t) { return core::FormatUtc(t); }
+
+json::value ParseOr(const std::string& text, json::value fallback) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return ec ? fallback : v;
+}
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return (it != o.end() && it->value().is_string()) ? std::string(it->value().as_string()) : std::string();
+}
+
+db::Value OptText(const std::string& s) { return s.empty() ? db::Value(nullptr) : db::Value(s); }
+
+/// One append-only ledger row.
+struct LedgerEntry {
+  std::string request_id, transaction_id, reference, dossier_code, agency_id, event;
+  std::int64_t amount = 0;
+  std::string from, to;
+  json::object data;
+};
+
+void Append(db::Connection& c, const LedgerEntry& e) {
+  c.Execute(store::kInsertLedger, {core::Uuid::NewV7().ToString(), Now(), e.request_id, OptText(e.transaction_id), OptText(e.reference),
+                                   e.dossier_code, e.agency_id, e.event, e.amount, e.from, e.to, json::serialize(e.data)});
+}
+
+struct Txn {
+  std::string id, request_id, reference, account, currency, state, pay_url, platform_txn, created_at;
+  std::int64_t amount = 0;
+  std::string request_state, dossier_id, dossier_code, agency_id;
+};
+
+std::optional<Txn> ReadTxn(const db::ResultSet& r) {
+  using namespace store;
+  if (r.Empty()) return std::nullopt;
+  return Txn{r.Text(0, kTId), r.Text(0, kTRequestId), r.Text(0, kTReference), r.Text(0, kTAccount), r.Text(0, kTCurrency),
+             r.Text(0, kTState), r.Text(0, kTPayUrl), r.Text(0, kTPlatformTxn), r.Text(0, kTCreatedAt), r.Int(0, kTAmount),
+             r.Text(0, kTRequestState), r.Text(0, kTDossierId), r.Text(0, kTDossierCode), r.Text(0, kTAgencyId)};
+}
+
+// RFC 3339 with `Z` or an offset; what we store and what the API accepts.
+std::optional<Clock::time_point> ParseInstant(std::string_view s) {
+  int y, mo, d, h, mi, se;
+  if (s.size() < 20 || std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)), std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 59) return std::nullopt;
+  Clock::time_point t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(se);
+  std::size_t i = 19;
+  if (s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  }
+  if (i < s.size() && s[i] == 'Z' && i + 1 == s.size()) return t;
+  int oh, om;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-') && s.size() == i + 6 &&
+      std::sscanf(std::string(s.substr(i + 1)).c_str(), "%2d:%2d", &oh, &om) == 2) {
+    auto off = std::chrono::hours(oh) + std::chrono::minutes(om);
+    return s[i] == '+' ? t - off : t + off;
+  }
+  return std::nullopt;
+}
+
+std::string Local(const std::optional<std::string>& utc) {
+  if (!utc || utc->empty()) return "";
+  auto t = ParseInstant(*utc);
+  return t ? calendar::FormatLocal(std::chrono::floor<std::chrono::seconds>(*t)) : *utc;
+}
+
+json::value LocalOrNull(const std::optional<std::string>& utc) {
+  std::string s = Local(utc);
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+enum class Outcome { kSettled, kDeclined, kReplay };
+
+// Applies the platform's verdict on a transaction inside `c`'s transaction. A success settles
+// it once (the state guard, then the unique (reference, event) ledger row); money taken for a
+// request that is no longer open (withdrawn dossier, paid twice) becomes refund-due.
+Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool paid, const Confirmation& conf) {
+  std::string now = Now();
+  if (!paid) {
+    if (c.Execute(store::kFailTransaction, {t.id, std::string("failed"), conf.code, now}).affected != 1) return Outcome::kReplay;
+    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "declined", t.amount, t.state, "failed",
+               json::object{{"code", conf.code}}});
+    return Outcome::kDeclined;
+  }
+  if (c.Execute(store::kSettleTransaction, {t.id, conf.platform_txn, conf.bank, conf.code, now}).affected != 1) return Outcome::kReplay;
+  Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "settled", t.amount, t.state, "succeeded",
+             json::object{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}}});
+  if (t.request_state == "open") {
+    c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
+    // Other attempts at the same request are void now; their late success would be refund-due.
+    c.Execute(store::kCancelPendingOfRequest, {t.request_id, now, now});
+    if (c.Execute(store::kCountOpenRequests, {t.dossier_id}).Int(0, 0) == 0) {
+      dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
+                                                              {"platform_txn", conf.platform_txn}, {"online", true}});
+    }
+  } else {
+    // Money taken for a dossier that will not be processed (or a request already paid).
+    if (t.request_state == "cancelled") {
+      c.Execute(store::kSetRequestState, {t.request_id, std::string("cancelled"), std::string("refund_due"), nullptr, now});
+    }
+    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "refund_due", t.amount, "succeeded", "refund_due",
+               json::object{{"rule", t.request_state == "cancelled" ? "dossier_not_processed" : "paid_twice"}}});
+  }
+  return Outcome::kSettled;
+}
+
+}  // namespace
+
+Service::Service(db::Database& db, dossier::Service& dossiers, Settings settings, std::unique_ptr<Gateway> gateway)
+    : db_(db), dossiers_(dossiers), settings_(std::move(settings)), gateway_(std::move(gateway)) {}
+
+// ---- requests raised and closed by the workflow ----
+
+void Service::OnStatusChange(db::Connection& c, const dossier::StatusChange& ch) {
+  std::string now = Now();
+  if (ch.to == dossier::kPaymentRequested && ch.action == "request_payment") {
+    std::int64_t amount = ch.data.contains("amount") && ch.data.at("amount").is_int64() ? ch.data.at("amount").as_int64() : 0;
+    if (amount <= 0) return;
+    std::string reason = Str(ch.data, "reason");
+    json::array items;
+    if (auto it = ch.data.find("items"); it != ch.data.end() && it->value().is_array()) items = it->value().as_array();
+    if (items.empty()) items.push_back(json::object{{"kind", "other"}, {"code", ""}, {"name", reason}, {"amount", amount}});
+    std::string id = core::Uuid::NewV7().ToString();
+    c.Execute(store::kInsertRequest, {id, ch.dossier_id, ch.code, ch.agency_id, amount, reason, json::serialize(items), now});
+    Append(c, {id, "", "", ch.code, ch.agency_id, "requested", amount, "", "open", json::object{{"items", items}}});
+    return;
+  }
+  bool not_processed = ch.to == dossier::kNotReceived || ch.to == dossier::kWithdrawn || ch.to == dossier::kStopped;
+  bool at_counter = ch.action == "confirm_payment" && ch.from == dossier::kPaymentRequested;
+  if (!not_processed && !at_counter) return;
+  auto reqs = c.Execute(store::kRequestsOfDossier, {ch.dossier_id});
+  for (std::size_t i = 0; i < reqs.rows.size(); ++i) {
+    std::string id = reqs.Text(i, 0), state = reqs.Text(i, 4), agency = reqs.Text(i, 8);
+    std::int64_t amount = reqs.Int(i, 1);
+    if (state == "open") {
+      std::string to = at_counter ? "paid" : "cancelled";
+      c.Execute(store::kSetRequestState, {id, state, to, at_counter ? db::Value(now) : db::Value(nullptr), at_counter ? db::Value(nullptr) : db::Value(now)});
+      // A pending attempt keeps being re-queried: if the citizen paid after all, it is refund-due.
+      c.Execute(store::kCancelPendingOfRequest, {id, now, now});
+      Append(c, {id, "", "", ch.code, agency, at_counter ? "paid_at_counter" : "cancelled", amount, state, to,
+                 json::object{{"action", ch.action}}});
+    } else if (state == "paid" && not_processed) {
+      // Refund by rule: money was taken for a dossier that will not be processed.
+      c.Execute(store::kSetRequestState, {id, state, std::string("refund_due"), nullptr, now});
+      Append(c, {id, "", "", ch.code, agency, "refund_due", amount, state, "refund_due",
+                 json::object{{"rule", "dossier_not_processed"}, {"action", ch.action}}});
+    }
+  }
+}
+
+// ---- the dossier's payments ----
+
+core::Result<json::object> Service::List(const Principal& who, const std::string& code) {
+  auto c = db_.Acquire();
+  auto facts = dossiers_.FactsForPayment(*c, who, code);
+  if (!facts) return std::unexpected(facts.error());
+  auto reqs = c->Execute(store::kRequestsOfDossier, {facts->id});
+  auto txns = c->Execute(store::kTransactionsOfDossier, {facts->id});
+  json::array requests;
+  std::int64_t due = 0;
+  for (std::size_t i = 0; i < reqs.rows.size(); ++i) {
+    std::string id = reqs.Text(i, 0);
+    json::array attempts;
+    for (std::size_t j = 0; j < txns.rows.size(); ++j) {
+      if (txns.Text(j, 0) != id) continue;
+      std::string state = txns.Text(j, 3);
+      json::object t{{"reference", txns.Text(j, 1)}, {"amount", txns.Int(j, 2)}, {"state", state},
+                     {"created_at", Local(txns.Text(j, 5))}, {"updated_at", Local(txns.Text(j, 6))}};
+      if (state == "pending" && facts->owner) t["pay_url"] = txns.Text(j, 4);
+      if (state == "succeeded") t["receipt_url"] = "/api/v1/dossiers/" + facts->code + "/payments/" + txns.Text(j, 1) + "/receipt";
+      attempts.push_back(std::move(t));
+    }
+    if (reqs.Text(i, 4) == "open") due += reqs.Int(i, 1);
+    requests.push_back(json::object{{"id", id}, {"amount", reqs.Int(i, 1)}, {"reason", reqs.Text(i, 2)},
+                                    {"items", ParseOr(reqs.Text(i, 3), json::array{})}, {"state", reqs.Text(i, 4)},
+                                    {"created_at", Local(reqs.Text(i, 5))}, {"paid_at", LocalOrNull(reqs.OptText(i, 6))},
+                                    {"closed_at", LocalOrNull(reqs.OptText(i, 7))}, {"transactions", std::move(attempts)}});
+  }
+  json::object out{{"code", facts->code}, {"enabled", settings_.Enabled()}, {"amount_due", due},
+                   {"can_pay", settings_.Enabled() && facts->owner && due > 0}, {"requests", std::move(requests)}};
+  if (!settings_.Enabled()) {
+    out["disabled_reason"] = "Cơ quan chưa kết nối nền tảng thanh toán trực tuyến; hãy nộp phí tại bộ phận một cửa. / "
+                             "Online payment is not set up here; pay at the one-stop counter.";
+  }
+  if (facts->officer) {
+    json::array ledger;
+    auto l = c->Execute(store::kLedgerOfDossier, {facts->id});
+    for (std::size_t i = 0; i < l.rows.size(); ++i) {
+      ledger.push_back(json::object{{"at", Local(l.Text(i, 0))}, {"event", l.Text(i, 1)}, {"amount", l.Int(i, 2)},
+                                    {"reference", l.IsNull(i, 3) ? json::value(nullptr) : json::value(l.Text(i, 3))},
+                                    {"from", l.Text(i, 4)}, {"to", l.Text(i, 5)}});
+    }
+    out["ledger"] = std::move(ledger);
+  }
+  return out;
+}
+
+core::Result<json::object> Service::Start(const Principal& who, const std::string& code, const std::string& request_id,
+                                          const std::string& key, const std::string& ip) {
+  if (key.size() > 200) return Fail(ErrorCode::kInvalidArgument, "Idempotency-Key quá dài. / Idempotency-Key is too long.");
+  Init init;
+  std::string txn_id;
+  {
+    auto c = db_.Acquire();
+    db::Transaction tx(*c);
+    auto facts = dossiers_.FactsForPayment(*c, who, code);
+    if (!facts) return std::unexpected(facts.error());
+    if (!facts->owner) return Fail(ErrorCode::kForbidden, "Chỉ người nộp hồ sơ thanh toán trực tuyến. / Only the applicant pays online.");
+    if (!settings_.Enabled()) {
+      return Fail(ErrorCode::kUnavailable, "Cơ quan chưa kết nối nền tảng thanh toán trực tuyến; hãy nộp phí tại bộ phận một cửa. / "
+                                           "Online payment is not set up here; pay at the one-stop counter.");
+    }
+    if (!key.empty()) {
+      if (auto t = ReadTxn(c->Execute(store::kTransactionByKey, {who.account_id, key}))) {
+        if (t->dossier_id != facts->id || (!request_id.empty() && t->request_id != request_id)) {
+          return Fail(ErrorCode::kConflict, "Idempotency-Key đã dùng cho yêu cầu khác. / The Idempotency-Key was used for another request.");
+        }
+        if (t->pay_url.empty()) return Fail(ErrorCode::kUnavailable, "Nền tảng thanh toán chưa trả lời; hãy thử lại. / The payment platform has not answered; try again.");
+        return json::object{{"reference", t->reference}, {"pay_url", t->pay_url}, {"amount", t->amount}, {"state", t->state}, {"replayed", true}};
+      }
+    }
+    auto open = c->Execute(store::kOpenRequests, {facts->id});
+    std::size_t row = open.rows.size();
+    for (std::size_t i = 0; i < open.rows.size() && row == open.rows.size(); ++i) {
+      if (request_id.empty() || open.Text(i, 0) == request_id) row = i;
+    }
+    if (row == open.rows.size()) {
+      return Fail(ErrorCode::kConflict, "Hồ sơ không có khoản nào đang chờ thanh toán. / The dossier has nothing waiting to be paid.");
+    }
+    auto now = Clock::now();
+    init.partner = settings_.partner;
+    init.reference = Reference(facts->code, now);
+    init.amount = open.Int(row, 1);
+    init.info = "Thanh toan ho so " + facts->code;
+    init.time = PlatformTime(now);
+    init.ip = ip.empty() ? "127.0.0.1" : ip;
+    init.procedure_code = facts->procedure_code;
+    init.procedure_name = facts->procedure_name;
+    init.agency_code = facts->agency_code;
+    init.agency_name = facts->agency_name;
+    init.dossier_code = facts->code;
+    init.payer_name = facts->applicant_name;
+    init.payer_id = facts->applicant_id_number;
+    auto items = ParseOr(open.Text(row, 3), json::array{});
+    if (items.is_array()) {
+      for (const auto& it : items.as_array()) {
+        if (!it.is_object()) continue;
+        const auto& o = it.as_object();
+        init.fees.push_back({Str(o, "kind"), Str(o, "code"), Str(o, "name"), o.contains("amount") && o.at("amount").is_int64() ? o.at("amount").as_int64() : 0});
+      }
+    }
+    txn_id = core::Uuid::NewV7().ToString();
+    std::string at = At(now);
+    try {
+      c->Execute(store::kInsertTransaction, {txn_id, open.Text(row, 0), init.reference, who.account_id, OptText(key), init.amount, at,
+                                             At(now + settings_.first_query_after)});
+    } catch (const db::DbError& e) {
+      if (e.kind() == db::DbError::Kind::kUniqueViolation) {
+        return Fail(ErrorCode::kConflict, "Yêu cầu thanh toán đang được xử lý; hãy thử lại. / A payment was just started; try again.");
+      }
+      throw;
+    }
+    Append(*c, {open.Text(row, 0), txn_id, init.reference, facts->code, open.Text(row, 4), "initiated", init.amount, "", "pending", {}});
+    tx.Commit();
+  }
+  // INIT outside the transaction: the platform may be slow; nothing is held meanwhile.
+  auto url = gateway_->Init(init);
+  auto c = db_.Acquire();
+  if (!url) {
+    db::Transaction tx(*c);
+    auto t = ReadTxn(c->Execute(store::kTransactionByReference, {init.reference}));
+    if (t && c->Execute(store::kFailTransaction, {t->id, std::string("failed"), std::string("INIT"), Now()}).affected == 1) {
+      Append(*c, {t->request_id, t->id, t->reference, t->dossier_code, t->agency_id, "init_failed", t->amount, "pending", "failed",
+                 json::object{{"error", url.error().message}}});
+    }
+    tx.Commit();
+    core::Log(core::LogLevel::kWarn, "payment INIT failed", {{"reference", std::string_view(init.reference)}, {"error", std::string_view(url.error().message)}});
+    return Fail(ErrorCode::kUnavailable, "Nền tảng thanh toán không trả lời; hãy thử lại sau. / The payment platform did not answer; try again later.");
+  }
+  c->Execute(store::kSetPayUrl, {txn_id, *url, Now()});
+  return json::object{{"reference", init.reference}, {"pay_url", *url}, {"amount", init.amount}, {"state", "pending"}, {"replayed", false}};
+}
+
+// ---- the platform's callback ----
+
+CallbackReply Service::Callback(std::string_view body) {
+  auto reply = [&](int status, std::string_view code, std::string_view text, bool settled = false) {
+    return CallbackReply{status, EncodeCallbackReply(code, text, settings_.partner, PlatformTime(Clock::now()), settings_.secret), settled};
+  };
+  auto refuse = [&](std::string_view code, std::string_view why, const std::string& reference) {
+    core::Log(core::LogLevel::kWarn, "payment callback refused", {{"reason", why}, {"reference", std::string_view(reference)}});
+    return reply(400, code, why);
+  };
+  if (!settings_.Enabled()) return reply(503, "99", "payments disabled");
+  auto conf = DecodeConfirmation(body);
+  if (!conf) return refuse("02", "malformed message", "");
+  if (!VerifyConfirmation(*conf, settings_.secret)) return refuse("01", "invalid MaXacThuc", conf->reference);
+  if (conf->partner != settings_.partner) return refuse("03", "unknown MaDoiTac", conf->reference);
+  auto c = db_.Acquire();
+  try {
+    db::Transaction tx(*c);
+    auto t = ReadTxn(c->Execute(store::kTransactionByReference, {conf->reference}));
+    if (!t) return refuse("04", "unknown MaThamChieu", conf->reference);
+    auto amount = ParseAmount(conf->amount);
+    if (!amount || *amount != t->amount) return refuse("05", "amount does not match the request", conf->reference);
+    if (conf->currency != t->currency) return refuse("06", "currency does not match the request", conf->reference);
+    Outcome o = Apply(*c, dossiers_, *t, conf->code == kSuccess, *conf);
+    tx.Commit();
+    if (o == Outcome::kReplay) return reply(200, "00", "already recorded");
+    core::Log(core::LogLevel::kInfo, "payment callback", {{"reference", std::string_view(conf->reference)}, {"code", std::string_view(conf->code)}});
+    return reply(200, "00", "ok", true);
+  } catch (const db::DbError& e) {
+    // Two deliveries racing: the other one settled it (unique ledger row).
+    if (e.kind() == db::DbError::Kind::kUniqueViolation) return reply(200, "00", "already recorded");
+    throw;
+  }
+}
+
+core::Result<std::string> Service::Receipt(const Principal& who, const std::string& code, const std::string& reference) {
+  {
+    auto c = db_.Acquire();
+    auto facts = dossiers_.FactsForPayment(*c, who, code);
+    if (!facts) return std::unexpected(facts.error());
+    auto t = ReadTxn(c->Execute(store::kTransactionByReference, {reference}));
+    if (!t || t->dossier_id != facts->id) return Fail(ErrorCode::kNotFound, "Không có giao dịch này. / No such transaction.");
+    if (t->state != "succeeded") return Fail(ErrorCode::kConflict, "Giao dịch chưa thành công. / The transaction has not succeeded.");
+  }
+  if (!settings_.Enabled()) return Fail(ErrorCode::kUnavailable, "Thanh toán trực tuyến chưa được cấu hình. / Online payment is not set up.");
+  return gateway_->GetBill(reference);
+}
+
+core::Result<json::object> Service::Ledger(const Principal& who, const std::string& from, const std::string& to, const std::string& after,
+                                           std::size_t limit) {
+  bool sysadmin = who.HasRole(identity::Role::kSysadmin);
+  if (who.kind != identity::AccountKind::kOfficer || who.enrolment_required || (!sysadmin && !who.HasRole(identity::Role::kAgencyAdmin))) {
+    return Fail(ErrorCode::kForbidden, "Chỉ quản trị cơ quan xem được sổ thu. / Only agency administrators see the payment ledger.");
+  }
+  auto f = ParseInstant(from), t = ParseInstant(to);
+  if (!f || !t || *t <= *f) {
+    return Fail(ErrorCode::kInvalidArgument, "from và to là thời điểm RFC 3339, from < to. / from and to are RFC 3339 instants, from < to.");
+  }
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kLedger, {sysadmin ? std::string("%") : who.agency_path + "%", At(*f), At(*t), after,
+                                       static_cast<std::int64_t>(limit + 1)});
+  json::array items;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < r.rows.size() && i < limit; ++i) {
+    auto opt = [&](std::size_t col) { return r.IsNull(i, col) ? json::value(nullptr) : json::value(r.Text(i, col)); };
+    items.push_back(json::object{{"id", r.Text(i, 0)}, {"at", Local(r.Text(i, 1))}, {"request_id", r.Text(i, 2)}, {"transaction_id", opt(3)},
+                                 {"reference", opt(4)}, {"dossier_code", r.Text(i, 5)}, {"agency_id", r.Text(i, 6)}, {"event", r.Text(i, 7)},
+                                 {"amount", r.Int(i, 8)}, {"from", r.Text(i, 9)}, {"to", r.Text(i, 10)}});
+    if (r.Text(i, 7) == "settled") total += r.Int(i, 8);
+  }
+  json::value next = r.rows.size() > limit ? json::value(r.Text(limit - 1, 0)) : json::value(nullptr);
+  return json::object{{"items", std::move(items)}, {"next_cursor", next}, {"settled_total_on_page", total}};
+}
+
+core::Result<json::object> Service::Reconciliation(const Principal& who, const std::string& date, std::string_view statement_csv) {
+  bool sysadmin = who.HasRole(identity::Role::kSysadmin);
+  if (who.kind != identity::AccountKind::kOfficer || who.enrolment_required || (!sysadmin && !who.HasRole(identity::Role::kAgencyAdmin))) {
+    return Fail(ErrorCode::kForbidden, "Chỉ quản trị cơ quan đối soát được. / Only agency administrators reconcile payments.");
+  }
+  // The local day [00:00, 24:00) in Vietnam (UTC+7).
+  auto from = date.size() == 10 ? ParseInstant(date + "T00:00:00+07:00") : std::nullopt;
+  if (!from) return Fail(ErrorCode::kInvalidArgument, "date là ngày YYYY-MM-DD. / date is a YYYY-MM-DD day.", {{"date", "invalid"}});
+  auto theirs = ParseStatementCsv(statement_csv);
+  if (!theirs) return std::unexpected(theirs.error());
+  auto c = db_.Acquire();
+  auto rows = c->Execute(store::kSettledBetween, {sysadmin ? std::string("%") : who.agency_path + "%", At(*from), At(*from + std::chrono::hours(24))});
+  std::vector<StatementLine> ours;
+  for (std::size_t i = 0; i < rows.rows.size(); ++i) ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2)});
+  auto r = Reconcile(ours, *theirs);
+  json::array lines;
+  for (const auto& l : r.lines) {
+    lines.push_back(json::object{{"reference", l.reference}, {"ours", l.ours}, {"theirs", l.theirs}, {"outcome", l.outcome}});
+  }
+  return json::object{{"date", date},
+                      {"summary", json::object{{"matched", r.matched}, {"amount_mismatch", r.amount_mismatch}, {"missing_ours", r.missing_ours},
+                                               {"missing_theirs", r.missing_theirs}, {"ours_total", r.ours_total}, {"theirs_total", r.theirs_total}}},
+                      {"lines", std::move(lines)},
+                      {"csv", ReconciliationCsv(r)}};
+}
+
+// ---- re-query of lost callbacks ----
+
+RequeryReport Service::Requery(Clock::time_point now) {
+  RequeryReport report;
+  if (!settings_.Enabled()) return report;
+  auto c = db_.Acquire();
+  auto due = c->Execute(store::kDueForQuery, {At(now)});
+  for (std::size_t i = 0; i < due.rows.size(); ++i) {
+    std::string reference = due.Text(i, 1);
+    auto backoff = settings_.requery_every * std::min<std::int64_t>(1 + due.Int(i, 3), 10);
+    if (c->Execute(store::kClaimQuery, {due.Text(i, 0), due.Text(i, 2), At(now + backoff)}).affected != 1) continue;  // another node has it
+    ++report.queried;
+    auto answer = gateway_->Query(reference);
+    if (!answer) {
+      core::Log(core::LogLevel::kWarn, "payment QUERY failed", {{"reference", std::string_view(reference)}, {"error", std::string_view(answer.error().message)}});
+      continue;
+    }
+    if (answer->state != kStatePaid && answer->state != kStateFailed) continue;
+    db::Transaction tx(*c);
+    auto t = ReadTxn(c->Execute(store::kTransactionByReference, {reference}));
+    auto amount = ParseAmount(answer->amount);
+    if (!t || answer->reference != reference || (answer->state == kStatePaid && (!amount || *amount != t->amount))) {
+      core::Log(core::LogLevel::kWarn, "payment QUERY answer does not match", {{"reference", std::string_view(reference)}});
+      continue;
+    }
+    // A cancelled attempt (dossier withdrawn) that the platform says failed needs nothing more.
+    if (answer->state == kStateFailed && t->state != "pending") {
+      c->Execute(store::kStopQuerying, {t->id});
+      tx.Commit();
+      continue;
+    }
+    Outcome o = Apply(*c, dossiers_, *t, answer->state == kStatePaid, *answer);
+    tx.Commit();
+    if (o == Outcome::kSettled) ++report.settled;
+    if (o == Outcome::kDeclined) ++report.failed;
+  }
+  return report;
+}
+
+RequeryJob::RequeryJob(Service& service, std::chrono::seconds interval) : service_(service), interval_(interval) {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+      lock.unlock();
+      try {
+        auto r = service_.Requery(Clock::now());
+        if (r.queried > 0) {
+          core::Log(core::LogLevel::kInfo, "payment re-query", {{"queried", static_cast<std::int64_t>(r.queried)},
+                                                                {"settled", static_cast<std::int64_t>(r.settled)},
+                                                                {"failed", static_cast<std::int64_t>(r.failed)}});
+        }
+      } catch (const std::exception& e) {
+        core::Log(core::LogLevel::kWarn, "payment re-query failed", {{"error", std::string_view(e.what())}});
+      }
+      lock.lock();
+    }
+  });
+}
+
+RequeryJob::~RequeryJob() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+// ---- the platform over HTTP ----
+
+namespace {
+
+class HttpGateway : public Gateway {
+ public:
+  explicit HttpGateway(Settings s) : s_(std::move(s)) {}
+
+  core::Result<std::string> Init(const payment::Init& m) override {
+    auto r = Post(EncodeInit(m, s_.secret));
+    if (!r) return std::unexpected(r.error());
+    auto url = DecodeInitReply(r->body);
+    if (r->status != 200 || !url) return Fail(ErrorCode::kUnavailable, "the payment platform refused INIT: " + r->body.substr(0, 200));
+    return *url;
+  }
+
+  core::Result<Confirmation> Query(const std::string& reference) override {
+    payment::Query q{"QUERY", s_.partner, reference, PlatformTime(Clock::now()), ""};
+    auto r = Post(EncodeQuery(q, s_.secret));
+    if (!r) return std::unexpected(r.error());
+    auto conf = DecodeConfirmation(r->body);
+    if (r->status != 200 || !conf) return Fail(ErrorCode::kUnavailable, "the payment platform refused QUERY");
+    if (!VerifyConfirmation(*conf, s_.secret) || conf->partner != s_.partner) {
+      return Fail(ErrorCode::kUnavailable, "the QUERY answer has an invalid MaXacThuc");
+    }
+    return *conf;
+  }
+
+  core::Result<std::string> GetBill(const std::string& reference) override {
+    payment::Query q{"GET_BILL", s_.partner, reference, PlatformTime(Clock::now()), ""};
+    auto r = Post(EncodeQuery(q, s_.secret));
+    if (!r) return std::unexpected(r.error());
+    if (r->status != 200 || !r->body.starts_with("%PDF-")) {
+      return Fail(ErrorCode::kUnavailable, "Nền tảng thanh toán chưa cấp biên lai. / The payment platform gave no receipt.");
+    }
+    return std::move(r->body);
+  }
+
+ private:
+  core::Result<http::ClientResponse> Post(std::string body) {
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = s_.platform_url;
+    req.headers = {{"Content-Type", "application/json"}};
+    if (!s_.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + s_.token);
+    req.body = std::move(body);
+    req.timeout = std::chrono::milliseconds(15000);
+    req.body_limit = 8 << 20;
+    return http::FetchBlocking(req);
+  }
+  Settings s_;
+};
+
+}  // namespace
+
+std::unique_ptr<Gateway> MakeHttpGateway(const Settings& settings) { return std::make_unique<HttpGateway>(settings); }
+
+}  // namespace motcua::payment

@@ -1,0 +1,73 @@
+#include "payment/store.hpp"
+
+namespace motcua::payment::store {
+
+#define TXN_COLUMNS                                                                                                   \
+  "t.id, t.request_id, t.reference, t.account_id, t.amount, t.currency, t.state, t.pay_url, t.platform_txn, t.created_at, " \
+  "r.state, r.dossier_id, r.dossier_code, r.agency_id, t.queries, t.next_query_at"
+
+const db::Query kInsertRequest{"payment_insert_request",
+    "INSERT INTO payment_requests (id, dossier_id, dossier_code, agency_id, amount, reason, items, state, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)"};
+const db::Query kOpenRequests{"payment_open_requests",
+    "SELECT id, amount, reason, items, agency_id FROM payment_requests WHERE dossier_id = $1 AND state = 'open' ORDER BY created_at, id"};
+const db::Query kRequestsOfDossier{"payment_requests_of_dossier",
+    "SELECT id, amount, reason, items, state, created_at, paid_at, closed_at, agency_id FROM payment_requests "
+    "WHERE dossier_id = $1 ORDER BY created_at, id LIMIT 100"};
+const db::Query kRequestById{"payment_request_by_id",
+    "SELECT id, amount, reason, items, state, dossier_id, dossier_code, agency_id FROM payment_requests WHERE id = $1"};
+const db::Query kSetRequestState{"payment_set_request_state",
+    "UPDATE payment_requests SET state = $3, paid_at = COALESCE($4, paid_at), closed_at = COALESCE($5, closed_at) "
+    "WHERE id = $1 AND state = $2"};
+const db::Query kCountOpenRequests{"payment_count_open_requests",
+    "SELECT COUNT(*) FROM payment_requests WHERE dossier_id = $1 AND state = 'open'"};
+
+const db::Query kInsertTransaction{"payment_insert_transaction",
+    "INSERT INTO payment_transactions (id, request_id, reference, account_id, idempotency_key, amount, currency, state, "
+    "created_at, updated_at, next_query_at) VALUES ($1, $2, $3, $4, $5, $6, 'VND', 'pending', $7, $7, $8)"};
+const db::Query kTransactionByReference{"payment_transaction_by_reference",
+    "SELECT " TXN_COLUMNS " FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id WHERE t.reference = $1"};
+const db::Query kTransactionByKey{"payment_transaction_by_key",
+    "SELECT " TXN_COLUMNS " FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id "
+    "WHERE t.account_id = $1 AND t.idempotency_key = $2"};
+const db::Query kTransactionsOfDossier{"payment_transactions_of_dossier",
+    "SELECT t.request_id, t.reference, t.amount, t.state, t.pay_url, t.created_at, t.updated_at, t.platform_txn, t.bank_code "
+    "FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id WHERE r.dossier_id = $1 "
+    "ORDER BY t.created_at, t.id LIMIT 500"};
+const db::Query kSetPayUrl{"payment_set_pay_url", "UPDATE payment_transactions SET pay_url = $2, updated_at = $3 WHERE id = $1"};
+const db::Query kSettleTransaction{"payment_settle_transaction",
+    "UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, updated_at = $5, "
+    "next_query_at = NULL WHERE id = $1 AND state <> 'succeeded'"};
+const db::Query kFailTransaction{"payment_fail_transaction",
+    "UPDATE payment_transactions SET state = $2, result_code = $3, updated_at = $4, next_query_at = NULL "
+    "WHERE id = $1 AND state = 'pending'"};
+const db::Query kCancelPendingOfRequest{"payment_cancel_pending_of_request",
+    "UPDATE payment_transactions SET state = 'cancelled', updated_at = $2, next_query_at = $3 "
+    "WHERE request_id = $1 AND state = 'pending'"};
+const db::Query kDueForQuery{"payment_due_for_query",
+    "SELECT id, reference, next_query_at, queries FROM payment_transactions "
+    "WHERE state IN ('pending', 'cancelled') AND next_query_at IS NOT NULL AND next_query_at <= $1 AND pay_url <> '' "
+    "ORDER BY next_query_at LIMIT 100"};
+// The lease: whoever moves next_query_at from the value it read queries the platform.
+const db::Query kClaimQuery{"payment_claim_query",
+    "UPDATE payment_transactions SET next_query_at = $3, queries = queries + 1 WHERE id = $1 AND next_query_at = $2"};
+
+const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
+
+const db::Query kSettledBetween{"payment_settled_between",
+    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, '') FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
+    "LEFT JOIN payment_transactions t ON t.id = l.transaction_id "
+    "WHERE l.event = 'settled' AND a.path LIKE $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT 100001"};
+
+const db::Query kInsertLedger{"payment_insert_ledger",
+    "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
+    "state_from, state_to, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
+const db::Query kLedgerOfDossier{"payment_ledger_of_dossier",
+    "SELECT l.at, l.event, l.amount, l.reference, l.state_from, l.state_to FROM payment_ledger l "
+    "JOIN payment_requests r ON r.id = l.request_id WHERE r.dossier_id = $1 ORDER BY l.id LIMIT 500"};
+const db::Query kLedger{"payment_ledger",
+    "SELECT l.id, l.at, l.request_id, l.transaction_id, l.reference, l.dossier_code, l.agency_id, l.event, l.amount, "
+    "l.state_from, l.state_to FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
+    "WHERE a.path LIKE $1 AND l.at >= $2 AND l.at < $3 AND l.id > $4 ORDER BY l.id LIMIT $5"};
+
+}  // namespace motcua::payment::store

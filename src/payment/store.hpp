@@ -1,0 +1,17 @@
+// The payment module's SQL: named queries in the subset both engines accept.
+#pragma once
+
+#include "db/database.hpp"
+
+namespace motcua::payment::store {
+
+/// Columns of kTransactionByReference / kTransactionById.
+enum TxnCol { kTId, kTRequestId, kTReference, kTAccount, kTAmount, kTCurrency, kTState, kTPayUrl, kTPlatformTxn, kTCreatedAt,
+              kTRequestState, kTDossierId, kTDossierCode, kTAgencyId, kTQueries, kTNextQueryAt };
+
+extern const db::Query kInsertRequest, kOpenRequests, kRequestsOfDossier, kSetRequestState, kCountOpenRequests, kRequestById;
+extern const db::Query kInsertTransaction, kTransactionByReference, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
+    kSettleTransaction, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
+extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger, kSettledBetween;
+
+}  // namespace motcua::payment::store

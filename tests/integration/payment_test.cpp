@@ -1,0 +1,301 @@
+// Payments through real HTTP on both engines against the paysim sandbox of the payment
+// platform: pay → callback → the dossier continues; declined; a lost callback settled by the
+// re-query job; one callback delivered three times settles once; tampered, wrong-amount and
+// unknown-reference callbacks change nothing; withdrawal cancels and marks taken money refund-due.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "integration/api_user.hpp"
+#include "integration/test_app.hpp"
+#include "payment/paysim.hpp"
+#include "payment/protocol.hpp"
+
+namespace motcua::testing {
+namespace {
+
+namespace json = boost::json;
+constexpr const char* kPartner = "MOTCUA-TEST";
+constexpr const char* kSecret = "test-secret-2026";
+
+class Payments : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    sim_ = std::make_unique<payment::PaySim>(payment::PaySimOptions{.partner = kPartner, .secret = kSecret});
+    sim_->Start();
+    std::string url = sim_->PlatformUrl();
+    app_ = std::make_unique<TestApp>(GetParam(), true, [url](config::Config& c) {
+      c.payment_platform_url = url;
+      c.payment_partner_code = kPartner;
+      c.payment_secret = kSecret;
+      c.payment_requery_seconds = 0;  // the test runs the re-query pass itself
+    });
+    if (!app_->available()) GTEST_SKIP() << "PostgreSQL not available";
+    sim_->SetCallbackUrl("http://127.0.0.1:" + std::to_string(port()) + "/api/v1/payments/callback");
+  }
+  std::uint16_t port() const { return app_->port(); }
+
+  // An online dossier of 2.913001 taken to status 6 with a 200,000 VND request (phí + lệ phí).
+  std::string DossierWaitingForPayment(const User& citizen) {
+    json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                  {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("x")))}}}};
+    json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                      {"documents", docs}, {"summary", "LLTP"}};
+    auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    std::string code(Json(r).at("code").as_string());
+    User receiver = SignIn(port(), "receiver.demo"), leader = SignIn(port(), "leader.demo");
+    receiver.Act(code, "accept");
+    auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));
+    leader.Act(code, "assign", {{"assignee_id", officers.at("items").at(0).at("id")}});
+    User specialist = SignIn(port(), "specialist.demo");
+    json::array items{json::object{{"kind", "phi"}, {"code", "P1"}, {"name", "Phí cung cấp thông tin"}, {"amount", 150000}},
+                      json::object{{"kind", "le_phi"}, {"code", "L1"}, {"name", "Lệ phí"}, {"amount", 50000}}};
+    specialist.Act(code, "request_payment", {{"amount", 199999}, {"reason", "Phí"}, {"items", items}}, 400);
+    auto d = specialist.Act(code, "request_payment", {{"amount", 200000}, {"reason", "Phí và lệ phí cấp phiếu"}, {"items", items}});
+    EXPECT_EQ(d.at("status"), 6);
+    return code;
+  }
+
+  // Starts paying; the reference (MaThamChieu).
+  std::string StartPaying(const User& citizen, const std::string& code, const std::string& key) {
+    auto r = citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}", {{"Idempotency-Key", key}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto v = Json(r);
+    EXPECT_EQ(v.at("amount"), 200000);
+    std::string pay_url(v.at("pay_url").as_string());
+    EXPECT_NE(pay_url.find("/pay/"), std::string::npos);
+    return std::string(v.at("reference").as_string());
+  }
+
+  void Decide(const std::string& reference, bool approve) {
+    auto r = Fetch(sim_->Port(), "POST", "/pay/" + reference + (approve ? "/approve" : "/decline"), {}, "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    sim_->Flush();
+  }
+
+  json::value Payments_(const User& u, const std::string& code) { return Json(u.Call("GET", "/api/v1/dossiers/" + code + "/payments")); }
+  int Status(const User& u, const std::string& code) {
+    return static_cast<int>(Json(u.Call("GET", "/api/v1/dossiers/" + code)).at("status").as_int64());
+  }
+  std::size_t Events(const User& u, const std::string& code, std::string_view event) {
+    auto p = Payments_(u, code);
+    std::size_t n = 0;
+    for (const auto& e : p.at("ledger").as_array()) n += e.at("event").as_string() == event;
+    return n;
+  }
+
+  // A callback signed with `secret` for `reference`.
+  std::string Callback(const std::string& reference, const std::string& amount, const std::string& secret, std::string code = "00") {
+    payment::Confirmation c;
+    c.code = code;
+    c.partner = kPartner;
+    c.reference = reference;
+    c.amount = amount;
+    c.platform_txn = "GD-" + reference;
+    c.bank = "VCB";
+    c.time = "20261204163500";
+    c.info = "Thanh toan";
+    c.mac = payment::SignConfirmation(c, secret);
+    return payment::EncodeConfirmation(c);
+  }
+  HttpResponse PostCallback(const std::string& body) {
+    return Fetch(port(), "POST", "/api/v1/payments/callback", {{"Content-Type", "application/json"}}, body);
+  }
+
+  std::unique_ptr<payment::PaySim> sim_;
+  std::unique_ptr<TestApp> app_;
+};
+
+TEST_P(Payments, PayThenCallbackAndTheDossierContinues) {
+  User citizen = SignIn(port(), "citizen.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  auto before = Payments_(citizen, code);
+  EXPECT_TRUE(before.at("enabled").as_bool());
+  EXPECT_EQ(before.at("amount_due"), 200000);
+  ASSERT_EQ(before.at("requests").as_array().size(), 1u);
+  EXPECT_EQ(before.at("requests").at(0).at("items").as_array().size(), 2u);
+  EXPECT_FALSE(before.as_object().contains("ledger")) << "the ledger is for officers";
+
+  // Who may start paying: the applicant only; other agencies do not see the dossier.
+  User receiver = SignIn(port(), "receiver.demo");
+  EXPECT_EQ(receiver.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}").status, 403);
+  EXPECT_EQ(SignIn(port(), "receiver2.demo").Call("GET", "/api/v1/dossiers/" + code + "/payments").status, 404);
+  EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}").status, 404);
+
+  std::string ref = StartPaying(citizen, code, "pay-1");
+  // A retry with the same key answers the same transaction.
+  auto again = Json(citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}", {{"Idempotency-Key", "pay-1"}}));
+  EXPECT_EQ(again.at("reference"), json::value(ref));
+  EXPECT_TRUE(again.at("replayed").as_bool());
+  auto page = Fetch(sim_->Port(), "GET", "/pay/" + ref, {}, "");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("200000"), std::string::npos);
+
+  Decide(ref, true);
+  EXPECT_EQ(Status(citizen, code), 4) << "a settled payment moves the dossier on";
+  auto after = Payments_(receiver, code);
+  EXPECT_EQ(after.at("amount_due"), 0);
+  EXPECT_EQ(after.at("requests").at(0).at("state"), "paid");
+  EXPECT_EQ(after.at("requests").at(0).at("transactions").at(0).at("state"), "succeeded");
+  EXPECT_EQ(Events(receiver, code, "settled"), 1u);
+  auto history = Json(citizen.Call("GET", "/api/v1/dossiers/" + code)).at("history").as_array();
+  EXPECT_TRUE(std::any_of(history.begin(), history.end(), [](const json::value& e) { return e.at("action") == "confirm_payment"; }));
+
+  auto receipt = citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipt");
+  EXPECT_EQ(receipt.status, 200);
+  EXPECT_TRUE(receipt.body.starts_with("%PDF-"));
+  EXPECT_EQ(receiver.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipt").status, 200);
+  EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipt").status, 404);
+  // Nothing is left to pay.
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}").status, 409);
+
+  // The agency's ledger: requested, initiated, settled.
+  User admin = SignIn(port(), "admin.demo");
+  auto ledger = admin.Call("GET", "/api/v1/admin/payments/ledger?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z");
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  EXPECT_EQ(Json(ledger).at("settled_total_on_page"), 200000);
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/admin/payments/ledger?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z").status, 403);
+
+  // Reconciliation of the day against the provider's statement: ours matched, one of theirs missing here.
+  std::string day;
+  json::value ledger_json = Json(ledger);  // named: a range-for over a temporary's member dangles
+  for (const auto& e : ledger_json.at("items").as_array()) {
+    if (e.at("event") == "settled") day = std::string(e.at("at").as_string()).substr(0, 10);
+  }
+  std::string statement = "MaThamChieu,SoTien,MaGiaoDich\n" + ref + ",200000,SIM1\nOTHER123,5000,SIM9\n";
+  auto rec = admin.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, statement, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(rec.status, 200) << rec.body;
+  EXPECT_EQ(Json(rec).at("summary").at("matched"), 1);
+  EXPECT_EQ(Json(rec).at("summary").at("missing_ours"), 1);
+  EXPECT_EQ(Json(rec).at("summary").at("missing_theirs"), 0);
+  auto rec_csv = admin.Call("POST", "/api/v1/admin/payments/reconciliation?format=csv&date=" + day, statement, {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(rec_csv.status, 200);
+  EXPECT_NE(rec_csv.body.find(ref + ",200000,200000,matched"), std::string::npos) << rec_csv.body;
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, "a,b\n1,2\n", {{"Content-Type", "text/csv"}}).status, 400);
+  EXPECT_EQ(receiver.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, statement, {{"Content-Type", "text/csv"}}).status, 403);
+}
+
+TEST_P(Payments, DeclinedLeavesTheDossierWaitingAndTheCitizenCanRetry) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  std::string ref = StartPaying(citizen, code, "d-1");
+  Decide(ref, false);
+  EXPECT_EQ(Status(citizen, code), 6);
+  auto p = Payments_(citizen, code);
+  EXPECT_EQ(p.at("requests").at(0).at("state"), "open");
+  EXPECT_EQ(p.at("requests").at(0).at("transactions").at(0).at("state"), "failed");
+  EXPECT_EQ(Events(receiver, code, "declined"), 1u);
+  std::string second = StartPaying(citizen, code, "d-2");
+  EXPECT_NE(second, ref);
+  Decide(second, true);
+  EXPECT_EQ(Status(citizen, code), 4);
+}
+
+TEST_P(Payments, ALostCallbackIsSettledByTheRequeryJob) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  sim_->Configure(1, /*drop=*/true, false);
+  std::string ref = StartPaying(citizen, code, "l-1");
+  Decide(ref, true);
+  EXPECT_EQ(Status(citizen, code), 6) << "no callback arrived";
+  auto early = app_->app().payments->Requery(std::chrono::system_clock::now());
+  EXPECT_EQ(early.queried, 0u) << "not due yet";
+  auto report = app_->app().payments->Requery(std::chrono::system_clock::now() + std::chrono::hours(1));
+  EXPECT_EQ(report.queried, 1u);
+  EXPECT_EQ(report.settled, 1u);
+  EXPECT_EQ(Status(citizen, code), 4);
+  EXPECT_EQ(Events(receiver, code, "settled"), 1u);
+  // Settled transactions are not queried again.
+  EXPECT_EQ(app_->app().payments->Requery(std::chrono::system_clock::now() + std::chrono::hours(5)).queried, 0u);
+}
+
+TEST_P(Payments, TheSameCallbackThreeTimesSettlesOnce) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  sim_->Configure(3, false, false);
+  std::string ref = StartPaying(citizen, code, "t-1");
+  Decide(ref, true);
+  EXPECT_EQ(sim_->CallbacksDelivered(), 3u);
+  EXPECT_EQ(Status(citizen, code), 4);
+  EXPECT_EQ(Events(receiver, code, "settled"), 1u);
+  auto history = Json(citizen.Call("GET", "/api/v1/dossiers/" + code)).at("history").as_array();
+  EXPECT_EQ(std::count_if(history.begin(), history.end(), [](const json::value& e) { return e.at("action") == "confirm_payment"; }), 1);
+  // A fourth, hand-made delivery is answered with a signed "00" and changes nothing.
+  auto r = PostCallback(Callback(ref, "200000", kSecret));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("MaLoi"), "00");
+  EXPECT_EQ(Json(r).at("MaXacThuc"), json::value(payment::Mac({"00", kPartner, std::string(Json(r).at("ThoiGianGD").as_string())}, kSecret)));
+  EXPECT_EQ(Events(receiver, code, "settled"), 1u);
+}
+
+TEST_P(Payments, TamperedWrongAmountAndUnknownReferenceAreRefused) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  sim_->Configure(1, false, /*bad_signature=*/true);
+  std::string ref = StartPaying(citizen, code, "x-1");
+  Decide(ref, true);
+  EXPECT_EQ(Status(citizen, code), 6) << "a badly signed callback changes nothing";
+
+  std::string good = Callback(ref, "200000", kSecret);
+  std::string tampered = good;
+  tampered.replace(tampered.find("\"SoTien\":\"200000\""), 17, "\"SoTien\":\"200001\"");
+  for (const auto& body : {Callback(ref, "200000", "wrong-secret"), tampered, Callback(ref, "2000", kSecret),
+                           Callback("UNKNOWN20261204", "200000", kSecret), std::string("{not json")}) {
+    auto r = PostCallback(body);
+    EXPECT_EQ(r.status, 400) << body << " → " << r.body;
+    EXPECT_NE(Json(r).at("MaLoi"), "00");
+  }
+  EXPECT_EQ(Status(citizen, code), 6);
+  EXPECT_EQ(Events(receiver, code, "settled"), 0u);
+  EXPECT_EQ(Payments_(citizen, code).at("requests").at(0).at("transactions").at(0).at("state"), "pending");
+  // The genuine one settles.
+  auto r = PostCallback(good);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Status(citizen, code), 4);
+}
+
+TEST_P(Payments, WithdrawalCancelsOpenRequestsAndMarksTakenMoneyRefundDue) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  // Paid, then withdrawn: refund-due by rule.
+  std::string paid = DossierWaitingForPayment(citizen);
+  Decide(StartPaying(citizen, paid, "w-1"), true);
+  ASSERT_EQ(Status(citizen, paid), 4);
+  citizen.Act(paid, "withdraw", {{"reason", "Không còn nhu cầu"}});
+  EXPECT_EQ(Payments_(citizen, paid).at("requests").at(0).at("state"), "refund_due");
+  EXPECT_EQ(Events(receiver, paid, "refund_due"), 1u);
+
+  // Withdrawn while waiting: the request is cancelled; a payment that lands later is refund-due.
+  std::string open = DossierWaitingForPayment(citizen);
+  std::string ref = StartPaying(citizen, open, "w-2");
+  citizen.Act(open, "withdraw", {{"reason", "Rút hồ sơ"}});
+  EXPECT_EQ(Payments_(citizen, open).at("requests").at(0).at("state"), "cancelled");
+  EXPECT_EQ(Events(receiver, open, "cancelled"), 1u);
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers/" + open + "/payments", "{}").status, 409);
+  Decide(ref, true);
+  EXPECT_EQ(Status(citizen, open), 7) << "a withdrawn dossier stays withdrawn";
+  EXPECT_EQ(Payments_(citizen, open).at("requests").at(0).at("state"), "refund_due");
+  EXPECT_EQ(Events(receiver, open, "refund_due"), 1u);
+}
+
+TEST(PaymentsOff, WithoutConfigurationThePayButtonExplains) {
+  TestApp app("sqlite");
+  User citizen = SignIn(app.port(), "citizen.demo");
+  json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                {"attachment_ids", json::array{json::string(citizen.Upload("a.pdf", "application/pdf", Pdf("x")))}}}};
+  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                    {"documents", docs}, {"summary", "LLTP"}};
+  std::string code(Json(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body))).at("code").as_string());
+  auto p = Json(citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments"));
+  EXPECT_FALSE(p.at("enabled").as_bool());
+  EXPECT_TRUE(p.at("disabled_reason").is_string());
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}").status, 503);
+  EXPECT_EQ(Fetch(app.port(), "POST", "/api/v1/payments/callback", {{"Content-Type", "application/json"}}, "{}").status, 503);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Payments, ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace motcua::testing
