@@ -2233,33 +2233,14 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
 
 namespace motcua::dossier {
 
-DeadlineWatcher::DeadlineWatcher(Service& service, std::chrono::seconds interval) : service_(service), interval_(interval) {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
-      lock.unlock();
-      try {
-        auto r = service_.WatchDeadlines(std::chrono::system_clock::now());
+DeadlineWatcher::DeadlineWatcher(Service& service, std::chrono::seconds interval)
+    : job_("deadline watcher", interval, [&service] {
+        auto r = service.WatchDeadlines(std::chrono::system_clock::now());
         if (r.at_risk + r.overdue + r.late_steps > 0) {
           core::Log(core::LogLevel::kInfo, "deadline watcher",
                     {{"at_risk", static_cast<std::int64_t>(r.at_risk)}, {"overdue", static_cast<std::int64_t>(r.overdue)},
                      {"late_steps", static_cast<std::int64_t>(r.late_steps)}});
         }
-      } catch (const std::exception& e) {
-        core::Log(core::LogLevel::kWarn, "deadline watcher failed", {{"error", std::string_view(e.what())}});
-      }
-      lock.lock();
-    }
-  });
-}
-
-DeadlineWatcher::~DeadlineWatcher() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+      }) {}
 
 }  // namespace motcua::dossier

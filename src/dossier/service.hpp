@@ -167,9 +167,7 @@ std::string SniffContentType(std::string_view head);
 
 }  // namespace motcua::dossier
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include "core/periodic.hpp"
 
 namespace motcua::dossier {
 
@@ -177,17 +175,9 @@ namespace motcua::dossier {
 class DeadlineWatcher {
  public:
   DeadlineWatcher(Service& service, std::chrono::seconds interval);
-  ~DeadlineWatcher();
-  DeadlineWatcher(const DeadlineWatcher&) = delete;
-  DeadlineWatcher& operator=(const DeadlineWatcher&) = delete;
 
  private:
-  Service& service_;
-  std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  core::PeriodicJob job_;
 };
 
 }  // namespace motcua::dossier

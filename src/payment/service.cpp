@@ -450,34 +450,15 @@ RequeryReport Service::Requery(Clock::time_point now) {
   return report;
 }
 
-RequeryJob::RequeryJob(Service& service, std::chrono::seconds interval) : service_(service), interval_(interval) {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
-      lock.unlock();
-      try {
-        auto r = service_.Requery(Clock::now());
+RequeryJob::RequeryJob(Service& service, std::chrono::seconds interval)
+    : job_("payment re-query", interval, [&service] {
+        auto r = service.Requery(Clock::now());
         if (r.queried > 0) {
           core::Log(core::LogLevel::kInfo, "payment re-query", {{"queried", static_cast<std::int64_t>(r.queried)},
                                                                 {"settled", static_cast<std::int64_t>(r.settled)},
                                                                 {"failed", static_cast<std::int64_t>(r.failed)}});
         }
-      } catch (const std::exception& e) {
-        core::Log(core::LogLevel::kWarn, "payment re-query failed", {{"error", std::string_view(e.what())}});
-      }
-      lock.lock();
-    }
-  });
-}
-
-RequeryJob::~RequeryJob() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+      }) {}
 
 // ---- the platform over HTTP ----
 

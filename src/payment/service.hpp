@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "core/periodic.hpp"
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "dossier/service.hpp"
@@ -103,17 +104,9 @@ class Service {
 class RequeryJob {
  public:
   RequeryJob(Service& service, std::chrono::seconds interval);
-  ~RequeryJob();
-  RequeryJob(const RequeryJob&) = delete;
-  RequeryJob& operator=(const RequeryJob&) = delete;
 
  private:
-  Service& service_;
-  std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  core::PeriodicJob job_;
 };
 
 }  // namespace motcua::payment

@@ -1,0 +1,33 @@
+// A background pass run every interval on its own thread (the deadline watcher, the payment
+// re-query): never on an I/O thread, stopped and joined on destruction.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace motcua::core {
+
+class PeriodicJob {
+ public:
+  /// Runs `pass` every `interval` (the first time after one interval) until destroyed. An
+  /// exception from a pass is logged as "<name> failed" and the next pass runs as usual.
+  PeriodicJob(std::string name, std::chrono::milliseconds interval, std::function<void()> pass);
+  ~PeriodicJob();
+  PeriodicJob(const PeriodicJob&) = delete;
+  PeriodicJob& operator=(const PeriodicJob&) = delete;
+
+ private:
+  std::string name_;
+  std::chrono::milliseconds interval_;
+  std::function<void()> pass_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace motcua::core
