@@ -46,6 +46,8 @@ notify::SenderOptions NotifyOptions(const config::Config& config, std::function<
   o.smtp.from = config.notify_smtp_from;
   o.smtp.from_name = config.notify_smtp_from_name;
   o.smtp.timeout = config.notify_smtp_timeout;
+  o.smtp.ca_file = config.notify_tls_ca_file;
+  o.sms.ca_file = config.notify_tls_ca_file;
   o.sms.url = config.notify_sms_url;
   o.sms.secret = config.notify_sms_secret;
   o.sms.sender = config.notify_sms_sender;
@@ -218,6 +220,20 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   if (config.notify_poll_ms > 0) {
     app->notify_sender = std::make_unique<notify::Sender>(*app->db, NotifyOptions(config, identity_options.public_url));
     app->notify_sender->Start();
+    // Sampled by the sender after each pass, never by a query on the scrape's I/O thread.
+    notify::Sender* sender = app->notify_sender.get();
+    for (std::string status : {"pending", "dead", "failed"}) {
+      app->metrics.AddGauge("motcua_notify_outbox_messages", "E-mails and SMS not delivered, by status.",
+                            "status=\"" + status + "\"", [sender, status] {
+                              auto s = sender->Stats();
+                              return static_cast<double>(status == "pending" ? s.pending
+                                                         : status == "dead"  ? s.dead
+                                                                             : s.failed);
+                            });
+    }
+    app->metrics.AddGauge("motcua_notify_outbox_oldest_pending_seconds",
+                          "How long the oldest undelivered e-mail or SMS has waited (the sending lag).", "",
+                          [sender] { return sender->Stats().oldest_pending_seconds; });
   }
   // Payments: the dossier module tells the payment module of status changes (raising and
   // cancelling requests) through an observer, so dossier does not depend on payment.

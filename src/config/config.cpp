@@ -7,6 +7,8 @@
 #include <fstream>
 #include <functional>
 
+#include <unistd.h>
+
 namespace motcua::config {
 
 namespace {
@@ -241,6 +243,14 @@ const std::vector<KeyDef>& Defs() {
        StringSetter(&Config::notify_smtp_from_name), [](const Config& c) { return c.notify_smtp_from_name; }},
       {{"notify_smtp_timeout_ms", "time allowed for each SMTP command", false}, MillisSetter(&Config::notify_smtp_timeout),
        [](const Config& c) { return std::to_string(c.notify_smtp_timeout.count()); }},
+      {{"notify_tls_ca_file",
+        "CA certificates (PEM file) trusted for the SMTP server and the SMS gateway besides the system store", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (!v.empty() && ::access(std::string(v).c_str(), R_OK) != 0) return "cannot read the file";
+         c.notify_tls_ca_file = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.notify_tls_ca_file; }},
       {{"notify_sms_url", "SMS gateway URL, http(s) (empty: SMS wait in the outbox)", false},
        [](Config& c, std::string_view v) -> std::string {
          if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://")) return "must start with http:// or https://";

@@ -57,6 +57,7 @@ struct Config {
   std::string notify_smtp_from = "no-reply@motcua.invalid";
   std::string notify_smtp_from_name = "Một cửa điện tử";
   std::chrono::milliseconds notify_smtp_timeout{10000};
+  std::string notify_tls_ca_file;                  ///< extra CAs for the SMTP server and SMS gateway
   std::string notify_sms_url;                      ///< empty: SMS off
   std::string notify_sms_secret;
   std::string notify_sms_sender = "MOTCUA";

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace motcua::core {
 
@@ -11,5 +13,7 @@ namespace motcua::core {
 std::string FormatUtc(std::chrono::system_clock::time_point t);
 /// FormatUtc(now).
 std::string NowUtc();
+/// Reads FormatUtc's form back (the milliseconds may be absent); nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> ParseUtc(std::string_view text);
 
 }  // namespace motcua::core

@@ -21,5 +21,16 @@ TEST(Time, TextOrderFollowsTimeOrder) {
   EXPECT_LT(a, b);
 }
 
+TEST(Time, ParsesItsOwnFormBackAndRefusesOthers) {
+  auto t = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  EXPECT_EQ(ParseUtc(FormatUtc(t)), t);
+  EXPECT_EQ(ParseUtc("2026-11-22T05:30:00Z"), ParseUtc("2026-11-22T05:30:00.000Z"));
+  EXPECT_EQ(FormatUtc(*ParseUtc("1969-12-31T23:59:59.999Z")), "1969-12-31T23:59:59.999Z");
+  for (const char* bad : {"", "2026-11-22", "2026-11-22T05:30:00", "2026-02-30T00:00:00Z", "2026-11-22T24:00:00Z",
+                          "2026-11-22T05:30:00.12Z", "2026-11-22T05:30:00+07:00", "2026-11-22 05:30:00Z"}) {
+    EXPECT_FALSE(ParseUtc(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace motcua::core

@@ -474,6 +474,8 @@ std::string RenderPdf(const Receipt& f) {
   Writer w(kA5, kA5Margin, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả " + f.head.dossier_code, Footer(f.head));
   Heading(w, f.head, "Mẫu số 01", kSize);
   Title(w, title, f.head, kSize);
+  w.Paragraph("Vào Sổ theo dõi hồ sơ, Quyển số: " + Field(f.register_book) + ", Số thứ tự: " + Field(f.register_line),
+              {.size = kSize});
   w.Paragraph(T(AgencyOr(f.head)) + " tiếp nhận hồ sơ của:", {.size = kSize});
   ApplicantLines(w, f.applicant, kSize);
   w.Paragraph(Label("Nội dung yêu cầu giải quyết:", f.procedure_name), {.size = kSize});

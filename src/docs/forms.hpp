@@ -44,6 +44,9 @@ struct Receipt {
   std::string received_at, due_at;  ///< local RFC 3339
   std::string return_place;
   std::string officer_name;  ///< người tiếp nhận hồ sơ
+  /// The office's paper register book (Sổ theo dõi hồ sơ): its volume and line. Empty: dotted
+  /// blanks, written in by hand where the office keeps one.
+  std::string register_book, register_line;
 };
 
 /// Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02).

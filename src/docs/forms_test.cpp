@@ -157,10 +157,16 @@ TEST(Forms, TheReceiptReadsBackWithItsFieldsCodeAndQr) {
                            "Mã hồ sơ: 000.00.02.H99-261204-0001", "Nguyễn Thị Hằng", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
                            "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (1 bản chính)", "Bản chụp căn cước công dân (1 bản sao)",
                            "09 giờ 15 phút, ngày 04/12/2026", "16 giờ 30 phút, ngày 14/12/2026", "NGƯỜI TIẾP NHẬN HỒ SƠ",
-                           "Trần Văn Nhận", "ngày 04 tháng 12 năm 2026"}) {
+                           "Trần Văn Nhận", "ngày 04 tháng 12 năm 2026", "Vào Sổ theo dõi hồ sơ, Quyển số: …"}) {
     EXPECT_NE(t.find(want), std::string::npos) << want << "\nin: " << t;
   }
   EXPECT_EQ(QrText(pdf), kUrl);
+  // An office that keeps a paper register has its volume and line printed instead of blanks.
+  Receipt booked = AReceipt();
+  booked.register_book = "03/2026";
+  booked.register_line = "1.245";
+  EXPECT_NE(Text(RenderPdf(booked)).find("Vào Sổ theo dõi hồ sơ, Quyển số: 03/2026, Số thứ tự: 1.245"), std::string::npos)
+      << Text(RenderPdf(booked));
 }
 
 TEST(Forms, EveryVietnameseDiacriticSurvivesTheRoundTrip) {

@@ -87,6 +87,7 @@ core::Result<ClientResponse> FetchBlocking(const ClientRequest& r) {
     }
     asio::ssl::context ctx(asio::ssl::context::tls_client);
     ctx.set_default_verify_paths();
+    if (!r.ca_file.empty()) ctx.load_verify_file(r.ca_file);
     ctx.set_verify_mode(asio::ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
     if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {

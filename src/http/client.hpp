@@ -1,7 +1,7 @@
 // A small blocking HTTP/1.1 client for calls to other systems (external identity providers,
 // later the payment platform and the national portal). Blocking: call it from a worker thread
 // through Offload, never from an I/O thread. https verifies the peer against the system CA
-// store and the host name.
+// store (and the request's own CA file, for a private CA) and the host name.
 #pragma once
 
 #include <chrono>
@@ -20,6 +20,7 @@ struct ClientRequest {
   std::string body;
   std::chrono::milliseconds timeout{10000};
   std::size_t body_limit = 1 << 20;  ///< larger responses fail
+  std::string ca_file;  ///< https: CA certificates (PEM) trusted besides the system store
 };
 
 struct ClientResponse {

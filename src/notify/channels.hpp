@@ -30,6 +30,7 @@ struct SmtpOptions {
   std::uint16_t port = 587;
   bool starttls = true;  ///< require STARTTLS before AUTH and mail
   bool tls_verify = true;
+  std::string ca_file;  ///< CA certificates (PEM) trusted besides the system store
   std::string user;  ///< AUTH when not empty
   std::string password;
   std::string from = "no-reply@motcua.invalid";
@@ -63,6 +64,7 @@ struct SmsOptions {
   std::string secret;
   std::string sender = "MOTCUA";
   std::chrono::milliseconds timeout{10000};
+  std::string ca_file;  ///< https: CA certificates (PEM) trusted besides the system store
 };
 
 /// `sha256=<hex HMAC-SHA256 of body with secret>`, the `X-Motcua-Signature` header value.

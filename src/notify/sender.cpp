@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include <ctime>
+#include <algorithm>
 #include <random>
 
 #include "core/log.hpp"
@@ -74,38 +74,50 @@ std::map<std::string, std::string> TemplateValues(std::string_view event, std::s
 
 Sender::Sender(db::Database& db, SenderOptions options) : db_(db), options_(std::move(options)) {}
 
-Sender::~Sender() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+Sender::~Sender() { job_.reset(); }
 
 void Sender::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      std::size_t done = 0;
-      try {
-        auto report = RunOnce(Clock::now());
-        done = report.Total();
-        if (report.failed + report.dead + report.retried > 0) {
-          core::Log(core::LogLevel::kInfo, "notification sender",
-                    {{"sent", static_cast<std::int64_t>(report.sent)}, {"retried", static_cast<std::int64_t>(report.retried)},
-                     {"failed", static_cast<std::int64_t>(report.failed)}, {"dead", static_cast<std::int64_t>(report.dead)}});
-        }
-      } catch (const std::exception& e) {
-        core::Log(core::LogLevel::kWarn, "notification sender failed", {{"error", std::string_view(e.what())}});
-      }
-      lock.lock();
-      if (done >= options_.batch) continue;  // more may be due at once
-      if (smtp_) smtp_->Close();  // no idle connection held between passes
-      cv_.wait_for(lock, options_.poll, [this] { return stop_; });
+  job_ = std::make_unique<core::PeriodicJob>("notification sender", options_.poll, [this] {
+    auto report = RunOnce(Clock::now());
+    if (report.failed + report.dead + report.retried > 0) {
+      core::Log(core::LogLevel::kInfo, "notification sender",
+                {{"sent", static_cast<std::int64_t>(report.sent)}, {"retried", static_cast<std::int64_t>(report.retried)},
+                 {"failed", static_cast<std::int64_t>(report.failed)}, {"dead", static_cast<std::int64_t>(report.dead)}});
     }
-  });
+    auto conn = db_.Acquire();
+    auto stats = ReadOutboxStats(*conn, Clock::now());
+    pending_ = stats.pending;
+    dead_ = stats.dead;
+    failed_ = stats.failed;
+    oldest_pending_seconds_ = stats.oldest_pending_seconds;
+    if (report.Total() >= options_.batch) return true;  // more may be due at once
+    if (smtp_) smtp_->Close();                           // no idle connection held between passes
+    return false;
+  }, core::PeriodicJob::Draining{});
+}
+
+OutboxStats Sender::Stats() const {
+  return {pending_.load(), oldest_pending_seconds_.load(), dead_.load(), failed_.load()};
+}
+
+OutboxStats ReadOutboxStats(db::Connection& c, Clock::time_point now) {
+  OutboxStats s;
+  auto r = c.Execute(store::kOutboxStats, {});
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    std::string status = r.Text(i, 0);
+    std::int64_t n = r.Int(i, 1);
+    if (status == "pending") {
+      s.pending = n;
+      if (auto oldest = core::ParseUtc(r.Text(i, 2))) {
+        s.oldest_pending_seconds = std::max(0.0, std::chrono::duration<double>(now - *oldest).count());
+      }
+    } else if (status == "dead") {
+      s.dead = n;
+    } else if (status == "failed") {
+      s.failed = n;
+    }
+  }
+  return s;
 }
 
 SendReport Sender::RunOnce(Clock::time_point now) {
@@ -131,14 +143,8 @@ SendReport Sender::RunOnce(Clock::time_point now) {
       auto r = conn->Execute(store::kSentLastHour, {m.recipient, m.channel, core::FormatUtc(at - std::chrono::hours(1))});
       std::int64_t count = r.Int(0, 0);
       std::chrono::seconds since_oldest{0};
-      if (count > 0) {
-        // sent_at is `YYYY-MM-DDTHH:MM:SS.mmmZ`; compare as instants.
-        std::string oldest = r.Text(0, 1);
-        std::tm tm{};
-        if (oldest.size() >= 19 && strptime(oldest.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr) {
-          auto t = Clock::from_time_t(timegm(&tm));
-          since_oldest = std::chrono::duration_cast<std::chrono::seconds>(at - t);
-        }
+      if (auto oldest = count > 0 ? core::ParseUtc(r.Text(0, 1)) : std::nullopt) {
+        since_oldest = std::chrono::duration_cast<std::chrono::seconds>(at - *oldest);
       }
       auto wait = RateLimitWait(count, options_.rate_limit_per_hour, since_oldest);
       if (wait.count() > 0) {

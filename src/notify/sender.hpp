@@ -6,15 +6,15 @@
 // the same Message-ID / gateway id.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
+#include "core/periodic.hpp"
 #include "db/database.hpp"
 #include "notify/channels.hpp"
 #include "notify/delivery.hpp"
@@ -35,6 +35,17 @@ struct SenderOptions {
   std::function<std::string()> public_url;
 };
 
+/// The outbox as the sender last saw it (the `/metrics` gauges): e-mails and SMS waiting, how
+/// long the oldest of them has waited, and those given up on.
+struct OutboxStats {
+  std::int64_t pending = 0;
+  double oldest_pending_seconds = 0;  ///< 0 when nothing waits
+  std::int64_t dead = 0, failed = 0;
+};
+
+/// Reads the stats (one indexed query).
+OutboxStats ReadOutboxStats(db::Connection& c, std::chrono::system_clock::time_point now);
+
 /// Counts of one pass.
 struct SendReport {
   std::size_t sent = 0, retried = 0, failed = 0, dead = 0, deferred = 0;
@@ -54,10 +65,13 @@ class Sender {
   SendReport RunOnce(std::chrono::system_clock::time_point now);
 
   /// Runs passes on its own thread every `poll` (at once again after a full batch) until
-  /// destruction.
+  /// destruction; after each pass the outbox stats are read again.
   void Start();
 
   const SenderOptions& options() const { return options_; }
+
+  /// The stats of the last pass of Start()'s thread (zeros before the first).
+  OutboxStats Stats() const;
 
  private:
   struct Message;
@@ -67,10 +81,9 @@ class Sender {
   db::Database& db_;
   SenderOptions options_;
   std::unique_ptr<SmtpSession> smtp_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::atomic<std::int64_t> pending_{0}, dead_{0}, failed_{0};
+  std::atomic<double> oldest_pending_seconds_{0};
+  std::unique_ptr<core::PeriodicJob> job_;  ///< last: stopped first
 };
 
 /// The values a message's templates are rendered with: the event's declared fields (empty

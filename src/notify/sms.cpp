@@ -28,6 +28,7 @@ Outcome SendSms(const SmsOptions& o, std::string_view id, std::string_view phone
   req.body = SmsBody(id, phone, text, o.sender);
   req.timeout = o.timeout;
   req.body_limit = 64 * 1024;
+  req.ca_file = o.ca_file;
   req.headers = {{"Content-Type", "application/json"},
                  {"X-Motcua-Signature", SmsSignature(o.secret, req.body)},
                  {"Idempotency-Key", std::string(id)}};

@@ -181,6 +181,7 @@ struct SmtpSession::Impl {
       if (r.code != 220) throw r;
       ctx.emplace(asio::ssl::context::tls_client);
       ctx->set_default_verify_paths();
+      if (!o.ca_file.empty()) ctx->load_verify_file(o.ca_file);
       ctx->set_verify_mode(o.tls_verify ? asio::ssl::verify_peer : asio::ssl::verify_none);
       tls.emplace(*sock, *ctx);
       SSL_set_tlsext_host_name(tls->native_handle(), o.host.c_str());

@@ -18,6 +18,10 @@ const db::Query kDue{"notify_due",
     "AND (channel = 'log' OR (channel = 'email' AND $2 = 1) OR (channel = 'sms' AND $3 = 1)) "
     "AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND (lease_until IS NULL OR lease_until < $1) "
     "ORDER BY created_at, id LIMIT $4"};
+// Per status of the undelivered: how many, and since when the oldest waits (the /metrics gauges).
+const db::Query kOutboxStats{"notify_outbox_stats",
+    "SELECT status, COUNT(*), MIN(created_at) FROM notification_outbox WHERE status IN ('pending', 'dead', 'failed') "
+    "GROUP BY status"};
 // The claim: of several senders (threads, processes, nodes) exactly one sees affected = 1.
 const db::Query kClaim{"notify_claim",
     "UPDATE notification_outbox SET lease_until = $2 WHERE id = $1 AND status = 'pending' "

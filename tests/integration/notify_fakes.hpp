@@ -18,6 +18,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -80,6 +82,87 @@ struct SunkMail {
   }
 };
 
+/// A self-signed certificate for 127.0.0.1 and localhost (it is its own CA): {cert, key} PEM
+/// paths in `dir`. Throws when openssl cannot make it.
+inline std::pair<std::string, std::string> MakeTestCertificate(const std::filesystem::path& dir) {
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+                    "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " + key + " -out " + cert +
+                    " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make a test certificate");
+  return {cert, key};
+}
+
+/// Starts `args` (program first) and reads the port it listens on from the first line of its
+/// standard output: {pid, port}. Throws when it prints none.
+inline std::pair<pid_t, std::uint16_t> SpawnListening(const std::vector<std::string>& args, const std::string& what) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::close(fds[0]);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string line;
+  char c;
+  while (::read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+  ::close(fds[0]);
+  if (line.empty()) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    throw std::runtime_error(what + " did not start");
+  }
+  return {pid, static_cast<std::uint16_t>(std::stoi(line))};
+}
+
+/// The SMS gateway over HTTPS (tests/integration/sms_gateway_tls.py) with a self-signed
+/// certificate: `ca_file()` is what a sender must trust to reach it.
+class TlsSmsGateway {
+ public:
+  TlsSmsGateway() {
+    std::tie(cert_, key_) = MakeTestCertificate(dir_.path());
+    std::filesystem::create_directories(dir_.path() / "in");
+    std::string script = std::string(MOTCUA_SOURCE_DIR) + "/tests/integration/sms_gateway_tls.py";
+    auto [pid, port] = SpawnListening({kSinkPython, script, (dir_.path() / "in").string(), cert_, key_}, "the TLS SMS gateway");
+    pid_ = pid;
+    port_ = port;
+  }
+  ~TlsSmsGateway() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/sms"; }
+  const std::string& ca_file() const { return cert_; }
+  /// The bodies and signatures received, in order (each a JSON text the script wrote).
+  std::vector<std::string> Received() const {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.path() / "in")) {
+      if (e.path().extension() == ".json") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      out.push_back(ss.str());
+    }
+    return out;
+  }
+
+ private:
+  TempDir dir_;
+  std::string cert_, key_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 /// The SMTP sink process. Stop() and Start() keep the port, so "the server is down" and "it is
 /// back" can both be tested.
 class SmtpSink {
@@ -88,38 +171,17 @@ class SmtpSink {
   /// A sink that requires STARTTLS (a self-signed certificate made here) and AUTH as
   /// `user`/`password`. Throws when openssl cannot make the certificate.
   SmtpSink(std::string user, std::string password) : user_(std::move(user)), password_(std::move(password)) {
-    cert_ = (dir_.path() / "cert.pem").string();
-    key_ = (dir_.path() / "key.pem").string();
-    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout " + key_ +
-                      " -out " + cert_ + " >/dev/null 2>&1";
-    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make a test certificate");
+    std::tie(cert_, key_) = MakeTestCertificate(dir_.path());
     Start();
   }
   ~SmtpSink() { Stop(); }
   void Start() {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::close(fds[0]);
-      std::string script = std::string(MOTCUA_SOURCE_DIR) + "/tests/integration/smtp_sink.py";
-      std::string dir = dir_.path().string(), port = std::to_string(port_);
-      if (user_.empty()) {
-        ::execl(kSinkPython, kSinkPython, script.c_str(), dir.c_str(), port.c_str(), static_cast<char*>(nullptr));
-      } else {
-        ::execl(kSinkPython, kSinkPython, script.c_str(), dir.c_str(), port.c_str(), cert_.c_str(), key_.c_str(),
-                user_.c_str(), password_.c_str(), static_cast<char*>(nullptr));
-      }
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string line;
-    char c;
-    while (::read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(fds[0]);
-    if (line.empty()) throw std::runtime_error("the SMTP sink did not start");
-    port_ = static_cast<std::uint16_t>(std::stoi(line));
+    std::string script = std::string(MOTCUA_SOURCE_DIR) + "/tests/integration/smtp_sink.py";
+    std::vector<std::string> args{kSinkPython, script, dir_.path().string(), std::to_string(port_)};
+    if (!user_.empty()) args.insert(args.end(), {cert_, key_, user_, password_});
+    auto [pid, port] = SpawnListening(args, "the SMTP sink");
+    pid_ = pid;
+    port_ = port;
   }
   void Stop() {
     if (pid_ <= 0) return;
@@ -128,6 +190,8 @@ class SmtpSink {
     pid_ = -1;
   }
   std::uint16_t port() const { return port_; }
+  /// The certificate of a STARTTLS sink, its own CA.
+  const std::string& ca_file() const { return cert_; }
   /// Every message received so far, in order.
   std::vector<SunkMail> Messages() const {
     std::vector<std::filesystem::path> files;

@@ -9,6 +9,7 @@
 
 #include <future>
 #include <set>
+#include <thread>
 
 #include "core/time.hpp"
 #include "core/uuid.hpp"
@@ -65,12 +66,18 @@ class Notifications : public ::testing::TestWithParam<std::string> {
   // Queues a message directly, as any module's transaction would.
   std::string Queue(const std::string& channel, const std::string& recipient, const std::string& event = "dossier.submitted",
                     const std::string& payload = R"({"code":"T-1","procedure":"Thử"})") {
-    auto c = app_->app().db->Acquire();
+    return QueueIn(*app_, channel, recipient, Clock::now(), event, payload);
+  }
+  static std::string QueueIn(TestApp& app, const std::string& channel, const std::string& recipient, Clock::time_point at,
+                             const std::string& event = "dossier.submitted",
+                             const std::string& payload = R"({"code":"T-1","procedure":"Thử"})",
+                             const std::string& status = "pending") {
+    auto c = app.app().db->Acquire();
     std::string id = core::Uuid::NewV7().ToString();
     c->Execute({"test_notify_queue",
-                "INSERT INTO notification_outbox (id, event, channel, recipient, language, payload, created_at) "
-                "VALUES ($1, $2, $3, $4, 'vi', $5, $6)"},
-               {id, event, channel, recipient, payload, core::NowUtc()});
+                "INSERT INTO notification_outbox (id, event, channel, recipient, language, payload, created_at, status) "
+                "VALUES ($1, $2, $3, $4, 'vi', $5, $6, $7)"},
+               {id, event, channel, recipient, payload, core::FormatUtc(at), status});
     return id;
   }
 
@@ -374,6 +381,87 @@ TEST_P(Notifications, TwoSendersAtOnceSendEachMessageOnce) {
   for (const auto& m : mails) ids.insert(m.Header("Message-ID"));
   EXPECT_EQ(mails.size(), 30u);
   EXPECT_EQ(ids.size(), 30u);
+}
+
+TEST_P(Notifications, AnHttpsGatewayGetsTheSmsOnlyWhenItsCertificateIsTrusted) {
+  TlsSmsGateway gateway;
+  auto options = Options(1, gateway.url());
+  std::string id = Queue("sms", "0912345678");
+  auto t = Clock::now();
+  // A self-signed gateway is not trusted by the system store: nothing is sent, the message waits.
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t).retried, 1u);
+  EXPECT_EQ(Message(id).status, "pending");
+  EXPECT_NE(Message(id).last_error.find("certificate verify failed"), std::string::npos) << Message(id).last_error;
+  EXPECT_TRUE(gateway.Received().empty());
+  // Trusting its CA (notify_tls_ca_file), the next attempt reaches it over TLS, signed.
+  options.sms.ca_file = gateway.ca_file();
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t + 1h).sent, 1u) << Message(id).last_error;
+  auto received = gateway.Received();
+  ASSERT_EQ(received.size(), 1u);
+  json::value got = json::parse(received[0]);
+  std::string body(got.at("body").as_string());
+  EXPECT_EQ(got.at("signature").as_string(), notify::SmsSignature("gateway-secret", body));
+  EXPECT_EQ(json::parse(body).at("to"), "84912345678");
+  EXPECT_EQ(json::parse(body).at("id").as_string(), id);
+}
+
+TEST_P(Notifications, StartTlsVerifiesTheServerCertificateAgainstTheConfiguredCa) {
+  SmtpSink sink("motcua", "s3cret-pass");
+  auto options = Options(sink.port());
+  options.smtp.starttls = true;
+  options.smtp.tls_verify = true;
+  options.smtp.user = "motcua";
+  options.smtp.password = "s3cret-pass";
+  std::string id = Queue("email", "an@demo.invalid");
+  auto t = Clock::now();
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t).retried, 1u);
+  EXPECT_NE(Message(id).last_error.find("certificate verify failed"), std::string::npos) << Message(id).last_error;
+  EXPECT_EQ(sink.Count(), 0u);
+  options.smtp.ca_file = sink.ca_file();
+  EXPECT_EQ(notify::Sender(*app_->app().db, options).RunOnce(t + 1h).sent, 1u) << Message(id).last_error;
+  EXPECT_EQ(sink.Count(), 1u);
+}
+
+TEST_P(Notifications, TheSendersThreadDrainsAFullOutboxAtOnceAndKnowsItsLag) {
+  SmtpSink sink;
+  auto now = Clock::now();
+  for (int i = 0; i < 12; ++i) Queue("email", "d" + std::to_string(i) + "@demo.invalid");
+  QueueIn(*app_, "sms", "0912345678", now - 1h);  // SMS is off below: it waits, an hour old
+  QueueIn(*app_, "email", "gone@demo.invalid", now - 2h, "dossier.submitted", R"({"code":"T-1"})", "dead");
+  auto options = Options(sink.port());
+  options.batch = 5;
+  options.poll = 1h;  // only passes run back to back can send all twelve within the test
+  notify::Sender sender(*app_->app().db, options);
+  sender.Start();
+  for (int i = 0; i < 400 && (sink.Count() < 12 || sender.Stats().pending != 1); ++i) std::this_thread::sleep_for(25ms);
+  EXPECT_EQ(sink.Count(), 12u) << "passes of 5, 5 and 2 back to back";
+  auto stats = sender.Stats();
+  EXPECT_EQ(stats.pending, 1);
+  EXPECT_GE(stats.oldest_pending_seconds, 3600.0);
+  EXPECT_LT(stats.oldest_pending_seconds, 3700.0);
+  EXPECT_EQ(stats.dead, 1);
+  EXPECT_EQ(stats.failed, 0);
+}
+
+TEST_P(Notifications, MetricsShowTheOutboxAsTheRunningSenderSawIt) {
+  // An instance of its own whose sender runs (every 50 ms) with e-mail not configured.
+  TestApp app(GetParam(), false, [](config::Config& c) { c.notify_poll_ms = 50; });
+  QueueIn(app, "email", "an@demo.invalid", Clock::now() - 10min);
+  QueueIn(app, "email", "b@demo.invalid", Clock::now() - 1min);
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    text = Fetch(app.port(), "GET", "/metrics").body;
+    if (text.find("motcua_notify_outbox_messages{status=\"pending\"} 2") != std::string::npos) break;
+    std::this_thread::sleep_for(25ms);
+  }
+  EXPECT_NE(text.find("motcua_notify_outbox_messages{status=\"pending\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("motcua_notify_outbox_messages{status=\"dead\"} 0"), std::string::npos) << text;
+  const std::string sample = "\nmotcua_notify_outbox_oldest_pending_seconds ";  // not the # HELP line
+  auto at = text.find(sample);
+  ASSERT_NE(at, std::string::npos) << text;
+  double lag = std::stod(text.substr(at + sample.size()));
+  EXPECT_GE(lag, 600.0);
+  EXPECT_LT(lag, 700.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Notifications, ::testing::Values("sqlite", "postgres"));
