@@ -93,12 +93,52 @@ awaitable<Response> SubmissionTemplate(Deps& d, Request req) {
   co_return r;
 }
 
+// The file goes to the blob store as it arrives: the name, type and declared size are checked
+// before any byte is read, the content type from the first bytes, and at most
+// kUploadBatch bytes (plus one read) are held in memory at a time.
+constexpr std::size_t kUploadRead = 256 * 1024;
+constexpr std::size_t kUploadBatch = 1024 * 1024;
+
 awaitable<Response> Upload(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
   if (!who) co_return Problem(req, who.error());
   std::string name(req.Query("name").value_or(""));
   std::string type(req.Header("Content-Type").value_or(""));
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Upload(*who, name, type, req.body); });
+  http::BodyReader* body = req.body_reader;  // null when the request has no body at all
+  auto upload = d.service.StartUpload(name, type, body ? body->DeclaredLength() : std::optional<std::uint64_t>(0));
+  if (!upload) co_return Problem(req, upload.error());
+  std::string pending;
+  core::Result<json::object> out = std::unexpected(core::Error{});
+  for (bool end = body == nullptr; ;) {
+    if (!end) {
+      auto chunk = co_await body->Read(kUploadRead);
+      if (!chunk) {
+        out = std::unexpected(chunk.error());
+        break;
+      }
+      end = chunk->empty();
+      pending += *chunk;
+    }
+    if (auto ok = d.service.CheckUpload(*upload, pending, end); !ok) {
+      out = std::unexpected(ok.error());
+      break;
+    }
+    if (pending.size() >= kUploadBatch || (end && !pending.empty())) {
+      auto written = co_await http::Offload(d.workers, [&]() { return d.service.AppendUpload(*upload, pending); });
+      pending.clear();
+      if (!written) {
+        out = std::unexpected(written.error());
+        break;
+      }
+    }
+    if (end) {
+      out = co_await http::Offload(d.workers, [&]() { return d.service.FinishUpload(*who, *upload); });
+      break;
+    }
+  }
+  // An upload that failed half-way discards its bytes (a database call for a large one on
+  // PostgreSQL), off the I/O thread.
+  if (upload->writer) co_await http::Offload(d.workers, [&]() { return upload->writer.reset(), 0; });
   if (!out) co_return Problem(req, out.error());
   co_return http::JsonResponse(201, *out);
 }
@@ -403,7 +443,7 @@ awaitable<Response> PutConfig(Deps& d, Request req) {
 void RegisterRoutes(http::Router& router, Deps& deps) {
   auto bind = [&deps](auto handler) { return std::bind_front(handler, std::ref(deps)); };
   router.Add(Method::kGet, "/api/v1/procedures/{code}/submission", bind(&SubmissionTemplate));
-  router.Add(Method::kPost, "/api/v1/attachments", bind(&Upload), {.body_limit = (10u << 20) + 1});
+  router.Add(Method::kPost, "/api/v1/attachments", bind(&Upload), {.body_limit = (10u << 20) + 1, .stream_body = true});
   router.Add(Method::kGet, "/api/v1/attachments/{id}", bind(&Download));
   router.Add(Method::kGet, "/api/v1/dossier-drafts", bind(&ListDrafts));
   router.Add(Method::kPost, "/api/v1/dossier-drafts", bind(&SaveDraft), {.body_limit = 300u << 10});

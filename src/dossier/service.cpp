@@ -440,14 +440,13 @@ json::object Prefilled(db::Connection& c, const Principal& who, const json::valu
 
 }  // namespace
 
-core::Result<json::object> Service::Upload(const Principal& who, std::string name, std::string content_type,
-                                           std::string_view bytes) {
-  if (name.empty() || name.size() > 255 || name.find_first_of("/\\\0") != std::string::npos) {
+core::Result<Service::Upload> Service::StartUpload(std::string name, std::string content_type,
+                                                  std::optional<std::uint64_t> declared) const {
+  if (name.empty() || name.size() > 255 || name.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos) {
     return Invalid("Tên tệp không hợp lệ (1–255 ký tự, không có / hoặc \\). / The file name is not valid (1–255 characters, no / or \\).",
                    {{"name", "invalid"}});
   }
-  if (bytes.empty()) return Invalid("Tệp rỗng. / The file is empty.", {{"file", "empty"}});
-  if (static_cast<std::int64_t>(bytes.size()) > limits_.max_attachment_bytes) {
+  if (declared && *declared > static_cast<std::uint64_t>(limits_.max_attachment_bytes)) {
     return Fail(ErrorCode::kPayloadTooLarge, "Tệp quá lớn (tối đa 10 MB). / The file is too large (10 MB at most).");
   }
   if (auto semi = content_type.find(';'); semi != std::string::npos) content_type.resize(semi);
@@ -455,24 +454,48 @@ core::Result<json::object> Service::Upload(const Principal& who, std::string nam
   if (std::find(std::begin(kAllowedTypes), std::end(kAllowedTypes), content_type) == std::end(kAllowedTypes)) {
     return Fail(ErrorCode::kUnsupportedMedia, "Chỉ nhận tệp PDF, JPEG hoặc PNG. / Only PDF, JPEG or PNG files are accepted.");
   }
-  std::string sniffed = SniffContentType(bytes.substr(0, 16));
-  if (sniffed != content_type) {
-    return Fail(ErrorCode::kUnsupportedMedia,
-                "Nội dung tệp không đúng định dạng đã khai (" + content_type + "). / The file's content is not " + content_type + ".");
+  return Upload{std::move(name), std::move(content_type), 0, false, nullptr};
+}
+
+core::Result<void> Service::CheckUpload(Upload& u, std::string_view received, bool end) const {
+  std::int64_t total = u.size + static_cast<std::int64_t>(received.size());
+  if (total > limits_.max_attachment_bytes) {
+    return Fail(ErrorCode::kPayloadTooLarge, "Tệp quá lớn (tối đa 10 MB). / The file is too large (10 MB at most).");
   }
-  auto writer = blobs_.NewWriter(limits_.max_attachment_bytes);
+  if (end && total == 0) return Invalid("Tệp rỗng. / The file is empty.", {{"file", "empty"}});
+  // The first 16 bytes are all in `received` until the first append (which needs them sniffed).
+  if (!u.sniffed && (received.size() >= 16 || end)) {
+    if (SniffContentType(received.substr(0, 16)) != u.content_type) {
+      return Fail(ErrorCode::kUnsupportedMedia,
+                  "Nội dung tệp không đúng định dạng đã khai (" + u.content_type + "). / The file's content is not " + u.content_type + ".");
+    }
+    u.sniffed = true;
+  }
+  return {};
+}
+
+core::Result<void> Service::AppendUpload(Upload& u, std::string_view bytes) {
+  if (!u.sniffed) return Fail(ErrorCode::kInternal, "an upload was appended to before its content was checked");
+  if (!u.writer) u.writer = blobs_.NewWriter(limits_.max_attachment_bytes);
   for (std::size_t off = 0; off < bytes.size(); off += 64 * 1024) {
-    auto w = writer->Write(bytes.substr(off, 64 * 1024));
+    auto w = u.writer->Write(bytes.substr(off, 64 * 1024));
     if (!w) return std::unexpected(w.error());
   }
+  u.size += static_cast<std::int64_t>(bytes.size());
+  return {};
+}
+
+core::Result<json::object> Service::FinishUpload(const Principal& who, Upload& u) {
+  if (!u.writer || u.size == 0) return Invalid("Tệp rỗng. / The file is empty.", {{"file", "empty"}});
   std::string id = core::Uuid::NewV7().ToString();
   std::string now = Now();
   // The attachment row commits with the blob's metadata: one write instead of two.
-  auto info = writer->Commit(content_type, [&](db::Connection& c, const db::BlobInfo& stored) {
-    c.Execute(store::kInsertAttachment, {id, who.account_id, stored.sha256, name, content_type, static_cast<std::int64_t>(bytes.size()), now});
+  auto info = u.writer->Commit(u.content_type, [&](db::Connection& c, const db::BlobInfo& stored) {
+    c.Execute(store::kInsertAttachment, {id, who.account_id, stored.sha256, u.name, u.content_type, u.size, now});
   });
+  u.writer.reset();
   if (!info) return std::unexpected(info.error());
-  return json::object{{"id", id}, {"name", name}, {"content_type", content_type}, {"size", static_cast<std::int64_t>(bytes.size())}, {"sha256", info->sha256}};
+  return json::object{{"id", id}, {"name", u.name}, {"content_type", u.content_type}, {"size", u.size}, {"sha256", info->sha256}};
 }
 
 core::Result<json::object> Service::Attachment(const Principal& who, const std::string& id) {

@@ -67,9 +67,22 @@ class Service {
  public:
   Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits = {});
 
-  // Attachments (tệp đính kèm).
-  core::Result<boost::json::object> Upload(const identity::Principal& who, std::string name,
-                                           std::string content_type, std::string_view bytes);
+  // Attachments (tệp đính kèm), streamed: StartUpload checks the name and declared type before
+  // any byte is read; Check looks at the bytes received so far (content sniffed from the first
+  // 16, the size limit) without I/O; Append writes to the blob store and Finish records the
+  // attachment (both block: call them on the worker pool). Destroying an unfinished upload
+  // discards what was written.
+  struct Upload {
+    std::string name, content_type;
+    std::int64_t size = 0;     ///< bytes appended or checked so far
+    bool sniffed = false;
+    std::unique_ptr<db::BlobWriter> writer;  ///< made by the first Append
+  };
+  core::Result<Upload> StartUpload(std::string name, std::string content_type, std::optional<std::uint64_t> declared) const;
+  /// `received` are the bytes not yet appended; `end` when the body is complete.
+  core::Result<void> CheckUpload(Upload& upload, std::string_view received, bool end) const;
+  core::Result<void> AppendUpload(Upload& upload, std::string_view bytes);
+  core::Result<boost::json::object> FinishUpload(const identity::Principal& who, Upload& upload);
   /// Metadata (name, content type, sha256) of an attachment the caller may read.
   core::Result<boost::json::object> Attachment(const identity::Principal& who, const std::string& id);
 

@@ -1,12 +1,16 @@
 // motcua's own request and response types: what handlers see instead of Beast's messages.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.hpp"
 #include "http/route_table.hpp"
 
 namespace motcua::http {
@@ -20,6 +24,19 @@ bool HeaderNameEquals(std::string_view a, std::string_view b);
 /// Picks vi or en from an `Accept-Language` value by the first supported tag with the highest q.
 Language NegotiateLanguage(std::string_view accept_language);
 
+/// The body of a request to a route registered with `stream_body`, read from the socket as the
+/// handler asks for it. Valid while the handler runs; used from the handler's coroutine only.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  /// The next bytes of the body, at most `max` (at least one unless the body has ended: an
+  /// empty string means the end). Fails with kPayloadTooLarge past the route's limit and
+  /// kUnavailable when the sender stops or is too slow; the connection is then closed.
+  virtual boost::asio::awaitable<core::Result<std::string>> Read(std::size_t max) = 0;
+  /// Bytes the client declared in Content-Length (nullopt when chunked).
+  virtual std::optional<std::uint64_t> DeclaredLength() const = 0;
+};
+
 /// An HTTP request after parsing and routing. Handlers take it by value.
 struct Request {
   Method method = Method::kGet;
@@ -29,7 +46,8 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> path_params;
   std::vector<std::pair<std::string, std::string>> query;
   std::vector<std::pair<std::string, std::string>> headers;  ///< as received
-  std::string body;
+  std::string body;        ///< the whole body, except for `stream_body` routes
+  BodyReader* body_reader = nullptr;  ///< `stream_body` routes only
   std::string request_id;
   std::string remote_address;
   Language language = Language::kVi;

@@ -24,6 +24,9 @@ struct RouteOptions {
   std::optional<std::size_t> body_limit;
   /// Leave the route out of the access log (liveness probes, scrapes).
   bool quiet = false;
+  /// The handler reads the body itself through `Request::body_reader` (large uploads go to
+  /// storage as they arrive instead of into memory first); `body` stays empty.
+  bool stream_body = false;
 };
 
 /// The routing table plus handlers. Built at start-up on one thread, then read-only.

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -170,6 +171,58 @@ void AccessLog(const ServerOptions& options, const Request& req, std::string_vie
              {"remote", std::string_view(req.remote_address)}});
 }
 
+// The body of a `stream_body` route, read from the socket as its handler asks. The header
+// parser moves into a buffer_body parser, which writes each read straight into the handler's
+// string; the connection's deadline for the whole body (set by the caller) stays in force.
+class StreamedBody final : public BodyReader {
+ public:
+  StreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::string_body>&& header,
+               std::size_t limit, std::optional<std::uint64_t> declared)
+      : stream_(stream), buffer_(buffer), parser_(std::move(header)), limit_(limit), declared_(declared) {
+    parser_.body_limit(limit);
+  }
+  bool Done() const { return parser_.is_done(); }
+  std::optional<std::uint64_t> DeclaredLength() const override { return declared_; }
+
+  net::awaitable<core::Result<std::string>> Read(std::size_t max) override {
+    std::string out;
+    if (max == 0) max = 1;
+    out.resize(max);
+    std::size_t got = 0;
+    // A read may consume only framing (a chunk header): keep going until bytes or the end.
+    while (got == 0 && !parser_.is_done() && !failed_) {
+      auto& body = parser_.get().body();
+      body.data = out.data();
+      body.size = max;
+      auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser_, kTuple);
+      got = max - body.size;
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec == bhttp::error::body_limit) {
+        failed_ = true;
+        co_return core::Fail(core::ErrorCode::kPayloadTooLarge,
+                             "The request body exceeds the limit of " + std::to_string(limit_) + " bytes for this resource.");
+      }
+      if (ec) {
+        failed_ = true;
+        co_return core::Fail(core::ErrorCode::kUnavailable, "The request body did not arrive (" + ec.message() + ").");
+      }
+    }
+    if (failed_ && got == 0) {
+      co_return core::Fail(core::ErrorCode::kUnavailable, "The request body could not be read.");
+    }
+    out.resize(got);
+    co_return out;
+  }
+
+ private:
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  bhttp::request_parser<bhttp::buffer_body> parser_;
+  std::size_t limit_;
+  std::optional<std::uint64_t> declared_;
+  bool failed_ = false;
+};
+
 net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket socket) {
   const ServerOptions& options = impl->options;
   beast::tcp_stream stream(std::move(socket));
@@ -218,6 +271,8 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
     impl->in_flight.fetch_add(1);
     auto started = Clock::now();
     auto& hreq = parser.get();
+    const bool client_keep_alive = hreq.keep_alive();  // the parser may move to a body reader
+    std::optional<StreamedBody> streamed;
 
     Request req;
     req.target = std::string(hreq.target());
@@ -306,7 +361,14 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
         // grown), so a 100 KB upload would take 200 reads, each re-arming the timer. A bigger
         // buffer for the body alone; it is shrunk again once the request has been answered.
         buffer.reserve(std::min<std::size_t>(declared.value_or(kBodyReadSize), kBodyReadSize));
-        stream.expires_after(options.body_timeout);
+        stream.expires_after(options.body_timeout);  // for the whole body, streamed or not
+        if (ro.stream_body) {
+          streamed.emplace(stream, buffer, std::move(parser), limit,
+                           declared ? std::optional<std::uint64_t>(*declared) : std::nullopt);
+          req.body_reader = &*streamed;
+        }
+      }
+      if (!streamed && !res) {
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (body_ec == bhttp::error::body_limit) {
           res = ProblemForStatus(req, 413,
@@ -325,7 +387,7 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
     }
 
     if (!res) {
-      req.body = std::move(parser.get().body());
+      if (!streamed) req.body = std::move(parser.get().body());
       Request meta;
       meta.path = req.path;
       meta.route = req.route;
@@ -357,12 +419,14 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
                                    meta.request_id + " when reporting it.");
       }
       req = std::move(meta);
+      // A handler that answered before the end of its body leaves bytes that are not a request.
+      if (streamed && !streamed->Done()) must_close = true;
     }
 
     // API answers may carry personal data: no cache keeps them unless the handler says so.
     if (route && !res->Header("Cache-Control")) res->SetHeader("Cache-Control", "no-store");
     int status = res->status;
-    bool keep_alive = hreq.keep_alive() && !must_close && !impl->stopping.load();
+    bool keep_alive = client_keep_alive && !must_close && !impl->stopping.load();
     std::size_t body_size = res->body.size();
     auto out = ToBeast(std::move(*res), head, keep_alive, req.request_id);
     // Counted before the response leaves: a client that has its answer sees it in /metrics.

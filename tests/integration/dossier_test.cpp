@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <cstdio>
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
@@ -133,6 +135,85 @@ TEST_P(Dossiers, AnOnlineDossierGoesFromSubmissionToRating) {
   auto csv = receiver.Call("GET", "/api/v1/reports/register.csv?from=2020-01-01&to=2020-12-31");
   EXPECT_EQ(csv.status, 200);
   EXPECT_EQ(receiver.Call("GET", "/api/v1/dossiers/" + code + "/control-sheet.csv").status, 200);
+}
+
+// Uploads go to the blob store as they arrive: a large file sent chunked arrives whole; a file
+// whose first bytes are not what it claims is refused before the rest is sent; a client that
+// vanishes half-way leaves no attachment and no bytes behind (files, or chunks on PostgreSQL).
+TEST_P(Dossiers, UploadsStreamIntoTheBlobStoreAndAHalfSentFileLeavesNothing) {
+  auto check = [](TestApp& app, bool pg_blobs) {
+    SCOPED_TRACE(pg_blobs ? "PostgreSQL blobs" : "file blobs");
+    User citizen = SignIn(app.port(), "citizen.demo");
+    auto head = [&](const std::string& name, const std::string& framing) {
+      return "POST /api/v1/attachments?name=" + name + " HTTP/1.1\r\nHost: test\r\nCookie: " + citizen.cookie +
+             "\r\nX-CSRF-Token: " + citizen.csrf + "\r\nContent-Type: application/pdf\r\n" + framing + "\r\n\r\n";
+    };
+    std::string big = "%PDF-1.7\n";
+    for (int i = 0; big.size() < (3u << 20); ++i) big += "dòng " + std::to_string(i * 7919 % 100003) + " của tệp lớn\n";
+    {
+      Connection c(app.port());
+      ASSERT_TRUE(c.Send(head("lon.pdf", "Transfer-Encoding: chunked")));
+      for (std::size_t off = 0; off < big.size(); off += 100000) {
+        std::string piece = big.substr(off, 100000);
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+        ASSERT_TRUE(c.Send(size + piece + "\r\n"));
+      }
+      ASSERT_TRUE(c.Send("0\r\n\r\n"));
+      auto r = c.Read();
+      ASSERT_TRUE(r.has_value());
+      ASSERT_EQ(r->status, 201) << r->body;
+      auto got = citizen.Call("GET", "/api/v1/attachments/" + std::string(Json(*r).at("id").as_string()));
+      EXPECT_EQ(got.status, 200);
+      EXPECT_TRUE(got.body == big) << "the stored file differs: " << got.body.size() << " bytes of " << big.size();
+    }
+    auto count = [&](const char* sql) {
+      auto c = app.app().db->Acquire();
+      return c->Execute({sql, sql}, {}).Int(0, 0);
+    };
+    auto files = [&] {
+      std::set<std::string> out;
+      if (pg_blobs) return out;
+      for (const auto& e : std::filesystem::recursive_directory_iterator(app.config().blob_dir)) {
+        if (e.is_regular_file()) out.insert(e.path().string());
+      }
+      return out;
+    };
+    std::int64_t attachments = count("SELECT COUNT(*) FROM attachments");
+    auto before = files();
+    {
+      // Declares 5 MB, sends the start of an executable: refused at once, the connection closed.
+      Connection c(app.port());
+      ASSERT_TRUE(c.Send(head("gia.pdf", "Content-Length: 5000000") + "MZ" + std::string(16000, 'x')));
+      auto r = c.Read(std::chrono::seconds(5));
+      ASSERT_TRUE(r.has_value()) << "no answer before the rest of the body";
+      EXPECT_EQ(r->status, 415) << r->body;
+      EXPECT_TRUE(c.ClosedWithin(std::chrono::seconds(2)));
+    }
+    {
+      // Declares 3 MB, sends half (past the first write to the store), then vanishes.
+      Connection c(app.port());
+      ASSERT_TRUE(c.Send(head("nua.pdf", "Content-Length: " + std::to_string(big.size()))));
+      ASSERT_TRUE(c.Send(big.substr(0, big.size() / 2)));
+    }
+    std::set<std::string> after;
+    std::int64_t chunks = 1;
+    for (int i = 0; i < 100; ++i) {
+      after = files();
+      chunks = pg_blobs ? count("SELECT COUNT(*) FROM blob_chunks WHERE blob_key LIKE 'tmp:%'") : 0;
+      if (after == before && chunks == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(after, before) << "a half-sent file left bytes in the store";
+    EXPECT_EQ(chunks, 0) << "a half-sent file left chunks in the database";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM attachments"), attachments);
+    EXPECT_EQ(citizen.Call("GET", "/api/v1/me/dossiers").status, 200) << "the server still answers";
+  };
+  check(*app_, false);
+  if (GetParam() == "postgres") {
+    TestApp pg(GetParam(), true, [](config::Config& c) { c.blob_backend = "postgres"; });
+    check(pg, true);
+  }
 }
 
 TEST_P(Dossiers, BadUploadsAndIncompleteDossiersAreRefusedWithReasons) {
