@@ -123,17 +123,20 @@ awaitable<Response> Upload(Deps& d, Request req) {
       out = std::unexpected(ok.error());
       break;
     }
-    if (pending.size() >= kUploadBatch || (end && !pending.empty())) {
+    if (end) {  // the last bytes and the record in one trip to the worker pool
+      out = co_await http::Offload(d.workers, [&]() -> core::Result<json::object> {
+        if (auto written = d.service.AppendUpload(*upload, pending); !written) return std::unexpected(written.error());
+        return d.service.FinishUpload(*who, *upload);
+      });
+      break;
+    }
+    if (pending.size() >= kUploadBatch) {
       auto written = co_await http::Offload(d.workers, [&]() { return d.service.AppendUpload(*upload, pending); });
       pending.clear();
       if (!written) {
         out = std::unexpected(written.error());
         break;
       }
-    }
-    if (end) {
-      out = co_await http::Offload(d.workers, [&]() { return d.service.FinishUpload(*who, *upload); });
-      break;
     }
   }
   // An upload that failed half-way discards its bytes (a database call for a large one on
