@@ -570,17 +570,36 @@ core::Result<json::object> Service::ListDrafts(const Principal& who) {
     json::object d = DraftJson(r, i);
     const auto* p = snap->procedures->Find(r.Text(i, 1));
     d["procedure_name"] = p ? p->name : "";
+    if (std::string bundle = Str(d, "bundle_code"); !bundle.empty()) {
+      for (const auto& b : snap->bundles) {
+        if (Str(b, "code") == bundle) d["bundle_name"] = Str(b, "name");
+      }
+    }
     items.push_back(std::move(d));
   }
   return json::object{{"items", items}, {"next_cursor", nullptr}, {"total", items.size()}};
 }
 
 core::Result<json::object> Service::SaveDraft(const Principal& who, const std::string& id, const json::object& body) {
+  // A draft of one procedure's dossier (procedure_code), or of a life-event bundle's
+  // (bundle_code, its procedure_code column empty).
   std::string code = Str(body, "procedure_code");
-  if (code.empty() || code.size() > 20) return Invalid("Thiếu mã thủ tục. / procedure_code is required.", {{"procedure_code", "required"}});
+  std::string bundle_code = Str(body, "bundle_code");
+  if (!bundle_code.empty()) {
+    if (!code.empty()) return Invalid("Bản nháp thuộc một thủ tục hoặc một nhóm, không cả hai. / A draft is of a procedure or of a bundle, not both.", {{"bundle_code", "either"}});
+    auto snap = catalog_.Current();
+    bool known = std::any_of(snap->bundles.begin(), snap->bundles.end(), [&](const json::object& b) {
+      auto it = b.find("code");
+      return it != b.end() && it->value().is_string() && it->value().as_string() == bundle_code;
+    });
+    if (!known) return Invalid("Không có nhóm thủ tục này. / No such bundle.", {{"bundle_code", "unknown"}});
+  } else if (code.empty() || code.size() > 20) {
+    return Invalid("Thiếu mã thủ tục. / procedure_code is required.", {{"procedure_code", "required"}});
+  }
   if (json::serialize(body).size() > kMaxFormBytes) return Fail(ErrorCode::kPayloadTooLarge, "Bản nháp quá lớn. / The draft is too large.");
   json::object kept;
-  for (const char* k : {"case_code", "channel", "agency_id", "form", "documents", "summary", "fee_code", "representative", "step"}) {
+  for (const char* k : {"case_code", "channel", "agency_id", "form", "documents", "summary", "fee_code", "representative", "step",
+                        "bundle_code", "children"}) {
     if (auto it = body.find(k); it != body.end()) kept[k] = it->value();
   }
   auto c = db_.Acquire();
@@ -1193,6 +1212,15 @@ core::Result<json::object> Service::SubmitBundle(const Principal& who, const std
     if (auto it = b.find("code"); it != b.end() && it->value().is_string() && it->value().as_string() == bundle_code) bundle = &b;
   }
   if (bundle == nullptr) return Fail(ErrorCode::kNotFound, "Không có nhóm thủ tục này. / No such bundle.");
+  // A draft of this bundle being submitted goes away with the submission.
+  const std::string draft_id = Str(body, "draft_id");
+  if (!draft_id.empty()) {
+    auto r = c->Execute(store::kFindDraft, {draft_id, who.account_id});
+    if (r.Empty() || Str(DraftJson(r, 0), "bundle_code") != bundle_code) {
+      return Fail(ErrorCode::kNotFound, "Không có bản nháp này của nhóm thủ tục. / No such draft of this bundle.");
+    }
+  }
+
   std::vector<std::string> codes;
   if (auto it = bundle->find("procedure_codes"); it != bundle->end() && it->value().is_array()) {
     for (const auto& v : it->value().as_array()) if (v.is_string()) codes.emplace_back(v.as_string());
@@ -1325,6 +1353,7 @@ core::Result<json::object> Service::SubmitBundle(const Principal& who, const std
       return Invalid("Hồ sơ liên thông chưa hợp lệ; xem từng mục. / The bundle is not valid yet; see each field.", std::move(errors));
     }
     if (!stored_key.empty()) c->Execute(store::kInsertIdempotency, {who.account_id, stored_key, request_hash, bundle_id, now});
+    if (!draft_id.empty()) c->Execute(store::kDeleteDraft, {draft_id, who.account_id});
     tx.Commit();
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::kUniqueViolation && !stored_key.empty()) return replay();

@@ -452,6 +452,47 @@ TEST_P(Bundles, BadInputOrACrashPartWayLeavesNothingBehind) {
   }
 }
 
+TEST_P(Bundles, ABundleDraftIsSavedResumedAndGoesAwayWithTheSubmission) {
+  User citizen = SignIn(port(), "citizen.demo");
+  json::object body = Submission(citizen);
+  // Half-way: the declaration and papers so far, kept as a draft of the bundle.
+  json::object draft = body;
+  draft["bundle_code"] = "khai-sinh";
+  draft["step"] = 1;
+  auto saved = citizen.Call("POST", "/api/v1/dossier-drafts", json::serialize(draft));
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  std::string id(Json(saved).at("id").as_string());
+  auto listed = Json(citizen.Call("GET", "/api/v1/dossier-drafts"));
+  ASSERT_EQ(listed.at("items").as_array().size(), 1u);
+  const auto& item = listed.at("items").at(0);
+  EXPECT_EQ(item.at("bundle_code"), "khai-sinh");
+  EXPECT_EQ(item.at("procedure_code"), "");
+  EXPECT_NE(std::string(item.at("bundle_name").as_string()).find("khai sinh"), std::string::npos) << item;
+  auto resumed = Json(citizen.Call("GET", "/api/v1/dossier-drafts/" + id));
+  EXPECT_EQ(resumed.at("form"), body.at("form"));
+  EXPECT_EQ(resumed.at("documents"), body.at("documents"));
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossier-drafts/" + id.substr(0, 8)).status, 404);
+  EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("GET", "/api/v1/dossier-drafts/" + id).status, 404);
+  // Bad drafts: an unknown bundle, both a procedure and a bundle.
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossier-drafts", R"({"bundle_code":"khong-co"})").status, 400);
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossier-drafts", R"({"bundle_code":"khai-sinh","procedure_code":"2.913001"})").status, 400);
+  // Submitting with the draft of another bundle is refused and changes nothing.
+  json::object with_draft = body;
+  with_draft["draft_id"] = id;
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khai-tu/dossiers", json::serialize(with_draft)).status, 404);
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/dossier-drafts")).at("items").as_array().size(), 1u);
+  // A submission that fails part-way keeps the draft; the one that goes through removes it.
+  app_->app().dossiers->before_submit_commit_for_test = [] { throw std::runtime_error("crash part-way"); };
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(with_draft)).status, 500);
+  app_->app().dossiers->before_submit_commit_for_test = nullptr;
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossier-drafts/" + id).status, 200);
+  auto r = citizen.Call("POST", "/api/v1/bundles/khai-sinh/dossiers", json::serialize(with_draft), {{"Idempotency-Key", "bd-1"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json(r).at("children").as_array().size(), 3u);
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossier-drafts/" + id).status, 404);
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/dossier-drafts")).at("items").as_array().size(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Bundles, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
