@@ -61,6 +61,24 @@ test('a citizen applies for the birth bundle: one declaration, papers once, thre
   await shot(page, 'bundle-submit-form');
   assert.deepEqual(await serious(page), []);
 
+  // Saved as a draft, left, and resumed from "my dossiers": every answer comes back.
+  await page.getByRole('button', { name: 'Lưu nháp' }).click();
+  await page.getByText(/^Đã lưu bản nháp lúc/).waitFor();
+  assert.ok(new URL(page.url()).searchParams.get('ban-nhap'), 'the address names the draft');
+  await page.goto(`${base}/ho-so-cua-toi`);
+  const draftRow = page.getByTestId('draft-row').filter({ hasText: 'Liên thông đăng ký khai sinh' });
+  await draftRow.waitFor();
+  await shot(page, 'bundle-draft-listed');
+  await draftRow.getByRole('link', { name: 'Tiếp tục soạn' }).click();
+  await page.waitForURL((u) => u.pathname === '/nop-ho-so-lien-thong' && !!u.searchParams.get('ban-nhap'));
+  await page.getByText(/^Đã mở bản nháp lưu lúc/).waitFor();
+  assert.equal(await field(page, 'nguoi_duoc_khai_sinh/ho_ten').inputValue(), 'Nguyễn Minh Khang');
+  assert.equal(await field(page, 'me/noi_cu_tru').inputValue(), 'Số 12 đường Lê Lợi, phường Phú Thịnh, tỉnh An Hòa');
+  assert.equal(await page.getByLabel('Trích yếu nội dung yêu cầu').inputValue(), 'Đăng ký khai sinh, thường trú và cấp thẻ BHYT cho con');
+  await procs.getByRole('cell', { name: 'Ủy ban nhân dân phường Phú Thịnh' }).waitFor();
+  await shot(page, 'bundle-draft-resumed');
+  assert.deepEqual(await serious(page), []);
+
   // Submitted without the papers and that field: each error sits at its own field.
   await page.getByRole('button', { name: 'Nộp hồ sơ liên thông' }).click();
   await page.getByRole('alert').filter({ hasText: 'Hồ sơ liên thông chưa được nộp' }).waitFor();
@@ -117,6 +135,10 @@ test('a citizen applies for the birth bundle: one declaration, papers once, thre
   await page.waitForURL(bundleUrl);
   await page.reload();
   await page.getByTestId('bundle-children').waitFor();
+
+  // The draft went away with the submission.
+  const drafts = await page.evaluate(() => fetch('/api/v1/dossier-drafts').then((r) => r.json()));
+  assert.deepEqual(drafts.items, []);
 
   assert.deepEqual(errors, []);
   await context.close();

@@ -6,9 +6,9 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, postOnce, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
-import { ErrorSummary, Link } from '../ui';
+import { ErrorSummary, Link, Notice } from '../ui';
 import {
-  FilePicker, ObjectFields, StatusTag, bundleHref, cleaned, dossierHref, errorsAt, fill, idFor, initialValue, when,
+  FilePicker, ObjectFields, StatusTag, bundleHref, bundleSubmitHref, cleaned, dossierHref, errorsAt, fill, idFor, initialValue, when,
   type Dossier, type FileRef, type Schema, type Template,
 } from './dossierCommon';
 
@@ -21,6 +21,17 @@ interface BundleDetail {
 }
 
 type ChildDossier = Dossier & { step_due_at?: string | null };
+
+// A saved, unsent bundle submission (`/api/v1/dossier-drafts` with a bundle_code).
+interface BundleDraft {
+  id: string;
+  bundle_code?: string;
+  form?: Record<string, unknown>;
+  documents?: { code: string; attachment_ids: string[]; files?: FileRef[] }[];
+  children?: Record<string, { agency_id?: string }>;
+  summary?: string;
+  updated_at: string;
+}
 
 export interface DossierBundle {
   id: string;
@@ -131,6 +142,8 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<DossierBundle | null>(null);
+  const [draftId, setDraftId] = useState(() => new URLSearchParams(window.location.search).get('ban-nhap') ?? '');
+  const [notice, setNotice] = useState('');
   // One Idempotency-Key per submission attempt: a retry after a lost answer reuses it.
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const doneHeading = useRef<HTMLHeadingElement>(null);
@@ -159,6 +172,23 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
       const kase = s.data.cases[0];
       setForm((initialValue(kase?.form, kase?.prefill ?? s.data.prefill) as Record<string, unknown>) ?? {});
       if (s.data.agencies.length > 0) setAgencyId(s.data.agencies[0].id);
+      if (!draftId) return;
+      // Resuming a draft of this bundle: the declaration, papers, agency and summary as saved.
+      const d = await api<BundleDraft>('GET', `/api/v1/dossier-drafts/${encodeURIComponent(draftId)}`, undefined, lang);
+      if (!d.ok || d.data.bundle_code !== code) {
+        setNotice(t.ds.draftMissing);
+        setDraftId('');
+        return;
+      }
+      const dr = d.data;
+      if (dr.form) setForm(dr.form);
+      const restored: Record<string, FileRef[]> = {};
+      for (const x of dr.documents ?? []) restored[x.code] = x.files ?? x.attachment_ids.map((id) => ({ id, name: id, size: 0, content_type: '' }));
+      setDocs(restored);
+      const agency = dr.children?.[first.code]?.agency_id;
+      if (agency && s.data.agencies.some((a) => a.id === agency)) setAgencyId(agency);
+      setSummary(dr.summary ?? '');
+      setNotice(fill(t.ds.draftLoaded, { at: when(dr.updated_at) }));
     })();
     // The bundle is read once, when the page opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -263,16 +293,35 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
   const agencyError = errorsAt(placed, '/agency_id');
   const summaryError = errorsAt(placed, '/summary');
 
+  const papers = () =>
+    bundle.documents
+      .filter((d) => (docs[d.codes[0]] ?? []).length > 0)
+      .map((d) => ({ code: d.codes[0], attachment_ids: (docs[d.codes[0]] ?? []).map((f) => f.id), files: docs[d.codes[0]] ?? [] }));
+
+  const saveDraft = async () => {
+    const body = { bundle_code: bundle.code, form, documents: papers(), children: { [first.code]: { agency_id: agencyId } }, summary };
+    const r = draftId
+      ? await api<BundleDraft>('PUT', `/api/v1/dossier-drafts/${encodeURIComponent(draftId)}`, body, lang)
+      : await api<BundleDraft>('POST', '/api/v1/dossier-drafts', body, lang);
+    if (!r.ok) {
+      setErrors(r.problem.errors);
+      setMessage(r.problem.status === 0 ? t.networkError : r.problem.detail || t.genericError);
+      return;
+    }
+    setDraftId(r.data.id);
+    window.history.replaceState({}, '', bundleSubmitHref(bundle.code, r.data.id));
+    setNotice(fill(t.ds.draftSaved, { at: when(r.data.updated_at) }));
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const body = {
+    const body: Record<string, unknown> = {
       form: declaration(kase?.form, form) ?? {},
-      documents: bundle.documents
-        .filter((d) => (docs[d.codes[0]] ?? []).length > 0)
-        .map((d) => ({ code: d.codes[0], attachment_ids: (docs[d.codes[0]] ?? []).map((f) => f.id) })),
+      documents: papers().map(({ code: c, attachment_ids }) => ({ code: c, attachment_ids })),
       children: { [first.code]: { agency_id: agencyId } },
       summary: summary.trim(),
     };
+    if (draftId) body.draft_id = draftId;
     setBusy(true);
     const { answer: r, lost } = await postOnce<DossierBundle>(attempt, `/api/v1/bundles/${encodeURIComponent(bundle.code)}/dossiers`, body, lang);
     setBusy(false);
@@ -302,6 +351,7 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
       <p className="lead" data-testid="bundle-name">
         {bundleName}
       </p>
+      {notice && <Notice>{notice}</Notice>}
       {message && <ErrorSummary title={b.submitFailed} message={message} errors={placed.length > 0 ? placed : undefined} fieldIds={fieldIds} />}
       <section aria-labelledby="bundle-procs-title">
         <h2 id="bundle-procs-title">{b.proceduresTitle}</h2>
@@ -409,6 +459,9 @@ export function BundleSubmit({ t, lang, code }: { t: Messages; lang: Lang; code:
           </div>
         </section>
         <div className="actions">
+          <button type="button" className="secondary" onClick={() => void saveDraft()}>
+            {t.ds.saveDraft}
+          </button>
           <button type="submit" disabled={busy || !agencyId}>
             {busy ? t.ds.submitting : b.submit}
           </button>

@@ -7,7 +7,7 @@ import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
 import { PaymentPanel } from './payment';
-import { bundleHref, dossierHref, formPdfHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
+import { bundleHref, bundleSubmitHref, dossierHref, formPdfHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
 
 interface Page<T> {
   items: T[];
@@ -18,6 +18,8 @@ interface DraftItem {
   id: string;
   procedure_code: string;
   procedure_name: string;
+  bundle_code?: string;  // a draft of a life-event bundle
+  bundle_name?: string;
   updated_at: string;
 }
 
@@ -93,9 +95,10 @@ export function MyDossiers({ t, lang }: { t: Messages; lang: Lang }) {
             {drafts.map((d) => (
               <li key={d.id} data-testid="draft-row">
                 <span>
-                  {d.procedure_name || d.procedure_code} <span className="hint">· {t.ds.updatedAt} {when(d.updated_at)}</span>
+                  {d.bundle_code ? d.bundle_name || d.bundle_code : d.procedure_name || d.procedure_code}{' '}
+                  <span className="hint">· {t.ds.updatedAt} {when(d.updated_at)}</span>
                 </span>
-                <Link to={submitHref(d.procedure_code, d.id)}>{t.ds.resume}</Link>
+                <Link to={d.bundle_code ? bundleSubmitHref(d.bundle_code, d.id) : submitHref(d.procedure_code, d.id)}>{t.ds.resume}</Link>
                 <button type="button" className="secondary small" onClick={() => void removeDraft(d.id)}>
                   {t.ds.deleteDraft}
                 </button>

@@ -120,8 +120,8 @@ export function dossierHref(code: string): string {
 export function submitHref(procedure: string, draft?: string): string {
   return `/nop-ho-so?thu-tuc=${encodeURIComponent(procedure)}${draft ? `&ban-nhap=${encodeURIComponent(draft)}` : ''}`;
 }
-export function bundleSubmitHref(bundle: string): string {
-  return `/nop-ho-so-lien-thong?nhom=${encodeURIComponent(bundle)}`;
+export function bundleSubmitHref(bundle: string, draft?: string): string {
+  return `/nop-ho-so-lien-thong?nhom=${encodeURIComponent(bundle)}${draft ? `&ban-nhap=${encodeURIComponent(draft)}` : ''}`;
 }
 export function bundleHref(id: string): string {
   return `/ho-so-lien-thong?id=${encodeURIComponent(id)}`;
