@@ -111,13 +111,12 @@ awaitable<Response> Upload(Deps& d, Request req) {
   core::Result<json::object> out = std::unexpected(core::Error{});
   for (bool end = body == nullptr; ;) {
     if (!end) {
-      auto chunk = co_await body->Read(kUploadRead);
-      if (!chunk) {
-        out = std::unexpected(chunk.error());
+      auto got = co_await body->Read(pending, kUploadRead);
+      if (!got) {
+        out = std::unexpected(got.error());
         break;
       }
-      end = chunk->empty();
-      pending += *chunk;
+      end = *got == 0;
     }
     if (auto ok = d.service.CheckUpload(*upload, pending, end); !ok) {
       out = std::unexpected(ok.error());

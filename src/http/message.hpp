@@ -29,10 +29,11 @@ Language NegotiateLanguage(std::string_view accept_language);
 class BodyReader {
  public:
   virtual ~BodyReader() = default;
-  /// The next bytes of the body, at most `max` (at least one unless the body has ended: an
-  /// empty string means the end). Fails with kPayloadTooLarge past the route's limit and
-  /// kUnavailable when the sender stops or is too slow; the connection is then closed.
-  virtual boost::asio::awaitable<core::Result<std::string>> Read(std::size_t max) = 0;
+  /// Appends the next bytes of the body to `into`, at most `max`, and says how many (at least
+  /// one unless the body has ended: 0 means the end). Fails with kPayloadTooLarge past the
+  /// route's limit and kUnavailable when the sender stops or is too slow; the connection is
+  /// then closed.
+  virtual boost::asio::awaitable<core::Result<std::size_t>> Read(std::string& into, std::size_t max) = 0;
   /// Bytes the client declared in Content-Length (nullopt when chunked).
   virtual std::optional<std::uint64_t> DeclaredLength() const = 0;
 };

@@ -184,34 +184,38 @@ class StreamedBody final : public BodyReader {
   bool Done() const { return parser_.is_done(); }
   std::optional<std::uint64_t> DeclaredLength() const override { return declared_; }
 
-  net::awaitable<core::Result<std::string>> Read(std::size_t max) override {
-    std::string out;
+  net::awaitable<core::Result<std::size_t>> Read(std::string& into, std::size_t max) override {
     if (max == 0) max = 1;
-    out.resize(max);
+    // No more room than the body has left (when it was declared), and none of it zero-filled.
+    if (auto left = parser_.content_length_remaining(); left && *left > 0 && *left < max) max = static_cast<std::size_t>(*left);
+    const std::size_t start = into.size();
+    into.resize_and_overwrite(start + max, [](char*, std::size_t n) { return n; });
     std::size_t got = 0;
     // A read may consume only framing (a chunk header): keep going until bytes or the end.
     while (got == 0 && !parser_.is_done() && !failed_) {
       auto& body = parser_.get().body();
-      body.data = out.data();
+      body.data = into.data() + start;
       body.size = max;
       auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser_, kTuple);
       got = max - body.size;
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec == bhttp::error::body_limit) {
         failed_ = true;
+        into.resize(start);
         co_return core::Fail(core::ErrorCode::kPayloadTooLarge,
                              "The request body exceeds the limit of " + std::to_string(limit_) + " bytes for this resource.");
       }
       if (ec) {
         failed_ = true;
+        into.resize(start);
         co_return core::Fail(core::ErrorCode::kUnavailable, "The request body did not arrive (" + ec.message() + ").");
       }
     }
+    into.resize(start + got);
     if (failed_ && got == 0) {
       co_return core::Fail(core::ErrorCode::kUnavailable, "The request body could not be read.");
     }
-    out.resize(got);
-    co_return out;
+    co_return got;
   }
 
  private:
