@@ -5,7 +5,7 @@
 // renderer, or as raw JSON. The server checks everything on save and names each problem by a JSON
 // pointer into the configuration; every input's id is made from its pointer, so each problem lands
 // next to its input and in the summary above the page.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { setLeaveGuard } from '../router';
@@ -137,20 +137,34 @@ function legalHours(value: number, unit: string): { hours: number; approx: boole
   return { hours: Math.floor((value * 5) / 7) * 8, approx: true };
 }
 
+/** Where a problem is, for people: the legends around its input and the input's label. */
+function describe(pointer: string): string {
+  const el = document.getElementById(idOf(pointer));
+  if (!el) return pointer;
+  const parts: string[] = [];
+  for (let f = el.closest('fieldset'); f; f = f.parentElement?.closest('fieldset') ?? null) {
+    const legend = f.querySelector(':scope > legend')?.textContent;
+    if (legend) parts.unshift(legend);
+  }
+  const label = document.querySelector(`label[for="${el.id}"]`)?.textContent;
+  if (label) parts.push(label);
+  return parts.join(' › ') || pointer;
+}
+
 // ---- inputs bound to pointers ----
 
 interface Ctx { errors: Record<string, string>; t: Messages; lang: Lang }
 
-function Input({ ctx, ptr, label, value, onChange, hint, inputMode, multiline, mono, list }: {
+function Input({ ctx, ptr, label, value, onChange, hint, inputMode, multiline, mono, list, narrow }: {
   ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; hint?: string;
-  inputMode?: 'numeric' | 'decimal' | 'text'; multiline?: boolean; mono?: boolean; list?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text'; multiline?: boolean; mono?: boolean; list?: string; narrow?: boolean;
 }) {
   const id = idOf(ptr);
   const error = ctx.errors[ptr];
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, name: id, value, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, className: mono ? 'mono' : undefined };
   return (
-    <div className="field">
+    <div className={narrow ? 'field narrow' : 'field'}>
       <label htmlFor={id}>{label}</label>
       {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
       {multiline ? <textarea rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
@@ -405,6 +419,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
   const [problem, setProblem] = useState<{ message: string; errors: FieldError[]; conflict: boolean } | null>(null);
   const [notice, setNotice] = useState<ReactNode>(null);
   const [answers, setAnswers] = useState<Rec>({});
+  const [focusTo, setFocusTo] = useState<string | null>(null);
   const tabs = { steps: useRef<HTMLButtonElement>(null), form: useRef<HTMLButtonElement>(null), json: useRef<HTMLButtonElement>(null) };
 
   const load = useCallback(async () => {
@@ -448,6 +463,10 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
     return m;
   }, [problem]);
   const ctx: Ctx = { errors, t, lang };
+  // Named once per refusal, so that typing (which renames legends) does not re-announce the summary.
+  const summary = useMemo(
+    () => (problem?.errors ?? []).map((e) => ({ field: e.field, message: `${e.field ? `${describe(e.field)}: ` : ''}${e.message}` })),
+    [problem]);
 
   const formPtr = target === '' ? '/form' : `/cases/${esc(target)}/form`;
   const schema = target === '' ? config.form : obj(obj(config.cases)[target]).form;
@@ -460,6 +479,15 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
     // A new form (another case, a field added or retyped) starts the try-out afresh.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [previewKey]);
+
+  // A link of the error summary opens the tab (and the case) its input is on, then focuses it.
+  useEffect(() => {
+    if (!focusTo) return;
+    const el = document.getElementById(focusTo);
+    el?.focus();
+    el?.scrollIntoView({ block: 'center' });
+    setFocusTo(null);
+  }, [focusTo, tab, target]);
 
   if (!sessionLoaded) return <p role="status">{t.loading}</p>;
   const heading = t.cf.title.replace('{code}', code);
@@ -517,7 +545,8 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
         return;
       }
       if (JSON.stringify(c.value) !== JSON.stringify(config)) change(c.value);
-      setProblem(null);
+      // A JSON syntax problem is solved; the server's problems stay shown next to their inputs.
+      if (problem && problem.errors.length === 0 && !problem.conflict) setProblem(null);
     }
     if (next === 'json') setJsonText(JSON.stringify(config, null, 2));
     setTab(next);
@@ -570,21 +599,19 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
     setNotice(t.cf.saved);
   };
 
-  // Where each problem is, for people: the labels of its input and the groups around it.
-  const describe = (pointer: string): string => {
-    const el = document.getElementById(idOf(pointer));
-    if (!el) return pointer;
-    const parts: string[] = [];
-    for (let f = el.closest('fieldset'); f; f = f.parentElement?.closest('fieldset') ?? null) {
-      const legend = f.querySelector(':scope > legend')?.textContent;
-      if (legend) parts.unshift(legend);
-    }
-    const label = document.querySelector(`label[for="${el.id}"]`)?.textContent;
-    if (label) parts.push(label);
-    return parts.join(' › ') || pointer;
-  };
   const fieldIds: Record<string, string> = {};
-  for (const e of problem?.errors ?? []) if (document.getElementById(idOf(e.field))) fieldIds[e.field] = idOf(e.field);
+  for (const e of problem?.errors ?? []) if (e.field && placeOf(e.field).tab !== 'json') fieldIds[e.field] = idOf(e.field);
+  const onSummaryClick = (e: MouseEvent) => {
+    const href = (e.target as HTMLElement).closest('a')?.getAttribute('href') ?? '';
+    const err = problem?.errors.find((x) => `#${idOf(x.field)}` === href);
+    if (!err) return;
+    e.preventDefault();
+    const place = placeOf(err.field);
+    if (place.tab === 'json') return;
+    switchTab(place.tab);
+    if (place.target !== undefined) setTarget(place.target);
+    setFocusTo(idOf(err.field));
+  };
 
   // ---- steps against the time limit ----
   const steps = obj(config.steps);
@@ -615,9 +642,11 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
       <p className="lead">{detail ? `${detail.name}. ` : ''}{t.cf.lead}</p>
       <p className="hint">{loaded.updated_at ? t.cf.updatedAt.replace('{at}', when(loaded.updated_at)) : t.cf.neverSaved}</p>
       {problem && (
-        <ErrorSummary title={t.cf.refused} message={problem.message}
-          errors={problem.errors.map((e) => ({ field: e.field, message: `${e.field ? `${describe(e.field)}: ` : ''}${e.message}` }))}
-          fieldIds={fieldIds} />
+        <div onClickCapture={onSummaryClick}>
+          <ErrorSummary title={t.cf.refused} message={problem.message}
+            errors={summary}
+            fieldIds={fieldIds} />
+        </div>
       )}
       {problem?.conflict && <p><button type="button" className="secondary" onClick={() => void load()}>{t.cf.reload}</button></p>}
       {notice && <Notice>{notice}</Notice>}
@@ -633,7 +662,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
       </div>
 
       <div role="tabpanel" id="cf-panel-steps" aria-labelledby="cf-tab-steps" hidden={tab !== 'steps'} className="editor">
-        {tab === 'steps' && (
+        {(
           <>
             <fieldset className="group">
               <legend>{t.cf.tabSteps}</legend>
@@ -655,7 +684,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
                         <p className="hint">{t.cf.stageHelp[s.key]}{!s.inClock && ` ${t.cf.outsideClock}`}</p>
                         <p><strong>{t.cf.actor}:</strong> {t.cf.actors[s.key]}</p>
                         {s.def !== null ? (
-                          <Input ctx={ctx} ptr={ptr} label={`${t.cf.hours}: ${t.cf.stages[s.key]}`} inputMode="decimal"
+                          <Input ctx={ctx} ptr={ptr} label={`${t.cf.hours}: ${t.cf.stages[s.key]}`} inputMode="decimal" narrow
                             hint={t.cf.defaultHours.replace('{h}', String(s.def))} value={str(steps[s.key])}
                             onChange={(v) => {
                               const nextSteps = put(steps, s.key, num(v));
@@ -683,7 +712,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
             </fieldset>
             <fieldset className="group">
               <legend>{t.cf.agenciesTitle}</legend>
-              <p className="hint">{t.cf.agenciesHint}</p>
+              <p className="hint spaced">{t.cf.agenciesHint}</p>
               <Leftovers ctx={ctx} ptr="/agencies" shown={agencies.map((_, i) => `/agencies/${i}`)} nested={[]} />
               {agencies.map((a, i) => {
                 const what = t.cf.agencyN.replace('{n}', String(i + 1));
@@ -702,7 +731,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
       </div>
 
       <div role="tabpanel" id="cf-panel-form" aria-labelledby="cf-tab-form" hidden={tab !== 'form'}>
-        {tab === 'form' && (
+        {(
           <div className="config-split">
             <div className="editor">
               <div className="field">
