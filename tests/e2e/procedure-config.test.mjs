@@ -119,7 +119,9 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   assert.match(await summary.textContent(), /Số điện thoại liên hệ.*Mẫu \(biểu thức chính quy\)/);
   assert.match(await summary.textContent(), /Số giờ từ 0 đến 2000/);
   assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true);
-  await shot(page, 'config-form-error');
+  await shot(page, 'config-form-error', false);
+  await pattern.scrollIntoViewIfNeeded();
+  await shot(page, 'config-form-field', false);
   assert.deepEqual(await serious(page), []);
 
   // The summary's link to the hours opens the steps tab at that input.
@@ -154,13 +156,20 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   assert.equal(await page.locator(id('/steps/received')).inputValue(), '6');
   assert.match(await page.getByTestId('steps-total').textContent(), /22 \/ 56 giờ làm việc/);
   await page.getByRole('tab', { name: 'Tờ khai điện tử' }).click();
+  // Fields show one line each until opened.
+  assert.equal(await page.locator(id(`${field}/title`)).count(), 0);
+  const details = page.getByRole('button', { name: `Chi tiết: Trường ${before + 1}: Số điện thoại liên hệ` });
+  assert.equal(await details.getAttribute('aria-expanded'), 'false');
+  await details.click();
+  assert.equal(await details.getAttribute('aria-expanded'), 'true');
   assert.equal(await page.locator(id(`${field}/title`)).inputValue(), 'Số điện thoại liên hệ');
   assert.equal(await page.locator(id(`${field}/pattern`)).inputValue(), '^[0-9+]+$');
 
   // A case with its own form: case 2 (by proxy) is edited separately from the shared form.
   await page.getByLabel('Tờ khai áp dụng cho').selectOption('2');
   await page.getByText('Trường hợp này có tờ khai riêng', { exact: false }).waitFor();
-  assert.equal(await page.locator(id(`/cases/2/form/properties/so_dien_thoai_lien_he/title`)).count(), 0);
+  await preview.getByRole('heading', { name: 'Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp (ủy quyền)' }).waitFor();
+  assert.equal(await preview.getByLabel('Số điện thoại liên hệ').count(), 0, 'the shared form\'s new field is not on case 2\'s own form');
 
   // On a phone the editor and the preview stack.
   await page.setViewportSize({ width: 390, height: 844 });

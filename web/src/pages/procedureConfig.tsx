@@ -153,7 +153,12 @@ function describe(pointer: string): string {
 
 // ---- inputs bound to pointers ----
 
-interface Ctx { errors: Record<string, string>; t: Messages; lang: Lang }
+interface Ctx {
+  errors: Record<string, string>; t: Messages; lang: Lang;
+  /** The fields shown in full, by pointer (the others show one summary line). */
+  open: Set<string>; setOpen: (ptr: string, open: boolean) => void; renameOpen: (from: string, to: string) => void;
+}
+const hasErrorUnder = (ctx: Ctx, ptr: string) => Object.keys(ctx.errors).some((e) => e === ptr || e.startsWith(`${ptr}/`));
 
 function Input({ ctx, ptr, label, value, onChange, hint, inputMode, multiline, mono, list, narrow }: {
   ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; hint?: string;
@@ -279,6 +284,9 @@ function FieldEditor({ ctx, ptr, n, fieldKey, schema, required, onKey, onChange,
   const items = obj(schema.items);
   const itemType = baseType(items);
   const name = str(schema.title) || fieldKey;
+  const legend = t.cf.fieldN.replace('{n}', String(n)).replace('{name}', name);
+  const expanded = ctx.open.has(ptr) || hasErrorUnder(ctx, ptr);
+  const bodyId = `${idOf(ptr)}-body`;
   const body = (
     <>
       <div className="two">
@@ -340,8 +348,18 @@ function FieldEditor({ ctx, ptr, n, fieldKey, schema, required, onKey, onChange,
   );
   return (
     <fieldset className="item field-item" data-testid="form-field">
-      <legend>{t.cf.fieldN.replace('{n}', String(n)).replace('{name}', name)}</legend>
-      {body}
+      <legend>{legend}</legend>
+      <div className="field-head">
+        <p className="hint">
+          <code>{fieldKey}</code> · {t.cf.types[type] ?? type}{type === 'array' && itemType ? ` (${t.cf.types[itemType] ?? itemType})` : ''}
+          {required && ` · ${t.cf.required}`}{typeof schema.prefill === 'string' && ` · ${t.cf.prefill}: ${schema.prefill}`}
+        </p>
+        <button type="button" className="secondary small" aria-expanded={expanded} aria-controls={bodyId}
+          aria-label={`${t.cf.details}: ${legend}`} onClick={() => ctx.setOpen(ptr, !expanded)}>
+          <span aria-hidden="true">{expanded ? '▾' : '▸'} </span>{t.cf.details}
+        </button>
+      </div>
+      <div id={bodyId} hidden={!expanded}>{expanded && body}</div>
     </fieldset>
   );
 }
@@ -378,13 +396,20 @@ function ObjectEditor({ ctx, ptr, schema, onChange, heading, nested }: {
             <ItemTools t={t} what={what} i={i} n={props.length} move={(a, b) => setProps(moved(props, a, b))}
               remove={(j) => setProps(props.filter((_, k) => k !== j), required.filter((r) => r !== key))} />
             <FieldEditor ctx={ctx} ptr={fp} n={i + 1} fieldKey={key} schema={obj(child)} required={required.includes(key)}
-              onKey={(k) => setProps(props.map(([x, c], j) => (j === i ? [k, c] : [x, c])), required.map((r) => (r === key ? k : r)))}
+              onKey={(k) => {
+                ctx.renameOpen(fp, `${ptr}/properties/${esc(k)}`);
+                setProps(props.map(([x, c], j) => (j === i ? [k, c] : [x, c])), required.map((r) => (r === key ? k : r)));
+              }}
               onChange={(s) => setProps(props.map(([x, c], j) => (j === i ? [x, s] : [x, c])))}
               onRequired={(r) => setProps(props, r ? [...required.filter((x) => x !== key), key] : required.filter((x) => x !== key))} />
           </div>
         );
       })}
-      <button type="button" className="secondary small" onClick={() => setProps([...props, [freshKey(), { type: 'string', title: '' }]])}>
+      <button type="button" className="secondary small" onClick={() => {
+        const k = freshKey();
+        ctx.setOpen(`${ptr}/properties/${esc(k)}`, true);
+        setProps([...props, [k, { type: 'string', title: '' }]]);
+      }}>
         + {t.cf.addField}{nested ? ` (${heading})` : ''}
       </button>
     </div>
@@ -420,6 +445,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
   const [notice, setNotice] = useState<ReactNode>(null);
   const [answers, setAnswers] = useState<Rec>({});
   const [focusTo, setFocusTo] = useState<string | null>(null);
+  const [open, setOpenSet] = useState<Set<string>>(new Set());
   const tabs = { steps: useRef<HTMLButtonElement>(null), form: useRef<HTMLButtonElement>(null), json: useRef<HTMLButtonElement>(null) };
 
   const load = useCallback(async () => {
@@ -462,7 +488,22 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
     for (const e of problem?.errors ?? []) m[e.field] = m[e.field] ? `${m[e.field]} ${e.message}` : e.message;
     return m;
   }, [problem]);
-  const ctx: Ctx = { errors, t, lang };
+  const ctx: Ctx = {
+    errors, t, lang, open,
+    setOpen: (ptr, on) => setOpenSet((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(ptr);
+      else next.delete(ptr);
+      return next;
+    }),
+    renameOpen: (from, to) => setOpenSet((prev) => {
+      if (!prev.has(from)) return prev;
+      const next = new Set(prev);
+      next.delete(from);
+      next.add(to);
+      return next;
+    }),
+  };
   // Named once per refusal, so that typing (which renames legends) does not re-announce the summary.
   const summary = useMemo(
     () => (problem?.errors ?? []).map((e) => ({ field: e.field, message: `${e.field ? `${describe(e.field)}: ` : ''}${e.message}` })),
