@@ -215,15 +215,27 @@ test('the raw JSON tab sends what was typed and shows the server\'s verdict', as
   await page.getByRole('alert').getByText('Nội dung không phải JSON hợp lệ', { exact: false }).waitFor();
   assert.equal(await page.getByRole('tab', { name: 'JSON' }).getAttribute('aria-selected'), 'true', 'stays on the broken JSON');
 
-  await text.fill(JSON.stringify({ ...config, agencies: ['999.99.99.X99'], steps: { ...config.steps, approved: 3 } }, null, 2));
+  // An unknown agency and a misspelt stage: both refused by the server, both shown on the steps tab.
+  await text.fill(JSON.stringify({ ...config, agencies: ['999.99.99.X99'], steps: { ...config.steps, approved: 3, recieved: 4 } }, null, 2));
   await page.getByRole('button', { name: 'Lưu cấu hình' }).first().click();
-  await page.getByRole('alert').getByText('Không có cơ quan có mã này', { exact: false }).waitFor();
+  const summary = page.getByRole('alert');
+  await summary.getByText('Không có cơ quan có mã này', { exact: false }).waitFor();
+  await summary.getByText('Không có giai đoạn này', { exact: false }).waitFor();
   await page.getByRole('tab', { name: 'Quy trình xử lý' }).click();
   assert.match(await page.locator(`${id('/agencies/0')}-error`).textContent(), /Không có cơ quan có mã này/);
+  assert.match(await page.locator(id('/steps/recieved')).textContent(), /^recieved: Không có giai đoạn này/);
   assert.equal(await page.locator(id('/steps/approved')).inputValue(), '3');
+  await shot(page, 'config-json-errors', false);
+  assert.deepEqual(await serious(page), []);
   await page.getByRole('button', { name: 'Xóa: Mã cơ quan 1' }).click();
+  await page.getByRole('tab', { name: 'JSON' }).click();
+  const edited = JSON.parse(await text.inputValue());
+  assert.equal(edited.agencies, undefined, 'the agency removed on the steps tab is gone from the JSON');
+  delete edited.steps.recieved;
+  await text.fill(JSON.stringify(edited, null, 2));
   await page.getByRole('button', { name: 'Lưu cấu hình' }).first().click();
   await page.getByRole('status').filter({ hasText: 'Đã lưu cấu hình' }).waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

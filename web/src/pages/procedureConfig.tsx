@@ -147,8 +147,9 @@ function describe(pointer: string): string {
     if (legend) parts.unshift(legend);
   }
   const label = document.querySelector(`label[for="${el.id}"]`)?.textContent;
-  if (label) parts.push(label);
-  return parts.join(' › ') || pointer;
+  // A problem without an input of its own (a misspelt stage, a `required` entry) is named by its key.
+  parts.push(label || pointer.split('/').pop() || pointer);
+  return parts.join(' › ');
 }
 
 // ---- inputs bound to pointers ----
@@ -219,7 +220,10 @@ function Leftovers({ ctx, ptr, shown, nested }: { ctx: Ctx; ptr: string; shown: 
   if (list.length === 0) return null;
   return (
     <div className="leftovers">
-      {list.map(([p, m]) => <p key={p} id={idOf(p)} tabIndex={-1} className="error">{p.slice(ptr.length) || p}: {m}</p>)}
+      {list.map(([p, m]) => {
+        const rel = p.slice(ptr.length).replace(/^\//, '');
+        return <p key={p} id={idOf(p)} tabIndex={-1} className="error">{rel && <><code>{rel}</code>: </>}{m}</p>;
+      })}
     </div>
   );
 }
@@ -504,10 +508,12 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
       return next;
     }),
   };
-  // Named once per refusal, so that typing (which renames legends) does not re-announce the summary.
-  const summary = useMemo(
-    () => (problem?.errors ?? []).map((e) => ({ field: e.field, message: `${e.field ? `${describe(e.field)}: ` : ''}${e.message}` })),
-    [problem]);
+  // Named once per refusal, after the inputs it names are on the page (a refused JSON text makes
+  // new ones), and not again while typing renames legends, which would re-announce the summary.
+  const [summary, setSummary] = useState<FieldError[]>([]);
+  useEffect(() => {
+    setSummary((problem?.errors ?? []).map((e) => ({ field: e.field, message: `${e.field ? `${describe(e.field)}: ` : ''}${e.message}` })));
+  }, [problem]);
 
   const formPtr = target === '' ? '/form' : `/cases/${esc(target)}/form`;
   const schema = target === '' ? config.form : obj(obj(config.cases)[target]).form;
