@@ -287,7 +287,7 @@ function FieldEditor({ ctx, ptr, n, fieldKey, schema, required, onKey, onChange,
   if (type === 'string' || type === 'integer' || type === 'number') shown.push(`${ptr}/enum`, `${ptr}/enum_titles`, `${ptr}/enum_titles_en`);
   const items = obj(schema.items);
   const itemType = baseType(items);
-  const name = str(schema.title) || fieldKey;
+  const name = (ctx.lang === 'en' && str(schema.title_en)) || str(schema.title) || fieldKey;
   const legend = t.cf.fieldN.replace('{n}', String(n)).replace('{name}', name);
   const expanded = ctx.open.has(ptr) || hasErrorUnder(ctx, ptr);
   const bodyId = `${idOf(ptr)}-body`;
@@ -394,7 +394,8 @@ function ObjectEditor({ ctx, ptr, schema, onChange, heading, nested }: {
       {conditions > 0 && <p className="note">{t.cf.conditions.replace('{n}', String(conditions))}</p>}
       {props.map(([key, child], i) => {
         const fp = `${ptr}/properties/${esc(key)}`;
-        const what = t.cf.fieldN.replace('{n}', String(i + 1)).replace('{name}', str(obj(child).title) || key);
+        const what = t.cf.fieldN.replace('{n}', String(i + 1))
+          .replace('{name}', (ctx.lang === 'en' && str(obj(child).title_en)) || str(obj(child).title) || key);
         return (
           <div key={i} className="field-block">
             <ItemTools t={t} what={what} i={i} n={props.length} move={(a, b) => setProps(moved(props, a, b))}
