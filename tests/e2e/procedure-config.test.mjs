@@ -97,7 +97,12 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   const before = await page.locator('.editor > fieldset.group > div > .field-block').count();
   await page.getByRole('button', { name: '+ Thêm trường', exact: true }).click();
   const fresh = `/form/properties/truong_moi_${before + 1}`;
+  // A key another field has would merge the two: refused as typed.
+  await page.locator(id(`${fresh}#key`)).fill('muc_dich');
+  assert.match(await page.locator(`${id(`${fresh}#key`)}-error`).textContent(), /Trường khác đã dùng mã "muc_dich"/);
+  assert.equal(await page.locator(id(`${fresh}#key`)).inputValue(), `truong_moi_${before + 1}`);
   await page.locator(id(`${fresh}#key`)).fill('so_dien_thoai_lien_he');
+  assert.equal(await page.locator(`${id('/form/properties/so_dien_thoai_lien_he#key')}-error`).count(), 0);
   const field = '/form/properties/so_dien_thoai_lien_he';
   await page.locator(id(`${field}/title`)).fill('Số điện thoại liên hệ');
   await page.locator(id(`${field}/title_en`)).fill('Contact phone');

@@ -274,9 +274,12 @@ function EnumInput({ ctx, ptr, schema, onChange }: { ctx: Ctx; ptr: string; sche
 
 function FieldEditor({ ctx, ptr, n, fieldKey, schema, required, onKey, onChange, onRequired }: {
   ctx: Ctx; ptr: string; n: number; fieldKey: string; schema: Rec; required: boolean;
-  onKey: (k: string) => void; onChange: (s: Rec) => void; onRequired: (r: boolean) => void;
+  onKey: (k: string) => boolean; onChange: (s: Rec) => void; onRequired: (r: boolean) => void;
 }) {
   const { t } = ctx;
+  // A key another field of the same object has would merge the two: refused as it is typed.
+  const [clash, setClash] = useState('');
+  const keyCtx = clash ? { ...ctx, errors: { ...ctx.errors, [`${ptr}#key`]: clash } } : ctx;
   const type = baseType(schema);
   const set = (k: string, v: unknown) => onChange(put(schema, k, v));
   const shown: string[] = [];
@@ -294,7 +297,8 @@ function FieldEditor({ ctx, ptr, n, fieldKey, schema, required, onKey, onChange,
   const body = (
     <>
       <div className="two">
-        <Input ctx={ctx} ptr={`${ptr}#key`} label={t.cf.key} hint={t.cf.keyHint} mono value={fieldKey} onChange={onKey} />
+        <Input ctx={keyCtx} ptr={`${ptr}#key`} label={t.cf.key} hint={t.cf.keyHint} mono value={fieldKey}
+          onChange={(k) => setClash(onKey(k) ? '' : t.cf.keyTaken.replace('{key}', k))} />
         <Select ctx={ctx} ptr={p('type')} label={t.cf.type} value={type} onChange={(v) => onChange(withType(schema, v))}
           options={TYPES.map((x) => [x, t.cf.types[x] ?? x])} />
       </div>
@@ -402,8 +406,10 @@ function ObjectEditor({ ctx, ptr, schema, onChange, heading, nested }: {
               remove={(j) => setProps(props.filter((_, k) => k !== j), required.filter((r) => r !== key))} />
             <FieldEditor ctx={ctx} ptr={fp} n={i + 1} fieldKey={key} schema={obj(child)} required={required.includes(key)}
               onKey={(k) => {
+                if (props.some(([x], j) => j !== i && x === k)) return false;
                 ctx.renameOpen(fp, `${ptr}/properties/${esc(k)}`);
                 setProps(props.map(([x, c], j) => (j === i ? [k, c] : [x, c])), required.map((r) => (r === key ? k : r)));
+                return true;
               }}
               onChange={(s) => setProps(props.map(([x, c], j) => (j === i ? [x, s] : [x, c])))}
               onRequired={(r) => setProps(props, r ? [...required.filter((x) => x !== key), key] : required.filter((x) => x !== key))} />
