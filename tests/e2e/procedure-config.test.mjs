@@ -244,3 +244,24 @@ test('the raw JSON tab sends what was typed and shows the server\'s verdict', as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a configuration saved by someone else meanwhile is not overwritten', async () => {
+  const call = await adminApi();
+  const { context, page, errors } = await freshPage();
+  await signIn(page, 'admin.demo', `/quan-tri/thu-tuc/${CODE}/cau-hinh`);
+  await page.getByRole('heading', { level: 1, name: `Cấu hình xử lý thủ tục ${CODE}` }).waitFor();
+  const current = (await call('GET')).body.config;
+  assert.equal((await call('PUT', { ...current, steps: { ...current.steps, result_ready: 10 } })).status, 200);
+
+  await page.locator(id('/steps/approved')).fill('5');
+  await page.getByRole('button', { name: 'Lưu cấu hình' }).first().click();
+  await page.getByRole('alert').getByText('Người khác đã lưu cấu hình này', { exact: false }).waitFor();
+  const kept = (await call('GET')).body.config.steps;
+  assert.equal(kept.result_ready, 10);
+  assert.notEqual(kept.approved, 5, 'the other save was not overwritten');
+  await page.getByRole('button', { name: 'Tải lại bản mới nhất' }).click();
+  await page.waitForFunction(() => document.getElementById('cf-steps-result_ready')?.value === '10');
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

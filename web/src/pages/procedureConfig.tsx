@@ -622,9 +622,10 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
     }
     setBusy(true);
     setNotice(null);
-    // The API has no If-Match: compare the last save's time before writing over it.
+    // The API has no If-Match: before writing over it, check that the configuration is still the
+    // one this page loaded (its time of saving, to the second, and its content).
     const fresh = await api<Loaded>('GET', `/api/v1/admin/procedures/${encodeURIComponent(code)}/config`, undefined, lang);
-    if (fresh.ok && fresh.data.updated_at !== loaded.updated_at) {
+    if (fresh.ok && (fresh.data.updated_at !== loaded.updated_at || JSON.stringify(fresh.data.config) !== JSON.stringify(loaded.config))) {
       setBusy(false);
       setProblem({ message: t.cf.conflict.replace('{at}', when(fresh.data.updated_at)), errors: [], conflict: true });
       return;
