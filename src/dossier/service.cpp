@@ -1,10 +1,12 @@
 #include "dossier/service.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/time.hpp"
@@ -2227,7 +2229,18 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   if (auto it = config.find("steps"); it != config.end()) {
     if (!it->value().is_object()) errors.push_back({"/steps", "steps là một đối tượng {giai đoạn: số giờ}. / steps maps stages to hours."});
     else for (const auto& [sk, sv] : it->value().as_object()) {
-      if (!sv.is_number() || sv.to_number<double>() < 0 || sv.to_number<double>() > 2000) errors.push_back({"/steps/" + std::string(sk), "Số giờ từ 0 đến 2000. / Hours from 0 to 2000."});
+      // Only the stages StageMinutes reads: a misspelt stage would otherwise be kept and ignored.
+      static constexpr std::array<std::string_view, 5> kAllotted{"submitted", "received", "awaiting_approval", "approved", "result_ready"};
+      if (sk == "processing") {
+        errors.push_back({"/steps/processing", "Giai đoạn thẩm định nhận phần thời gian còn lại của thời hạn; không đặt số giờ. / "
+                                               "Processing gets what is left of the time limit; it takes no hours."});
+      } else if (std::find(kAllotted.begin(), kAllotted.end(), std::string_view(sk)) == kAllotted.end()) {
+        errors.push_back({"/steps/" + std::string(sk), "Không có giai đoạn này; đặt được số giờ cho: submitted, received, awaiting_approval, "
+                                                       "approved, result_ready. / No such stage; hours can be set for: submitted, received, "
+                                                       "awaiting_approval, approved, result_ready."});
+      } else if (!sv.is_number() || sv.to_number<double>() < 0 || sv.to_number<double>() > 2000) {
+        errors.push_back({"/steps/" + std::string(sk), "Số giờ từ 0 đến 2000. / Hours from 0 to 2000."});
+      }
     }
   }
   if (!errors.empty()) return Invalid("Cấu hình chưa hợp lệ. / The configuration is not valid.", std::move(errors));

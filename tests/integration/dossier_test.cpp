@@ -326,6 +326,51 @@ TEST_P(Dossiers, AReceiverEntersAPaperDossierThatTheCitizenThenSees) {
   EXPECT_EQ(other.Call("POST", "/api/v1/dossiers", json::serialize(body)).status, 403) << "not that agency's procedure";
 }
 
+// The processing configuration an agency admin edits in the web app: every problem is reported
+// at its JSON pointer and nothing is written; a good configuration is kept as sent and a new
+// e-form field reaches the citizen's submission template.
+TEST_P(Dossiers, AnAgencyAdminChangesTheProcessingConfiguration) {
+  User admin = SignIn(port(), "admin.demo");
+  const std::string path = "/api/v1/admin/procedures/2.913001/config";
+  auto before = admin.Call("GET", path);
+  ASSERT_EQ(before.status, 200) << before.body;
+  json::object config = Json(before).at("config").as_object();
+  ASSERT_TRUE(config.at("form").at("properties").as_object().contains("muc_dich"));
+
+  json::object bad = config;
+  bad["steps"] = json::object{{"received", 5000}, {"processing", 10}, {"recieved", 4}, {"approved", 2}};
+  bad["agencies"] = json::array{"999.99.99.X99"};
+  bad["form"].as_object()["properties"].as_object()["so_dien_thoai_lien_he"] = json::object{{"type", "string"}, {"pattern", "^([0-9]+)+$"}};
+  auto refused = admin.Call("PUT", path, json::serialize(bad), {{"Accept-Language", "en"}});
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  std::map<std::string, std::string> problems;
+  json::value refusal = Json(refused);
+  for (const auto& e : refusal.at("errors").as_array()) problems[std::string(e.at("field").as_string())] = std::string(e.at("message").as_string());
+  EXPECT_EQ(problems.size(), 5u) << refused.body;
+  EXPECT_EQ(problems["/steps/received"], "Hours from 0 to 2000.");
+  EXPECT_NE(problems["/steps/processing"].find("what is left of the time limit"), std::string::npos) << problems["/steps/processing"];
+  EXPECT_NE(problems["/steps/recieved"].find("No such stage"), std::string::npos) << problems["/steps/recieved"];
+  EXPECT_FALSE(problems["/agencies/0"].empty());
+  EXPECT_FALSE(problems["/form/properties/so_dien_thoai_lien_he/pattern"].empty());
+  EXPECT_EQ(Json(admin.Call("GET", path)), Json(before)) << "a refused configuration writes nothing";
+
+  json::object good = config;
+  good["steps"] = json::object{{"received", 6}, {"awaiting_approval", 12}};
+  good["form"].as_object()["properties"].as_object()["so_dien_thoai_lien_he"] =
+      json::object{{"type", "string"}, {"title", "Số điện thoại liên hệ"}, {"maxLength", 15}, {"pattern", "^[0-9+]+$"}};
+  auto saved = admin.Call("PUT", path, json::serialize(good));
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_TRUE(Json(saved).at("updated_at").is_string());
+  auto after = Json(admin.Call("GET", path));
+  EXPECT_EQ(after.at("config"), json::value(good));
+
+  User citizen = SignIn(port(), "citizen.demo");
+  EXPECT_EQ(citizen.Call("PUT", path, json::serialize(good)).status, 403);
+  auto tpl = Json(citizen.Call("GET", "/api/v1/procedures/2.913001/submission"));
+  EXPECT_EQ(tpl.at("cases").at(0).at("form").at("properties").at("so_dien_thoai_lien_he").at("title"), "Số điện thoại liên hệ");
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/procedures/9.999999/config").status, 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Dossiers, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace

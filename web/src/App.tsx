@@ -5,6 +5,7 @@ import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { CalendarAdmin, WorkCalendar } from './pages/calendarAdmin';
 import { CatalogAdmin } from './pages/catalogAdmin';
+import { ProcedureConfig } from './pages/procedureConfig';
 import { ProcedureEditor } from './pages/procedureEditor';
 import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
@@ -86,6 +87,9 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/quan-tri/thu-tuc/moi') return <ProcedureEditor t={t} lang={lang} code={null} />;
   if (path.startsWith('/quan-tri/thu-tuc/') && path.endsWith('/sua') && path.length > 22) {
     return <ProcedureEditor t={t} lang={lang} code={decodeURIComponent(path.slice(18, -4))} />;
+  }
+  if (path.startsWith('/quan-tri/thu-tuc/') && path.endsWith('/cau-hinh') && path.length > 27) {
+    return <ProcedureConfig t={t} lang={lang} code={decodeURIComponent(path.slice(18, -9))} />;
   }
   if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
   if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;

@@ -1,6 +1,7 @@
 // Every visible string of the web app, in Vietnamese (default) and English.
 import { dossierEn, dossierVi } from './i18nDossier';
 import { notifyEn, notifyVi } from './i18nNotify';
+import { configEn, configVi } from './i18nConfig';
 import { editorEn, editorVi } from './i18nEditor';
 
 export type Lang = 'vi' | 'en';
@@ -360,6 +361,7 @@ const vi = {
   ds: dossierVi,
   nt: notifyVi,
   ed: editorVi,
+  cf: configVi,
 };
 
 const en: typeof vi = {
@@ -715,6 +717,7 @@ const en: typeof vi = {
   ds: dossierEn,
   nt: notifyEn,
   ed: editorEn,
+  cf: configEn,
 };
 
 export type Messages = typeof vi;

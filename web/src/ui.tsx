@@ -72,9 +72,12 @@ export function ErrorSummary({ title, message, errors, fieldIds }: {
   fieldIds?: Record<string, string>;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  // Focus when the problems change, not on every render of the page around it (a page that maps
+  // its errors afresh each render would otherwise pull the focus out of the input being typed in).
+  const content = JSON.stringify([title, message, errors]);
   useEffect(() => {
     box.current?.focus();
-  }, [title, message, errors]);
+  }, [content]);
   return (
     <div className="error-summary" role="alert" tabIndex={-1} ref={box} aria-labelledby="error-summary-title">
       <h2 id="error-summary-title">{title}</h2>

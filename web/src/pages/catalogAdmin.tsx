@@ -215,6 +215,12 @@ export function CatalogAdmin({ t, lang }: { t: Messages; lang: Lang }) {
                     onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(`/quan-tri/thu-tuc/${row.code}/sua`); }}>
                     {t.ed.edit}
                   </a>
+                  {row.published_version !== null && row.status !== 'repealed' && (
+                    <a className="button-link small" href={`/quan-tri/thu-tuc/${row.code}/cau-hinh`} aria-label={t.cf.openFor.replace('{code}', row.code)}
+                      onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(`/quan-tri/thu-tuc/${row.code}/cau-hinh`); }}>
+                      {t.cf.open}
+                    </a>
+                  )}
                   {(row.status === 'draft' || row.status === 'suspended' ||
                     (row.status === 'published' && row.published_version !== row.latest_version)) && (
                     <button type="button" className="secondary small" onClick={() => void act(row.code, 'publish')}>
