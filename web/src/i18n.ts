@@ -2,6 +2,7 @@
 import { dossierEn, dossierVi } from './i18nDossier';
 import { notifyEn, notifyVi } from './i18nNotify';
 import { editorEn, editorVi } from './i18nEditor';
+import { feedbackEn, feedbackVi } from './i18nFeedback';
 
 export type Lang = 'vi' | 'en';
 
@@ -359,6 +360,7 @@ const vi = {
   calHoursResetDone: 'Cơ quan {code} trở về giờ làm việc chung.',
   ds: dossierVi,
   nt: notifyVi,
+  fb: feedbackVi,
   ed: editorVi,
 };
 
@@ -714,6 +716,7 @@ const en: typeof vi = {
   calHoursResetDone: 'Agency {code} uses the common working hours again.',
   ds: dossierEn,
   nt: notifyEn,
+  fb: feedbackEn,
   ed: editorEn,
 };
 
