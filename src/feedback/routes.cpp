@@ -61,6 +61,12 @@ Response TooMany(const Request& req, int wait) {
   return r;
 }
 
+// The client's address without its port (remote_address is `ip:port`): one source per host.
+std::string ClientAddress(const Request& req) {
+  auto colon = req.remote_address.rfind(':');
+  return colon == std::string::npos ? req.remote_address : req.remote_address.substr(0, colon);
+}
+
 std::optional<std::size_t> SizeParam(const Request& req, std::string_view name, std::size_t def, std::size_t max) {
   auto v = req.Query(name);
   if (!v || v->empty()) return def;
@@ -102,7 +108,7 @@ awaitable<Response> Submit(Deps& d, Request req) {
   // Officers entering letters and calls are not limited; everyone else is, per account or address.
   bool officer = who && who->kind == identity::AccountKind::kOfficer;
   if (!officer) {
-    std::string key = who ? "account:" + who->account_id : "ip:" + req.remote_address;
+    std::string key = who ? "account:" + who->account_id : "ip:" + ClientAddress(req);
     if (int wait = d.limiter.Take(key, std::chrono::steady_clock::now()); wait > 0) co_return TooMany(req, wait);
   }
   bool en = English(req);

@@ -76,6 +76,8 @@ export const feedbackVi = {
     answer: 'Trả lời',
     publish: 'Công khai câu trả lời',
     merge: 'Gộp với phản ánh trùng',
+    submit: 'Gửi phản ánh',
+    rate: 'Đánh giá câu trả lời',
   } as Record<string, string>,
   classes: {
     not_accepted: 'Không đủ điều kiện tiếp nhận',
@@ -188,6 +190,8 @@ export const feedbackEn: typeof feedbackVi = {
     answer: 'Answer',
     publish: 'Publish the answer',
     merge: 'Merge with a duplicate',
+    submit: 'Sent',
+    rate: 'Answer rated',
   },
   classes: {
     not_accepted: 'Not accepted',

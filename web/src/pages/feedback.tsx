@@ -6,7 +6,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
-import { navigate } from '../router';
 import { useSession } from '../session';
 import { ErrorSummary, Field, fieldError, Link, Notice } from '../ui';
 import { fill, when } from './dossierCommon';
@@ -269,8 +268,15 @@ export function MyFeedback({ t, lang }: { t: Messages; lang: Lang }) {
   }, [me, lang]);
   if (!loaded) return <p role="status">{t.loading}</p>;
   if (!me) {
-    navigate('/dang-nhap?next=/phan-anh-cua-toi');
-    return null;
+    return (
+      <>
+        <h1>{t.fb.mineTitle}</h1>
+        <p>{t.signInFirst}</p>
+        <p>
+          <Link to="/dang-nhap?return_to=%2Fphan-anh-cua-toi">{t.ds.signIn}</Link>
+        </p>
+      </>
+    );
   }
   return (
     <>
@@ -405,8 +411,15 @@ export function FeedbackPage({ t, lang, code }: { t: Messages; lang: Lang; code:
   }, [me, code, lang]);
   if (!loaded) return <p role="status">{t.loading}</p>;
   if (!me) {
-    navigate(`/dang-nhap?next=${encodeURIComponent(feedbackHref(code))}`);
-    return null;
+    return (
+      <>
+        <h1>{fill(t.fb.detailTitle, { code })}</h1>
+        <p>{t.ds.signInToSee}</p>
+        <p>
+          <Link to={`/dang-nhap?return_to=${encodeURIComponent(feedbackHref(code))}`}>{t.ds.signIn}</Link>
+        </p>
+      </>
+    );
   }
   if (missing) return <><h1>{fill(t.fb.detailTitle, { code })}</h1><p>{t.fb.notFound}</p></>;
   if (!item) return <p role="status">{t.loading}</p>;
