@@ -258,6 +258,18 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   if (pay.Enabled() && config.payment_requery_seconds > 0) {
     app->payment_requery = std::make_unique<payment::RequeryJob>(*app->payments, std::chrono::seconds(config.payment_requery_seconds));
   }
+  // Feedback and petitions (PAKN), Open311, questions.
+  app->feedback = std::make_unique<feedback::Service>(*app->db, *app->catalog, [cal](db::Connection& conn, const std::string& agency_id) {
+    return agency_id.empty() ? cal->National(conn) : cal->For(conn, agency_id);
+  });
+  app->feedback_limiter = std::make_unique<feedback::open311::RateLimiter>(config.feedback_submissions_per_hour);
+  app->feedback_deps = std::make_unique<feedback::Deps>(feedback::Deps{*app->feedback, *app->workers, *app->identity, *app->feedback_limiter, [a] {
+    return config::PublicUrl(a->config, a->server ? a->server->Port() : a->config.listen_port);
+  }});
+  feedback::RegisterRoutes(app->router, *app->feedback_deps);
+  if (config.deadline_watch_seconds > 0) {
+    app->feedback_watcher = std::make_unique<feedback::DeadlineWatcher>(*app->feedback, std::chrono::seconds(config.deadline_watch_seconds));
+  }
   if (extra_routes) extra_routes(*app);
 
   http::ServerOptions options;

@@ -29,6 +29,8 @@
 #include "identity/tokens.hpp"
 #include "notify/routes.hpp"
 #include "notify/sender.hpp"
+#include "feedback/routes.hpp"
+#include "feedback/service.hpp"
 #include "payment/routes.hpp"
 #include "payment/service.hpp"
 #include "system/routes.hpp"
@@ -66,6 +68,10 @@ struct App {
   std::unique_ptr<payment::Service> payments;
   std::unique_ptr<payment::Deps> payment_deps;
   std::unique_ptr<payment::RequeryJob> payment_requery;  ///< after payments: stopped first
+  std::unique_ptr<feedback::Service> feedback;
+  std::unique_ptr<feedback::open311::RateLimiter> feedback_limiter;
+  std::unique_ptr<feedback::Deps> feedback_deps;
+  std::unique_ptr<feedback::DeadlineWatcher> feedback_watcher;  ///< after feedback: stopped first
   std::unique_ptr<http::Server> server;
 
   ~App();

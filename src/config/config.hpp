@@ -64,6 +64,7 @@ struct Config {
   std::size_t notify_max_attempts = 8;             ///< then the message is a dead letter
   std::size_t notify_retry_base_seconds = 30;      ///< first retry delay; doubles each time
   std::size_t notify_retry_max_seconds = 7200;
+  std::size_t feedback_submissions_per_hour = 30;  ///< per source; 0 = none (docs/feedback.md)
   std::size_t notify_rate_limit_per_hour = 20;     ///< per recipient and channel; 0 = none
   std::size_t notify_poll_ms = 2000;               ///< sender pass interval; 0 = no sender
   std::size_t notify_lease_seconds = 120;          ///< a crashed sender's claim expires after this

@@ -41,6 +41,12 @@ void Enqueue(db::Connection& c, std::string_view event, const std::string& accou
   if (!phone.empty()) Insert(c, event, "sms", phone, account_id, language, payload, now);
 }
 
+void EnqueueToAddress(db::Connection& c, std::string_view event, const std::string& email, const std::string& phone,
+                      const std::string& language, const std::string& payload_json, const std::string& now) {
+  if (!email.empty()) Insert(c, event, "email", email, nullptr, language, payload_json, now);
+  if (!phone.empty()) Insert(c, event, "sms", phone, nullptr, language, payload_json, now);
+}
+
 void EnqueueForAgency(db::Connection& c, std::string_view event, const std::string& agency_id,
                       const std::string& payload_json, const std::string& now) {
   Insert(c, event, "in_app", agency_id, nullptr, "vi", payload_json, now);

@@ -19,6 +19,12 @@ namespace motcua::notify {
 void Enqueue(db::Connection& c, std::string_view event, const std::string& account_id,
              const std::string& payload_json, const std::string& now);
 
+/// Queues `event` for someone without an account (a petitioner who gave only an e-mail address
+/// or a phone number): an e-mail and/or an SMS in `language` (`vi` or `en`). Nothing when both
+/// are empty.
+void EnqueueToAddress(db::Connection& c, std::string_view event, const std::string& email, const std::string& phone,
+                      const std::string& language, const std::string& payload_json, const std::string& now);
+
 /// An in-app notice for everyone in an agency (deadline warnings): listed for its officers;
 /// one read mark for the whole agency.
 void EnqueueForAgency(db::Connection& c, std::string_view event, const std::string& agency_id,

@@ -69,6 +69,9 @@ std::map<std::string, std::string> TemplateValues(std::string_view event, std::s
   if (event.starts_with("dossier.") && values["link"].empty() && !values["code"].empty()) {
     values["link"] = std::string(public_url) + "/ho-so/" + values["code"];
   }
+  if (event.starts_with("feedback.") && values["link"].empty() && !values["code"].empty()) {
+    values["link"] = std::string(public_url) + "/phan-anh/" + values["code"];
+  }
   return values;
 }
 

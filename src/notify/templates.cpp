@@ -12,12 +12,12 @@ constexpr std::array<std::string_view, 11> kDossierFields = {
     "code", "procedure", "status", "status_label", "action", "due_at", "reason", "amount", "note",
     "full_name", "link"};
 constexpr std::array<std::string_view, 3> kResetFields = {"full_name", "link", "expires_in_minutes"};
-constexpr std::array<std::string_view, 4> kFeedbackFields = {"code", "title", "full_name", "link"};
+constexpr std::array<std::string_view, 7> kFeedbackFields = {"code", "title", "full_name", "link", "agency", "due_at", "into"};
 
 // The title and text of each event; the channel templates are built from them (DefaultTemplate).
 // Decree 61/2018 Art. 17–19: the applicant is told of receipt, refusal, supplement requests,
 // fees, results, and — with an apology (Mẫu 04) — of a delay.
-const std::array<EventInfo, 13> kEvents = {{
+const std::array<EventInfo, 16> kEvents = {{
     {"dossier.submitted", "An online dossier was submitted", kDossierFields,
      {"Hồ sơ {{code}} đã được nộp", "Hồ sơ {{code}} ({{procedure}}) đã được nộp và đang chờ cán bộ tiếp nhận kiểm tra."},
      {"Dossier {{code}} submitted", "Dossier {{code}} ({{procedure}}) has been submitted and waits for a receiving officer."}},
@@ -54,6 +54,15 @@ const std::array<EventInfo, 13> kEvents = {{
     {"feedback.answered", "A feedback or petition was answered", kFeedbackFields,
      {"Phản ánh {{code}} đã được trả lời", "Phản ánh, kiến nghị {{code}} ({{title}}) đã được trả lời."},
      {"Feedback {{code}} answered", "Your feedback {{code}} ({{title}}) has been answered."}},
+    {"feedback.transferred", "A feedback or petition was transferred to the competent agency", kFeedbackFields,
+     {"Phản ánh {{code}} đã được chuyển", "Phản ánh, kiến nghị {{code}} ({{title}}) đã được chuyển đến {{agency}} để xem xét, trả lời. Hạn trả lời: {{due_at}}."},
+     {"Feedback {{code}} transferred", "Feedback {{code}} ({{title}}) was transferred to {{agency}}, which will answer it. Answer due: {{due_at}}."}},
+    {"feedback.merged", "A feedback was merged with an earlier one on the same matter", kFeedbackFields,
+     {"Phản ánh {{code}} được xử lý chung", "Phản ánh, kiến nghị {{code}} ({{title}}) cùng nội dung với phản ánh {{into}} và sẽ được trả lời chung; bạn vẫn nhận được câu trả lời."},
+     {"Feedback {{code}} handled together", "Feedback {{code}} ({{title}}) is about the same matter as {{into}} and will be answered with it; you will still receive the answer."}},
+    {"feedback.overdue", "A feedback or petition is past its deadline (officers)", kFeedbackFields,
+     {"Phản ánh {{code}} đã quá hạn", "Phản ánh, kiến nghị {{code}} ({{title}}) đã quá hạn xử lý từ {{due_at}}."},
+     {"Feedback {{code}} is overdue", "Feedback {{code}} ({{title}}) has been overdue since {{due_at}}."}},
     {"password_reset", "A password reset link", kResetFields,
      {"Đặt lại mật khẩu", "Mở liên kết sau trong {{expires_in_minutes}} phút để đặt mật khẩu mới: {{link}}\nNếu bạn không yêu cầu, hãy bỏ qua thư này."},
      {"Reset your password", "Open this link within {{expires_in_minutes}} minutes to set a new password: {{link}}\nIf you did not ask for it, ignore this message."}},

@@ -33,6 +33,13 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/calendar", "GET /api/v1/calendar/deadline",
     "POST /api/v1/payments/callback",  // the payment platform: authenticated by MaXacThuc
     "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
+    // Feedback: anyone may send (with contact details) and read published answers; Open311
+    // reads are public and its POST is authenticated by the integrator's api_key.
+    "POST /api/v1/feedback", "GET /api/v1/feedback-answers",
+    "GET /open311/v2/discovery.json", "GET /open311/v2/discovery.xml", "GET /open311/v2/services.json",
+    "GET /open311/v2/services.xml", "GET /open311/v2/services/{service_code}", "GET /open311/v2/requests.json",
+    "GET /open311/v2/requests.xml", "POST /open311/v2/requests.json", "POST /open311/v2/requests.xml",
+    "GET /open311/v2/requests/{id}", "GET /open311/v2/tokens/{token}",
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
 
@@ -55,7 +62,12 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read",
     // Payments: the owner pays; the dossier's officers see (payment_test.cpp).
     "GET /api/v1/dossiers/{code}/payments", "POST /api/v1/dossiers/{code}/payments",
-    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt"};
+    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt",
+    // Feedback and questions: the petitioner's own, the officers' of their agency subtree (feedback_test.cpp).
+    "GET /api/v1/feedback/{code}", "POST /api/v1/feedback/{code}/actions/{action}", "POST /api/v1/feedback/{code}/rating",
+    "GET /api/v1/feedback/{code}/similar", "GET /api/v1/me/feedback", "GET /api/v1/feedback-inbox",
+    "POST /api/v1/questions", "GET /api/v1/me/questions", "GET /api/v1/question-inbox",
+    "POST /api/v1/questions/{id}/answer", "POST /api/v1/questions/{id}/publish"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -75,7 +87,8 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
     "PUT /api/v1/admin/notification-templates/{event}",
-    "GET /api/v1/admin/payments/ledger", "POST /api/v1/admin/payments/reconciliation"};
+    "GET /api/v1/admin/payments/ledger", "POST /api/v1/admin/payments/reconciliation",
+    "GET /api/v1/admin/open311/keys", "POST /api/v1/admin/open311/keys", "DELETE /api/v1/admin/open311/keys/{id}"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
@@ -85,7 +98,8 @@ const std::set<std::string> kSysadminOnly = {
     "POST /api/v1/admin/signing-keys/rotate",
     "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
-    "PUT /api/v1/admin/notification-templates/{event}"};
+    "PUT /api/v1/admin/notification-templates/{event}",
+    "GET /api/v1/admin/open311/keys", "POST /api/v1/admin/open311/keys", "DELETE /api/v1/admin/open311/keys/{id}"};
 
 struct Caller {
   std::string cookie;

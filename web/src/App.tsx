@@ -9,6 +9,7 @@ import { ProcedureConfig } from './pages/procedureConfig';
 import { ProcedureEditor } from './pages/procedureEditor';
 import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
+import { FeedbackAnswers, FeedbackInbox, FeedbackPage, FeedbackSubmit, MyFeedback, QuestionInbox } from './pages/feedback';
 import { Inbox } from './pages/inbox';
 import { MyNotifications, NotificationBell, NotificationLog, NotificationTemplates } from './pages/notifications';
 import { PRINT_FORMS, PrintForm } from './pages/printForms';
@@ -112,6 +113,12 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
     }
     if (parts.length === 1 && parts[0]) return <DossierPage t={t} lang={lang} code={decodeURIComponent(parts[0])} />;
   }
+  if (path === '/phan-anh') return <FeedbackAnswers t={t} lang={lang} />;
+  if (path === '/phan-anh/gui') return <FeedbackSubmit t={t} lang={lang} />;
+  if (path.startsWith('/phan-anh/') && path.length > 10) return <FeedbackPage t={t} lang={lang} code={decodeURIComponent(path.slice(10))} />;
+  if (path === '/phan-anh-cua-toi') return <MyFeedback t={t} lang={lang} />;
+  if (path === '/can-bo/phan-anh') return <FeedbackInbox t={t} lang={lang} />;
+  if (path === '/can-bo/hoi-dap') return <QuestionInbox t={t} lang={lang} />;
   if (path === '/thong-bao') return <MyNotifications t={t} lang={lang} />;
   if (path === '/quan-tri/thong-bao') return <NotificationLog t={t} lang={lang} />;
   if (path === '/quan-tri/mau-thong-bao') return <NotificationTemplates t={t} lang={lang} />;
@@ -134,6 +141,11 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/quan-tri/hoi-dap') return t.faqAdminTitle;
   if (path === '/lich-lam-viec') return t.calTitle;
   if (path === '/quan-tri/lich-lam-viec') return t.calAdminTitle;
+  if (path === '/phan-anh' || path === '/phan-anh/gui') return path === '/phan-anh' ? t.fb.publicTitle : t.fb.submitTitle;
+  if (path.startsWith('/phan-anh/')) return t.fb.detailTitle.replace('{code}', decodeURIComponent(path.slice(10)));
+  if (path === '/phan-anh-cua-toi') return t.fb.mineTitle;
+  if (path === '/can-bo/phan-anh') return t.fb.inboxTitle;
+  if (path === '/can-bo/hoi-dap') return t.fb.questionsTitle;
   if (path === '/thong-bao') return t.nt.title;
   if (path === '/quan-tri/thong-bao') return t.nt.adminTitle;
   if (path === '/quan-tri/mau-thong-bao') return t.nt.templatesTitle;
@@ -233,8 +245,9 @@ function Shell() {
     ['/thu-tuc', t.navProcedures],
     ['/hoi-dap', t.navFaq],
     ['/tra-cuu-ho-so', t.navTrack],
-    ...(me && me.kind !== 'officer' ? ([['/ho-so-cua-toi', t.ds.navMine]] as [string, string][]) : []),
-    ...(me && me.kind === 'officer' ? ([['/can-bo/ho-so', t.ds.navInbox]] as [string, string][]) : []),
+    ['/phan-anh', t.fb.navFeedback],
+    ...(me && me.kind !== 'officer' ? ([['/ho-so-cua-toi', t.ds.navMine], ['/phan-anh-cua-toi', t.fb.navMine]] as [string, string][]) : []),
+    ...(me && me.kind === 'officer' ? ([['/can-bo/ho-so', t.ds.navInbox], ['/can-bo/phan-anh', t.fb.navInbox]] as [string, string][]) : []),
     ...(me && me.kind === 'officer' && (me.roles.includes('receiver') || me.roles.includes('sysadmin'))
       ? ([['/can-bo/tiep-nhan', t.ds.navCounter]] as [string, string][])
       : []),

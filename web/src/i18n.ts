@@ -3,6 +3,7 @@ import { dossierEn, dossierVi } from './i18nDossier';
 import { notifyEn, notifyVi } from './i18nNotify';
 import { configEn, configVi } from './i18nConfig';
 import { editorEn, editorVi } from './i18nEditor';
+import { feedbackEn, feedbackVi } from './i18nFeedback';
 
 export type Lang = 'vi' | 'en';
 
@@ -360,6 +361,7 @@ const vi = {
   calHoursResetDone: 'Cơ quan {code} trở về giờ làm việc chung.',
   ds: dossierVi,
   nt: notifyVi,
+  fb: feedbackVi,
   ed: editorVi,
   cf: configVi,
 };
@@ -716,6 +718,7 @@ const en: typeof vi = {
   calHoursResetDone: 'Agency {code} uses the common working hours again.',
   ds: dossierEn,
   nt: notifyEn,
+  fb: feedbackEn,
   ed: editorEn,
   cf: configEn,
 };

@@ -1,6 +1,7 @@
 // The procedure catalog: search with filters and facet counts, the procedure page, questions
 // and answers, and life-event bundles.
 import { useEffect, useState, type FormEvent } from 'react';
+import { ProcedureQuestions } from './feedback';
 import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate } from '../router';
@@ -383,6 +384,7 @@ export function ProcedureView({ t, lang, detail, preview = false }: { t: Message
           </ul>
         </section>
       )}
+      {!preview && <ProcedureQuestions t={t} lang={lang} code={detail.code} />}
     </>
   );
 }
