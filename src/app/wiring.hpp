@@ -31,6 +31,9 @@
 #include "notify/sender.hpp"
 #include "payment/routes.hpp"
 #include "payment/service.hpp"
+#include "sync/jobs.hpp"
+#include "sync/routes.hpp"
+#include "sync/service.hpp"
 #include "system/routes.hpp"
 
 namespace motcua::app {
@@ -66,6 +69,10 @@ struct App {
   std::unique_ptr<payment::Service> payments;
   std::unique_ptr<payment::Deps> payment_deps;
   std::unique_ptr<payment::RequeryJob> payment_requery;  ///< after payments: stopped first
+  std::unique_ptr<sync::Service> sync;
+  std::unique_ptr<sync::Deps> sync_deps;
+  std::unique_ptr<sync::Relay> sync_relay;          ///< member: after sync, stopped first
+  std::unique_ptr<sync::IngestWorker> sync_ingest;  ///< portal: after sync, stopped first
   std::unique_ptr<http::Server> server;
 
   ~App();
@@ -79,6 +86,9 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
 
 /// The notification sender's options from the configuration.
 notify::SenderOptions NotifyOptions(const config::Config& config, std::function<std::string()> public_url = {});
+
+/// The sync module's settings from the configuration.
+sync::Settings SyncSettings(const config::Config& config);
 
 /// Opens the database and applies pending migrations (`motcua migrate`).
 core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url);

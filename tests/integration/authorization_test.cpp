@@ -33,6 +33,8 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/calendar", "GET /api/v1/calendar/deadline",
     "POST /api/v1/payments/callback",  // the payment platform: authenticated by MaXacThuc
     "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
+    "GET /api/v1/national/dossiers/{code}",  // national tracking; the steps only for the owner
+    "GET /api/v1/national/stats",            // aggregate counts, no personal data
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
 
@@ -55,7 +57,9 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read",
     // Payments: the owner pays; the dossier's officers see (payment_test.cpp).
     "GET /api/v1/dossiers/{code}/payments", "POST /api/v1/dossiers/{code}/payments",
-    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt"};
+    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt",
+    // National sync: a machine client registered as a member (sync_test.cpp); each applicant's own.
+    "POST /api/v1/national/sync", "GET /api/v1/national/mine"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -75,7 +79,8 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
     "PUT /api/v1/admin/notification-templates/{event}",
-    "GET /api/v1/admin/payments/ledger", "POST /api/v1/admin/payments/reconciliation"};
+    "GET /api/v1/admin/payments/ledger", "POST /api/v1/admin/payments/reconciliation",
+    "GET /api/v1/admin/sync/members", "PUT /api/v1/admin/sync/members/{code}"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
@@ -85,7 +90,8 @@ const std::set<std::string> kSysadminOnly = {
     "POST /api/v1/admin/signing-keys/rotate",
     "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
-    "PUT /api/v1/admin/notification-templates/{event}"};
+    "PUT /api/v1/admin/notification-templates/{event}",
+    "GET /api/v1/admin/sync/members", "PUT /api/v1/admin/sync/members/{code}"};
 
 struct Caller {
   std::string cookie;
