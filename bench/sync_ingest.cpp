@@ -1,14 +1,14 @@
 // The national portal's ingest rate, and the load generator behind it (started by scripts/bench
 // with a `nats-server -js`):
 //
-//   motcua_bench_sync <db url> <nats url> <events> [batch]
+//   motcua_bench_sync <db url> <nats url> <events> [batch] [ingest threads]
 //
 // 1. load: 85 members (63 provinces H01–H63, 22 ministries G01–G22) publish <events> dossier
 //    events (four per dossier: submitted, received, in process, result ready) to the sync
 //    stream through the relay's publisher (async, Nats-Msg-Id, bounded in flight);
 // 2. baseline: a bare durable pull consumer fetches and acknowledges them all (no database);
-// 3. ingest: the portal's ingest (parse, check, batch upsert of DongBoHoSoMC and
-//    CapNhatTienDoHoSoMC in one transaction per batch, then ack) stores them all;
+// 3. ingest: the portal's ingest worker (sync::IngestWorker: parse, check, batch upsert of
+//    DongBoHoSoMC and CapNhatTienDoHoSoMC in one transaction per batch, then ack) stores them;
 // then checks the national view holds every event once. Prints key=value figures.
 #include <boost/json.hpp>
 
@@ -21,6 +21,7 @@
 #include "core/uuid.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
+#include "sync/jobs.hpp"
 #include "sync/nats.hpp"
 #include "sync/record.hpp"
 #include "sync/service.hpp"
@@ -67,12 +68,13 @@ double Drain(sync::Nats& nats, const std::string& durable, std::int64_t events, 
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: motcua_bench_sync <db url> <nats url> <events> [batch]\n");
+    std::fprintf(stderr, "usage: motcua_bench_sync <db url> <nats url> <events> [batch] [ingest threads]\n");
     return 2;
   }
   std::string url = argv[1], nats_url = argv[2];
   std::int64_t events = std::stoll(argv[3]);
   int batch = argc > 4 ? std::stoi(argv[4]) : 1000;
+  int threads = argc > 5 ? std::stoi(argv[5]) : 2;
   try {
     auto db = db::Database::Open(url, {.size = 4});
     if (auto m = db::Migrate(*db, db::MigrationsFor(db->GetEngine(), db::EmbeddedMigrations())); !m) {
@@ -91,9 +93,11 @@ int main(int argc, char** argv) {
     all.reserve(static_cast<std::size_t>(events));
     std::string run = core::Uuid::NewV7().ToString().substr(0, 8);
     for (std::int64_t i = 0; static_cast<std::int64_t>(all.size()) < events; ++i) {
-      const auto& member = members[static_cast<std::size_t>(i) % members.size()];
-      std::int64_t dossier = i / 4;  // four events per dossier, in order
-      int step = static_cast<int>(i % 4);
+      // Members take turns; each member's dossiers go through their four steps in order.
+      std::int64_t n = static_cast<std::int64_t>(members.size());
+      const auto& member = members[static_cast<std::size_t>(i % n)];
+      std::int64_t dossier = (i / (n * 4)) * n + i % n;
+      int step = static_cast<int>((i / n) % 4);
       static const int kStatus[] = {1, 2, 4, 9};
       sync::DossierFacts f;
       char code[64];
@@ -138,25 +142,30 @@ int main(int argc, char** argv) {
       for (auto& m : ms) bytes += m.Data().size();
     });
 
-    // 3. The portal's ingest.
+    // 3. The portal's ingest: the product's worker (two consumer threads on one durable).
     sync::Settings settings;
     settings.portal = true;
+    settings.durable = "bench-portal-" + suffix;
+    settings.ingest_batch = static_cast<std::size_t>(batch);
+    settings.ack_wait = std::chrono::seconds(60);
     sync::Service portal(*db, settings);
-    double ingest_s = Drain(**nats, "bench-portal-" + suffix, events, batch, [&](std::vector<sync::InMessage>& ms) {
-      std::vector<sync::Incoming> in;
-      in.reserve(ms.size());
-      for (auto& m : ms) in.push_back({sync::MemberOfSubject(m.Subject()), m.Data(), false, {}});
-      portal.Ingest(in);
-      for (const auto& i : in) {
-        if (!i.accepted) throw std::runtime_error("refused: " + i.reason);
+    auto ingest_start = Clock::now();
+    double ingest_s = 0;
+    {
+      sync::IngestWorker worker(portal, {.servers = {nats_url}, .name = "motcua bench ingest"}, threads);
+      while (worker.Ingested() + worker.Refused() < events) {
+        if (Seconds(ingest_start) > 600) throw std::runtime_error("ingest stalled at " + std::to_string(worker.Ingested()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
-    });
+      ingest_s = Seconds(ingest_start);
+      if (worker.Refused() > 0) throw std::runtime_error(std::to_string(worker.Refused()) + " events refused");
+    }
     auto c = db->Acquire();
     auto progress = c->Execute({"bench_sync_progress", "SELECT COUNT(*) FROM national_progress WHERE event_key LIKE 'seq:%'"}).Int(0, 0);
     auto dossiers = c->Execute({"bench_sync_dossiers", "SELECT COUNT(*) FROM national_dossiers"}).Int(0, 0);
-    std::printf("events=%lld members=%zu batch=%d avg_bytes=%zu publish_per_s=%.0f raw_per_s=%.0f ingest_per_s=%.0f ratio=%.2f "
+    std::printf("events=%lld members=%zu batch=%d threads=%d avg_bytes=%zu publish_per_s=%.0f raw_per_s=%.0f ingest_per_s=%.0f ratio=%.2f "
                 "dossiers=%lld progress=%lld\n",
-                static_cast<long long>(events), members.size(), batch, bytes / static_cast<std::size_t>(events),
+                static_cast<long long>(events), members.size(), batch, threads, bytes / static_cast<std::size_t>(events),
                 static_cast<double>(events) / publish_s, static_cast<double>(events) / raw_s, static_cast<double>(events) / ingest_s,
                 raw_s / ingest_s, static_cast<long long>(dossiers), static_cast<long long>(progress));
     return 0;

@@ -70,16 +70,19 @@ RelayReport Relay::Pass() {
   return report;
 }
 
-IngestWorker::IngestWorker(Service& service, NatsOptions nats) : service_(service), options_(std::move(nats)) {
-  thread_ = std::thread([this] { Run(); });
+IngestWorker::IngestWorker(Service& service, NatsOptions nats, int threads, std::function<bool()> ack_for_test)
+    : service_(service), options_(std::move(nats)), ack_for_test_(std::move(ack_for_test)) {
+  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this, i] { Run(i == 0); });
 }
 
 IngestWorker::~IngestWorker() {
   stop_ = true;
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
 }
 
-void IngestWorker::Run() {
+void IngestWorker::Run(bool first) {
   const auto& s = service_.settings();
   std::unique_ptr<Nats> nats;
   std::unique_ptr<PullConsumer> consumer;
@@ -111,7 +114,7 @@ void IngestWorker::Run() {
         batch.reserve(messages.size());
         for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}});
         service_.Ingest(batch);  // throws: nothing acknowledged, all come back after ack_wait
-        if (!ack_for_test || ack_for_test()) {
+        if (!ack_for_test_ || ack_for_test_()) {
           for (std::size_t i = 0; i < messages.size(); ++i) {
             if (batch[i].accepted) {
               messages[i].Ack();
@@ -123,7 +126,7 @@ void IngestWorker::Run() {
           }
         }
       }
-      if (std::chrono::steady_clock::now() - last_look > std::chrono::seconds(2)) {
+      if (first && std::chrono::steady_clock::now() - last_look > std::chrono::seconds(2)) {
         last_look = std::chrono::steady_clock::now();
         if (auto st = consumer->State()) {
           pending_ = static_cast<std::int64_t>(st->pending);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/periodic.hpp"
 #include "sync/nats.hpp"
@@ -55,7 +56,11 @@ class Relay {
 /// transaction, then acknowledges it (refused messages are terminated). Runs until destroyed.
 class IngestWorker {
  public:
-  IngestWorker(Service& service, NatsOptions nats);
+  /// `threads` consumers of the same durable, each with its own connection: one parses and
+  /// fetches while another's transaction runs.
+  /// `ack_for_test` (tests only): when it returns false, a stored batch is not acknowledged
+  /// (a crash between the commit and the acknowledgement).
+  IngestWorker(Service& service, NatsOptions nats, int threads = 2, std::function<bool()> ack_for_test = {});
   ~IngestWorker();
   std::int64_t Ingested() const { return ingested_.load(); }
   std::int64_t Refused() const { return refused_.load(); }
@@ -63,17 +68,14 @@ class IngestWorker {
   std::int64_t ConsumerPending() const { return pending_.load(); }
   std::int64_t AckPending() const { return ack_pending_.load(); }
 
-  /// Tests only: when set and returning false, a stored batch is not acknowledged (a crash
-  /// between the commit and the acknowledgement).
-  std::function<bool()> ack_for_test;
-
  private:
-  void Run();
+  void Run(bool first);
   Service& service_;
   NatsOptions options_;
+  std::function<bool()> ack_for_test_;
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> ingested_{0}, refused_{0}, pending_{0}, ack_pending_{0};
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace motcua::sync

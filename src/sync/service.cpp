@@ -107,11 +107,12 @@ void Store(db::Connection& c, const std::vector<DossierRow>& dossiers, const std
   }
   json::array rows;
   for (auto& [key, i] : latest) rows.push_back(FlatDossier(dossiers[i]));
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  // Every statement writes its rows in key order, so two batches stored at once (several
+  // ingest threads) wait for each other but never deadlock.
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> keyed;
+  for (std::size_t i = 0; i < progress.size(); ++i) keyed.emplace(std::make_tuple(progress[i].member, progress[i].code, progress[i].event_key), i);
   json::array steps;
-  for (const auto& p : progress) {
-    if (seen.emplace(p.member, p.code, p.event_key).second) steps.push_back(FlatProgress(p));
-  }
+  for (const auto& [key, i] : keyed) steps.push_back(FlatProgress(progress[i]));
   if (!rows.empty()) c.Execute(pg ? store::kUpsertDossiersPg : store::kUpsertDossiersSqlite, {json::serialize(rows), now});
   if (!steps.empty()) c.Execute(pg ? store::kInsertProgressPg : store::kInsertProgressSqlite, {json::serialize(steps), now});
   json::array counts;

@@ -337,8 +337,7 @@ TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
   s.ack_wait = 1s;
   sync::Service portal(*app->app().db, s);
   {
-    sync::IngestWorker crashing(portal, {.servers = {nats.Url()}});
-    crashing.ack_for_test = [] { return false; };
+    sync::IngestWorker crashing(portal, {.servers = {nats.Url()}}, 1, [] { return false; });
     ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == 3; })) << ProgressRows(app->app());
   }
   EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
