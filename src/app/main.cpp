@@ -1,13 +1,17 @@
-// motcua: serve | migrate | seed --demo | paysim | version.
+// motcua: serve | migrate | seed --demo | paysim | sync-resync | version.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <iostream>
 
 #include "app/wiring.hpp"
 #include "catalog/demo.hpp"
 #include "config/config.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "payment/paysim.hpp"
 
 extern char** environ;
@@ -49,6 +53,16 @@ core::Result<config::Config> LoadConfig(const std::string& file,
   sources.environment = Environment();
   sources.flags = flags;
   return config::Load(sources);
+}
+
+// `YYYY-MM-DD` (a day in Asia/Ho_Chi_Minh) + `days` → the UTC instant text of its midnight.
+std::optional<std::string> LocalMidnightUtc(const std::string& date, int days = 0) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return core::FormatUtc(std::chrono::sys_days{ymd} + std::chrono::days{days} - std::chrono::hours{7});
 }
 
 int ConfigError(const core::Error& e) {
@@ -112,6 +126,19 @@ int main(int argc, char** argv) {
   paysim->add_flag("--drop-callbacks", sim.drop, "never send callbacks (motcua must re-query)");
   paysim->add_flag("--bad-signature", sim.bad_signature, "sign callbacks with a wrong secret");
 
+  std::map<std::string, std::string> resync_flags;
+  std::string resync_from, resync_to, resync_member;
+  auto* resync = cli.add_subcommand(
+      "sync-resync",
+      "Queue a member's dossier events of a date range (days in Asia/Ho_Chi_Minh, both included) "
+      "for publishing to the national portal again, e.g. after the portal lost data or a member was "
+      "offline for longer than the stream kept its events. With sync_nats_url set, publishes them "
+      "now; otherwise the relay of a running server does.");
+  resync->add_option("--from", resync_from, "first day, YYYY-MM-DD")->required();
+  resync->add_option("--to", resync_to, "last day, YYYY-MM-DD")->required();
+  resync->add_option("--member", resync_member, "the member code, checked against sync_member");
+  AddConfigOptions(*resync, resync_flags, {"db", "log_level", "sync_member", "sync_nats_url", "sync_stream_replicas"});
+
   cli.add_subcommand("version", "Print the version and exit.");
 
   CLI11_PARSE(cli, argc, argv);
@@ -165,6 +192,52 @@ int main(int argc, char** argv) {
     (*app)->workers->Stop();
     core::Log(core::LogLevel::kInfo, "stopped");
     core::FlushLogs();
+    return 0;
+  }
+
+  if (resync->parsed()) {
+    auto cfg = LoadConfig(config_file, resync_flags);
+    if (!cfg) return ConfigError(cfg.error());
+    core::InitLogging(core::LogLevel::kWarn);
+    if (cfg->sync_member.empty()) {
+      std::cerr << "motcua sync-resync: sync_member is not set: this deployment is not a member\n";
+      return 2;
+    }
+    if (!resync_member.empty() && resync_member != cfg->sync_member) {
+      std::cerr << "motcua sync-resync: this deployment is member " << cfg->sync_member << ", not " << resync_member << "\n";
+      return 2;
+    }
+    auto from = LocalMidnightUtc(resync_from), to = LocalMidnightUtc(resync_to, 1);
+    if (!from || !to || *from >= *to) {
+      std::cerr << "motcua sync-resync: --from and --to must be days YYYY-MM-DD, from not after to\n";
+      return 2;
+    }
+    if (auto m = app::MigrateOnly(cfg->db); !m) {
+      std::cerr << "motcua sync-resync: " << m.error().message << "\n";
+      return 1;
+    }
+    try {
+      auto db = db::Database::Open(cfg->db, {.size = 2});
+      sync::Service service(*db, app::SyncSettings(*cfg));
+      std::cout << service.Resync(*from, *to) << " events queued for " << cfg->sync_member << "\n";
+      if (!service.settings().nats_servers.empty()) {
+        auto nats = sync::Nats::Connect({.servers = service.settings().nats_servers, .name = "motcua resync"});
+        if (!nats) {
+          std::cerr << "motcua sync-resync: " << nats.error().message << "; the relay publishes them later\n";
+          return 1;
+        }
+        if (auto made = (*nats)->EnsureStream(service.settings().stream); !made) {
+          std::cerr << "motcua sync-resync: " << made.error().message << "\n";
+          return 1;
+        }
+        auto report = service.RelayOnce(**nats, "sync-resync");
+        if (!report.leased) std::cout << "a running relay holds the lease; it publishes them\n";
+        std::cout << report.published << " published, " << service.OutboxDepth().first << " waiting\n";
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "motcua sync-resync: " << e.what() << "\n";
+      return 1;
+    }
     return 0;
   }
 

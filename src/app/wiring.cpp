@@ -62,6 +62,25 @@ notify::SenderOptions NotifyOptions(const config::Config& config, std::function<
   return o;
 }
 
+sync::Settings SyncSettings(const config::Config& config) {
+  sync::Settings s;
+  s.member = config.sync_member;
+  s.portal = config.sync_portal;
+  std::string urls = config.sync_nats_url;
+  for (std::size_t start = 0; start < urls.size();) {
+    auto comma = urls.find(',', start);
+    std::string url = urls.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!url.empty() && url.front() == ' ') url.erase(url.begin());
+    while (!url.empty() && url.back() == ' ') url.pop_back();
+    if (!url.empty()) s.nats_servers.push_back(url);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  s.stream.replicas = static_cast<int>(config.sync_stream_replicas);
+  s.stream.duplicate_window = std::chrono::seconds(config.sync_dedup_window_seconds);
+  return s;
+}
+
 core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url) {
   auto db = OpenDatabase(db_url, 1);
   if (!db) return std::unexpected(db.error());
@@ -269,6 +288,55 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   feedback::RegisterRoutes(app->router, *app->feedback_deps);
   if (config.deadline_watch_seconds > 0) {
     app->feedback_watcher = std::make_unique<feedback::DeadlineWatcher>(*app->feedback, std::chrono::seconds(config.deadline_watch_seconds));
+  }
+  // Status synchronisation: a member publishes its outbox; the portal ingests everyone's.
+  auto sync_settings = SyncSettings(config);
+  app->sync = std::make_unique<sync::Service>(*app->db, sync_settings);
+  app->sync_deps = std::make_unique<sync::Deps>(sync::Deps{*app->sync, *app->workers, *app->identity});
+  sync::RegisterRoutes(app->router, *app->sync_deps);
+  sync::NatsOptions nats;
+  nats.servers = sync_settings.nats_servers;
+  nats.max_in_flight = sync_settings.max_in_flight;
+  if (!config.sync_member.empty() && !nats.servers.empty() && config.sync_relay_ms > 0) {
+    nats.name = "motcua relay " + config.sync_member;
+    app->sync_relay = std::make_unique<sync::Relay>(*app->sync, nats, std::chrono::milliseconds(config.sync_relay_ms));
+    app->metrics.AddGauge("motcua_sync_outbox_depth", "Dossier events not yet published to the national portal.", "",
+                          [a] { return static_cast<double>(a->sync_relay->Depth()); });
+    app->metrics.AddGauge("motcua_sync_outbox_oldest_seconds", "Age of the oldest unpublished dossier event.", "",
+                          [a] { return a->sync_relay->OldestAgeSeconds(); });
+    app->metrics.AddGauge("motcua_sync_nats_connected", "1 when the relay is connected to NATS.", "",
+                          [a] { return a->sync_relay->Connected() ? 1.0 : 0.0; });
+  }
+  if (config.sync_portal) {
+    try {
+      app->sync->RefreshLag();
+    } catch (const std::exception& e) {
+      return core::Fail(core::ErrorCode::kInternal, std::string("sync members: ") + e.what());
+    }
+    if (!nats.servers.empty()) {
+      nats.name = "motcua national ingest";
+      app->sync_ingest = std::make_unique<sync::IngestWorker>(*app->sync, nats);
+      app->metrics.AddGauge("motcua_sync_consumer_pending", "Sync events in the stream not yet delivered to the portal.", "",
+                            [a] { return static_cast<double>(a->sync_ingest->ConsumerPending()); });
+      app->metrics.AddGauge("motcua_sync_consumer_ack_pending", "Sync events delivered to the portal, not yet acknowledged.", "",
+                            [a] { return static_cast<double>(a->sync_ingest->AckPending()); });
+    }
+    auto per_member = [a](auto value) {
+      return [a, value] {
+        std::vector<std::pair<std::string, double>> out;
+        for (const auto& m : a->sync->Lag()) out.emplace_back("member=\"" + m.code + "\"", value(m));
+        return out;
+      };
+    };
+    app->metrics.AddGaugeSet("motcua_sync_member_events", "Sync events stored from each member.",
+                             per_member([](const sync::MemberLag& m) { return static_cast<double>(m.events); }));
+    app->metrics.AddGaugeSet("motcua_sync_member_refused", "Sync records refused from each member (malformed or forged).",
+                             per_member([](const sync::MemberLag& m) { return static_cast<double>(m.rejected); }));
+    app->metrics.AddGaugeSet("motcua_sync_member_last_event_age_seconds",
+                             "Seconds since the latest event of each member (by the member's clock, never negative).",
+                             per_member([](const sync::MemberLag& m) { return sync::AgeSeconds(m.last_event_at); }));
+    app->metrics.AddGaugeSet("motcua_sync_member_last_ingest_age_seconds", "Seconds since the portal last stored an event of each member.",
+                             per_member([](const sync::MemberLag& m) { return sync::AgeSeconds(m.last_ingest_at); }));
   }
   if (extra_routes) extra_routes(*app);
 

@@ -33,6 +33,9 @@
 #include "feedback/service.hpp"
 #include "payment/routes.hpp"
 #include "payment/service.hpp"
+#include "sync/jobs.hpp"
+#include "sync/routes.hpp"
+#include "sync/service.hpp"
 #include "system/routes.hpp"
 
 namespace motcua::app {
@@ -72,6 +75,10 @@ struct App {
   std::unique_ptr<feedback::open311::RateLimiter> feedback_limiter;
   std::unique_ptr<feedback::Deps> feedback_deps;
   std::unique_ptr<feedback::DeadlineWatcher> feedback_watcher;  ///< after feedback: stopped first
+  std::unique_ptr<sync::Service> sync;
+  std::unique_ptr<sync::Deps> sync_deps;
+  std::unique_ptr<sync::Relay> sync_relay;          ///< member: after sync, stopped first
+  std::unique_ptr<sync::IngestWorker> sync_ingest;  ///< portal: after sync, stopped first
   std::unique_ptr<http::Server> server;
 
   ~App();
@@ -85,6 +92,9 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
 
 /// The notification sender's options from the configuration.
 notify::SenderOptions NotifyOptions(const config::Config& config, std::function<std::string()> public_url = {});
+
+/// The sync module's settings from the configuration.
+sync::Settings SyncSettings(const config::Config& config);
 
 /// Opens the database and applies pending migrations (`motcua migrate`).
 core::Result<db::MigrationReport> MigrateOnly(const std::string& db_url);

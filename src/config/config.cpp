@@ -169,6 +169,28 @@ const std::vector<KeyDef>& Defs() {
       {{"payment_requery_seconds", "how often pending payments are re-queried at the platform (0 = never)", false},
        SizeSetter(&Config::payment_requery_seconds, 0, 86400),
        [](const Config& c) { return std::to_string(c.payment_requery_seconds); }},
+      {{"sync_member", "this deployment's member code for national sync (level-1 code such as H41, G09); empty: not a member", false},
+       [](Config& c, std::string_view v) -> std::string {
+         if (v.size() > 35 || v.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.") != std::string_view::npos) {
+           return "must be up to 35 of 0-9, A-Z and dots";
+         }
+         c.sync_member = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.sync_member; }},
+      {{"sync_portal", "this deployment is the national portal: it ingests every member's sync events", false},
+       BoolSetter(&Config::sync_portal), [](const Config& c) { return c.sync_portal ? "true" : "false"; }},
+      {{"sync_nats_url", "comma-separated nats:// URLs of the sync stream's servers; empty: HTTP sync API only", false},
+       StringSetter(&Config::sync_nats_url), [](const Config& c) { return c.sync_nats_url; }},
+      {{"sync_stream_replicas", "JetStream replicas of the sync stream (1 single node, 3 on a cluster)", false},
+       SizeSetter(&Config::sync_stream_replicas, 1, 5),
+       [](const Config& c) { return std::to_string(c.sync_stream_replicas); }},
+      {{"sync_relay_ms", "how often a member publishes its sync outbox, in milliseconds (0 = no relay)", false},
+       SizeSetter(&Config::sync_relay_ms, 0, 3'600'000),
+       [](const Config& c) { return std::to_string(c.sync_relay_ms); }},
+      {{"sync_dedup_window_seconds", "the sync stream's duplicate window (Nats-Msg-Id)", false},
+       SizeSetter(&Config::sync_dedup_window_seconds, 1, 7 * 86400),
+       [](const Config& c) { return std::to_string(c.sync_dedup_window_seconds); }},
       {{"log_level", "debug, info, warn or error", false},
        [](Config& c, std::string_view v) -> std::string {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

@@ -74,6 +74,13 @@ struct Config {
   std::string payment_secret;           ///< the shared secret of MaXacThuc
   std::string payment_platform_token;   ///< optional bearer token on calls to the platform
   std::size_t payment_requery_seconds = 60;  ///< how often pending transactions are re-queried (0 = never)
+  // Status synchronisation with the national portal (docs/sync.md).
+  std::string sync_member;               ///< this deployment's member code (H41, G09…); empty: not a member
+  bool sync_portal = false;              ///< this deployment is the national portal (ingests everyone's)
+  std::string sync_nats_url;             ///< comma-separated nats:// URLs; empty: no NATS
+  std::size_t sync_stream_replicas = 1;  ///< JetStream replicas of the sync stream (3 on a cluster)
+  std::size_t sync_relay_ms = 500;       ///< how often the outbox is published (0 = no relay)
+  std::size_t sync_dedup_window_seconds = 7200;  ///< the stream's Nats-Msg-Id duplicate window
 };
 
 /// The public base URL: `public_url` when configured, else from the listen address and the

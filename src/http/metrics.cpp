@@ -107,6 +107,12 @@ void Metrics::AddGauge(std::string name, std::string help, std::string labels,
   gauges_.push_back({std::move(name), std::move(help), std::move(labels), std::move(sample)});
 }
 
+void Metrics::AddGaugeSet(std::string name, std::string help,
+                          std::function<std::vector<std::pair<std::string, double>>()> sample) {
+  std::lock_guard lock(mu_);
+  gauge_sets_.push_back({std::move(name), std::move(help), std::move(sample)});
+}
+
 std::string Metrics::Render() const {
   std::lock_guard lock(mu_);
   std::string out;
@@ -141,6 +147,12 @@ std::string Metrics::Render() const {
     }
     out += g.name + (g.labels.empty() ? "" : "{" + g.labels + "}") + " " +
            FormatDouble(g.sample()) + "\n";
+  }
+  for (const auto& g : gauge_sets_) {
+    out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";
+    for (const auto& [labels, value] : g.sample()) {
+      out += g.name + (labels.empty() ? "" : "{" + labels + "}") + " " + FormatDouble(value) + "\n";
+    }
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <shared_mutex>
 #include <string_view>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace motcua::http {
@@ -77,6 +78,11 @@ class Metrics {
   /// A gauge sampled at scrape time. `labels` is e.g. `state="idle"` (may be empty).
   void AddGauge(std::string name, std::string help, std::string labels,
                 std::function<double()> sample);
+  /// A gauge whose series are known only at scrape time (e.g. one per sync member):
+  /// `sample` returns (labels, value) pairs; it runs on the scraping thread, so it must only
+  /// read memory.
+  void AddGaugeSet(std::string name, std::string help,
+                   std::function<std::vector<std::pair<std::string, double>>()> sample);
   /// A histogram family (e.g. `motcua_db_query_duration_seconds` by `query`); the reference
   /// stays valid for the registry's lifetime.
   HistogramFamily& AddHistogramFamily(std::string name, std::string help, std::string label);
@@ -93,6 +99,11 @@ class Metrics {
   std::vector<std::unique_ptr<RouteMetrics>> routes_;
   std::vector<std::unique_ptr<HistogramFamily>> families_;
   std::vector<Gauge> gauges_;
+  struct GaugeSet {
+    std::string name, help;
+    std::function<std::vector<std::pair<std::string, double>>()> sample;
+  };
+  std::vector<GaugeSet> gauge_sets_;
 };
 
 }  // namespace motcua::http

@@ -40,6 +40,8 @@ const std::set<std::string> kPublic = {
     "GET /open311/v2/services.xml", "GET /open311/v2/services/{service_code}", "GET /open311/v2/requests.json",
     "GET /open311/v2/requests.xml", "POST /open311/v2/requests.json", "POST /open311/v2/requests.xml",
     "GET /open311/v2/requests/{id}", "GET /open311/v2/tokens/{token}",
+    "GET /api/v1/national/dossiers/{code}",  // national tracking; the steps only for the owner
+    "GET /api/v1/national/stats",            // aggregate counts, no personal data
     "DELETE /api/v1/session",  // logging out without a session is a no-op
     "GET /api/v1/session"};    // "am I signed in?" answers for anyone
 
@@ -67,7 +69,9 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/feedback/{code}", "POST /api/v1/feedback/{code}/actions/{action}", "POST /api/v1/feedback/{code}/rating",
     "GET /api/v1/feedback/{code}/similar", "GET /api/v1/me/feedback", "GET /api/v1/feedback-inbox",
     "POST /api/v1/questions", "GET /api/v1/me/questions", "GET /api/v1/question-inbox",
-    "POST /api/v1/questions/{id}/answer", "POST /api/v1/questions/{id}/publish"};
+    "POST /api/v1/questions/{id}/answer", "POST /api/v1/questions/{id}/publish",
+    // National sync: a machine client registered as a member (sync_test.cpp); each applicant's own.
+    "POST /api/v1/national/sync", "GET /api/v1/national/mine"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {
@@ -88,7 +92,8 @@ const std::set<std::string> kAdministrative = {
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
     "PUT /api/v1/admin/notification-templates/{event}",
     "GET /api/v1/admin/payments/ledger", "POST /api/v1/admin/payments/reconciliation",
-    "GET /api/v1/admin/open311/keys", "POST /api/v1/admin/open311/keys", "DELETE /api/v1/admin/open311/keys/{id}"};
+    "GET /api/v1/admin/open311/keys", "POST /api/v1/admin/open311/keys", "DELETE /api/v1/admin/open311/keys/{id}",
+    "GET /api/v1/admin/sync/members", "PUT /api/v1/admin/sync/members/{code}"};
 
 // Of those, the ones only a sysadmin may call.
 const std::set<std::string> kSysadminOnly = {
@@ -99,7 +104,8 @@ const std::set<std::string> kSysadminOnly = {
     "GET /api/v1/admin/notifications", "GET /api/v1/admin/notifications/{id}", "POST /api/v1/admin/notifications/{id}/retry",
     "GET /api/v1/admin/notification-templates", "GET /api/v1/admin/notification-templates/{event}",
     "PUT /api/v1/admin/notification-templates/{event}",
-    "GET /api/v1/admin/open311/keys", "POST /api/v1/admin/open311/keys", "DELETE /api/v1/admin/open311/keys/{id}"};
+    "GET /api/v1/admin/open311/keys", "POST /api/v1/admin/open311/keys", "DELETE /api/v1/admin/open311/keys/{id}",
+    "GET /api/v1/admin/sync/members", "PUT /api/v1/admin/sync/members/{code}"};
 
 struct Caller {
   std::string cookie;

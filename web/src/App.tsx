@@ -4,6 +4,7 @@ import { Account, Security, Sessions } from './pages/account';
 import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages/auth';
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { CalendarAdmin, WorkCalendar } from './pages/calendarAdmin';
+import { SyncAdmin } from './pages/syncAdmin';
 import { CatalogAdmin } from './pages/catalogAdmin';
 import { ProcedureConfig } from './pages/procedureConfig';
 import { ProcedureEditor } from './pages/procedureEditor';
@@ -95,6 +96,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
   if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;
   if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;
+  if (path === '/quan-tri/dong-bo') return <SyncAdmin t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   const query = new URLSearchParams(window.location.search);
@@ -255,6 +257,7 @@ function Shell() {
       ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin]] as [string, string][])
       : []),
     ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/thong-bao', t.nt.navAdmin]] as [string, string][]) : []),
+    ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/dong-bo', lang === 'en' ? 'National sync' : 'Đồng bộ quốc gia']] as [string, string][]) : []),
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];
   const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(to + '/'));

@@ -21,6 +21,55 @@ interface Tracked {
   history?: HistoryEntry[];
 }
 
+/** A dossier of another member as the national portal holds it (DongBoHoSoMC fields). */
+interface National {
+  MaHoSo: string;
+  madonvi: string;
+  member_name: string;
+  TenTTHC: string;
+  TrangThaiHoSo: number;
+  NgayTiepNhan: string;
+  NgayHenTra: string;
+  NgayTra: string;
+  DonViXuLy: string;
+  details: boolean;
+  CapNhatTienDoHoSoMC?: { NguoiXuLy: string; ChucDanh: string; ThoiDiemXuLy: string; PhongBanXuLy: string; NoiDungXuLy: string; TrangThai: number }[];
+}
+
+// yyyyMMddHHmmss (national, local time) → YYYY-MM-DDTHH:MM, which `when` shows.
+function nationalTime(s: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(s || '');
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}` : null;
+}
+
+const nationalCompletion: Record<number, number> = { 1: 10, 2: 25, 4: 50, 5: 50, 6: 60, 9: 90, 3: 100, 7: 100, 8: 100, 10: 100 };
+
+function fromNational(n: National): Tracked {
+  return {
+    code: n.MaHoSo,
+    procedure_name: n.TenTTHC,
+    status: n.TrangThaiHoSo,
+    status_label: '',
+    completion: nationalCompletion[n.TrangThaiHoSo] ?? 0,
+    due_at: nationalTime(n.NgayHenTra),
+    received_at: nationalTime(n.NgayTiepNhan),
+    returned_at: nationalTime(n.NgayTra),
+    detailed: n.details,
+    agency: { name: [n.DonViXuLy, n.member_name || n.madonvi].filter(Boolean).join(' — ') },
+    history: n.CapNhatTienDoHoSoMC?.map((p) => ({
+      at: nationalTime(p.ThoiDiemXuLy) ?? '',
+      action: '',
+      action_label: p.NoiDungXuLy,
+      status: p.TrangThai,
+      status_label: '',
+      stage: '',
+      agency: p.PhongBanXuLy,
+      note: '',
+      actor: { name: p.NguoiXuLy, role: p.ChucDanh, role_label: p.ChucDanh },
+    })),
+  };
+}
+
 export function TrackPage({ t, lang, code }: { t: Messages; lang: Lang; code?: string }) {
   const [input, setInput] = useState(code ?? '');
   const [idNumber, setIdNumber] = useState('');
@@ -35,10 +84,15 @@ export function TrackPage({ t, lang, code }: { t: Messages; lang: Lang; code?: s
     setNotFound(false);
     if (!code) return;
     const q = shownId ? `?id_number=${encodeURIComponent(shownId)}` : '';
-    void api<Tracked>('GET', `/api/v1/track/${encodeURIComponent(code)}${q}`, undefined, lang).then((r) => {
-      if (r.ok) setResult(r.data);
-      else if (r.problem.status === 404 || r.problem.status === 400) setNotFound(true);
-      else setError(r.problem.status === 0 ? t.networkError : r.problem.detail || t.genericError);
+    void api<Tracked>('GET', `/api/v1/track/${encodeURIComponent(code)}${q}`, undefined, lang).then(async (r) => {
+      if (r.ok) return setResult(r.data);
+      if (r.problem.status !== 404 && r.problem.status !== 400) {
+        return setError(r.problem.status === 0 ? t.networkError : r.problem.detail || t.genericError);
+      }
+      // Not one of ours: on the national portal, a dossier of another province or ministry.
+      const n = await api<National>('GET', `/api/v1/national/dossiers/${encodeURIComponent(code)}${q}`, undefined, lang);
+      if (n.ok) setResult(fromNational(n.data));
+      else setNotFound(true);
     });
   }, [code, shownId, lang, t]);
 

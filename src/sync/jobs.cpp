@@ -1,0 +1,152 @@
+#include "sync/jobs.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <vector>
+
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "core/uuid.hpp"
+#include "db/database.hpp"
+
+namespace motcua::sync {
+
+double AgeSeconds(const std::string& utc) {
+  if (utc.size() < 19) return 0;
+  std::tm tm{};
+  if (std::sscanf(utc.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  auto t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  double age = std::chrono::duration<double>(std::chrono::system_clock::now() - t).count();
+  return age > 0 ? age : 0;  // a member clock ahead of ours is not negative lag
+}
+
+Relay::Relay(Service& service, NatsOptions nats, std::chrono::milliseconds interval)
+    : service_(service), options_(std::move(nats)), holder_(core::Uuid::NewV7().ToString()) {
+  job_ = std::make_unique<core::PeriodicJob>("sync relay", interval, [this] { Pass(); });
+}
+
+Relay::~Relay() { job_.reset(); }
+
+RelayReport Relay::PassNow() { return Pass(); }
+
+RelayReport Relay::Pass() {
+  std::lock_guard lock(mu_);
+  RelayReport report;
+  auto complain = [this](std::string_view what, const std::string& why) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_complaint_ < std::chrono::seconds(60)) return;
+    last_complaint_ = now;
+    core::Log(core::LogLevel::kWarn, what, {{"error", std::string_view(why)}});
+  };
+  if (!nats_) {
+    auto n = Nats::Connect(options_);
+    if (!n) {
+      complain("sync relay: NATS unreachable; events wait in the outbox", n.error().message);
+    } else {
+      nats_ = std::move(*n);
+    }
+  }
+  if (nats_ && !stream_ready_) {
+    auto made = nats_->EnsureStream(service_.settings().stream);
+    if (made) {
+      stream_ready_ = true;
+    } else {
+      complain("sync relay: stream not ready", made.error().message);
+    }
+  }
+  connected_ = nats_ && nats_->Connected();
+  if (nats_ && stream_ready_) {
+    report = service_.RelayOnce(*nats_, holder_);
+    published_ += static_cast<std::int64_t>(report.published);
+    if (report.failed > 0) complain("sync relay: publishing failed; will retry", std::to_string(report.failed) + " events not acknowledged");
+  }
+  auto [depth, oldest] = service_.OutboxDepth();
+  depth_ = depth;
+  oldest_age_ = AgeSeconds(oldest);
+  return report;
+}
+
+IngestWorker::IngestWorker(Service& service, NatsOptions nats, int threads, std::function<bool()> ack_for_test)
+    : service_(service), options_(std::move(nats)), ack_for_test_(std::move(ack_for_test)) {
+  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this, i] { Run(i == 0); });
+}
+
+IngestWorker::~IngestWorker() {
+  stop_ = true;
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void IngestWorker::Run(bool first) {
+  const auto& s = service_.settings();
+  std::unique_ptr<Nats> nats;
+  std::unique_ptr<PullConsumer> consumer;
+  auto last_look = std::chrono::steady_clock::time_point{};
+  auto last_complaint = std::chrono::steady_clock::time_point{};
+  auto pause = [this](std::chrono::milliseconds d) {
+    for (auto until = std::chrono::steady_clock::now() + d; !stop_ && std::chrono::steady_clock::now() < until;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  while (!stop_) {
+    try {
+      if (!consumer) {
+        consumer.reset();
+        nats.reset();
+        auto n = Nats::Connect(options_);
+        if (!n) throw std::runtime_error(n.error().message);
+        if (auto made = (*n)->EnsureStream(s.stream); !made) throw std::runtime_error(made.error().message);
+        std::string filter = std::string(kSubjectPrefix) + ">";
+        auto c = (*n)->Pull(s.stream.name, s.durable, filter, static_cast<std::int64_t>(s.ingest_batch) * 4, s.ack_wait);
+        if (!c) throw std::runtime_error(c.error().message);
+        nats = std::move(*n);
+        consumer = std::move(*c);
+        core::Log(core::LogLevel::kInfo, "sync ingest consuming", {{"stream", std::string_view(s.stream.name)}});
+      }
+      auto messages = consumer->Fetch(static_cast<int>(s.ingest_batch), std::chrono::milliseconds(500));
+      if (!messages.empty()) {
+        std::vector<Incoming> batch;
+        batch.reserve(messages.size());
+        for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}});
+        service_.Ingest(batch);  // throws: nothing acknowledged, all come back after ack_wait
+        if (!ack_for_test_ || ack_for_test_()) {
+          for (std::size_t i = 0; i < messages.size(); ++i) {
+            if (batch[i].accepted) {
+              messages[i].Ack();
+              ++ingested_;
+            } else {
+              messages[i].Term();
+              ++refused_;
+            }
+          }
+        }
+      }
+      if (first && std::chrono::steady_clock::now() - last_look > std::chrono::seconds(2)) {
+        last_look = std::chrono::steady_clock::now();
+        if (auto st = consumer->State()) {
+          pending_ = static_cast<std::int64_t>(st->pending);
+          ack_pending_ = st->ack_pending;
+        }
+        service_.RefreshLag();
+      }
+    } catch (const std::exception& e) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_complaint > std::chrono::seconds(60)) {
+        last_complaint = now;
+        core::Log(core::LogLevel::kWarn, "sync ingest: will retry", {{"error", std::string_view(e.what())}});
+      }
+      // A database failure leaves the batch unacknowledged; a NATS failure rebuilds the consumer.
+      if (dynamic_cast<const db::DbError*>(&e) == nullptr) consumer.reset();
+      pause(std::chrono::milliseconds(500));
+    }
+  }
+  consumer.reset();
+  nats.reset();
+}
+
+}  // namespace motcua::sync

@@ -1,0 +1,81 @@
+// The background work of synchronisation: the member's outbox relay (a periodic pass) and the
+// portal's ingest (a thread on a durable pull consumer). Both survive NATS being down: they
+// reconnect on their next round, and nothing is lost meanwhile (the outbox keeps the events;
+// the stream keeps the messages until they are acknowledged).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/periodic.hpp"
+#include "sync/nats.hpp"
+#include "sync/service.hpp"
+
+namespace motcua::sync {
+
+/// Seconds from an instant as stored (`2026-11-22T05:30:00.123Z`) to now; 0 when empty,
+/// unparsable or in the future (a member's clock ahead of ours).
+double AgeSeconds(const std::string& utc);
+
+/// Publishes the outbox every `interval` on its own thread until destroyed.
+class Relay {
+ public:
+  Relay(Service& service, NatsOptions nats, std::chrono::milliseconds interval);
+  ~Relay();
+  /// Outbox rows not yet published, as of the last pass.
+  std::int64_t Depth() const { return depth_.load(); }
+  /// Seconds the oldest pending row has waited, as of the last pass (0 when none).
+  double OldestAgeSeconds() const { return oldest_age_.load(); }
+  std::int64_t Published() const { return published_.load(); }
+  bool Connected() const { return connected_.load(); }
+  /// One pass now, on the caller's thread (tests, the re-sync command).
+  RelayReport PassNow();
+
+ private:
+  RelayReport Pass();
+  Service& service_;
+  NatsOptions options_;
+  std::string holder_;
+  std::mutex mu_;  // one pass at a time
+  std::unique_ptr<Nats> nats_;
+  bool stream_ready_ = false;
+  std::chrono::steady_clock::time_point last_complaint_{};
+  std::atomic<std::int64_t> depth_{0}, published_{0};
+  std::atomic<double> oldest_age_{0};
+  std::atomic<bool> connected_{false};
+  std::unique_ptr<core::PeriodicJob> job_;  // last: stopped before the rest goes
+};
+
+/// The portal's ingest: fetches batches from the durable consumer, stores each in one
+/// transaction, then acknowledges it (refused messages are terminated). Runs until destroyed.
+class IngestWorker {
+ public:
+  /// `threads` consumers of the same durable, each with its own connection: one parses and
+  /// fetches while another's transaction runs.
+  /// `ack_for_test` (tests only): when it returns false, a stored batch is not acknowledged
+  /// (a crash between the commit and the acknowledgement).
+  IngestWorker(Service& service, NatsOptions nats, int threads = 2, std::function<bool()> ack_for_test = {});
+  ~IngestWorker();
+  std::int64_t Ingested() const { return ingested_.load(); }
+  std::int64_t Refused() const { return refused_.load(); }
+  /// Messages in the stream the portal has not yet received / acknowledged (last look).
+  std::int64_t ConsumerPending() const { return pending_.load(); }
+  std::int64_t AckPending() const { return ack_pending_.load(); }
+
+ private:
+  void Run(bool first);
+  Service& service_;
+  NatsOptions options_;
+  std::function<bool()> ack_for_test_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> ingested_{0}, refused_{0}, pending_{0}, ack_pending_{0};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace motcua::sync

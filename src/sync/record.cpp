@@ -1,0 +1,268 @@
+#include "sync/record.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+
+#include "crypto/sha256.hpp"
+
+namespace motcua::sync {
+
+namespace json = boost::json;
+
+namespace {
+
+bool Digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int Num(std::string_view s) {
+  int v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return {};
+  if (it->value().is_string()) return std::string(it->value().as_string());
+  return {};
+}
+
+// An integer field that may arrive as a number or as a numeric string (the legacy adapter
+// sends strings); nullopt when absent, kBad when present but not an integer.
+constexpr std::int64_t kBad = INT64_MIN;
+std::optional<std::int64_t> Int(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64() && it->value().as_uint64() < (1ull << 62)) return static_cast<std::int64_t>(it->value().as_uint64());
+  if (it->value().is_string()) {
+    auto s = it->value().as_string();
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc{} && p == s.data() + s.size() && !s.empty()) return v;
+  }
+  return kBad;
+}
+
+void Text(const json::object& o, std::string_view key, std::size_t max, bool required, std::vector<RecordError>& errors) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null() || (it->value().is_string() && it->value().as_string().empty())) {
+    if (required) errors.push_back({std::string(key), "Thiếu trường bắt buộc. / The field is required."});
+    return;
+  }
+  if (!it->value().is_string()) {
+    errors.push_back({std::string(key), "Phải là chuỗi. / Must be a string."});
+  } else if (it->value().as_string().size() > max) {
+    errors.push_back({std::string(key), "Quá dài (tối đa " + std::to_string(max) + " byte). / Too long (" + std::to_string(max) + " bytes at most)."});
+  }
+}
+
+void Range(const json::object& o, std::string_view key, std::int64_t lo, std::int64_t hi, bool required,
+           std::vector<RecordError>& errors) {
+  auto v = Int(o, key);
+  if (!v) {
+    if (required) errors.push_back({std::string(key), "Thiếu trường bắt buộc. / The field is required."});
+    return;
+  }
+  if (*v == kBad || *v < lo || *v > hi) {
+    errors.push_back({std::string(key), "Phải là số nguyên từ " + std::to_string(lo) + " đến " + std::to_string(hi) +
+                                            ". / Must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + "."});
+  }
+}
+
+void Time(const json::object& o, std::string_view key, bool required, std::vector<RecordError>& errors) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null() || (it->value().is_string() && it->value().as_string().empty())) {
+    if (required) errors.push_back({std::string(key), "Thiếu trường bắt buộc. / The field is required."});
+    return;
+  }
+  if (!it->value().is_string() || !ValidNationalTime(it->value().as_string())) {
+    errors.push_back({std::string(key), "Thời điểm phải có dạng yyyyMMddHHmmss. / Must be a yyyyMMddHHmmss time."});
+  }
+}
+
+void Code(const json::object& o, std::string_view member, std::vector<RecordError>& errors) {
+  auto code = Str(o, "MaHoSo");
+  if (code.empty()) {
+    errors.push_back({"MaHoSo", "Thiếu mã hồ sơ. / MaHoSo is required."});
+  } else if (code.size() > 64) {
+    errors.push_back({"MaHoSo", "Mã hồ sơ quá dài. / MaHoSo is too long."});
+  } else if (!CodeBelongsTo(code, member)) {
+    errors.push_back({"MaHoSo", "Mã hồ sơ không thuộc đơn vị gửi (" + std::string(member) + "). / The dossier code is not one of the sender's (" +
+                                    std::string(member) + ")."});
+  }
+}
+
+}  // namespace
+
+bool ValidMemberCode(std::string_view code) {
+  if (code.empty() || code.size() > 35 || code.front() == '.' || code.back() == '.') return false;
+  return std::all_of(code.begin(), code.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '.'; });
+}
+
+std::string SubjectFor(std::string_view member) {
+  std::string out(kSubjectPrefix);
+  for (char c : member) out.push_back(c == '.' ? '_' : c);
+  return out;
+}
+
+std::string MemberOfSubject(std::string_view subject) {
+  if (!subject.starts_with(kSubjectPrefix)) return {};
+  std::string out(subject.substr(kSubjectPrefix.size()));
+  for (char& c : out) {
+    if (c == '.') return {};  // a deeper subject is not a member's
+    if (c == '_') c = '.';
+  }
+  return ValidMemberCode(out) ? out : std::string();
+}
+
+std::string NationalTime(std::string_view utc) {
+  // YYYY-MM-DDTHH:MM:SS[.mmm]Z
+  if (utc.size() < 20 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' || utc[13] != ':' || utc[16] != ':' || utc.back() != 'Z') return {};
+  std::string_view parts[] = {utc.substr(0, 4), utc.substr(5, 2), utc.substr(8, 2), utc.substr(11, 2), utc.substr(14, 2), utc.substr(17, 2)};
+  for (auto p : parts) {
+    if (!Digits(p)) return {};
+  }
+  using namespace std::chrono;
+  year_month_day ymd{year{Num(parts[0])}, month{static_cast<unsigned>(Num(parts[1]))}, day{static_cast<unsigned>(Num(parts[2]))}};
+  if (!ymd.ok()) return {};
+  // Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving).
+  auto t = sys_days{ymd} + hours{Num(parts[3])} + minutes{Num(parts[4])} + seconds{Num(parts[5])} + hours{7};
+  auto d = floor<days>(t);
+  year_month_day local{d};
+  hh_mm_ss hms{t - d};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02d", static_cast<int>(local.year()), static_cast<unsigned>(local.month()),
+                static_cast<unsigned>(local.day()), static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+bool ValidNationalTime(std::string_view s) {
+  if (s.size() != 14 || !Digits(s)) return false;
+  using namespace std::chrono;
+  year_month_day ymd{year{Num(s.substr(0, 4))}, month{static_cast<unsigned>(Num(s.substr(4, 2)))}, day{static_cast<unsigned>(Num(s.substr(6, 2)))}};
+  return ymd.ok() && Num(s.substr(0, 4)) >= 1990 && Num(s.substr(8, 2)) < 24 && Num(s.substr(10, 2)) < 60 && Num(s.substr(12, 2)) < 60;
+}
+
+bool CodeBelongsTo(std::string_view code, std::string_view member) {
+  // <agency>-<YYMMDD>-<NNNN…>: the agency e-ID itself contains no '-'.
+  auto first = code.find('-');
+  if (first == std::string_view::npos || first == 0) return false;
+  auto rest = code.substr(first + 1);
+  auto second = rest.find('-');
+  if (second != 6 || !Digits(rest.substr(0, 6)) || rest.size() < 8 || !Digits(rest.substr(7))) return false;
+  auto agency = code.substr(0, first);
+  if (agency == member) return true;
+  auto dot = agency.rfind('.');
+  return dot != std::string_view::npos && agency.substr(dot + 1) == member;
+}
+
+std::vector<RecordError> CheckDossierRecord(const json::object& r, std::string_view member) {
+  std::vector<RecordError> errors;
+  Code(r, member, errors);
+  Text(r, "MaTTHC", 32, true, errors);
+  Text(r, "TenTTHC", 1000, false, errors);
+  Text(r, "MaLinhVuc", 64, false, errors);
+  Text(r, "TenLinhVuc", 500, false, errors);
+  Range(r, "KenhThucHien", 1, 3, false, errors);
+  Text(r, "ChuHoSo", 300, false, errors);
+  Text(r, "SoGiayToChuHoSo", 64, false, errors);
+  Range(r, "LoaiDoiTuong", 0, 9, false, errors);
+  Text(r, "TrichYeuHoSo", 2000, false, errors);
+  Text(r, "DonViXuLy", 500, false, errors);
+  Range(r, "TrangThaiHoSo", 1, 10, true, errors);
+  for (auto key : {"NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy", "NgayTuChoi"}) Time(r, key, false, errors);
+  return errors;
+}
+
+std::vector<RecordError> CheckProgressRecord(const json::object& r, std::string_view member) {
+  std::vector<RecordError> errors;
+  Code(r, member, errors);
+  Text(r, "NguoiXuLy", 300, false, errors);
+  Text(r, "ChucDanh", 300, false, errors);
+  Text(r, "PhongBanXuLy", 500, false, errors);
+  Text(r, "NoiDungXuLy", 2000, false, errors);
+  Range(r, "TrangThai", 1, 10, true, errors);
+  Time(r, "ThoiDiemXuLy", true, errors);
+  Time(r, "NgayBatDau", false, errors);
+  Time(r, "NgayKetThucTheoQuyDinh", false, errors);
+  return errors;
+}
+
+std::string ProgressKey(const json::object& record, std::optional<std::int64_t> seq) {
+  if (seq) return "seq:" + std::to_string(*seq);
+  return "sha256:" + crypto::Sha256::Hex(json::serialize(record));
+}
+
+namespace {
+
+json::value TimeOrNull(const std::string& utc) {
+  auto t = NationalTime(utc);
+  return t.empty() ? json::value(nullptr) : json::value(t);
+}
+
+int Channel(const std::string& channel) {
+  if (channel == "in_person") return 1;
+  if (channel == "post") return 3;
+  return 2;  // online
+}
+
+}  // namespace
+
+json::object DossierRecord(const DossierFacts& f) {
+  json::object r;
+  r["MaHoSo"] = f.code;
+  r["MaTTHC"] = f.procedure_code;
+  r["TenTTHC"] = f.procedure_name;
+  r["KenhThucHien"] = Channel(f.channel);
+  r["ChuHoSo"] = f.applicant_name;
+  r["SoGiayToChuHoSo"] = f.applicant_id_number;
+  r["LoaiDoiTuong"] = 1;
+  r["TrichYeuHoSo"] = f.summary;
+  r["NgayNopHoSo"] = TimeOrNull(f.submitted_at);
+  r["NgayTiepNhan"] = TimeOrNull(f.received_at);
+  r["NgayHenTra"] = TimeOrNull(f.due_at);
+  r["TrangThaiHoSo"] = f.status;
+  r["NgayTra"] = TimeOrNull(f.returned_at);
+  r["NgayKetThucXuLy"] = TimeOrNull(f.finished_at);
+  // Refused at receipt (3) or stopped after appraisal (8): the day it ended is the refusal day.
+  r["NgayTuChoi"] = f.status == 3 || f.status == 8 ? TimeOrNull(f.finished_at.empty() ? f.event_at : f.finished_at) : json::value(nullptr);
+  r["DonViXuLy"] = f.handling_agency_name;
+  r["HoSoCoThanhPhanSoHoa"] = 0;
+  r["DuocThanhToanTrucTuyen"] = 0;
+  json::array ids;
+  if (!f.applicant_id_number.empty()) ids.push_back(json::object{{"LoaiDinhDanh", 1}, {"SoDinhDanh", f.applicant_id_number}});
+  r["DinhDanhCHS"] = std::move(ids);
+  return r;
+}
+
+json::object ProgressRecord(const DossierFacts& f) {
+  json::object r;
+  r["MaHoSo"] = f.code;
+  r["NguoiXuLy"] = f.actor_name.empty() ? std::string("Hệ thống") : f.actor_name;
+  r["ChucDanh"] = f.actor_role;
+  r["ThoiDiemXuLy"] = NationalTime(f.event_at);
+  r["PhongBanXuLy"] = f.event_agency_name;
+  r["NoiDungXuLy"] = f.note.empty() ? f.action : f.action + ": " + f.note;
+  r["TrangThai"] = f.event_status;
+  r["NgayBatDau"] = TimeOrNull(f.step_started_at.empty() ? f.event_at : f.step_started_at);
+  r["NgayKetThucTheoQuyDinh"] = TimeOrNull(f.step_due_at.empty() ? f.due_at : f.step_due_at);
+  return r;
+}
+
+json::object EventMessage(std::string_view member, const std::string& event_id, const DossierFacts& f) {
+  return json::object{{"madonvi", member},
+                      {"event_id", event_id},
+                      {"seq", f.seq},
+                      {"at", f.event_at},
+                      {kDossierService, DossierRecord(f)},
+                      {kProgressService, ProgressRecord(f)}};
+}
+
+}  // namespace motcua::sync

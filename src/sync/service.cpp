@@ -1,0 +1,582 @@
+#include "sync/service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "sync/store.hpp"
+
+namespace motcua::sync {
+
+namespace json = boost::json;
+using core::ErrorCode;
+using core::Fail;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+constexpr std::size_t kMaxHttpRecords = 1000;
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+// A number or numeric string as an integer (the national adapter sends both); nullopt otherwise.
+std::optional<std::int64_t> IntOf(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64() && it->value().as_uint64() < (1ull << 62)) return static_cast<std::int64_t>(it->value().as_uint64());
+  if (it->value().is_string()) {
+    try {
+      std::size_t used = 0;
+      auto s = std::string(it->value().as_string());
+      auto v = std::stoll(s, &used);
+      if (used == s.size()) return v;
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+json::value IntOrNull(const json::object& o, std::string_view key) {
+  auto v = IntOf(o, key);
+  return v ? json::value(*v) : json::value(nullptr);
+}
+json::value TextOrNull(const json::object& o, std::string_view key) {
+  auto s = Str(o, key);
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+// The flat row the batch upsert unpacks (store.cpp, kUpsertDossiers*).
+json::object FlatDossier(const DossierRow& d) {
+  const auto& r = d.record;
+  return json::object{{"m", d.member}, {"k", Str(r, "MaHoSo")}, {"s", d.seq}, {"e", d.event_id}, {"tt", Str(r, "MaTTHC")},
+                      {"ten", Str(r, "TenTTHC")}, {"lv", Str(r, "MaLinhVuc")}, {"tlv", Str(r, "TenLinhVuc")},
+                      {"kenh", IntOrNull(r, "KenhThucHien")}, {"chu", Str(r, "ChuHoSo")}, {"so", Str(r, "SoGiayToChuHoSo")},
+                      {"loai", IntOrNull(r, "LoaiDoiTuong")}, {"trich", Str(r, "TrichYeuHoSo")}, {"nop", TextOrNull(r, "NgayNopHoSo")},
+                      {"tn", TextOrNull(r, "NgayTiepNhan")}, {"ht", TextOrNull(r, "NgayHenTra")}, {"st", IntOrNull(r, "TrangThaiHoSo")},
+                      {"tra", TextOrNull(r, "NgayTra")}, {"kt", TextOrNull(r, "NgayKetThucXuLy")}, {"tc", TextOrNull(r, "NgayTuChoi")},
+                      {"dv", Str(r, "DonViXuLy")}, {"r", json::serialize(r)}, {"at", d.event_at}};
+}
+
+json::object FlatProgress(const ProgressRow& p) {
+  const auto& r = p.record;
+  return json::object{{"m", p.member}, {"k", Str(r, "MaHoSo")}, {"ek", p.event_key},
+                      {"s", p.seq ? json::value(*p.seq) : json::value(nullptr)}, {"nx", Str(r, "NguoiXuLy")},
+                      {"cd", Str(r, "ChucDanh")}, {"tg", Str(r, "ThoiDiemXuLy")}, {"pb", Str(r, "PhongBanXuLy")},
+                      {"nd", Str(r, "NoiDungXuLy")}, {"tt", IntOrNull(r, "TrangThai")}, {"bd", TextOrNull(r, "NgayBatDau")},
+                      {"kt", TextOrNull(r, "NgayKetThucTheoQuyDinh")}};
+}
+
+std::string Reasons(const std::vector<RecordError>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += (out.empty() ? "" : "; ") + e.field + ": " + e.message;
+  return out;
+}
+
+json::array ErrorsJson(const std::vector<RecordError>& errors) {
+  json::array out;
+  for (const auto& e : errors) out.push_back(json::object{{"field", e.field}, {"message", e.message}});
+  return out;
+}
+
+using MemberEvents = std::map<std::string, std::pair<std::int64_t, std::string>>;  // code → (events, latest instant)
+
+void Count(MemberEvents& members, const std::string& member, const std::string& at) {
+  auto& m = members[member];
+  m.first += 1;
+  if (at > m.second) m.second = at;
+}
+
+// Stores validated rows: dossiers deduplicated to the highest seq per dossier (one statement
+// may not update a row twice), progress deduplicated by key; member counters per batch.
+void Store(db::Connection& c, const std::vector<DossierRow>& dossiers, const std::vector<ProgressRow>& progress,
+           const MemberEvents& members, const std::string& now) {
+  bool pg = c.GetEngine() == db::Engine::kPostgres;
+  std::map<std::pair<std::string, std::string>, std::size_t> latest;
+  for (std::size_t i = 0; i < dossiers.size(); ++i) {
+    auto [it, fresh] = latest.emplace(std::make_pair(dossiers[i].member, dossiers[i].code), i);
+    if (!fresh && dossiers[it->second].seq < dossiers[i].seq) it->second = i;
+  }
+  json::array rows;
+  for (auto& [key, i] : latest) rows.push_back(FlatDossier(dossiers[i]));
+  // Every statement writes its rows in key order, so two batches stored at once (several
+  // ingest threads) wait for each other but never deadlock.
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> keyed;
+  for (std::size_t i = 0; i < progress.size(); ++i) keyed.emplace(std::make_tuple(progress[i].member, progress[i].code, progress[i].event_key), i);
+  json::array steps;
+  for (const auto& [key, i] : keyed) steps.push_back(FlatProgress(progress[i]));
+  if (!rows.empty()) c.Execute(pg ? store::kUpsertDossiersPg : store::kUpsertDossiersSqlite, {json::serialize(rows), now});
+  if (!steps.empty()) c.Execute(pg ? store::kInsertProgressPg : store::kInsertProgressSqlite, {json::serialize(steps), now});
+  json::array counts;
+  for (const auto& [code, m] : members) {
+    counts.push_back(json::object{{"m", code}, {"n", m.first}, {"at", m.second.empty() ? json::value(nullptr) : json::value(m.second)}});
+  }
+  if (!counts.empty()) c.Execute(pg ? store::kMemberEventsPg : store::kMemberEventsSqlite, {json::serialize(counts), now});
+}
+
+}  // namespace
+
+Service::Service(db::Database& db, Settings settings) : db_(db), settings_(std::move(settings)) {}
+
+// ---- member ----
+
+namespace {
+
+DossierFacts FactsOf(const db::ResultSet& r, std::size_t i) {
+  DossierFacts f;
+  f.seq = r.Int(i, 2);
+  f.event_at = r.Text(i, 3);
+  f.action = r.Text(i, 4);
+  f.event_status = static_cast<int>(r.Int(i, 5));
+  f.actor_name = r.Text(i, 6);
+  f.actor_role = r.Text(i, 7);
+  f.event_agency_name = r.Text(i, 8);
+  f.note = r.Text(i, 9);
+  f.dossier_id = r.Text(i, 10);
+  f.code = r.Text(i, 11);
+  f.procedure_code = r.Text(i, 12);
+  f.procedure_name = r.Text(i, 13);
+  f.channel = r.Text(i, 14);
+  f.applicant_name = r.Text(i, 15);
+  f.applicant_id_number = r.Text(i, 16);
+  f.summary = r.Text(i, 17);
+  f.status = static_cast<int>(r.Int(i, 18));
+  f.submitted_at = r.Text(i, 19);
+  f.received_at = r.Text(i, 20);
+  f.due_at = r.Text(i, 21);
+  f.finished_at = r.Text(i, 22);
+  f.returned_at = r.Text(i, 23);
+  f.handling_agency_name = r.Text(i, 24);
+  f.step_due_at = r.Text(i, 25);
+  return f;
+}
+
+// Nats-Msg-Id: the member, the row (dossier id and event seq) and, after a re-sync, its
+// generation. Two relays publishing the same row produce the same id.
+std::string MsgId(const std::string& member, const std::string& row_id, std::int64_t generation) {
+  std::string id = member + ":" + row_id;
+  if (generation > 0) id += ":g" + std::to_string(generation);
+  return id;
+}
+
+}  // namespace
+
+std::vector<OutMessage> Service::PendingMessages(std::size_t limit) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kPendingEvents, {static_cast<std::int64_t>(limit)});
+  std::vector<OutMessage> out;
+  out.reserve(r.rows.size());
+  std::string subject = SubjectFor(settings_.member);
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    auto facts = FactsOf(r, i);
+    std::string row_id = r.Text(i, 0);
+    std::string event_id = settings_.member + ":" + row_id;
+    out.push_back({subject, MsgId(settings_.member, row_id, r.Int(i, 1)), json::serialize(EventMessage(settings_.member, event_id, facts))});
+  }
+  return out;
+}
+
+RelayReport Service::RelayOnce(Nats& nats, const std::string& holder) {
+  RelayReport report;
+  if (settings_.member.empty()) return report;
+  auto c = db_.Acquire();
+  // One relay at a time publishes (per-dossier order); a crashed holder's lease runs out.
+  auto now = Clock::now();
+  auto lease = std::chrono::duration_cast<Clock::duration>(settings_.publish_wait * 4 + std::chrono::seconds(10));
+  if (c->Execute(store::kTakeLease, {"relay", holder, core::FormatUtc(now + lease), core::FormatUtc(now)}).affected != 1) {
+    report.leased = false;
+    return report;
+  }
+  std::string subject = SubjectFor(settings_.member);
+  while (true) {
+    auto r = c->Execute(store::kPendingEvents, {static_cast<std::int64_t>(settings_.relay_batch)});
+    if (r.Empty()) break;
+    std::vector<OutMessage> messages;
+    messages.reserve(r.rows.size());
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      auto facts = FactsOf(r, i);
+      std::string row_id = r.Text(i, 0);
+      messages.push_back({subject, MsgId(settings_.member, row_id, r.Int(i, 1)),
+                          json::serialize(EventMessage(settings_.member, settings_.member + ":" + row_id, facts))});
+    }
+    auto stored = nats.Publish(messages, settings_.publish_wait);
+    // A crash here (published, not yet marked) republishes the same Nats-Msg-Id next time:
+    // the stream drops it as a duplicate inside its window, and the portal's upsert is
+    // idempotent after it.
+    std::size_t ok = 0;
+    {
+      db::Transaction tx(*c);
+      std::string sent_at = core::NowUtc();
+      for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        if (!stored[i]) continue;
+        c->Execute(store::kMarkSent, {r.Text(i, 0), sent_at, r.Int(i, 1)});
+        ++ok;
+      }
+      tx.Commit();
+    }
+    report.published += ok;
+    report.failed += r.rows.size() - ok;
+    if (ok < r.rows.size()) break;  // NATS is down or slow: the rest waits for the next pass
+    if (r.rows.size() < settings_.relay_batch) break;
+    // Keep the lease while draining a long backlog.
+    now = Clock::now();
+    c->Execute(store::kTakeLease, {"relay", holder, core::FormatUtc(now + lease), core::FormatUtc(now)});
+  }
+  c->Execute(store::kPurgeSent, {core::FormatUtc(Clock::now() - settings_.keep_sent)});
+  return report;
+}
+
+std::pair<std::int64_t, std::string> Service::OutboxDepth() {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kOutboxDepth);
+  return {r.Int(0, 0), r.Text(0, 1)};
+}
+
+std::int64_t Service::Resync(const std::string& from, const std::string& to) {
+  auto c = db_.Acquire();
+  db::Transaction tx(*c);
+  auto r = c->Execute(store::kResync, {from, to});
+  tx.Commit();
+  return r.affected;
+}
+
+// ---- portal ----
+
+namespace {
+
+// Parses and checks one NATS message; on success appends its rows.
+bool Accept(Incoming& in, std::vector<DossierRow>& dossiers, std::vector<ProgressRow>& progress, std::string& at) {
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.max_depth = 16;
+  auto v = json::parse(in.data, ec, {}, po);
+  if (ec || !v.is_object()) {
+    in.reason = "not a JSON object";
+    return false;
+  }
+  auto& o = v.as_object();
+  if (Str(o, "madonvi") != in.member) {
+    in.reason = "madonvi '" + Str(o, "madonvi") + "' is not the subject's member '" + in.member + "'";
+    return false;
+  }
+  auto seq = IntOf(o, "seq");
+  std::string event_id = Str(o, "event_id");
+  at = Str(o, "at");
+  if (!seq || *seq < 1 || event_id.empty() || event_id.size() > 200 || at.size() > 40) {
+    in.reason = "seq, event_id or at missing or malformed";
+    return false;
+  }
+  const json::value* d = o.if_contains(kDossierService);
+  const json::value* p = o.if_contains(kProgressService);
+  if ((d == nullptr && p == nullptr) || (d != nullptr && !d->is_object()) || (p != nullptr && !p->is_object())) {
+    in.reason = "no DongBoHoSoMC or CapNhatTienDoHoSoMC record";
+    return false;
+  }
+  std::vector<RecordError> errors;
+  if (d != nullptr) errors = CheckDossierRecord(d->as_object(), in.member);
+  if (p != nullptr) {
+    auto more = CheckProgressRecord(p->as_object(), in.member);
+    errors.insert(errors.end(), more.begin(), more.end());
+    if (d != nullptr && Str(d->as_object(), "MaHoSo") != Str(p->as_object(), "MaHoSo")) {
+      errors.push_back({"MaHoSo", "two records of one event name different dossiers"});
+    }
+  }
+  if (!errors.empty()) {
+    in.reason = Reasons(errors);
+    return false;
+  }
+  if (d != nullptr) dossiers.push_back({in.member, Str(d->as_object(), "MaHoSo"), event_id, at, *seq, d->as_object()});
+  if (p != nullptr) {
+    progress.push_back({in.member, Str(p->as_object(), "MaHoSo"), ProgressKey(p->as_object(), *seq), at, *seq, p->as_object()});
+  }
+  return true;
+}
+
+}  // namespace
+
+void Service::Ingest(std::span<Incoming> batch) {
+  std::vector<DossierRow> dossiers;
+  std::vector<ProgressRow> progress;
+  std::map<std::string, std::int64_t> refused;
+  MemberEvents members;
+  dossiers.reserve(batch.size());
+  progress.reserve(batch.size());
+  for (auto& in : batch) {
+    std::string at;
+    in.accepted = Accept(in, dossiers, progress, at);
+    if (in.accepted) Count(members, in.member, at);
+    if (!in.accepted) {
+      refused[in.member.empty() ? std::string("?") : in.member] += 1;
+      core::Log(core::LogLevel::kWarn, "sync record refused", {{"member", std::string_view(in.member)}, {"reason", std::string_view(in.reason)}});
+    }
+  }
+  auto c = db_.Acquire();
+  db::Transaction tx(*c);
+  std::string now = core::NowUtc();
+  Store(*c, dossiers, progress, members, now);
+  for (const auto& [member, n] : refused) c->Execute(store::kMemberRejected, {member, n, now});
+  tx.Commit();
+}
+
+core::Result<json::object> Service::Post(const identity::Principal& who, const json::object& body) {
+  if (who.kind != identity::AccountKind::kClient || !who.HasScope("dossier.sync")) {
+    return Fail(ErrorCode::kForbidden, "Cần ứng dụng có quyền dossier.sync. / A client with the dossier.sync scope is required.");
+  }
+  auto c = db_.Acquire();
+  auto m = c->Execute(store::kMemberByClient, {who.account_id});
+  if (m.Empty()) return Fail(ErrorCode::kForbidden, "Ứng dụng chưa được đăng ký là đơn vị đồng bộ. / This client is not registered as a sync member.");
+  std::string member = m.Text(0, 0);
+  std::string madonvi = Str(body, "madonvi");
+  if (!madonvi.empty() && madonvi != member) {
+    return Fail(ErrorCode::kForbidden, "Ứng dụng không được gửi thay đơn vị " + madonvi + ". / This client may not send for " + madonvi + ".");
+  }
+  std::string service = Str(body, "service");
+  if (service != kDossierService && service != kProgressService) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
+        "service phải là DongBoHoSoMC hoặc CapNhatTienDoHoSoMC. / service must be DongBoHoSoMC or CapNhatTienDoHoSoMC.",
+        {{"/service", "DongBoHoSoMC | CapNhatTienDoHoSoMC"}}}));
+  }
+  const json::value* data = body.if_contains("data");
+  if (data == nullptr || !data->is_array() || data->as_array().empty() || data->as_array().size() > kMaxHttpRecords) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
+        "data phải là mảng 1–1000 bản ghi. / data must be an array of 1 to 1000 records.", {{"/data", "1..1000 records"}}}));
+  }
+  bool dossier = service == kDossierService;
+  json::array results;
+  std::size_t accepted = 0, refused = 0;
+  db::Transaction tx(*c);
+  std::string now = core::NowUtc();
+  const auto& records = data->as_array();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    json::object res{{"index", i}};
+    if (!records[i].is_object()) {
+      res["status"] = "refused";
+      res["errors"] = json::array{json::object{{"field", ""}, {"message", "Bản ghi phải là đối tượng JSON. / A record must be a JSON object."}}};
+      results.push_back(std::move(res));
+      ++refused;
+      continue;
+    }
+    json::object record = records[i].as_object();
+    std::string code = Str(record, "MaHoSo");
+    res["MaHoSo"] = code;
+    auto errors = dossier ? CheckDossierRecord(record, member) : CheckProgressRecord(record, member);
+    // motcua extension: `seq`, the sender's per-dossier event order (optional).
+    std::optional<std::int64_t> seq;
+    if (record.contains("seq")) {
+      seq = IntOf(record, "seq");
+      if (!seq || *seq < 1) errors.push_back({"seq", "seq phải là số nguyên dương. / seq must be a positive integer."});
+      record.erase("seq");
+    }
+    if (!errors.empty()) {
+      res["status"] = "refused";
+      res["errors"] = ErrorsJson(errors);
+      results.push_back(std::move(res));
+      ++refused;
+      continue;
+    }
+    std::vector<DossierRow> ds;
+    std::vector<ProgressRow> ps;
+    std::string at = now;
+    if (dossier) {
+      auto current = c->Execute(store::kCurrentSeq, {member, code});
+      std::optional<std::int64_t> have = current.Empty() ? std::nullopt : std::optional<std::int64_t>(current.Int(0, 0));
+      // Without a seq the records are ordered as they arrive (the legacy adapter's isUpdating).
+      std::int64_t s = seq ? *seq : have.value_or(0) + 1;
+      if (have && *have >= s) {
+        res["status"] = *have == s ? "duplicate" : "stale";
+        results.push_back(std::move(res));
+        ++accepted;
+        continue;
+      }
+      ds.push_back({member, code, "http:" + who.account_id + ":" + code + ":" + std::to_string(s), at, s, record});
+    } else {
+      ps.push_back({member, code, ProgressKey(record, seq), at, seq, record});
+    }
+    MemberEvents counted;
+    Count(counted, member, at);
+    Store(*c, ds, ps, counted, now);
+    res["status"] = "accepted";
+    results.push_back(std::move(res));
+    ++accepted;
+  }
+  if (refused > 0) c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now});
+  tx.Commit();
+  return json::object{{"error_code", refused == 0 ? "00" : "01"},
+                      {"message", refused == 0 ? "Đã nhận. / Accepted." : "Một số bản ghi bị từ chối; xem results. / Some records were refused; see results."},
+                      {"accepted", accepted},
+                      {"refused", refused},
+                      {"results", std::move(results)}};
+}
+
+namespace {
+
+json::object Summary(const db::ResultSet& r, std::size_t i) {
+  return json::object{{"MaHoSo", r.Text(i, 1)},     {"madonvi", r.Text(i, 0)},      {"member_name", r.Text(i, 14)},
+                      {"TrangThaiHoSo", r.Int(i, 3)}, {"MaTTHC", r.Text(i, 4)},       {"TenTTHC", r.Text(i, 5)},
+                      {"NgayTiepNhan", r.Text(i, 6)}, {"NgayHenTra", r.Text(i, 7)},    {"NgayTra", r.Text(i, 8)},
+                      {"DonViXuLy", r.Text(i, 9)},    {"synced_at", r.Text(i, 13)}};
+}
+
+}  // namespace
+
+core::Result<json::object> Service::Track(const std::optional<identity::Principal>& who, const std::string& code,
+                                          const std::string& id_number) {
+  if (code.empty() || code.size() > 64) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kNationalByCode, {code});
+  if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không có hồ sơ này. / No such dossier.");
+  // Circular 01/2018 Art. 16 §2d: code and state for anyone; details for the owner.
+  json::object out = Summary(r, 0);
+  std::string owner_id = r.Text(0, 10);
+  bool owner = !owner_id.empty() && id_number == owner_id;
+  if (!owner && who && who->kind == identity::AccountKind::kCitizen) {
+    auto p = c->Execute(store::kAccountPersonalId, {who->account_id});
+    owner = !p.Empty() && !owner_id.empty() && p.Text(0, 0) == owner_id;
+  }
+  out["details"] = owner;
+  if (owner) {
+    boost::system::error_code ec;
+    auto record = json::parse(r.Text(0, 11), ec);
+    out[kDossierService] = ec ? json::value(nullptr) : record;
+    json::array steps;
+    auto p = c->Execute(store::kNationalProgress, {r.Text(0, 0), code});
+    for (std::size_t i = 0; i < p.rows.size(); ++i) {
+      steps.push_back(json::object{{"NguoiXuLy", p.Text(i, 1)}, {"ChucDanh", p.Text(i, 2)}, {"ThoiDiemXuLy", p.Text(i, 3)},
+                                   {"PhongBanXuLy", p.Text(i, 4)}, {"NoiDungXuLy", p.Text(i, 5)}, {"TrangThai", p.Int(i, 6)},
+                                   {"NgayBatDau", p.Text(i, 7)}, {"NgayKetThucTheoQuyDinh", p.Text(i, 8)}});
+    }
+    out[kProgressService] = std::move(steps);
+  }
+  return out;
+}
+
+core::Result<json::object> Service::Mine(const identity::Principal& who, std::size_t offset, std::size_t limit) {
+  if (who.kind != identity::AccountKind::kCitizen && who.kind != identity::AccountKind::kBusiness) {
+    return Fail(ErrorCode::kForbidden, "Chỉ người nộp hồ sơ xem được. / Only applicants have dossiers.");
+  }
+  auto c = db_.Acquire();
+  auto p = c->Execute(store::kAccountPersonalId, {who.account_id});
+  std::string id = p.Empty() ? std::string() : p.Text(0, 0);
+  json::array items;
+  std::int64_t total = 0;
+  if (!id.empty()) {
+    auto r = c->Execute(store::kNationalMine, {id, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
+    for (std::size_t i = 0; i < r.rows.size(); ++i) items.push_back(Summary(r, i));
+    total = c->Execute(store::kCountNationalMine, {id}).Int(0, 0);
+  }
+  bool more = static_cast<std::int64_t>(offset + items.size()) < total;
+  return json::object{{"items", std::move(items)},
+                      {"next_cursor", more ? json::value(std::to_string(offset + limit)) : json::value(nullptr)},
+                      {"total", total}};
+}
+
+core::Result<json::object> Service::Stats(const std::string& by) {
+  const db::Query* q = by == "member" ? &store::kStatsByMember : by == "procedure" ? &store::kStatsByProcedure
+                                                              : by == "status" ? &store::kStatsByStatus : nullptr;
+  if (q == nullptr) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
+        "by phải là member, procedure hoặc status. / by must be member, procedure or status.", {{"/by", "member | procedure | status"}}}));
+  }
+  auto c = db_.Acquire();
+  auto r = c->Execute(*q);
+  json::array rows;
+  std::int64_t total = 0;
+  std::string last;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    std::string key = r.Text(i, 0);
+    if (rows.empty() || key != last) {
+      rows.push_back(json::object{{"key", key}, {"total", 0}, {"by_status", json::object{}}});
+      last = key;
+    }
+    auto& row = rows.back().as_object();
+    std::int64_t n = r.Int(i, 2);
+    row["total"] = row["total"].as_int64() + n;
+    row["by_status"].as_object()[r.Text(i, 1)] = n;
+    total += n;
+  }
+  return json::object{{"by", by}, {"total", total}, {"rows", std::move(rows)}};
+}
+
+core::Result<json::object> Service::Members(const identity::Principal& who) {
+  if (!who.HasRole(identity::Role::kSysadmin)) return Fail(ErrorCode::kForbidden, "Chỉ quản trị hệ thống. / Sysadmins only.");
+  RefreshLag();
+  json::array items;
+  for (const auto& m : Lag()) {
+    items.push_back(json::object{{"code", m.code}, {"name", m.name}, {"events", m.events}, {"rejected", m.rejected},
+                                 {"last_event_at", m.last_event_at.empty() ? json::value(nullptr) : json::value(m.last_event_at)},
+                                 {"last_ingest_at", m.last_ingest_at.empty() ? json::value(nullptr) : json::value(m.last_ingest_at)}});
+  }
+  std::size_t total = items.size();
+  return json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}};
+}
+
+core::Result<json::object> Service::PutMember(const identity::Principal& who, const std::string& code, const json::object& body) {
+  if (!who.HasRole(identity::Role::kSysadmin)) return Fail(ErrorCode::kForbidden, "Chỉ quản trị hệ thống. / Sysadmins only.");
+  if (!ValidMemberCode(code)) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
+        "Mã đơn vị gồm 1–35 ký tự 0-9, A-Z, dấu chấm. / A member code is 1 to 35 of 0-9, A-Z and dots.", {{"/code", "invalid"}}}));
+  }
+  std::string name = Str(body, "name"), client = Str(body, "client_id");
+  if (name.size() > 300 || client.size() > 200) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument, "Quá dài. / Too long.", {{"/name", "≤ 300 bytes"}}}));
+  }
+  auto c = db_.Acquire();
+  db::Transaction tx(*c);
+  try {
+    c->Execute(store::kUpsertMember, {code, name, client.empty() ? db::Value(nullptr) : db::Value(client), core::NowUtc()});
+  } catch (const db::DbError& e) {
+    if (e.kind() != db::DbError::Kind::kUniqueViolation) throw;
+    return Fail(ErrorCode::kConflict, "Ứng dụng này đã gắn với đơn vị khác. / This client belongs to another member.");
+  }
+  tx.Commit();
+  return json::object{{"code", code}, {"name", name}, {"client_id", client.empty() ? json::value(nullptr) : json::value(client)}};
+}
+
+std::vector<std::string> Service::Compare(const std::string& member,
+                                          const std::vector<std::tuple<std::string, std::int64_t, int>>& truth) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kMemberDossiers, {member});
+  std::map<std::string, std::pair<std::int64_t, int>> national;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) national[r.Text(i, 0)] = {r.Int(i, 1), static_cast<int>(r.Int(i, 2))};
+  std::vector<std::string> diffs;
+  for (const auto& [code, seq, status] : truth) {
+    auto it = national.find(code);
+    if (it == national.end()) {
+      diffs.push_back(code + ": missing");
+      continue;
+    }
+    if (it->second.first != seq || it->second.second != status) {
+      diffs.push_back(code + ": national seq " + std::to_string(it->second.first) + " status " + std::to_string(it->second.second) +
+                      ", member seq " + std::to_string(seq) + " status " + std::to_string(status));
+    }
+    national.erase(it);
+  }
+  for (const auto& [code, v] : national) diffs.push_back(code + ": not at the member");
+  return diffs;
+}
+
+std::vector<MemberLag> Service::Lag() const {
+  std::lock_guard lock(lag_mu_);
+  return lag_;
+}
+
+void Service::RefreshLag() {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kMembers);
+  std::vector<MemberLag> out;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5), r.Text(i, 6)});
+  }
+  std::lock_guard lock(lag_mu_);
+  lag_ = std::move(out);
+}
+
+}  // namespace motcua::sync

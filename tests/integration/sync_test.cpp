@@ -1,0 +1,459 @@
+// National status synchronisation with real nats-server processes (JetStream), on both
+// engines: dossier events of a member reach the portal's national view exactly once; NATS down
+// (the outbox grows and drains); duplicated, reordered and forged deliveries; a relay that
+// crashed between publishing and marking; an ingest that crashed between commit and ack; a
+// 3-node cluster losing a node while publishing (R3); the HTTP sync API in the national format.
+// After each, a checker compares the national view with the member's own data.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <tuple>
+
+#include "crypto/encoding.hpp"
+#include "integration/api_user.hpp"
+#include "integration/test_app.hpp"
+#include "sync/nats.hpp"
+#include "sync/record.hpp"
+
+namespace motcua::testing {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool PortOpen(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Polls `done` until it holds or `limit` passes (the work under test is asynchronous).
+template <typename F>
+bool Eventually(F done, std::chrono::milliseconds limit = 20s) {
+  for (auto until = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < until;) {
+    if (done()) return true;
+    std::this_thread::sleep_for(25ms);
+  }
+  return done();
+}
+
+// One `nats-server -js` process on a free port with its own store directory.
+class NatsServer {
+ public:
+  explicit NatsServer(std::uint16_t port = 0, std::vector<std::string> cluster = {}) : port_(port ? port : FreePort()) { Start(cluster); }
+  ~NatsServer() { Stop(); }
+  void Start(const std::vector<std::string>& cluster = {}) {
+    std::vector<std::string> args{"nats-server", "-js", "-a", "127.0.0.1", "-p", std::to_string(port_), "-sd", dir_.path().string()};
+    args.insert(args.end(), cluster.begin(), cluster.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::string log = (dir_.path() / "nats.log").string();
+    pid_ = ::fork();
+    if (pid_ == 0) {  // only async-signal-safe calls until exec
+      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+      }
+      ::execvp("nats-server", argv.data());
+      ::_exit(127);
+    }
+    ASSERT_TRUE(Eventually([&] { return PortOpen(port_); }, 10s)) << "nats-server did not start";
+  }
+  void Stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  std::string Url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  std::uint16_t port_;
+  TempDir dir_;
+  pid_t pid_ = -1;
+};
+
+// A deployment that is both a member (H99, the demo province) and the national portal.
+std::unique_ptr<TestApp> Federation(const std::string& engine, const std::string& nats_url, int replicas = 1) {
+  return std::make_unique<TestApp>(engine, false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_portal = true;
+    c.sync_nats_url = nats_url;
+    c.sync_relay_ms = 50;
+    c.sync_stream_replicas = static_cast<std::size_t>(replicas);
+  });
+}
+
+json::object Submission(const User& u, const std::string& summary) {
+  json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                {"attachment_ids", json::array{json::string(u.Upload("to-khai.pdf", "application/pdf", Pdf(summary)))}}}};
+  return json::object{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                      {"documents", docs}, {"summary", summary}};
+}
+
+std::string Submit(const User& citizen, const std::string& summary) {
+  auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen, summary)));
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.status == 201 ? std::string(Json(r).at("code").as_string()) : std::string();
+}
+
+// The member's own data: each dossier's code, latest event seq and status.
+std::vector<std::tuple<std::string, std::int64_t, int>> Truth(app::App& a) {
+  auto c = a.db->Acquire();
+  auto r = c->Execute({"test_sync_truth",
+                       "SELECT d.code, MAX(e.seq), d.status FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id "
+                       "GROUP BY d.code, d.status ORDER BY d.code"});
+  std::vector<std::tuple<std::string, std::int64_t, int>> out;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) out.emplace_back(r.Text(i, 0), r.Int(i, 1), static_cast<int>(r.Int(i, 2)));
+  return out;
+}
+
+std::int64_t Count(app::App& a, std::string_view sql) {
+  auto c = a.db->Acquire();
+  return c->Execute({sql, sql}).Int(0, 0);  // the SQL names itself: one name per text
+}
+
+std::int64_t Events(app::App& a) { return Count(a, "SELECT COUNT(*) FROM dossier_events"); }
+std::int64_t ProgressRows(app::App& a) { return Count(a, "SELECT COUNT(*) FROM national_progress"); }
+
+// The national view equals the member's data, and every event is one progress record.
+bool Converged(app::App& a) {
+  return a.sync->Compare("H99", Truth(a)).empty() && ProgressRows(a) == Events(a);
+}
+
+std::string Diff(app::App& a) {
+  std::string out;
+  for (const auto& d : a.sync->Compare("H99", Truth(a))) out += d + "\n";
+  return out + "progress " + std::to_string(ProgressRows(a)) + " events " + std::to_string(Events(a));
+}
+
+class Sync : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Sync, DossierEventsReachTheNationalViewExactlyOnce) {
+  NatsServer nats;
+  auto app = Federation(GetParam(), nats.Url());
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
+  std::string a = Submit(citizen, "một"), b = Submit(citizen, "hai");
+  receiver.Act(a, "accept", {{"note", "Đủ"}});
+  receiver.Act(b, "refuse", {{"reason", "Không thuộc thẩm quyền"}});
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); })) << Diff(app->app());
+
+  // Public national tracking: the state for anyone, the steps for the owner.
+  auto anon = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + a));
+  EXPECT_EQ(anon.at("TrangThaiHoSo"), 2);
+  EXPECT_EQ(anon.at("madonvi"), "H99");
+  EXPECT_FALSE(anon.at("details").as_bool());
+  EXPECT_FALSE(anon.as_object().contains("CapNhatTienDoHoSoMC"));
+  auto owner = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + a + "?id_number=001085012345"));
+  ASSERT_TRUE(owner.at("details").as_bool()) << owner;
+  EXPECT_EQ(owner.at("CapNhatTienDoHoSoMC").as_array().size(), 2u);
+  EXPECT_EQ(owner.at("DongBoHoSoMC").at("MaTTHC"), "2.913001");
+  EXPECT_EQ(owner.at("DongBoHoSoMC").at("SoGiayToChuHoSo"), "001085012345");
+  auto rejected = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + b));
+  EXPECT_EQ(rejected.at("TrangThaiHoSo"), 3);
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-000101-0001").status, 404);
+  // "My dossiers" at every member, and the statistics.
+  auto mine = Json(citizen.Call("GET", "/api/v1/national/mine"));
+  EXPECT_EQ(mine.at("total"), 2) << mine;
+  auto stats = Json(Fetch(app->port(), "GET", "/api/v1/national/stats?by=member"));
+  EXPECT_EQ(stats.at("total"), 2);
+  EXPECT_EQ(stats.at("rows").at(0).at("key"), "H99");
+  EXPECT_EQ(stats.at("rows").at(0).at("by_status").at("3"), 1);
+  EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/stats?by=procedure")).at("rows").at(0).at("key"), "2.913001");
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/stats?by=nothing").status, 400);
+  // Lag on /metrics.
+  auto metrics = Fetch(app->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("motcua_sync_outbox_depth 0"), std::string::npos);
+  EXPECT_NE(metrics.find("motcua_sync_member_events{member=\"H99\"}"), std::string::npos) << metrics.substr(0, 300);
+  EXPECT_NE(metrics.find("motcua_sync_consumer_pending"), std::string::npos);
+}
+
+TEST_P(Sync, MembersKeepWorkingWhileNatsIsDownAndTheOutboxDrainsLater) {
+  std::uint16_t port = FreePort();
+  auto app = Federation(GetParam(), "nats://127.0.0.1:" + std::to_string(port));
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
+  std::vector<std::string> codes;
+  for (int i = 0; i < 5; ++i) codes.push_back(Submit(citizen, "khi NATS ngừng " + std::to_string(i)));
+  receiver.Act(codes[0], "accept");
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 6; }, 5s)) << app->app().sync_relay->Depth();
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 0);
+  NatsServer nats(port);  // NATS comes back
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+  EXPECT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0; }));
+  // It goes away again (a restart): events wait, then flow.
+  nats.Stop();
+  receiver.Act(codes[1], "accept");
+  nats.Start();
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+}
+
+TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
+  NatsServer nats;
+  auto app = Federation(GetParam(), nats.Url());
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  auto& svc = *app->app().sync;
+  auto message = [](std::int64_t seq, int status, const std::string& code = "000.00.02.H99-261201-0001") {
+    sync::DossierFacts f;
+    f.code = code;
+    f.procedure_code = "1.005129";
+    f.status = status;
+    f.seq = seq;
+    f.event_status = status;
+    f.event_at = "2026-12-01T0" + std::to_string(seq) + ":00:00.000Z";
+    f.action = "step" + std::to_string(seq);
+    return json::serialize(sync::EventMessage("H99", "H99:x:" + std::to_string(seq), f));
+  };
+  std::vector<std::string> bytes{message(3, 4), message(1, 1), message(2, 2), message(3, 4), message(1, 1)};
+  std::vector<sync::Incoming> batch;
+  for (const auto& b : bytes) batch.push_back({"H99", b, false, {}});
+  svc.Ingest(batch);
+  for (const auto& in : batch) EXPECT_TRUE(in.accepted) << in.reason;
+  // Later, separately: an old one again, and the same one again.
+  std::vector<sync::Incoming> later{{"H99", bytes[1], false, {}}, {"H99", bytes[0], false, {}}};
+  svc.Ingest(later);
+  auto row = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-261201-0001"));
+  EXPECT_EQ(row.at("TrangThaiHoSo"), 4) << "an older event never overwrites a newer state";
+  EXPECT_EQ(Count(app->app(), "SELECT seq FROM national_dossiers"), 3);
+  EXPECT_EQ(ProgressRows(app->app()), 3) << "each event once";
+
+  // Forged or malformed: refused for good, with the reason; the rest of the batch is stored.
+  std::string forged = message(1, 1, "000.00.01.H22-261201-0001");
+  std::string newest = message(4, 9);  // Incoming holds a view: the bytes must outlive it
+  std::vector<sync::Incoming> mixed{{"H99", forged, false, {}}, {"H22", newest, false, {}}, {"H99", "{not json", false, {}},
+                                    {"H99", newest, false, {}}};
+  svc.Ingest(mixed);
+  EXPECT_FALSE(mixed[0].accepted);
+  EXPECT_NE(mixed[0].reason.find("MaHoSo"), std::string::npos) << mixed[0].reason;
+  EXPECT_FALSE(mixed[1].accepted);
+  EXPECT_NE(mixed[1].reason.find("madonvi"), std::string::npos) << mixed[1].reason;
+  EXPECT_FALSE(mixed[2].accepted);
+  EXPECT_TRUE(mixed[3].accepted) << mixed[3].reason;
+  EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-261201-0001")).at("TrangThaiHoSo"), 9);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 1);
+  EXPECT_EQ(Count(app->app(), "SELECT rejected FROM sync_members WHERE code = 'H99'"), 2);
+
+  // Through NATS: the same event published under two ids (two relays of a re-sync) and a
+  // forged one; the consumer terminates the forged one and stores the rest once.
+  auto client = sync::Nats::Connect({.servers = {nats.Url()}});
+  ASSERT_TRUE(client) << client.error().message;
+  std::vector<sync::OutMessage> out{{sync::SubjectFor("H99"), "a", message(5, 10)},
+                                    {sync::SubjectFor("H99"), "b", message(5, 10)},
+                                    {sync::SubjectFor("H99"), "c", forged}};
+  auto stored = (*client)->Publish(out, 5s);
+  EXPECT_TRUE(stored[0] && stored[1] && stored[2]);
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() >= 2 && app->app().sync_ingest->Refused() >= 1; }));
+  EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-261201-0001")).at("TrangThaiHoSo"), 10);
+  EXPECT_EQ(ProgressRows(app->app()), 5);
+}
+
+TEST_P(Sync, ARelayCrashBetweenPublishAndMarkIsDeduplicatedByMsgId) {
+  NatsServer nats;
+  // The relay is off: this test drives it by hand.
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_portal = true;
+    c.sync_nats_url = nats.Url();
+    c.sync_relay_ms = 0;
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  for (int i = 0; i < 3; ++i) Submit(citizen, "sập giữa chừng " + std::to_string(i));
+  auto& svc = *app->app().sync;
+  auto client = sync::Nats::Connect({.servers = {nats.Url()}});
+  ASSERT_TRUE(client) << client.error().message;
+  // What a relay publishes before it dies, without marking the rows sent.
+  auto pending = svc.PendingMessages(100);
+  ASSERT_EQ(pending.size(), 3u);
+  auto stored = (*client)->Publish(pending, 5s);
+  EXPECT_EQ(std::count(stored.begin(), stored.end(), true), 3);
+  // The next relay publishes them again (same Nats-Msg-Id), marks them, and more.
+  Submit(citizen, "sau khi khởi động lại");
+  auto report = svc.RelayOnce(**client, "relay-2");
+  EXPECT_EQ(report.published, 4u);
+  EXPECT_EQ(svc.OutboxDepth().first, 0);
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); })) << Diff(app->app());
+  // The stream delivered 4 messages, not 7: the portal stored each event once.
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == 4; })) << app->app().sync_ingest->Ingested();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(app->app().sync_ingest->Ingested(), 4);
+  // A second relay holding no lease publishes nothing while the first holds it.
+  EXPECT_FALSE(svc.RelayOnce(**client, "relay-3").leased);
+
+  // Re-sync of a date range: published again under a new generation, stored idempotently.
+  EXPECT_EQ(svc.Resync("2000-01-01T00:00:00.000Z", "2999-01-01T00:00:00.000Z"), 4);
+  EXPECT_EQ(svc.RelayOnce(**client, "relay-2").published, 4u);
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == 8; })) << app->app().sync_ingest->Ingested();
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+}
+
+TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
+  NatsServer nats;
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_nats_url = nats.Url();
+    c.sync_relay_ms = 50;
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  for (int i = 0; i < 3; ++i) Submit(citizen, "lần " + std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 3; }));
+  // A portal worker on the same database that commits and then "dies" before acknowledging.
+  sync::Settings s = app::SyncSettings(app->config());
+  s.portal = true;
+  s.ack_wait = 1s;
+  sync::Service portal(*app->app().db, s);
+  {
+    sync::IngestWorker crashing(portal, {.servers = {nats.Url()}}, 1, [] { return false; });
+    ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == 3; })) << ProgressRows(app->app());
+  }
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  sync::IngestWorker again(portal, {.servers = {nats.Url()}});
+  ASSERT_TRUE(Eventually([&] { return again.Ingested() == 3; })) << "redelivered after the ack wait: " << again.Ingested();
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 3);
+}
+
+TEST_P(Sync, TheStreamSurvivesLosingANodeOfAThreeNodeCluster) {
+  std::vector<std::uint16_t> cluster_ports{FreePort(), FreePort(), FreePort()};
+  std::string routes;
+  for (auto p : cluster_ports) routes += (routes.empty() ? "" : ",") + std::string("nats://127.0.0.1:") + std::to_string(p);
+  std::vector<std::unique_ptr<NatsServer>> nodes;
+  std::string urls;
+  for (int i = 0; i < 3; ++i) {
+    nodes.push_back(std::make_unique<NatsServer>(0, std::vector<std::string>{
+        "-n", "n" + std::to_string(i), "--cluster_name", "motcua", "--cluster", "nats://127.0.0.1:" + std::to_string(cluster_ports[i]),
+        "--routes", routes}));
+    urls += (urls.empty() ? "" : ",") + nodes.back()->Url();
+  }
+  // JetStream needs its meta leader before a replicated stream can be made.
+  auto probe = sync::Nats::Connect({.servers = {nodes[0]->Url()}});
+  ASSERT_TRUE(probe) << probe.error().message;
+  sync::StreamOptions r3;
+  r3.replicas = 3;
+  ASSERT_TRUE(Eventually([&] { return (*probe)->EnsureStream(r3).has_value(); }, 30s)) << "no R3 stream";
+  probe->reset();
+
+  auto app = Federation(GetParam(), urls, 3);
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
+  std::vector<std::string> codes;
+  for (int i = 0; i < 4; ++i) codes.push_back(Submit(citizen, "cụm " + std::to_string(i)));
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+  nodes[0]->Stop();  // the node both clients connected to first
+  for (int i = 0; i < 4; ++i) codes.push_back(Submit(citizen, "sau khi mất một nút " + std::to_string(i)));
+  receiver.Act(codes[0], "accept");
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app());
+}
+
+TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) { c.sync_portal = true; });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  auto token_of = [&](const std::string& id, const std::string& secret) {
+    auto r = Fetch(app->port(), "POST", "/oauth2/token",
+                   {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Basic " + crypto::Base64Encode(id + ":" + secret)}},
+                   "grant_type=client_credentials");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return "Bearer " + std::string(Json(r).at("access_token").as_string());
+  };
+  std::string bearer = token_of("demo-service", "demo-service-secret");
+  auto post = [&](const json::object& body, const std::string& auth) {
+    return Fetch(app->port(), "POST", "/api/v1/national/sync", {{"Authorization", auth}, {"Content-Type", "application/json"}},
+                 json::serialize(body));
+  };
+  json::object good{{"MaHoSo", "000.00.01.H41-261201-0001"}, {"MaTTHC", "1.005129"}, {"TenTTHC", "Đăng ký khai sinh"},
+                    {"TrangThaiHoSo", "2"}, {"NgayTiepNhan", "20261201080000"}, {"SoGiayToChuHoSo", "001085012345"}, {"seq", 2}};
+  json::object batch{{"madonvi", "H41"}, {"service", "DongBoHoSoMC"}, {"data", json::array{good}}};
+  // Not yet a member: refused.
+  EXPECT_EQ(post(batch, bearer).status, 403);
+  User sysadmin = SignIn(app->port(), "sysadmin.demo");
+  auto reg = sysadmin.Call("PUT", "/api/v1/admin/sync/members/H41", R"({"name":"UBND tỉnh Nghệ An","client_id":"demo-service"})");
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_EQ(SignIn(app->port(), "admin.demo").Call("PUT", "/api/v1/admin/sync/members/H41", "{}").status, 403);
+  EXPECT_EQ(sysadmin.Call("PUT", "/api/v1/admin/sync/members/h41", "{}").status, 400);
+  // A cookie session is not a sync client.
+  EXPECT_EQ(sysadmin.Call("POST", "/api/v1/national/sync", json::serialize(batch)).status, 403);
+
+  json::object forged = good;
+  forged["MaHoSo"] = "000.00.01.H22-261201-0001";
+  json::object bad_status = good;
+  bad_status["MaHoSo"] = "000.00.01.H41-261201-0002";
+  bad_status["TrangThaiHoSo"] = 12;
+  batch["data"] = json::array{good, forged, bad_status, json::string("x")};
+  auto r = post(batch, bearer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto out = Json(r);
+  EXPECT_EQ(out.at("error_code"), "01");
+  EXPECT_EQ(out.at("accepted"), 1);
+  EXPECT_EQ(out.at("refused"), 3);
+  EXPECT_EQ(out.at("results").at(0).at("status"), "accepted");
+  EXPECT_EQ(out.at("results").at(1).at("status"), "refused");
+  EXPECT_EQ(out.at("results").at(1).at("errors").at(0).at("field"), "MaHoSo");
+  EXPECT_EQ(out.at("results").at(2).at("errors").at(0).at("field"), "TrangThaiHoSo");
+  // The same again: a duplicate; an older one: stale; a newer one wins.
+  json::object older = good;
+  older["seq"] = 1;
+  older["TrangThaiHoSo"] = 1;
+  json::object newer = good;
+  newer["seq"] = 3;
+  newer["TrangThaiHoSo"] = 4;
+  batch["data"] = json::array{good, older, newer};
+  out = Json(post(batch, bearer));
+  EXPECT_EQ(out.at("error_code"), "00") << out;
+  EXPECT_EQ(out.at("results").at(0).at("status"), "duplicate");
+  EXPECT_EQ(out.at("results").at(1).at("status"), "stale");
+  EXPECT_EQ(out.at("results").at(2).at("status"), "accepted");
+  EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0001")).at("TrangThaiHoSo"), 4);
+  // Progress records; the same record twice is stored once.
+  json::object step{{"MaHoSo", "000.00.01.H41-261201-0001"}, {"NguoiXuLy", "Lê Thị Thu"}, {"ThoiDiemXuLy", "20261201090000"},
+                    {"TrangThai", 4}, {"NoiDungXuLy", "Chuyển xử lý"}};
+  json::object progress{{"service", "CapNhatTienDoHoSoMC"}, {"data", json::array{step, step}}};
+  out = Json(post(progress, bearer));
+  EXPECT_EQ(out.at("accepted"), 2) << out;
+  EXPECT_EQ(ProgressRows(app->app()), 1);
+  // Envelope errors, and speaking for another member.
+  EXPECT_EQ(post(json::object{{"service", "TraCuuHoSo"}, {"data", json::array{good}}}, bearer).status, 400);
+  EXPECT_EQ(post(json::object{{"service", "DongBoHoSoMC"}, {"data", json::array{}}}, bearer).status, 400);
+  EXPECT_EQ(post(json::object{{"madonvi", "H22"}, {"service", "DongBoHoSoMC"}, {"data", json::array{good}}}, bearer).status, 403);
+  auto members = Json(sysadmin.Call("GET", "/api/v1/admin/sync/members"));
+  EXPECT_EQ(members.at("items").at(0).at("code"), "H41");
+  EXPECT_EQ(members.at("items").at(0).at("rejected"), 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Sync, ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace motcua::testing
