@@ -167,6 +167,9 @@ const std::vector<KeyDef>& Defs() {
       {{"payment_requery_seconds", "how often pending payments are re-queried at the platform (0 = never)", false},
        SizeSetter(&Config::payment_requery_seconds, 0, 86400),
        [](const Config& c) { return std::to_string(c.payment_requery_seconds); }},
+      {{"payment_validity_minutes", "how long a payment attempt may stay pending before the re-query job expires it", false},
+       SizeSetter(&Config::payment_validity_minutes, 1, 10080),
+       [](const Config& c) { return std::to_string(c.payment_validity_minutes); }},
       {{"log_level", "debug, info, warn or error", false},
        [](Config& c, std::string_view v) -> std::string {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

@@ -72,6 +72,7 @@ struct Config {
   std::string payment_secret;           ///< the shared secret of MaXacThuc
   std::string payment_platform_token;   ///< optional bearer token on calls to the platform
   std::size_t payment_requery_seconds = 60;  ///< how often pending transactions are re-queried (0 = never)
+  std::size_t payment_validity_minutes = 15;  ///< a pending transaction older than this is expired by the re-query job
 };
 
 /// The public base URL: `public_url` when configured, else from the listen address and the

@@ -55,7 +55,8 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/me/notifications", "POST /api/v1/me/notifications/read-all", "POST /api/v1/me/notifications/{id}/read",
     // Payments: the owner pays; the dossier's officers see (payment_test.cpp).
     "GET /api/v1/dossiers/{code}/payments", "POST /api/v1/dossiers/{code}/payments",
-    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt"};
+    "GET /api/v1/dossiers/{code}/payments/{reference}/receipt", "GET /api/v1/dossiers/{code}/payments/{reference}/receipts/{kind}",
+    "POST /api/v1/dossiers/{code}/payments/requests/{request_id}/refund"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {

@@ -8,6 +8,7 @@ import { CatalogAdmin } from './pages/catalogAdmin';
 import { ProcedureEditor } from './pages/procedureEditor';
 import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
+import { Reconciliation } from './pages/reconciliation';
 import { Inbox } from './pages/inbox';
 import { MyNotifications, NotificationBell, NotificationLog, NotificationTemplates } from './pages/notifications';
 import { PRINT_FORMS, PrintForm } from './pages/printForms';
@@ -90,6 +91,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/quan-tri/hoi-dap') return <FaqAdmin t={t} lang={lang} />;
   if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;
   if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;
+  if (path === '/quan-tri/doi-soat-thanh-toan') return <Reconciliation t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   const query = new URLSearchParams(window.location.search);
@@ -130,6 +132,7 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/quan-tri/hoi-dap') return t.faqAdminTitle;
   if (path === '/lich-lam-viec') return t.calTitle;
   if (path === '/quan-tri/lich-lam-viec') return t.calAdminTitle;
+  if (path === '/quan-tri/doi-soat-thanh-toan') return t.reconTitle;
   if (path === '/thong-bao') return t.nt.title;
   if (path === '/quan-tri/thong-bao') return t.nt.adminTitle;
   if (path === '/quan-tri/mau-thong-bao') return t.nt.templatesTitle;
@@ -235,7 +238,7 @@ function Shell() {
       ? ([['/can-bo/tiep-nhan', t.ds.navCounter]] as [string, string][])
       : []),
     ...(me && (me.roles.includes('agency_admin') || me.roles.includes('sysadmin'))
-      ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin]] as [string, string][])
+      ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin], ['/quan-tri/doi-soat-thanh-toan', t.navReconciliation]] as [string, string][])
       : []),
     ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/thong-bao', t.nt.navAdmin]] as [string, string][]) : []),
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
