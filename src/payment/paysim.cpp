@@ -167,7 +167,7 @@ struct PaySim::Impl {
     const Payment& p = it->second;
     std::string ref = Escape(reference);
     std::string html =
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Cổng thanh toán thử nghiệm</title></head><body>"
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>Cổng thanh toán thử nghiệm</title></head><body>"
         "<h1>Cổng thanh toán thử nghiệm (sandbox)</h1><dl><dt>Mã tham chiếu</dt><dd id=\"reference\">" + ref +
         "</dd><dt>Số tiền</dt><dd id=\"amount\">" + std::to_string(p.init.amount) + " VND</dd><dt>Nội dung</dt><dd>" +
         Escape(p.init.info) + "</dd><dt>Trạng thái</dt><dd id=\"state\">" + Escape(p.state) + "</dd></dl>";

@@ -81,7 +81,7 @@ const db::Query kInsertReceipt{"payment_insert_receipt",
 const db::Query kReceiptsOfDossier{"payment_receipts_of_dossier",
     "SELECT t.reference, r.kind, r.series, r.number, r.amount, r.issued_at FROM payment_receipts r "
     "JOIN payment_transactions t ON t.id = r.transaction_id JOIN payment_requests q ON q.id = r.request_id "
-    "WHERE q.dossier_id = $1 ORDER BY r.issued_at, r.kind LIMIT 500"};
+    "WHERE q.dossier_id = $1 ORDER BY r.issued_at, CASE r.kind WHEN 'phi' THEN 0 WHEN 'le_phi' THEN 1 ELSE 2 END LIMIT 500"};
 const db::Query kReceiptByReference{"payment_receipt_by_reference",
     "SELECT r.series, r.number, r.amount, r.items, r.issued_at, t.platform_txn, t.bank_code, q.dossier_id, r.agency_id "
     "FROM payment_receipts r JOIN payment_transactions t ON t.id = r.transaction_id JOIN payment_requests q ON q.id = r.request_id "

@@ -74,6 +74,7 @@ const words = {
     failed: 'Không bắt đầu được thanh toán',
     refresh: 'Cập nhật trạng thái',
     back00: 'Nền tảng thanh toán báo giao dịch thành công. Trạng thái hồ sơ được cập nhật khi hệ thống nhận xác nhận.',
+    backDone: 'Thanh toán đã được xác nhận.',
     backFailed: 'Giao dịch không thành công (mã {code}). Bạn có thể thanh toán lại.',
     refundsTitle: 'Hoàn tiền',
     rules: { dossier_not_processed: 'hồ sơ không được giải quyết (rút, từ chối hoặc dừng)', paid_twice: 'khoản đã được thanh toán trước đó' } as Record<string, string>,
@@ -103,6 +104,7 @@ const words = {
     failed: 'The payment could not be started',
     refresh: 'Refresh status',
     back00: 'The payment platform reports the payment succeeded. The dossier updates once its confirmation arrives.',
+    backDone: 'The payment is confirmed.',
     backFailed: 'The payment did not go through (code {code}). You can pay again.',
     refundsTitle: 'Refunds',
     rules: { dossier_not_processed: 'the dossier will not be processed (withdrawn, refused or stopped)', paid_twice: 'it had been paid already' } as Record<string, string>,
@@ -147,7 +149,7 @@ function RefundForm({ path, refund, label, button, lang, onDone }: {
     else setError(r.problem.detail || r.problem.title);
   };
   return (
-    <form className="refund-form" onSubmit={(e) => void submit(e)}>
+    <form className="form refund-form" onSubmit={(e) => void submit(e)}>
       <label htmlFor={id}>{label}</label>
       <input id={id} value={note} maxLength={1000} required onChange={(e) => setNote(e.target.value)}
         aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
@@ -208,7 +210,7 @@ export function PaymentPanel({ code, lang, onSettled }: { code: string; lang: La
   return (
     <div className="payments">
       {error && <Notice>{error}</Notice>}
-      {back && <Notice>{back === '00' ? w.back00 : w.backFailed.replace('{code}', back)}</Notice>}
+      {back && <Notice>{back === '00' ? (pending ? w.back00 : w.backDone) : w.backFailed.replace('{code}', back)}</Notice>}
       {!data.enabled && data.disabled_reason && <p>{data.disabled_reason}</p>}
       {data.requests.map((r) => (
         <div key={r.id} className="payment-request">

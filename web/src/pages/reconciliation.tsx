@@ -222,7 +222,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
     <>
       <h1>{t.reconTitle}</h1>
       <p>{w.lead}</p>
-      <form className="recon-form" onSubmit={(e) => void run(e)}>
+      <form className="form recon-form" onSubmit={(e) => void run(e)}>
         <Field id="recon-date" label={w.date} type="date" value={date} onChange={setDate} required />
         <fieldset>
           <legend>{w.source}</legend>
