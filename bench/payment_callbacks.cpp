@@ -7,8 +7,8 @@
 //     that dossier), then posts one signed confirmation per transaction to
 //     POST /api/v1/payments/callback from <client threads> keep-alive connections. The server
 //     verifies each MaXacThuc (SHA-256, constant-time compare), checks partner, amount, currency
-//     and reference, settles the transaction, closes its request and appends the ledger row in
-//     one transaction. Prints `callbacks=N per_second=… p50_ms=… p99_ms=… settled=N`.
+//     and reference, settles the transaction, closes its request, appends the ledger row and
+//     issues the two e-receipt records (phí, lệ phí; numbered per agency) in one transaction. Prints `callbacks=N per_second=… p50_ms=… p99_ms=… settled=N`.
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -134,7 +134,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < count; ++i) {
       std::string req = core::Uuid::NewV7().ToString(), ref = "BENCH" + std::to_string(1000000 + i);
       std::int64_t amount = 1000 + i;
-      c->Execute(payment::store::kInsertRequest, {req, dossier_id, code, agency, amount, std::string("bench"), std::string("[]"), now});
+      // A phí and a lệ phí line, as an officer's request has: settling issues one e-receipt each.
+      std::string items = "[{\"kind\":\"phi\",\"code\":\"P\",\"name\":\"Phí\",\"amount\":" + std::to_string(amount - 500) +
+                          "},{\"kind\":\"le_phi\",\"code\":\"L\",\"name\":\"Lệ phí\",\"amount\":500}]";
+      c->Execute(payment::store::kInsertRequest, {req, dossier_id, code, agency, amount, std::string("bench"), items, now});
       c->Execute(payment::store::kInsertTransaction, {core::Uuid::NewV7().ToString(), req, ref, std::string("bench"), nullptr, amount, now, now});
       payment::Confirmation conf;
       conf.code = "00";

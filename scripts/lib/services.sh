@@ -65,16 +65,30 @@ start_nats() {
 
 # `motcua serve` with demo data on a temp SQLite database. Sets MOTCUA_BASE_URL.
 start_motcua() {  # binary, web dir, [extra serve args…]
-  local bin=$1 web=$2 dir port pid
+  local bin=$1 web=$2 dir port pid sim_port sim_pid
   shift 2
   dir=$(mktemp -d /tmp/motcua-serve.XXXXXX)
   port=$(free_port)
+  # The payment platform's sandbox, as scripts/run starts it in demo mode: the pay step goes to
+  # its approve/decline page and comes back to the dossier.
+  sim_port=$(free_port)
+  while [[ $sim_port == "$port" ]]; do sim_port=$(free_port); done
+  "$bin" paysim --listen "127.0.0.1:$sim_port" --partner MOTCUA-DEMO --secret demo-paysim-secret \
+    --callback-url "http://127.0.0.1:$port/api/v1/payments/callback" \
+    --return-url "http://127.0.0.1:$port/ho-so?ma={MaHoSo}" >"$dir/paysim.log" 2>&1 &
+  sim_pid=$!
+  MOTCUA_CLEANUP+=("kill -TERM $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null")
+  wait_for_port "$sim_port" 30 || { cat "$dir/paysim.log"; return 1; }
   "$bin" serve --demo --listen "127.0.0.1:$port" --db "sqlite:$dir/motcua.db" \
-    --blob-dir "$dir/blobs" --web-dir "$web" --demo-mail-log "$dir/demo-mail.log" "$@" >"$dir/serve.log" 2>&1 &
+    --blob-dir "$dir/blobs" --web-dir "$web" --demo-mail-log "$dir/demo-mail.log" \
+    --payment-platform-url "http://127.0.0.1:$sim_port/api/paygov" --payment-partner-code MOTCUA-DEMO \
+    --payment-secret demo-paysim-secret --payment-requery-seconds 30 "$@" >"$dir/serve.log" 2>&1 &
   pid=$!
   MOTCUA_CLEANUP+=("kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf $dir")
   wait_for_port "$port" 30 || { cat "$dir/serve.log"; return 1; }
   export MOTCUA_BASE_URL="http://127.0.0.1:$port"
+  # Not MOTCUA_…: motcua reads those as configuration keys.
+  export PAYSIM_URL="http://127.0.0.1:$sim_port"
   export MOTCUA_DEMO_MAIL_LOG="$dir/demo-mail.log"
   MOTCUA_SERVE_LOG="$dir/serve.log"
 }

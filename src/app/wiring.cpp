@@ -265,6 +265,8 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   pay.partner = config.payment_partner_code;
   pay.secret = config.payment_secret;
   pay.token = config.payment_platform_token;
+  pay.validity = std::chrono::minutes(config.payment_validity_minutes);
+  pay.public_url = identity_options.public_url;
   if (config.payment_requery_seconds > 0) {
     pay.requery_every = std::chrono::seconds(config.payment_requery_seconds);
     pay.first_query_after = std::chrono::seconds(config.payment_requery_seconds);

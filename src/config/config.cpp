@@ -191,6 +191,9 @@ const std::vector<KeyDef>& Defs() {
       {{"sync_dedup_window_seconds", "the sync stream's duplicate window (Nats-Msg-Id)", false},
        SizeSetter(&Config::sync_dedup_window_seconds, 1, 7 * 86400),
        [](const Config& c) { return std::to_string(c.sync_dedup_window_seconds); }},
+      {{"payment_validity_minutes", "how long a payment attempt may stay pending before the re-query job expires it", false},
+       SizeSetter(&Config::payment_validity_minutes, 1, 10080),
+       [](const Config& c) { return std::to_string(c.payment_validity_minutes); }},
       {{"log_level", "debug, info, warn or error", false},
        [](Config& c, std::string_view v) -> std::string {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

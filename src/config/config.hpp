@@ -81,6 +81,7 @@ struct Config {
   std::size_t sync_stream_replicas = 1;  ///< JetStream replicas of the sync stream (3 on a cluster)
   std::size_t sync_relay_ms = 500;       ///< how often the outbox is published (0 = no relay)
   std::size_t sync_dedup_window_seconds = 7200;  ///< the stream's Nats-Msg-Id duplicate window
+  std::size_t payment_validity_minutes = 15;  ///< a pending transaction older than this is expired by the re-query job
 };
 
 /// The public base URL: `public_url` when configured, else from the listen address and the

@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -384,7 +385,7 @@ void Heading(Writer& w, const FormHead& head, const std::string& form_number, do
 
 // The title, then the dossier code beside its QR code (which links to public tracking).
 void Title(Writer& w, const std::string& title, const FormHead& head, double size) {
-  w.Paragraph(B(T(title)), {.size = size + 2, .align = PANGO_ALIGN_CENTER, .space_after = 4});
+  if (!title.empty()) w.Paragraph(B(T(title)), {.size = size + 2, .align = PANGO_ALIGN_CENTER, .space_after = 4});
   if (head.dossier_code.empty()) return;
   std::optional<QrCode> qr = head.tracking_url.empty() ? std::nullopt : EncodeQr(head.tracking_url);
   constexpr double kQrSize = 66;
@@ -622,6 +623,112 @@ std::string RenderPdf(const Register& f) {
            {"Ghi chú", 1.3}},
           rows, 7.5);
   w.Paragraph(I("Tổng số: " + std::to_string(f.rows.size()) + " hồ sơ."), {.size = kSize - 1});
+  return w.Finish();
+}
+
+std::string FormatVnd(std::int64_t amount) {
+  bool negative = amount < 0;
+  std::uint64_t v = negative ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
+  std::string digits = std::to_string(v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return negative ? "-" + out : out;
+}
+
+namespace {
+
+constexpr const char* kDigits[] = {"không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"};
+
+// Three digits; `full` (not the leading group) reads "không trăm" and "linh" as Vietnamese does.
+std::string Group(int n, bool full) {
+  int h = n / 100, t = n / 10 % 10, u = n % 10;
+  std::string out;
+  auto add = [&](const std::string& w) { out += (out.empty() ? "" : " ") + w; };
+  if (h > 0 || full) add(std::string(kDigits[h]) + " trăm");
+  if (t == 0) {
+    if (u > 0 && !out.empty()) add("linh");
+  } else if (t == 1) {
+    add("mười");
+  } else {
+    add(std::string(kDigits[t]) + " mươi");
+  }
+  if (u == 1 && t >= 2) add("mốt");
+  else if (u == 5 && t >= 1) add("lăm");
+  else if (u > 0) add(kDigits[u]);
+  return out;
+}
+
+// Below a thousand million, in groups of three digits.
+std::string Below(std::uint64_t n, bool leading) {
+  constexpr const char* kUnits[] = {"", "nghìn", "triệu"};
+  int groups[3] = {static_cast<int>(n % 1000), static_cast<int>(n / 1000 % 1000), static_cast<int>(n / 1000000 % 1000)};
+  int top = groups[2] > 0 ? 2 : groups[1] > 0 ? 1 : 0;
+  std::string out;
+  for (int g = top; g >= 0; --g) {
+    if (groups[g] == 0) continue;
+    std::string words = Group(groups[g], !(leading && g == top));
+    out += (out.empty() ? "" : " ") + words + (kUnits[g][0] != '\0' ? std::string(" ") + kUnits[g] : std::string());
+  }
+  return out;
+}
+
+std::string Words(std::uint64_t n, bool leading) {
+  constexpr std::uint64_t kBillion = 1000000000;
+  if (n < kBillion) return Below(n, leading);
+  std::string out = Words(n / kBillion, leading) + " tỷ";
+  if (n % kBillion != 0) out += " " + Below(n % kBillion, false);
+  return out;
+}
+
+}  // namespace
+
+std::string VndInWords(std::int64_t amount) {
+  if (amount == 0) return "Không đồng";
+  bool negative = amount < 0;
+  std::uint64_t v = negative ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
+  std::string words = Words(v, true);
+  if (negative) return "Âm " + words + " đồng";
+  words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+  return words + " đồng";
+}
+
+std::string RenderPdf(const PaymentReceipt& f) {
+  std::string title = f.kind == "phi" ? "BIÊN LAI THU PHÍ" : f.kind == "le_phi" ? "BIÊN LAI THU LỆ PHÍ" : "BIÊN LAI THU TIỀN";
+  char number[32];
+  std::snprintf(number, sizeof number, "%07lld", static_cast<long long>(f.number));
+  Writer w(kA5, kA5Margin, title + " " + f.series + " " + number, Footer(f.head));
+  Heading(w, f.head, "Biên lai điện tử", kSize);
+  w.Paragraph(B(T(title)), {.size = kSize + 2, .align = PANGO_ALIGN_CENTER, .space_after = 1});
+  w.Paragraph(I("(Biên lai điện tử)"), {.size = kSize - 1, .align = PANGO_ALIGN_CENTER, .space_after = 2});
+  w.Paragraph(B("Ký hiệu:") + " " + Field(f.series) + "    " + B("Số:") + " " + T(number), {.size = kSize, .align = PANGO_ALIGN_CENTER, .space_after = 4});
+  Title(w, "", f.head, kSize);
+  w.Paragraph(Label("Đơn vị thu:", f.head.agency_name), {.size = kSize});
+  w.Paragraph(Label("Người nộp tiền:", f.payer.name), {.size = kSize});
+  if (!f.payer.id_number.empty()) w.Paragraph(Label("Số định danh/mã số thuế:", f.payer.id_number), {.size = kSize});
+  if (!f.payer.address.empty()) w.Paragraph(Label("Địa chỉ:", f.payer.address), {.size = kSize});
+  w.Paragraph(Label("Nội dung:", "Nộp " + std::string(f.kind == "phi" ? "phí" : f.kind == "le_phi" ? "lệ phí" : "tiền") +
+                                     " giải quyết thủ tục hành chính: " + f.procedure_name),
+              {.size = kSize});
+  std::vector<std::vector<std::string>> rows;
+  std::int64_t total = 0;
+  int n = 0;
+  for (const auto& l : f.lines) {
+    rows.push_back({std::to_string(++n), T(l.name), T(FormatVnd(l.amount))});
+    total += l.amount;
+  }
+  rows.push_back({"", B("Tổng cộng"), B(T(FormatVnd(total)))});
+  w.Table({{"STT", 0.5, PANGO_ALIGN_CENTER}, {"Nội dung khoản thu", 4.0}, {"Số tiền (đồng)", 1.6, PANGO_ALIGN_RIGHT}}, rows, kSize);
+  w.Paragraph(B("Số tiền bằng chữ:") + " " + I(T(VndInWords(total)) + "."), {.size = kSize});
+  w.Paragraph(Label("Hình thức thanh toán:", f.method), {.size = kSize});
+  w.Paragraph(Label("Mã tham chiếu:", f.reference), {.size = kSize});
+  if (!f.platform_txn.empty() || !f.bank.empty()) {
+    w.Paragraph(Label("Mã giao dịch:", f.platform_txn) + "    " + Label("Ngân hàng:", f.bank), {.size = kSize});
+  }
+  w.Paragraph(Label("Thời điểm thanh toán:", VietnameseDateTime(f.paid_at)), {.size = kSize});
+  Signatures(w, f.head.issued_at.empty() ? f.paid_at : f.head.issued_at,
+             {{"ĐƠN VỊ THU", "(Biên lai điện tử, không cần ký)", f.head.agency_name}}, kSize);
   return w.Finish();
 }
 

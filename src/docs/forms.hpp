@@ -8,6 +8,7 @@
 // worker pool, never on an I/O thread (a form takes milliseconds of CPU).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -114,6 +115,28 @@ struct Register {
   std::vector<RegisterRow> rows;
 };
 
+/// One line of money on a receipt.
+struct ReceiptLine {
+  std::string name;
+  std::int64_t amount = 0;  ///< VND
+};
+
+/// Biên lai thu phí / thu lệ phí điện tử: one kind of money (phí, lệ phí or other) of one
+/// online payment, issued by the agency that collects it. The QR code (head.tracking_url)
+/// links the dossier's public tracking page.
+struct PaymentReceipt {
+  FormHead head;
+  std::string kind;          ///< phi | le_phi | other: the title (BIÊN LAI THU PHÍ / LỆ PHÍ / TIỀN)
+  std::string series;        ///< ký hiệu
+  std::int64_t number = 0;   ///< số, printed with seven digits
+  Applicant payer;           ///< người nộp tiền
+  std::string procedure_name;
+  std::vector<ReceiptLine> lines;
+  std::string method;        ///< hình thức thanh toán
+  std::string reference, platform_txn, bank;  ///< MaThamChieu, MaGiaoDich, MaNganHang
+  std::string paid_at;       ///< local RFC 3339
+};
+
 /// The PDF of a form. Throws std::runtime_error only when cairo itself fails (out of memory):
 /// any text, however long or empty, renders.
 std::string RenderPdf(const Receipt& form);
@@ -122,6 +145,14 @@ std::string RenderPdf(const Refusal& form);
 std::string RenderPdf(const Apology& form);
 std::string RenderPdf(const ControlSheet& form);
 std::string RenderPdf(const Register& form);
+std::string RenderPdf(const PaymentReceipt& form);
+
+/// `1.250.000` (the Vietnamese thousands separator).
+std::string FormatVnd(std::int64_t amount);
+
+/// The amount in Vietnamese words as receipts write it: `Hai trăm năm mươi nghìn đồng`
+/// (`Âm …` below zero, `Không đồng` for 0).
+std::string VndInWords(std::int64_t amount);
 
 /// `16 giờ 30 phút, ngày 23/11/2026` from a local RFC 3339 instant; the text unchanged when it
 /// is not one, "" for "".

@@ -169,6 +169,58 @@ TEST(Forms, TheReceiptReadsBackWithItsFieldsCodeAndQr) {
       << Text(RenderPdf(booked));
 }
 
+TEST(Forms, AmountsInVietnameseWords) {
+  EXPECT_EQ(VndInWords(0), "Không đồng");
+  EXPECT_EQ(VndInWords(5), "Năm đồng");
+  EXPECT_EQ(VndInWords(15), "Mười lăm đồng");
+  EXPECT_EQ(VndInWords(21), "Hai mươi mốt đồng");
+  EXPECT_EQ(VndInWords(105), "Một trăm linh năm đồng");
+  EXPECT_EQ(VndInWords(50000), "Năm mươi nghìn đồng");
+  EXPECT_EQ(VndInWords(150000), "Một trăm năm mươi nghìn đồng");
+  EXPECT_EQ(VndInWords(200000), "Hai trăm nghìn đồng");
+  EXPECT_EQ(VndInWords(1050000), "Một triệu không trăm năm mươi nghìn đồng");
+  EXPECT_EQ(VndInWords(1000001), "Một triệu không trăm linh một đồng");
+  EXPECT_EQ(VndInWords(2500000000), "Hai tỷ năm trăm triệu đồng");
+  EXPECT_EQ(VndInWords(100000000000), "Một trăm tỷ đồng");
+  EXPECT_EQ(VndInWords(-25000), "Âm hai mươi lăm nghìn đồng");
+  EXPECT_EQ(FormatVnd(0), "0");
+  EXPECT_EQ(FormatVnd(150000), "150.000");
+  EXPECT_EQ(FormatVnd(1234567890), "1.234.567.890");
+}
+
+PaymentReceipt APaymentReceipt(std::string kind) {
+  return {.head = Head(),
+          .kind = std::move(kind),
+          .series = "BLP-26",
+          .number = 42,
+          .payer = Person(),
+          .procedure_name = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+          .lines = {{"Phí cung cấp thông tin lý lịch tư pháp", 150000}, {"Phí cấp thêm bản", 5000}},
+          .method = "Trực tuyến qua Nền tảng thanh toán",
+          .reference = "00000002H9926120400012026120416350001",
+          .platform_txn = "GD-1",
+          .bank = "VCB",
+          .paid_at = "2026-12-04T16:35:00+07:00"};
+}
+
+TEST(Forms, ThePaymentReceiptsOfPhiAndLePhiReadBackWithTheirAmountsInWordsAndQr) {
+  std::string pdf = RenderPdf(APaymentReceipt("phi"));
+  ASSERT_TRUE(pdf.starts_with("%PDF-"));
+  EXPECT_EQ(Pages(pdf), 1);
+  std::string t = Text(pdf);
+  for (const char* want : {"BIÊN LAI THU PHÍ", "(Biên lai điện tử)", "Ký hiệu: BLP-26", "Số: 0000042", "SỞ TƯ PHÁP",
+                           "Mã hồ sơ: 000.00.02.H99-261204-0001", "Người nộp tiền: Nguyễn Thị Hằng", "Phí cung cấp thông tin lý lịch tư pháp",
+                           "150.000", "5.000", "155.000", "Một trăm năm mươi lăm nghìn đồng.", "Mã tham chiếu: 00000002H9926120400012026120416350001",
+                           "Mã giao dịch: GD-1", "16 giờ 35 phút, ngày 04/12/2026"}) {
+    EXPECT_NE(t.find(want), std::string::npos) << want << "\nin: " << t;
+  }
+  EXPECT_EQ(t.find("LỆ PHÍ"), std::string::npos);
+  EXPECT_EQ(QrText(pdf), kUrl);
+  std::string le = Text(RenderPdf(APaymentReceipt("le_phi")));
+  EXPECT_NE(le.find("BIÊN LAI THU LỆ PHÍ"), std::string::npos) << le;
+  EXPECT_NE(le.find("Nộp lệ phí giải quyết"), std::string::npos) << le;
+}
+
 TEST(Forms, EveryVietnameseDiacriticSurvivesTheRoundTrip) {
   // The titles in sentence case and every toned letter, as requested papers of Mẫu 02.
   std::vector<std::string> lines = {"Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",

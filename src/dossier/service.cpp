@@ -547,7 +547,9 @@ core::Result<json::object> Service::SubmissionTemplate(const Principal& who, con
   return json::object{{"procedure_code", plan->procedure->code},
                       {"procedure_name", en && !plan->procedure->name_en.empty() ? plan->procedure->name_en : plan->procedure->name},
                       {"service_class", plan->procedure->service_class},
-                      {"cases", cases}, {"channels", channels}, {"agencies", agencies}, {"prefill", prefill}};
+                      {"cases", cases}, {"channels", channels}, {"agencies", agencies}, {"prefill", prefill},
+                      {"payment_at_submission", plan->config.contains("payment_at_submission") && plan->config.at("payment_at_submission").is_bool() &&
+                                                    plan->config.at("payment_at_submission").as_bool()}};
 }
 
 // ---- drafts ----
@@ -994,6 +996,25 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
                         {"fees", fees}, {"results", json::array{}}, {"agency_name", agency->name}};
     int status = officer ? kReceived : kSubmitted;
     std::string stage = officer ? "received" : "submitted";
+    // A procedure that collects its fees at receipt: an online submission waits for payment
+    // (status 6) and goes on to "submitted" when the payment settles (DOMAIN.md §2.9).
+    json::object at_submission;
+    if (!officer && channel == "online" && !fees.empty()) {
+      const json::value* flag = plan->config.if_contains("payment_at_submission");
+      const json::object& fee = fees.at(0).as_object();
+      std::int64_t amount = fee.at("amount").is_int64() ? fee.at("amount").as_int64() : 0;
+      if (flag && flag->is_bool() && flag->as_bool() && amount > 0) {
+        std::string kind(fee.at("kind").is_string() ? fee.at("kind").as_string() : "");
+        std::string name(fee.at("description").is_string() ? fee.at("description").as_string() : "");
+        if (name.empty()) name = kind == "le_phi" ? "Lệ phí" : "Phí";
+        std::string reason = "Phí, lệ phí nộp khi nộp hồ sơ: " + plan->procedure->name;
+        at_submission = json::object{{"amount", amount}, {"reason", reason},
+                                     {"items", json::array{json::object{{"kind", kind == "phi" || kind == "le_phi" ? kind : "other"},
+                                                                        {"code", fee.at("code")}, {"name", name}, {"amount", amount}}}}};
+        stored["payment"] = json::object{{"amount", amount}, {"reason", reason}, {"requested_at", Local(now)}, {"paid_at", nullptr}};
+        status = kPaymentRequested;
+      }
+    }
     std::optional<std::string> received_at, due_at;
     std::int64_t minutes = DurationMinutes(*ch);
     if (officer) {
@@ -1021,6 +1042,10 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
     dossier_code = DossierCode(agency->code, day, seq);
     c->Execute(store::kSetCode, {id, dossier_code});
+    if (!at_submission.empty()) {
+      c->Execute(store::kSetResume, {id, std::int64_t{kSubmitted}, std::string("submitted")});
+      if (observer_) observer_(*c, StatusChange{id, dossier_code, plan->procedure->code, agency->id, "submit", 0, status, at_submission});
+    }
     Row fake;
     fake.owner = owner;
     Notify(*c, fake, "dossier.submitted", json::object{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}}, now);
@@ -2196,8 +2221,11 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   std::vector<core::FieldError> errors;
   for (const auto& [k, v] : config) {
     std::string key(k);
-    if (key != "form" && key != "cases" && key != "steps" && key != "agencies") {
+    if (key != "form" && key != "cases" && key != "steps" && key != "agencies" && key != "payment_at_submission") {
       errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
+    }
+    if (key == "payment_at_submission" && !v.is_bool()) {
+      errors.push_back({"/payment_at_submission", "payment_at_submission là true hoặc false. / payment_at_submission is true or false."});
     }
   }
   if (auto it = config.find("agencies"); it != config.end()) {

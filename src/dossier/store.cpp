@@ -69,6 +69,8 @@ const db::Query kUpdateDossier{"dossier_update",
     "apologies = $14, body = $15, handling_agency_id = $16, handling_path = $17, at_risk = $18, overdue = $19, "
     "version = version + 1, updated_at = $20 WHERE id = $1 AND version = $2"};
 
+const db::Query kSetResume{"dossier_set_resume", "UPDATE dossiers SET resume_status = $2, resume_stage = $3 WHERE id = $1"};
+
 const db::Query kInsertEvent{"dossier_insert_event",
     "INSERT INTO dossier_events (dossier_id, seq, at, action, status_from, status_to, stage, actor_id, actor_name, "
     "actor_role, agency_id, agency_name, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"};

@@ -1,6 +1,7 @@
 #include "payment/paysim.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -86,7 +87,7 @@ struct PaySim::Impl {
     return c;
   }
 
-  void Decide(const std::string& reference, bool approve) {
+  void Decide(const std::string& reference, bool approve, const std::string& bank) {
     Confirmation conf;
     int deliveries;
     bool drop;
@@ -99,7 +100,7 @@ struct PaySim::Impl {
       p.state = std::string(approve ? kStatePaid : kStateFailed);
       p.code = approve ? std::string(kSuccess) : std::string("24");  // 24: the payer cancelled
       p.platform_txn = "SIM" + std::to_string(++seq);
-      p.bank = "NCB";
+      p.bank = bank;
       p.time = PlatformTime(Clock::now());
       conf = Signed(p, "CONFIRM", options.bad_signature ? options.secret + "-wrong" : options.secret);
       deliveries = options.deliveries;
@@ -138,6 +139,16 @@ struct PaySim::Impl {
     auto q = DecodeQuery(req.body, options.secret);
     if (!q || q->partner != options.partner) return Response::Text(400, R"({"MaLoi":"01","MoTaLoi":"invalid MaXacThuc"})", "application/json");
     std::lock_guard lock(mu);
+    if (q->type == "DOI_SOAT") {
+      // The day's statement: every payment that succeeded on that local day, as CSV.
+      std::string csv = "MaThamChieu,SoTien,MaGiaoDich,MaNganHang,ThoiGianGD\r\n";
+      for (const auto& [ref, p] : payments) {
+        if (p.state == kStatePaid && p.time.starts_with(q->reference) && q->reference.size() == 8) {
+          csv += ref + "," + std::to_string(p.init.amount) + "," + p.platform_txn + "," + p.bank + "," + p.time + "\r\n";
+        }
+      }
+      return Response::Text(200, std::move(csv), "text/csv; charset=utf-8");
+    }
     auto it = payments.find(q->reference);
     if (it == payments.end()) return Response::Text(404, R"({"MaLoi":"04","MoTaLoi":"unknown MaThamChieu"})", "application/json");
     if (q->type == "GET_BILL") {
@@ -156,19 +167,31 @@ struct PaySim::Impl {
     const Payment& p = it->second;
     std::string ref = Escape(reference);
     std::string html =
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Cổng thanh toán thử nghiệm</title></head><body>"
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>Cổng thanh toán thử nghiệm</title></head><body>"
         "<h1>Cổng thanh toán thử nghiệm (sandbox)</h1><dl><dt>Mã tham chiếu</dt><dd id=\"reference\">" + ref +
         "</dd><dt>Số tiền</dt><dd id=\"amount\">" + std::to_string(p.init.amount) + " VND</dd><dt>Nội dung</dt><dd>" +
         Escape(p.init.info) + "</dd><dt>Trạng thái</dt><dd id=\"state\">" + Escape(p.state) + "</dd></dl>";
     if (p.state == kStatePending) {
-      html += "<form method=\"post\" action=\"/pay/" + ref + "/approve\"><button id=\"approve\">Thanh toán (approve)</button></form>"
+      html += "<form method=\"post\" action=\"/pay/" + ref + "/approve\"><label for=\"bank\">Ngân hàng / Bank</label> "
+              "<select id=\"bank\" name=\"bank\"><option>NCB</option><option>VCB</option><option>BIDV</option></select> "
+              "<button id=\"approve\">Thanh toán (approve)</button></form>"
               "<form method=\"post\" action=\"/pay/" + ref + "/decline\"><button id=\"decline\">Hủy (decline)</button></form>";
     }
     return Response::Text(200, html + "</body></html>", "text/html; charset=utf-8");
   }
 
-  Response Decided(const std::string& reference, bool approve) {
-    Decide(reference, approve);
+  Response Decided(const std::string& reference, bool approve, std::string_view form) {
+    // The payer's bank from the page's form (bank=VCB); NCB when none.
+    std::string bank = "NCB";
+    if (auto at = form.find("bank="); at != std::string_view::npos) {
+      std::string chosen;
+      for (char ch : form.substr(at + 5)) {
+        if (!std::isalnum(static_cast<unsigned char>(ch)) || chosen.size() >= 20) break;
+        chosen += ch;
+      }
+      if (!chosen.empty()) bank = chosen;
+    }
+    Decide(reference, approve, bank);
     if (options.return_url.empty()) return Page(reference);
     Response r = Response::Text(303, "", "text/plain");
     // `{MaHoSo}` in the return URL becomes the dossier code (from ThongTinBienLai), so the
@@ -191,8 +214,8 @@ namespace {
 awaitable<Response> PlatformRoute(PaySim::Impl* s, Request req) { co_return s->Platform(req); }
 awaitable<Response> PageRoute(PaySim::Impl* s, Request req) { co_return s->Page(std::string(req.PathParam("reference"))); }
 // Decisions send callbacks on their own threads, so the I/O thread never blocks.
-awaitable<Response> ApproveRoute(PaySim::Impl* s, Request req) { co_return s->Decided(std::string(req.PathParam("reference")), true); }
-awaitable<Response> DeclineRoute(PaySim::Impl* s, Request req) { co_return s->Decided(std::string(req.PathParam("reference")), false); }
+awaitable<Response> ApproveRoute(PaySim::Impl* s, Request req) { co_return s->Decided(std::string(req.PathParam("reference")), true, req.body); }
+awaitable<Response> DeclineRoute(PaySim::Impl* s, Request req) { co_return s->Decided(std::string(req.PathParam("reference")), false, req.body); }
 
 }  // namespace
 

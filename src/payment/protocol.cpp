@@ -226,7 +226,7 @@ std::optional<Query> DecodeQuery(std::string_view body, std::string_view secret)
   auto o = Object(body);
   if (!o) return std::nullopt;
   Query q{Str(*o, "LoaiBanTin"), Str(*o, "MaDoiTac"), Str(*o, "MaThamChieu"), Str(*o, "ThoiGianGD"), Str(*o, "MaXacThuc")};
-  if ((q.type != "QUERY" && q.type != "GET_BILL") || Str(*o, "PhienBan") != kVersion) return std::nullopt;
+  if ((q.type != "QUERY" && q.type != "GET_BILL" && q.type != "DOI_SOAT") || Str(*o, "PhienBan") != kVersion) return std::nullopt;
   if (!MacEquals(SignQuery(q, secret), q.mac)) return std::nullopt;
   return q;
 }

@@ -79,9 +79,11 @@ std::optional<Confirmation> DecodeConfirmation(std::string_view body);
 std::string EncodeCallbackReply(std::string_view code, std::string_view description, std::string_view partner,
                                 std::string_view time, std::string_view secret);
 
-/// QUERY and GET_BILL (provider → platform): same fields and MAC.
+/// QUERY and GET_BILL (provider → platform): same fields and MAC. DOI_SOAT (ours; the
+/// platform's reconciliation-file format is not published) asks for the day's statement as CSV
+/// with the day `yyyyMMdd` in MaThamChieu.
 struct Query {
-  std::string type = "QUERY";  ///< QUERY | GET_BILL
+  std::string type = "QUERY";  ///< QUERY | GET_BILL | DOI_SOAT
   std::string partner, reference, time, mac;
 };
 std::string SignQuery(const Query& q, std::string_view secret);

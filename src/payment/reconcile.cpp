@@ -10,6 +10,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
   struct Sides {
     std::int64_t ours = 0, theirs = 0;
     bool in_ours = false, in_theirs = false;
+    std::string provider, agency;
   };
   std::map<std::string, Sides> by_ref;
   Reconciliation r;
@@ -17,12 +18,15 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
     auto& s = by_ref[l.reference];
     s.ours += l.amount;
     s.in_ours = true;
+    s.provider = l.provider;
+    s.agency = l.agency;
     r.ours_total += l.amount;
   }
   for (const auto& l : theirs) {
     auto& s = by_ref[l.reference];
     s.theirs += l.amount;
     s.in_theirs = true;
+    if (s.provider.empty()) s.provider = l.provider;
     r.theirs_total += l.amount;
   }
   for (const auto& [ref, s] : by_ref) {
@@ -40,9 +44,27 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
       outcome = "matched";
       ++r.matched;
     }
-    r.lines.push_back({ref, s.ours, s.theirs, outcome});
+    r.lines.push_back({ref, s.ours, s.theirs, outcome, s.provider, s.agency});
   }
   return r;
+}
+
+std::vector<ReconGroup> GroupLines(const Reconciliation& r, bool by_provider) {
+  std::map<std::string, ReconGroup> groups;
+  for (const auto& l : r.lines) {
+    const std::string& key = by_provider ? l.provider : l.agency;
+    ReconGroup& g = groups[key];
+    g.key = key;
+    g.ours_total += l.ours;
+    g.theirs_total += l.theirs;
+    if (l.outcome == "matched") ++g.matched;
+    else if (l.outcome == "amount_mismatch") ++g.amount_mismatch;
+    else if (l.outcome == "missing_ours") ++g.missing_ours;
+    else ++g.missing_theirs;
+  }
+  std::vector<ReconGroup> out;
+  for (auto& [k, g] : groups) out.push_back(std::move(g));
+  return out;
 }
 
 namespace {
@@ -81,7 +103,7 @@ std::vector<std::string> SplitCsvLine(std::string_view line) {
 core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv, std::size_t max_lines) {
   if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a BOM from spreadsheet exports
   std::vector<StatementLine> out;
-  int ref_col = -1, amount_col = -1, txn_col = -1;
+  int ref_col = -1, amount_col = -1, txn_col = -1, bank_col = -1;
   std::size_t line_no = 0, start = 0;
   while (start < csv.size()) {
     auto end = csv.find('\n', start);
@@ -96,6 +118,7 @@ core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv,
         if (f[i] == "MaThamChieu") ref_col = static_cast<int>(i);
         if (f[i] == "SoTien") amount_col = static_cast<int>(i);
         if (f[i] == "MaGiaoDich") txn_col = static_cast<int>(i);
+        if (f[i] == "MaNganHang") bank_col = static_cast<int>(i);
       }
       if (ref_col < 0 || amount_col < 0) {
         return core::Fail(core::ErrorCode::kInvalidArgument,
@@ -112,16 +135,35 @@ core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv,
                             " of the statement is not valid.",
                         {{"line", std::to_string(line_no)}});
     }
-    out.push_back({ref, *amount, txn_col >= 0 && static_cast<std::size_t>(txn_col) < f.size() ? f[static_cast<std::size_t>(txn_col)] : ""});
+    auto col = [&](int c) { return c >= 0 && static_cast<std::size_t>(c) < f.size() ? f[static_cast<std::size_t>(c)] : std::string(); };
+    std::string bank = col(bank_col);
+    if (bank.size() > 50) bank.resize(50);
+    out.push_back({ref, *amount, col(txn_col), bank, ""});
   }
   if (ref_col < 0) return core::Fail(core::ErrorCode::kInvalidArgument, "Bảng kê trống. / The statement is empty.");
   return out;
 }
 
-std::string ReconciliationCsv(const Reconciliation& r) {
-  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua\r\n";
+namespace {
+
+// A CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, -, @
+// is prefixed with ' so a spreadsheet does not run it as a formula.
+std::string CsvField(std::string s) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string ReconciliationCsv(const Reconciliation& r, const std::map<std::string, std::string>& agency_names) {
+  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi\r\n";
   for (const auto& l : r.lines) {
-    out += l.reference + "," + std::to_string(l.ours) + "," + std::to_string(l.theirs) + "," + l.outcome + "\r\n";
+    auto name = agency_names.find(l.agency);
+    out += CsvField(l.reference) + "," + std::to_string(l.ours) + "," + std::to_string(l.theirs) + "," + l.outcome + "," +
+           CsvField(l.provider) + "," + CsvField(name != agency_names.end() ? name->second : l.agency) + "\r\n";
   }
   return out;
 }

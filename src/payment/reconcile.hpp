@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,12 +18,15 @@ struct StatementLine {
   std::string reference;  ///< MaThamChieu
   std::int64_t amount = 0;
   std::string platform_txn;  ///< MaGiaoDich
+  std::string provider;      ///< MaNganHang: the payment service provider (bank, intermediary)
+  std::string agency;        ///< the agency the money is for (our side only)
 };
 
 struct ReconLine {
   std::string reference;
   std::int64_t ours = 0, theirs = 0;
   std::string outcome;  ///< matched | amount_mismatch | missing_ours | missing_theirs
+  std::string provider, agency;  ///< ours when we have the line, else the statement's ("" unknown)
 };
 
 struct Reconciliation {
@@ -34,11 +38,21 @@ struct Reconciliation {
 /// Compares the two sides by reference. A reference twice on one side is compared on its sum.
 Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vector<StatementLine>& theirs);
 
+/// The counts and totals of the lines that share a key (an agency or a provider).
+struct ReconGroup {
+  std::string key;
+  std::size_t matched = 0, amount_mismatch = 0, missing_ours = 0, missing_theirs = 0;
+  std::int64_t ours_total = 0, theirs_total = 0;
+};
+/// The reconciliation split per provider (`by_provider`) or per agency, ordered by key.
+std::vector<ReconGroup> GroupLines(const Reconciliation& r, bool by_provider);
+
 /// The provider's statement as CSV: a header naming `MaThamChieu` and `SoTien` (and optionally
-/// `MaGiaoDich`), comma-separated, one transaction a line. kInvalidArgument names the bad line.
+/// `MaGiaoDich`, `MaNganHang`), comma-separated, one transaction a line. kInvalidArgument names the bad line.
 core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv, std::size_t max_lines = 100000);
 
-/// The reconciliation as CSV: reference,ours,theirs,outcome.
-std::string ReconciliationCsv(const Reconciliation& r);
+/// The reconciliation as CSV: reference,ours,theirs,outcome,provider,agency (`agency_names`
+/// maps agency ids to what the column shows).
+std::string ReconciliationCsv(const Reconciliation& r, const std::map<std::string, std::string>& agency_names = {});
 
 }  // namespace motcua::payment

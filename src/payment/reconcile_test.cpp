@@ -32,5 +32,41 @@ TEST(Reconcile, ParsesTheProvidersCsv) {
   EXPECT_FALSE(ParseStatementCsv(""));
 }
 
+TEST(Reconcile, SplitsPerProviderAndPerAgency) {
+  std::vector<StatementLine> ours{{"A", 100, "", "VCB", "ag1"}, {"B", 200, "", "NCB", "ag1"}, {"C", 300, "", "VCB", "ag2"}};
+  std::vector<StatementLine> theirs{{"A", 100, "t1", "VCB", ""}, {"B", 250, "t2", "NCB", ""}, {"D", 50, "t4", "BIDV", ""}};
+  auto r = Reconcile(ours, theirs);
+  auto by_provider = GroupLines(r, true);
+  ASSERT_EQ(by_provider.size(), 3u);
+  EXPECT_EQ(by_provider[0].key, "BIDV");
+  EXPECT_EQ(by_provider[0].missing_ours, 1u);
+  EXPECT_EQ(by_provider[0].theirs_total, 50);
+  EXPECT_EQ(by_provider[1].key, "NCB");
+  EXPECT_EQ(by_provider[1].amount_mismatch, 1u);
+  EXPECT_EQ(by_provider[2].key, "VCB");
+  EXPECT_EQ(by_provider[2].matched, 1u);
+  EXPECT_EQ(by_provider[2].missing_theirs, 1u);
+  EXPECT_EQ(by_provider[2].ours_total, 400);
+  auto by_agency = GroupLines(r, false);
+  ASSERT_EQ(by_agency.size(), 3u);
+  EXPECT_EQ(by_agency[0].key, "") << "the statement's line we do not have belongs to no agency of ours";
+  EXPECT_EQ(by_agency[1].key, "ag1");
+  EXPECT_EQ(by_agency[1].ours_total, 300);
+  EXPECT_EQ(by_agency[1].theirs_total, 350);
+  std::string csv = ReconciliationCsv(r, {{"ag1", "Sở Tư pháp"}});
+  EXPECT_NE(csv.find("A,100,100,matched,VCB,Sở Tư pháp\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("C,300,0,missing_theirs,VCB,ag2\r\n"), std::string::npos) << csv;
+  // Text from the provider's file cannot become a spreadsheet formula or break the columns.
+  Reconciliation evil;
+  evil.lines.push_back({"=HYPERLINK(\"x\")", 1, 1, "matched", "a,b", ""});
+  EXPECT_NE(ReconciliationCsv(evil).find("\"'=HYPERLINK(\"\"x\"\")\",1,1,matched,\"a,b\","), std::string::npos) << ReconciliationCsv(evil);
+}
+
+TEST(Reconcile, ReadsTheProviderColumn) {
+  auto ok = ParseStatementCsv("MaThamChieu,SoTien,MaNganHang\nREF1,200000,VCB\n");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)[0].provider, "VCB");
+}
+
 }  // namespace
 }  // namespace motcua::payment

@@ -72,6 +72,32 @@ awaitable<Response> Receipt(Deps& d, Request req) {
   co_return r;
 }
 
+// Our e-receipt (biên lai) of one kind of money: phi, le_phi or other.
+awaitable<Response> ReceiptPdf(Deps& d, Request req) {
+  auto who = co_await identity::RequireSignedIn(d.auth, req);
+  if (!who) co_return http::ProblemResponse(req, who.error());
+  std::string code(req.PathParam("code")), reference(req.PathParam("reference")), kind(req.PathParam("kind"));
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.ReceiptPdf(*who, code, reference, kind); });
+  if (!out) co_return http::ProblemResponse(req, out.error());
+  Response r = Response::Text(200, std::move(*out), "application/pdf");
+  std::string name = std::string(kind == "phi" ? "bien-lai-phi-" : kind == "le_phi" ? "bien-lai-le-phi-" : "bien-lai-") + reference + ".pdf";
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  co_return r;
+}
+
+awaitable<Response> Refund(Deps& d, Request req) {
+  auto body = http::ParseJsonBody(req, {.max_depth = 4});
+  if (!body) co_return http::ProblemResponse(req, body.error());
+  if (!body->is_object()) {
+    co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.", {}});
+  }
+  std::string code(req.PathParam("code")), request_id(req.PathParam("request_id"));
+  json::object in = body->as_object();
+  Work work = [&d, code, request_id, in](const identity::Principal& p) { return d.service.Refund(p, code, request_id, in); };
+  Response r = co_await Signed(d, req, 201, work);
+  co_return r;
+}
+
 awaitable<Response> Ledger(Deps& d, Request req) {
   std::string from(req.Query("from").value_or("")), to(req.Query("to").value_or("")), after(req.Query("cursor").value_or(""));
   std::size_t limit = 100;
@@ -91,13 +117,19 @@ awaitable<Response> Ledger(Deps& d, Request req) {
   co_return r;
 }
 
-// The provider's statement as the CSV body; ?format=csv answers the statement as CSV.
+// The provider's statement as the CSV body, or fetched from the platform with ?source=platform;
+// ?format=csv answers the reconciliation as CSV.
 awaitable<Response> Reconciliation(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
   if (!who) co_return http::ProblemResponse(req, who.error());
   std::string date(req.Query("date").value_or(""));
   bool csv = req.Query("format").value_or("") == "csv";
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Reconciliation(*who, date, req.body); });
+  std::string source(req.Query("source").value_or("upload"));
+  if (source != "upload" && source != "platform") {
+    co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "source là upload hoặc platform. / source is upload or platform.", {}});
+  }
+  bool fetch = source == "platform";
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Reconciliation(*who, date, req.body, fetch); });
   if (!out) co_return http::ProblemResponse(req, out.error());
   if (csv) {
     Response r = Response::Text(200, std::string(out->at("csv").as_string()), "text/csv; charset=utf-8");
@@ -115,6 +147,8 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kGet, "/api/v1/dossiers/{code}/payments", bind(&List));
   router.Add(Method::kPost, "/api/v1/dossiers/{code}/payments", bind(&Start), {.body_limit = 4u << 10});
   router.Add(Method::kGet, "/api/v1/dossiers/{code}/payments/{reference}/receipt", bind(&Receipt));
+  router.Add(Method::kGet, "/api/v1/dossiers/{code}/payments/{reference}/receipts/{kind}", bind(&ReceiptPdf));
+  router.Add(Method::kPost, "/api/v1/dossiers/{code}/payments/requests/{request_id}/refund", bind(&Refund), {.body_limit = 8u << 10});
   router.Add(Method::kPost, "/api/v1/payments/callback", bind(&Callback), {.body_limit = 16u << 10});
   router.Add(Method::kGet, "/api/v1/admin/payments/ledger", bind(&Ledger));
   router.Add(Method::kPost, "/api/v1/admin/payments/reconciliation", bind(&Reconciliation), {.body_limit = 8u << 20});

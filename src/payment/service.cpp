@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "calendar/work_calendar.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
+#include "docs/forms.hpp"
+#include "dossier/documents.hpp"
 #include "dossier/workflow.hpp"
 #include "http/client.hpp"
 #include "payment/reconcile.hpp"
@@ -99,6 +103,46 @@ json::value LocalOrNull(const std::optional<std::string>& utc) {
   return s.empty() ? json::value(nullptr) : json::value(s);
 }
 
+// The receipt series (ký hiệu) of a kind of money in a year: BLP-26 phí, BLL-26 lệ phí, BLT-26 other.
+std::string Series(std::string_view kind, std::string_view platform_time) {
+  std::string yy = platform_time.size() >= 4 ? std::string(platform_time.substr(2, 2)) : std::string("00");
+  return std::string(kind == "phi" ? "BLP-" : kind == "le_phi" ? "BLL-" : "BLT-") + yy;
+}
+
+// At settlement: one e-receipt per kind of money in the request's items (phí and lệ phí apart),
+// numbered without gaps per agency and series, in the settlement's transaction.
+void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
+  auto req = c.Execute(store::kRequestById, {t.request_id});
+  if (req.Empty()) return;
+  json::value items = ParseOr(req.Text(0, 3), json::array{});
+  std::string time = PlatformTime(Clock::now());
+  for (std::string_view kind : {"phi", "le_phi", "other"}) {
+    json::array mine;
+    std::int64_t sum = 0;
+    if (items.is_array()) {
+      for (const auto& it : items.as_array()) {
+        if (!it.is_object()) continue;
+        const auto& o = it.as_object();
+        const json::value* a = o.if_contains("amount");
+        if (Str(o, "kind") != kind || !a || !a->is_int64() || a->as_int64() <= 0) continue;
+        sum += a->as_int64();
+        mine.push_back(json::object{{"code", Str(o, "code")}, {"name", Str(o, "name")}, {"amount", a->as_int64()}});
+      }
+    }
+    if (sum <= 0) continue;
+    std::string series = Series(kind, time);
+    std::int64_t number = c.Execute(store::kNextReceiptNumber, {t.agency_id, series}).Int(0, 0);
+    c.Execute(store::kInsertReceipt, {core::Uuid::NewV7().ToString(), t.id, t.request_id, t.dossier_code, t.agency_id, std::string(kind),
+                                      series, number, sum, json::serialize(mine), now});
+  }
+}
+
+// Who records a refund: the one-stop receivers (they take counter payments) and agency administrators.
+bool CanRefund(const Principal& who) {
+  return who.kind == identity::AccountKind::kOfficer && !who.enrolment_required &&
+         (who.HasRole(identity::Role::kReceiver) || who.HasRole(identity::Role::kAgencyAdmin) || who.HasRole(identity::Role::kSysadmin));
+}
+
 enum class Outcome { kSettled, kDeclined, kReplay };
 
 // Applies the platform's verdict on a transaction inside `c`'s transaction. A success settles
@@ -115,6 +159,7 @@ Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool 
   if (c.Execute(store::kSettleTransaction, {t.id, conf.platform_txn, conf.bank, conf.code, now}).affected != 1) return Outcome::kReplay;
   Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "settled", t.amount, t.state, "succeeded",
              json::object{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}}});
+  IssueReceipts(c, t, now);
   if (t.request_state == "open") {
     c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
     // Other attempts at the same request are void now; their late success would be refund-due.
@@ -143,7 +188,8 @@ Service::Service(db::Database& db, dossier::Service& dossiers, Settings settings
 
 void Service::OnStatusChange(db::Connection& c, const dossier::StatusChange& ch) {
   std::string now = Now();
-  if (ch.to == dossier::kPaymentRequested && ch.action == "request_payment") {
+  // Raised by an officer (status 6), or at submission when the procedure collects at receipt.
+  if (ch.to == dossier::kPaymentRequested && (ch.action == "request_payment" || ch.action == "submit")) {
     std::int64_t amount = ch.data.contains("amount") && ch.data.at("amount").is_int64() ? ch.data.at("amount").as_int64() : 0;
     if (amount <= 0) return;
     std::string reason = Str(ch.data, "reason");
@@ -186,6 +232,7 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
   if (!facts) return std::unexpected(facts.error());
   auto reqs = c->Execute(store::kRequestsOfDossier, {facts->id});
   auto txns = c->Execute(store::kTransactionsOfDossier, {facts->id});
+  auto receipts = c->Execute(store::kReceiptsOfDossier, {facts->id});
   json::array requests;
   std::int64_t due = 0;
   for (std::size_t i = 0; i < reqs.rows.size(); ++i) {
@@ -197,17 +244,46 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
       json::object t{{"reference", txns.Text(j, 1)}, {"amount", txns.Int(j, 2)}, {"state", state},
                      {"created_at", Local(txns.Text(j, 5))}, {"updated_at", Local(txns.Text(j, 6))}};
       if (state == "pending" && facts->owner) t["pay_url"] = txns.Text(j, 4);
-      if (state == "succeeded") t["receipt_url"] = "/api/v1/dossiers/" + facts->code + "/payments/" + txns.Text(j, 1) + "/receipt";
+      if (state == "succeeded") {
+        std::string base = "/api/v1/dossiers/" + facts->code + "/payments/" + txns.Text(j, 1);
+        t["receipt_url"] = base + "/receipt";  // the platform's (GET_BILL)
+        json::array ours;
+        for (std::size_t k = 0; k < receipts.rows.size(); ++k) {
+          if (receipts.Text(k, 0) != txns.Text(j, 1)) continue;
+          ours.push_back(json::object{{"kind", receipts.Text(k, 1)}, {"series", receipts.Text(k, 2)}, {"number", receipts.Int(k, 3)},
+                                      {"amount", receipts.Int(k, 4)}, {"issued_at", Local(receipts.Text(k, 5))},
+                                      {"url", base + "/receipts/" + receipts.Text(k, 1)}});
+        }
+        t["receipts"] = std::move(ours);
+      }
       attempts.push_back(std::move(t));
     }
     if (reqs.Text(i, 4) == "open") due += reqs.Int(i, 1);
     requests.push_back(json::object{{"id", id}, {"amount", reqs.Int(i, 1)}, {"reason", reqs.Text(i, 2)},
                                     {"items", ParseOr(reqs.Text(i, 3), json::array{})}, {"state", reqs.Text(i, 4)},
                                     {"created_at", Local(reqs.Text(i, 5))}, {"paid_at", LocalOrNull(reqs.OptText(i, 6))},
-                                    {"closed_at", LocalOrNull(reqs.OptText(i, 7))}, {"transactions", std::move(attempts)}});
+                                    {"closed_at", LocalOrNull(reqs.OptText(i, 7))}, {"refunded_at", LocalOrNull(reqs.OptText(i, 9))},
+                                    {"transactions", std::move(attempts)}});
+  }
+  // Refunds by rule: each refund-due amount and whether it was paid back.
+  json::array refunds;
+  auto rf = c->Execute(store::kRefundsOfDossier, {facts->id});
+  for (std::size_t i = 0; i < rf.rows.size(); ++i) {
+    if (rf.Text(i, 2) != "refund_due") continue;
+    json::object r{{"request_id", rf.Text(i, 0)}, {"reference", rf.Text(i, 1).empty() ? json::value(nullptr) : json::value(rf.Text(i, 1))},
+                   {"amount", rf.Int(i, 3)}, {"due_at", Local(rf.Text(i, 4))}, {"rule", Str(ParseOr(rf.Text(i, 5), json::object{}).as_object(), "rule")},
+                   {"refunded_at", nullptr}, {"note", nullptr}};
+    for (std::size_t j = 0; j < rf.rows.size(); ++j) {
+      if (rf.Text(j, 2) == "refunded" && rf.Text(j, 0) == rf.Text(i, 0) && rf.Text(j, 1) == rf.Text(i, 1)) {
+        r["refunded_at"] = Local(rf.Text(j, 4));
+        r["note"] = Str(ParseOr(rf.Text(j, 5), json::object{}).as_object(), "note");
+      }
+    }
+    refunds.push_back(std::move(r));
   }
   json::object out{{"code", facts->code}, {"enabled", settings_.Enabled()}, {"amount_due", due},
-                   {"can_pay", settings_.Enabled() && facts->owner && due > 0}, {"requests", std::move(requests)}};
+                   {"can_pay", settings_.Enabled() && facts->owner && due > 0}, {"requests", std::move(requests)},
+                   {"refunds", std::move(refunds)}, {"can_refund", facts->officer && CanRefund(who)}};
   if (!settings_.Enabled()) {
     out["disabled_reason"] = "Cơ quan chưa kết nối nền tảng thanh toán trực tuyến; hãy nộp phí tại bộ phận một cửa. / "
                              "Online payment is not set up here; pay at the one-stop counter.";
@@ -359,6 +435,86 @@ core::Result<std::string> Service::Receipt(const Principal& who, const std::stri
   return gateway_->GetBill(reference);
 }
 
+core::Result<std::string> Service::ReceiptPdf(const Principal& who, const std::string& code, const std::string& reference,
+                                              const std::string& kind) {
+  if (kind != "phi" && kind != "le_phi" && kind != "other") {
+    return Fail(ErrorCode::kNotFound, "Loại biên lai là phi, le_phi hoặc other. / The receipt kind is phi, le_phi or other.");
+  }
+  docs::PaymentReceipt r;
+  {
+    auto c = db_.Acquire();
+    auto facts = dossiers_.FactsForPayment(*c, who, code);
+    if (!facts) return std::unexpected(facts.error());
+    auto row = c->Execute(store::kReceiptByReference, {reference, kind});
+    if (row.Empty() || row.Text(0, 7) != facts->id) return Fail(ErrorCode::kNotFound, "Không có biên lai này. / No such receipt.");
+    r.head = {.parent_agency_name = "", .agency_name = facts->agency_name, .dossier_code = facts->code,
+              .tracking_url = settings_.public_url ? dossier::TrackingUrl(settings_.public_url(), facts->code) : std::string(),
+              .issued_at = Local(row.Text(0, 4))};
+    r.kind = kind;
+    r.series = row.Text(0, 0);
+    r.number = row.Int(0, 1);
+    r.payer = {.name = facts->applicant_name, .id_number = facts->applicant_id_number, .address = "", .phone = "", .email = ""};
+    r.procedure_name = facts->procedure_name;
+    json::value items = ParseOr(row.Text(0, 3), json::array{});
+    if (items.is_array()) {
+      for (const auto& it : items.as_array()) {
+        if (!it.is_object()) continue;
+        const auto& o = it.as_object();
+        const json::value* a = o.if_contains("amount");
+        r.lines.push_back({Str(o, "name"), a && a->is_int64() ? a->as_int64() : 0});
+      }
+    }
+    r.method = "Thanh toán trực tuyến qua Nền tảng thanh toán";
+    r.reference = reference;
+    r.platform_txn = row.Text(0, 5);
+    r.bank = row.Text(0, 6);
+    r.paid_at = r.head.issued_at;
+  }
+  return docs::RenderPdf(r);
+}
+
+core::Result<json::object> Service::Refund(const Principal& who, const std::string& code, const std::string& request_id,
+                                           const json::object& body) {
+  std::string reference = Str(body, "reference"), note = Str(body, "note");
+  auto c = db_.Acquire();
+  db::Transaction tx(*c);
+  auto facts = dossiers_.FactsForPayment(*c, who, code);
+  if (!facts) return std::unexpected(facts.error());
+  if (!facts->officer || !CanRefund(who)) {
+    return Fail(ErrorCode::kForbidden, "Chỉ cán bộ một cửa hoặc quản trị cơ quan ghi nhận hoàn tiền. / Only one-stop receivers or agency administrators record refunds.");
+  }
+  if (note.empty() || note.size() > 1000) {
+    return Fail(ErrorCode::kInvalidArgument, "Cần ghi chú hoàn tiền (chứng từ chuyển khoản…), tối đa 1000 byte. / A refund note (the transfer's voucher…) of at most 1000 bytes is required.",
+                {{"/note", "invalid"}});
+  }
+  auto req = c->Execute(store::kRequestById, {request_id});
+  if (req.Empty() || req.Text(0, 5) != facts->id) return Fail(ErrorCode::kNotFound, "Không có khoản thu này. / No such payment request.");
+  // The refund-due row this refund answers: of the request (reference empty) or of one reference.
+  auto rf = c->Execute(store::kRefundsOfDossier, {facts->id});
+  std::optional<std::size_t> due;
+  bool done = false;
+  for (std::size_t i = 0; i < rf.rows.size(); ++i) {
+    if (rf.Text(i, 0) != request_id || rf.Text(i, 1) != reference) continue;
+    if (rf.Text(i, 2) == "refund_due") due = i;
+    if (rf.Text(i, 2) == "refunded") done = true;
+  }
+  if (!due) return Fail(ErrorCode::kConflict, "Khoản này không phải hoàn trả. / Nothing is due to be refunded here.");
+  if (done) return Fail(ErrorCode::kConflict, "Khoản này đã được hoàn trả. / This was already refunded.");
+  std::string now = Now();
+  std::int64_t amount = rf.Int(*due, 3);
+  try {
+    c->Execute(store::kMarkRefunded, {request_id, now, note});
+    Append(*c, {request_id, "", reference, facts->code, req.Text(0, 7), "refunded", amount, "refund_due", "refunded",
+                json::object{{"note", note}, {"by", who.account_id}}});
+    tx.Commit();
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::kUniqueViolation) return Fail(ErrorCode::kConflict, "Khoản này đã được hoàn trả. / This was already refunded.");
+    throw;
+  }
+  return json::object{{"request_id", request_id}, {"reference", reference.empty() ? json::value(nullptr) : json::value(reference)},
+                      {"amount", amount}, {"refunded_at", Local(now)}, {"note", note}};
+}
+
 core::Result<json::object> Service::Ledger(const Principal& who, const std::string& from, const std::string& to, const std::string& after,
                                            std::size_t limit) {
   bool sysadmin = who.HasRole(identity::Role::kSysadmin);
@@ -385,7 +541,7 @@ core::Result<json::object> Service::Ledger(const Principal& who, const std::stri
   return json::object{{"items", std::move(items)}, {"next_cursor", next}, {"settled_total_on_page", total}};
 }
 
-core::Result<json::object> Service::Reconciliation(const Principal& who, const std::string& date, std::string_view statement_csv) {
+core::Result<json::object> Service::Reconciliation(const Principal& who, const std::string& date, std::string_view statement_csv, bool fetch) {
   bool sysadmin = who.HasRole(identity::Role::kSysadmin);
   if (who.kind != identity::AccountKind::kOfficer || who.enrolment_required || (!sysadmin && !who.HasRole(identity::Role::kAgencyAdmin))) {
     return Fail(ErrorCode::kForbidden, "Chỉ quản trị cơ quan đối soát được. / Only agency administrators reconcile payments.");
@@ -393,22 +549,68 @@ core::Result<json::object> Service::Reconciliation(const Principal& who, const s
   // The local day [00:00, 24:00) in Vietnam (UTC+7).
   auto from = date.size() == 10 ? ParseInstant(date + "T00:00:00+07:00") : std::nullopt;
   if (!from) return Fail(ErrorCode::kInvalidArgument, "date là ngày YYYY-MM-DD. / date is a YYYY-MM-DD day.", {{"date", "invalid"}});
+  std::string fetched;
+  if (fetch) {
+    if (!settings_.Enabled()) return Fail(ErrorCode::kUnavailable, "Thanh toán trực tuyến chưa được cấu hình. / Online payment is not set up.");
+    auto s = gateway_->Statement(date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2));
+    if (!s) return std::unexpected(s.error());
+    fetched = std::move(*s);
+    statement_csv = fetched;
+  }
   auto theirs = ParseStatementCsv(statement_csv);
   if (!theirs) return std::unexpected(theirs.error());
+  std::string subtree = sysadmin ? std::string("%") : who.agency_path + "%";
   auto c = db_.Acquire();
-  auto rows = c->Execute(store::kSettledBetween, {sysadmin ? std::string("%") : who.agency_path + "%", At(*from), At(*from + std::chrono::hours(24))});
+  auto rows = c->Execute(store::kSettledBetween, {subtree, At(*from), At(*from + std::chrono::hours(24))});
   std::vector<StatementLine> ours;
-  for (std::size_t i = 0; i < rows.rows.size(); ++i) ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2)});
+  std::map<std::string, std::pair<std::string, std::string>> agencies;  // id → code, name
+  std::set<std::string> our_refs;
+  for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+    ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2), rows.Text(i, 4), rows.Text(i, 3)});
+    agencies[rows.Text(i, 3)] = {rows.Text(i, 5), rows.Text(i, 6)};
+    our_refs.insert(rows.Text(i, 0));
+  }
+  // The statement covers the whole partner: a line of another agency's payment is not ours to reconcile.
+  if (!sysadmin) {
+    std::erase_if(*theirs, [&](const StatementLine& l) {
+      if (our_refs.contains(l.reference)) return false;
+      auto a = c->Execute(store::kAgencyOfReference, {l.reference});
+      return !a.Empty() && !a.Text(0, 0).starts_with(who.agency_path);
+    });
+  }
   auto r = Reconcile(ours, *theirs);
-  json::array lines;
+  auto counts = [](const auto& g) {
+    return json::object{{"matched", g.matched}, {"amount_mismatch", g.amount_mismatch}, {"missing_ours", g.missing_ours},
+                        {"missing_theirs", g.missing_theirs}, {"ours_total", g.ours_total}, {"theirs_total", g.theirs_total}};
+  };
+  json::array lines, by_agency, by_provider;
+  std::map<std::string, std::string> names;
+  for (const auto& [id, a] : agencies) names[id] = a.second;
   for (const auto& l : r.lines) {
-    lines.push_back(json::object{{"reference", l.reference}, {"ours", l.ours}, {"theirs", l.theirs}, {"outcome", l.outcome}});
+    auto a = agencies.find(l.agency);
+    lines.push_back(json::object{{"reference", l.reference}, {"ours", l.ours}, {"theirs", l.theirs}, {"outcome", l.outcome},
+                                 {"provider", l.provider}, {"agency_code", a != agencies.end() ? a->second.first : ""},
+                                 {"agency_name", a != agencies.end() ? a->second.second : ""}});
+  }
+  for (const auto& g : GroupLines(r, false)) {
+    auto a = agencies.find(g.key);
+    json::object o = counts(g);
+    o["agency_code"] = a != agencies.end() ? a->second.first : "";
+    o["agency_name"] = a != agencies.end() ? a->second.second : "";
+    by_agency.push_back(std::move(o));
+  }
+  for (const auto& g : GroupLines(r, true)) {
+    json::object o = counts(g);
+    o["provider"] = g.key;
+    by_provider.push_back(std::move(o));
   }
   return json::object{{"date", date},
-                      {"summary", json::object{{"matched", r.matched}, {"amount_mismatch", r.amount_mismatch}, {"missing_ours", r.missing_ours},
-                                               {"missing_theirs", r.missing_theirs}, {"ours_total", r.ours_total}, {"theirs_total", r.theirs_total}}},
+                      {"source", fetch ? "platform" : "upload"},
+                      {"summary", counts(r)},
+                      {"by_agency", std::move(by_agency)},
+                      {"by_provider", std::move(by_provider)},
                       {"lines", std::move(lines)},
-                      {"csv", ReconciliationCsv(r)}};
+                      {"csv", ReconciliationCsv(r, names)}};
 }
 
 // ---- re-query of lost callbacks ----
@@ -428,7 +630,21 @@ RequeryReport Service::Requery(Clock::time_point now) {
       core::Log(core::LogLevel::kWarn, "payment QUERY failed", {{"reference", std::string_view(reference)}, {"error", std::string_view(answer.error().message)}});
       continue;
     }
-    if (answer->state != kStatePaid && answer->state != kStateFailed) continue;
+    if (answer->state != kStatePaid && answer->state != kStateFailed) {
+      // Still waiting at the platform: past its validity the attempt is expired here (a late
+      // payment would still settle it through the callback).
+      db::Transaction tx(*c);
+      auto t = ReadTxn(c->Execute(store::kTransactionByReference, {reference}));
+      auto created = t ? ParseInstant(t->created_at) : std::nullopt;
+      if (t && t->state == "pending" && created && *created + settings_.validity <= now &&
+          c->Execute(store::kExpireTransaction, {t->id, Now()}).affected == 1) {
+        Append(*c, {t->request_id, t->id, t->reference, t->dossier_code, t->agency_id, "expired", t->amount, "pending", "failed",
+                   json::object{{"validity_seconds", static_cast<std::int64_t>(settings_.validity.count())}}});
+        tx.Commit();
+        ++report.expired;
+      }
+      continue;
+    }
     db::Transaction tx(*c);
     auto t = ReadTxn(c->Execute(store::kTransactionByReference, {reference}));
     auto amount = ParseAmount(answer->amount);
@@ -456,7 +672,8 @@ RequeryJob::RequeryJob(Service& service, std::chrono::seconds interval)
         if (r.queried > 0) {
           core::Log(core::LogLevel::kInfo, "payment re-query", {{"queried", static_cast<std::int64_t>(r.queried)},
                                                                 {"settled", static_cast<std::int64_t>(r.settled)},
-                                                                {"failed", static_cast<std::int64_t>(r.failed)}});
+                                                                {"failed", static_cast<std::int64_t>(r.failed)},
+                                                                {"expired", static_cast<std::int64_t>(r.expired)}});
         }
       }) {}
 
@@ -486,6 +703,16 @@ class HttpGateway : public Gateway {
       return Fail(ErrorCode::kUnavailable, "the QUERY answer has an invalid MaXacThuc");
     }
     return *conf;
+  }
+
+  core::Result<std::string> Statement(const std::string& day) override {
+    payment::Query q{"DOI_SOAT", s_.partner, day, PlatformTime(Clock::now()), ""};
+    auto r = Post(EncodeQuery(q, s_.secret));
+    if (!r) return std::unexpected(r.error());
+    if (r->status != 200 || r->body.starts_with("{")) {
+      return Fail(ErrorCode::kUnavailable, "Nền tảng thanh toán không trả bảng kê đối soát. / The payment platform gave no statement.");
+    }
+    return std::move(r->body);
   }
 
   core::Result<std::string> GetBill(const std::string& reference) override {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,11 @@ struct Settings {
   std::string platform_url, partner, secret, token;
   std::chrono::seconds first_query_after{60};  ///< a transaction's first re-query, after INIT
   std::chrono::seconds requery_every{60};
+  /// How long an attempt may stay pending: the re-query job expires older ones the platform
+  /// has not settled (the citizen starts a new one).
+  std::chrono::seconds validity{15 * 60};
+  /// The deployment's public base URL: the e-receipts' QR codes link its tracking page.
+  std::function<std::string()> public_url;
   bool Enabled() const { return !platform_url.empty(); }
 };
 
@@ -41,6 +47,8 @@ class Gateway {
   virtual core::Result<Confirmation> Query(const std::string& reference) = 0;
   /// GET_BILL; the PDF e-receipt.
   virtual core::Result<std::string> GetBill(const std::string& reference) = 0;
+  /// DOI_SOAT; the provider's statement of the local day `yyyyMMdd` as CSV (reconcile.hpp).
+  virtual core::Result<std::string> Statement(const std::string& day) = 0;
 };
 
 /// The platform over HTTP (http::FetchBlocking): one JSON POST per message to `platform_url`.
@@ -55,7 +63,7 @@ struct CallbackReply {
 
 /// What a re-query pass did.
 struct RequeryReport {
-  std::size_t queried = 0, settled = 0, failed = 0;
+  std::size_t queried = 0, settled = 0, failed = 0, expired = 0;
 };
 
 class Service {
@@ -78,14 +86,24 @@ class Service {
   CallbackReply Callback(std::string_view body);
   /// GET_BILL pass-through: the platform's PDF e-receipt of a settled transaction.
   core::Result<std::string> Receipt(const identity::Principal& who, const std::string& code, const std::string& reference);
+  /// Our e-receipt (biên lai) of one kind (`phi`, `le_phi`, `other`) of a settled transaction,
+  /// as PDF with a QR code: issued at settlement, numbered per agency and series (owner and officers).
+  core::Result<std::string> ReceiptPdf(const identity::Principal& who, const std::string& code, const std::string& reference,
+                                       const std::string& kind);
+  /// An officer records that refund-due money (of a request, or of one reference paid after
+  /// the request closed) was paid back: a `refunded` ledger row, once. {reference?, note}.
+  core::Result<boost::json::object> Refund(const identity::Principal& who, const std::string& code, const std::string& request_id,
+                                           const boost::json::object& body);
   /// The ledger of the caller's agency subtree (agency admins, sysadmin), [from, to) UTC instants.
   core::Result<boost::json::object> Ledger(const identity::Principal& who, const std::string& from, const std::string& to,
                                            const std::string& after, std::size_t limit);
 
   /// The daily statement (Decision 31/2021 Art. 36) of the caller's agency subtree for the
   /// local date `date` (YYYY-MM-DD): our settled transactions against the provider's statement
-  /// (CSV, see reconcile.hpp). The lines also come as CSV in "csv".
-  core::Result<boost::json::object> Reconciliation(const identity::Principal& who, const std::string& date, std::string_view statement_csv);
+  /// (CSV, see reconcile.hpp; fetched from the platform with `fetch`), in total, per agency and
+  /// per payment provider. The lines also come as CSV in "csv".
+  core::Result<boost::json::object> Reconciliation(const identity::Principal& who, const std::string& date, std::string_view statement_csv,
+                                                   bool fetch = false);
 
   /// One pass of the re-query job at `now`: QUERY each pending transaction that is due; safe on
   /// several nodes (each transaction is claimed by moving its next_query_at).

@@ -12,7 +12,7 @@ const db::Query kInsertRequest{"payment_insert_request",
 const db::Query kOpenRequests{"payment_open_requests",
     "SELECT id, amount, reason, items, agency_id FROM payment_requests WHERE dossier_id = $1 AND state = 'open' ORDER BY created_at, id"};
 const db::Query kRequestsOfDossier{"payment_requests_of_dossier",
-    "SELECT id, amount, reason, items, state, created_at, paid_at, closed_at, agency_id FROM payment_requests "
+    "SELECT id, amount, reason, items, state, created_at, paid_at, closed_at, agency_id, refunded_at FROM payment_requests "
     "WHERE dossier_id = $1 ORDER BY created_at, id LIMIT 100"};
 const db::Query kRequestById{"payment_request_by_id",
     "SELECT id, amount, reason, items, state, dossier_id, dossier_code, agency_id FROM payment_requests WHERE id = $1"};
@@ -55,7 +55,8 @@ const db::Query kClaimQuery{"payment_claim_query",
 const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
 
 const db::Query kSettledBetween{"payment_settled_between",
-    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, '') FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
+    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, ''), l.agency_id, COALESCE(t.bank_code, ''), a.code, a.name "
+    "FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
     "LEFT JOIN payment_transactions t ON t.id = l.transaction_id "
     "WHERE l.event = 'settled' AND a.path LIKE $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT 100001"};
 
@@ -69,5 +70,38 @@ const db::Query kLedger{"payment_ledger",
     "SELECT l.id, l.at, l.request_id, l.transaction_id, l.reference, l.dossier_code, l.agency_id, l.event, l.amount, "
     "l.state_from, l.state_to FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
     "WHERE a.path LIKE $1 AND l.at >= $2 AND l.at < $3 AND l.id > $4 ORDER BY l.id LIMIT $5"};
+
+// E-receipts: a gapless number per agency and series (the upsert's row lock serialises issuers).
+const db::Query kNextReceiptNumber{"payment_next_receipt_number",
+    "INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1) "
+    "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING last"};
+const db::Query kInsertReceipt{"payment_insert_receipt",
+    "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, items, "
+    "issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"};
+const db::Query kReceiptsOfDossier{"payment_receipts_of_dossier",
+    "SELECT t.reference, r.kind, r.series, r.number, r.amount, r.issued_at FROM payment_receipts r "
+    "JOIN payment_transactions t ON t.id = r.transaction_id JOIN payment_requests q ON q.id = r.request_id "
+    "WHERE q.dossier_id = $1 ORDER BY r.issued_at, CASE r.kind WHEN 'phi' THEN 0 WHEN 'le_phi' THEN 1 ELSE 2 END LIMIT 500"};
+const db::Query kReceiptByReference{"payment_receipt_by_reference",
+    "SELECT r.series, r.number, r.amount, r.items, r.issued_at, t.platform_txn, t.bank_code, q.dossier_id, r.agency_id "
+    "FROM payment_receipts r JOIN payment_transactions t ON t.id = r.transaction_id JOIN payment_requests q ON q.id = r.request_id "
+    "WHERE t.reference = $1 AND r.kind = $2"};
+
+// Refunds: what the ledger says is due (refund_due rows) and what was paid back (refunded rows).
+const db::Query kRefundsOfDossier{"payment_refunds_of_dossier",
+    "SELECT l.request_id, COALESCE(l.reference, ''), l.event, l.amount, l.at, l.data FROM payment_ledger l "
+    "JOIN payment_requests q ON q.id = l.request_id WHERE q.dossier_id = $1 AND l.event IN ('refund_due', 'refunded') "
+    "ORDER BY l.id LIMIT 500"};
+const db::Query kMarkRefunded{"payment_mark_refunded",
+    "UPDATE payment_requests SET refunded_at = $2, refund_note = $3 WHERE id = $1 AND state = 'refund_due' AND refunded_at IS NULL"};
+
+// A pending attempt past its validity: failed with MaLoi EXPIRED, no longer queried.
+const db::Query kExpireTransaction{"payment_expire_transaction",
+    "UPDATE payment_transactions SET state = 'failed', result_code = 'EXPIRED', updated_at = $2, next_query_at = NULL "
+    "WHERE id = $1 AND state = 'pending'"};
+
+const db::Query kAgencyOfReference{"payment_agency_of_reference",
+    "SELECT a.path FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id JOIN agencies a ON a.id = r.agency_id "
+    "WHERE t.reference = $1"};
 
 }  // namespace motcua::payment::store

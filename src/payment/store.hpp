@@ -13,5 +13,7 @@ extern const db::Query kInsertRequest, kOpenRequests, kRequestsOfDossier, kSetRe
 extern const db::Query kInsertTransaction, kTransactionByReference, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
     kSettleTransaction, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
 extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger, kSettledBetween;
+extern const db::Query kNextReceiptNumber, kInsertReceipt, kReceiptsOfDossier, kReceiptByReference;
+extern const db::Query kRefundsOfDossier, kMarkRefunded, kExpireTransaction, kAgencyOfReference;
 
 }  // namespace motcua::payment::store

@@ -71,7 +71,9 @@ const std::set<std::string> kSignedIn = {
     "POST /api/v1/questions", "GET /api/v1/me/questions", "GET /api/v1/question-inbox",
     "POST /api/v1/questions/{id}/answer", "POST /api/v1/questions/{id}/publish",
     // National sync: a machine client registered as a member (sync_test.cpp); each applicant's own.
-    "POST /api/v1/national/sync", "GET /api/v1/national/mine"};
+    "POST /api/v1/national/sync", "GET /api/v1/national/mine",
+    "GET /api/v1/dossiers/{code}/payments/{reference}/receipts/{kind}",
+    "POST /api/v1/dossiers/{code}/payments/requests/{request_id}/refund"};
 
 // Officers with an administrative role (agency_admin within their subtree, or sysadmin).
 const std::set<std::string> kAdministrative = {

@@ -6,7 +6,14 @@
 
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "integration/api_user.hpp"
 #include "integration/test_app.hpp"
@@ -19,6 +26,44 @@ namespace {
 namespace json = boost::json;
 constexpr const char* kPartner = "MOTCUA-TEST";
 constexpr const char* kSecret = "test-secret-2026";
+constexpr const char* kPublicUrl = "https://dichvucong.example.gov.vn";
+
+std::string Run(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  ::pclose(p);
+  return out;
+}
+
+// A PDF's text (pdftotext, white space runs made one space) and its first page's QR code (zbarimg).
+struct Read {
+  std::string text, qr;
+};
+Read ReadPdf(const std::string& pdf) {
+  namespace fs = std::filesystem;
+  static std::atomic<int> n{0};
+  fs::path dir = fs::temp_directory_path() / ("motcua-receipt-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  fs::create_directories(dir);
+  std::ofstream(dir / "f.pdf", std::ios::binary) << pdf;
+  Read out;
+  for (char ch : Run("pdftotext -raw -enc UTF-8 '" + (dir / "f.pdf").string() + "' -")) {
+    bool space = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f';
+    if (!space) out.text += ch;
+    else if (!out.text.empty() && out.text.back() != ' ') out.text += ' ';
+  }
+  Run("pdftoppm -r 150 -png -f 1 -l 1 '" + (dir / "f.pdf").string() + "' '" + (dir / "page").string() + "'");
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".png") out.qr = Run("zbarimg --raw -q '" + e.path().string() + "'");
+  }
+  while (!out.qr.empty() && (out.qr.back() == '\n' || out.qr.back() == '\r')) out.qr.pop_back();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return out;
+}
 
 class Payments : public ::testing::TestWithParam<std::string> {
  protected:
@@ -31,6 +76,7 @@ class Payments : public ::testing::TestWithParam<std::string> {
       c.payment_partner_code = kPartner;
       c.payment_secret = kSecret;
       c.payment_requery_seconds = 0;  // the test runs the re-query pass itself
+      c.public_url = kPublicUrl;
     });
     if (!app_->available()) GTEST_SKIP() << "PostgreSQL not available";
     sim_->SetCallbackUrl("http://127.0.0.1:" + std::to_string(port()) + "/api/v1/payments/callback");
@@ -174,6 +220,32 @@ TEST_P(Payments, PayThenCallbackAndTheDossierContinues) {
   auto rec_csv = admin.Call("POST", "/api/v1/admin/payments/reconciliation?format=csv&date=" + day, statement, {{"Content-Type", "text/csv"}});
   EXPECT_EQ(rec_csv.status, 200);
   EXPECT_NE(rec_csv.body.find(ref + ",200000,200000,matched"), std::string::npos) << rec_csv.body;
+  json::value rec_json = Json(rec);
+  ASSERT_EQ(rec_json.at("by_agency").as_array().size(), 2u) << rec_json;  // ours, and the statement's unknown line
+  EXPECT_EQ(rec_json.at("by_agency").at(1).at("agency_code"), "000.00.02.H99");
+  EXPECT_EQ(rec_json.at("by_agency").at(1).at("matched"), 1);
+  EXPECT_EQ(rec_json.at("by_agency").at(1).at("ours_total"), 200000);
+  EXPECT_EQ(rec_json.at("by_provider").as_array().size(), 2u) << rec_json;
+
+  // The statement fetched from the platform (the sandbox keeps one): split per provider (the payer's bank).
+  auto fetched = admin.Call("POST", "/api/v1/admin/payments/reconciliation?source=platform&date=" + day, "");
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  json::value f = Json(fetched);
+  EXPECT_EQ(f.at("source"), "platform");
+  EXPECT_EQ(f.at("summary").at("matched"), 1) << f;
+  EXPECT_EQ(f.at("summary").at("missing_ours"), 0);
+  EXPECT_EQ(f.at("summary").at("missing_theirs"), 0);
+  ASSERT_EQ(f.at("by_provider").as_array().size(), 1u);
+  EXPECT_EQ(f.at("by_provider").at(0).at("provider"), "NCB");
+  EXPECT_EQ(f.at("by_provider").at(0).at("theirs_total"), 200000);
+  EXPECT_EQ(f.at("lines").at(0).at("agency_code"), "000.00.02.H99");
+  auto fetched_csv = admin.Call("POST", "/api/v1/admin/payments/reconciliation?source=platform&format=csv&date=" + day, "");
+  EXPECT_NE(fetched_csv.body.find(ref + ",200000,200000,matched,NCB,"), std::string::npos) << fetched_csv.body;
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/payments/reconciliation?source=bank&date=" + day, "").status, 400);
+  // Another day's statement has nothing of ours.
+  auto other_day = Json(admin.Call("POST", "/api/v1/admin/payments/reconciliation?source=platform&date=2001-01-01", ""));
+  EXPECT_EQ(other_day.at("summary").at("matched"), 0);
+  EXPECT_EQ(other_day.at("lines").as_array().size(), 0u);
   EXPECT_EQ(admin.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, "a,b\n1,2\n", {{"Content-Type", "text/csv"}}).status, 400);
   EXPECT_EQ(receiver.Call("POST", "/api/v1/admin/payments/reconciliation?date=" + day, statement, {{"Content-Type", "text/csv"}}).status, 403);
 }
@@ -278,6 +350,164 @@ TEST_P(Payments, WithdrawalCancelsOpenRequestsAndMarksTakenMoneyRefundDue) {
   EXPECT_EQ(Status(citizen, open), 7) << "a withdrawn dossier stays withdrawn";
   EXPECT_EQ(Payments_(citizen, open).at("requests").at(0).at("state"), "refund_due");
   EXPECT_EQ(Events(receiver, open, "refund_due"), 1u);
+
+  // Refund on withdrawal: the citizen sees what is due; a receiver records the refund once.
+  auto due = Payments_(citizen, paid);
+  ASSERT_EQ(due.at("refunds").as_array().size(), 1u) << due;
+  EXPECT_EQ(due.at("refunds").at(0).at("amount"), 200000);
+  EXPECT_EQ(due.at("refunds").at(0).at("rule"), "dossier_not_processed");
+  EXPECT_TRUE(due.at("refunds").at(0).at("refunded_at").is_null());
+  EXPECT_FALSE(due.at("can_refund").as_bool());
+  std::string request_id(due.at("requests").at(0).at("id").as_string());
+  std::string refund = "/api/v1/dossiers/" + paid + "/payments/requests/" + request_id + "/refund";
+  EXPECT_EQ(citizen.Call("POST", refund, R"({"note":"x"})").status, 403);
+  EXPECT_EQ(SignIn(port(), "receiver2.demo").Call("POST", refund, R"({"note":"x"})").status, 404);
+  EXPECT_EQ(receiver.Call("POST", refund, R"({"note":""})").status, 400);
+  EXPECT_EQ(receiver.Call("POST", refund, "[1]").status, 400);
+  EXPECT_TRUE(Payments_(receiver, paid).at("can_refund").as_bool());
+  auto r = receiver.Call("POST", refund, R"({"note":"Chuyển khoản hoàn trả UNC 0042 ngày 05/12/2026"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json(r).at("amount"), 200000);
+  EXPECT_EQ(receiver.Call("POST", refund, R"({"note":"again"})").status, 409) << "a refund is recorded once";
+  EXPECT_EQ(Events(receiver, paid, "refunded"), 1u);
+  auto after = Payments_(citizen, paid);
+  EXPECT_FALSE(after.at("refunds").at(0).at("refunded_at").is_null());
+  EXPECT_EQ(after.at("refunds").at(0).at("note"), "Chuyển khoản hoàn trả UNC 0042 ngày 05/12/2026");
+  EXPECT_FALSE(after.at("requests").at(0).at("refunded_at").is_null());
+
+  // The late payment of the withdrawn one is refunded by its reference; the wrong reference is not due.
+  std::string open_request(Payments_(receiver, open).at("requests").at(0).at("id").as_string());
+  std::string refund_open = "/api/v1/dossiers/" + open + "/payments/requests/" + open_request + "/refund";
+  EXPECT_EQ(receiver.Call("POST", refund_open, R"({"note":"x","reference":"OTHER"})").status, 409);
+  EXPECT_EQ(receiver.Call("POST", refund_open, json::serialize(json::object{{"note", "Hoàn trả"}, {"reference", ref}})).status, 201);
+  EXPECT_EQ(Events(receiver, open, "refunded"), 1u);
+}
+
+TEST_P(Payments, EReceiptsForPhiAndLePhiArePdfsWithAQrCodeForTheCitizenAndTheAgency) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  std::string ref = StartPaying(citizen, code, "r-1");
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipts/phi").status, 404) << "not paid yet";
+  Decide(ref, true);
+  auto p = Payments_(citizen, code);
+  json::array receipts = p.at("requests").at(0).at("transactions").at(0).at("receipts").as_array();
+  ASSERT_EQ(receipts.size(), 2u) << p;
+  std::int64_t phi_number = 0;
+  for (const auto& r : receipts) {
+    std::string kind(r.at("kind").as_string());
+    bool phi = kind == "phi";
+    EXPECT_TRUE(phi || kind == "le_phi") << kind;
+    EXPECT_EQ(r.at("amount"), phi ? 150000 : 50000);
+    std::string series(r.at("series").as_string());
+    EXPECT_TRUE(series.starts_with(phi ? "BLP-" : "BLL-")) << series;
+    if (phi) phi_number = r.at("number").as_int64();
+    std::string url(r.at("url").as_string());
+    for (const User* who : {&citizen, &receiver}) {
+      auto pdf = who->Call("GET", url);
+      ASSERT_EQ(pdf.status, 200) << pdf.body;
+      EXPECT_EQ(pdf.Header("Content-Type").value_or(""), "application/pdf");
+      Read read = ReadPdf(pdf.body);
+      for (const std::string& want : std::vector<std::string>{phi ? "BIÊN LAI THU PHÍ" : "BIÊN LAI THU LỆ PHÍ", "Ký hiệu: " + series,
+                                                               "Mã hồ sơ: " + code, "Mã tham chiếu: " + ref,
+                                                               phi ? "Một trăm năm mươi nghìn đồng" : "Năm mươi nghìn đồng",
+                                                               phi ? "Phí cung cấp thông tin" : "Lệ phí", "Mã giao dịch:"}) {
+        EXPECT_NE(read.text.find(want), std::string::npos) << want << "\nin: " << read.text;
+      }
+      EXPECT_EQ(read.text.find(phi ? "200.000" : "150.000"), std::string::npos) << "phí and lệ phí are apart: " << read.text;
+      EXPECT_EQ(read.qr, std::string(kPublicUrl) + "/tra-cuu-ho-so?ma=" + code);
+    }
+    EXPECT_EQ(SignIn(port(), "citizen2.demo").Call("GET", url).status, 404);
+    EXPECT_EQ(SignIn(port(), "receiver2.demo").Call("GET", url).status, 404);
+  }
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipts/other").status, 404) << "no such kind paid";
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipts/bogus").status, 404);
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipts/phi", {}, "").status, 401);
+  // The platform's own e-receipt (GET_BILL) is there too.
+  EXPECT_TRUE(citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipt").body.starts_with("%PDF-"));
+
+  // The next payment of the agency takes the next number of the series.
+  std::string second = DossierWaitingForPayment(citizen);
+  Decide(StartPaying(citizen, second, "r-2"), true);
+  json::value p2 = Payments_(citizen, second);
+  for (const auto& r : p2.at("requests").at(0).at("transactions").at(0).at("receipts").as_array()) {
+    if (r.at("kind") == "phi") {
+      EXPECT_EQ(r.at("number").as_int64(), phi_number + 1);
+    }
+  }
+}
+
+TEST_P(Payments, APendingAttemptPastItsValidityIsExpiredByTheRequeryJob) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  std::string ref = StartPaying(citizen, code, "e-1");
+  // Not yet past its validity (15 minutes): queried, still pending.
+  auto early = app_->app().payments->Requery(std::chrono::system_clock::now() + std::chrono::minutes(5));
+  EXPECT_EQ(early.queried, 1u);
+  EXPECT_EQ(early.expired, 0u);
+  EXPECT_EQ(Payments_(citizen, code).at("requests").at(0).at("transactions").at(0).at("state"), "pending");
+  auto late = app_->app().payments->Requery(std::chrono::system_clock::now() + std::chrono::hours(2));
+  EXPECT_EQ(late.queried, 1u);
+  EXPECT_EQ(late.expired, 1u);
+  auto p = Payments_(citizen, code);
+  EXPECT_EQ(p.at("requests").at(0).at("transactions").at(0).at("state"), "failed");
+  EXPECT_FALSE(p.at("requests").at(0).at("transactions").at(0).as_object().contains("pay_url"));
+  EXPECT_EQ(p.at("requests").at(0).at("state"), "open");
+  EXPECT_EQ(Events(receiver, code, "expired"), 1u);
+  EXPECT_EQ(app_->app().payments->Requery(std::chrono::system_clock::now() + std::chrono::hours(10)).queried, 0u) << "no longer queried";
+  EXPECT_EQ(Status(citizen, code), 6);
+  // The citizen starts again and pays.
+  Decide(StartPaying(citizen, code, "e-2"), true);
+  EXPECT_EQ(Status(citizen, code), 4);
+}
+
+TEST_P(Payments, AProcedureThatCollectsAtReceiptWaitsForPaymentAtSubmission) {
+  User admin = SignIn(port(), "admin.demo"), citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  auto cfg = admin.Call("GET", "/api/v1/admin/procedures/2.913001/config");
+  ASSERT_EQ(cfg.status, 200) << cfg.body;
+  json::object config = Json(cfg).at("config").as_object();
+  config["payment_at_submission"] = "yes";
+  EXPECT_EQ(admin.Call("PUT", "/api/v1/admin/procedures/2.913001/config", json::serialize(config)).status, 400);
+  config["payment_at_submission"] = true;
+  auto put = admin.Call("PUT", "/api/v1/admin/procedures/2.913001/config", json::serialize(config));
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  auto submit = [&](const std::string& key) {
+    json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                  {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("x")))}}}};
+    json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                      {"documents", docs}, {"summary", "LLTP"}};
+    auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", key}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(Json(r).at("code").as_string());
+  };
+  std::string code = submit("s-1");
+  EXPECT_EQ(Status(citizen, code), 6) << "waits for payment";
+  auto p = Payments_(citizen, code);
+  ASSERT_EQ(p.at("requests").as_array().size(), 1u) << p;
+  std::int64_t fee = p.at("amount_due").as_int64();
+  EXPECT_GT(fee, 0);
+  EXPECT_EQ(p.at("requests").at(0).at("items").at(0).at("kind"), "phi");
+  receiver.Act(code, "accept", {}, 409);
+  auto start = Json(citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}", {{"Idempotency-Key", "s-pay-1"}}));
+  Decide(std::string(start.at("reference").as_string()), true);
+  EXPECT_EQ(Status(citizen, code), 1) << "paid: submitted, for the receiver";
+  auto receipts = Payments_(citizen, code).at("requests").at(0).at("transactions").at(0).at("receipts");
+  ASSERT_EQ(receipts.as_array().size(), 1u);
+  EXPECT_EQ(receipts.at(0).at("kind"), "phi");
+  EXPECT_EQ(receipts.at(0).at("amount"), fee);
+
+  // Paid at submission, then refused at reception: the money is refund-due by rule.
+  receiver.Act(code, "refuse", {{"reason", "Không thuộc thẩm quyền"}});
+  EXPECT_EQ(Status(citizen, code), 3);
+  EXPECT_EQ(Payments_(citizen, code).at("requests").at(0).at("state"), "refund_due");
+  EXPECT_EQ(Events(receiver, code, "refund_due"), 1u);
+
+  // Withdrawn before paying: the request is cancelled, nothing to refund.
+  std::string unpaid = submit("s-2");
+  EXPECT_EQ(Status(citizen, unpaid), 6);
+  citizen.Act(unpaid, "withdraw", {{"reason", "Nộp nhầm"}});
+  EXPECT_EQ(Payments_(citizen, unpaid).at("requests").at(0).at("state"), "cancelled");
+  EXPECT_EQ(Payments_(citizen, unpaid).at("refunds").as_array().size(), 0u);
 }
 
 TEST(PaymentsOff, WithoutConfigurationThePayButtonExplains) {

@@ -11,6 +11,7 @@ import { ProcedureEditor } from './pages/procedureEditor';
 import { DossierPage, MyDossiers } from './pages/dossier';
 import { FaqAdmin } from './pages/faqAdmin';
 import { FeedbackAnswers, FeedbackInbox, FeedbackPage, FeedbackSubmit, MyFeedback, QuestionInbox } from './pages/feedback';
+import { Reconciliation } from './pages/reconciliation';
 import { Inbox } from './pages/inbox';
 import { MyNotifications, NotificationBell, NotificationLog, NotificationTemplates } from './pages/notifications';
 import { PRINT_FORMS, PrintForm } from './pages/printForms';
@@ -97,6 +98,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;
   if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;
   if (path === '/quan-tri/dong-bo') return <SyncAdmin t={t} lang={lang} />;
+  if (path === '/quan-tri/doi-soat-thanh-toan') return <Reconciliation t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
   const query = new URLSearchParams(window.location.search);
@@ -148,6 +150,7 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/phan-anh-cua-toi') return t.fb.mineTitle;
   if (path === '/can-bo/phan-anh') return t.fb.inboxTitle;
   if (path === '/can-bo/hoi-dap') return t.fb.questionsTitle;
+  if (path === '/quan-tri/doi-soat-thanh-toan') return t.reconTitle;
   if (path === '/thong-bao') return t.nt.title;
   if (path === '/quan-tri/thong-bao') return t.nt.adminTitle;
   if (path === '/quan-tri/mau-thong-bao') return t.nt.templatesTitle;
@@ -254,7 +257,7 @@ function Shell() {
       ? ([['/can-bo/tiep-nhan', t.ds.navCounter]] as [string, string][])
       : []),
     ...(me && (me.roles.includes('agency_admin') || me.roles.includes('sysadmin'))
-      ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin]] as [string, string][])
+      ? ([['/quan-tri/thu-tuc', t.navAdmin], ['/quan-tri/lich-lam-viec', t.navCalendarAdmin], ['/quan-tri/doi-soat-thanh-toan', t.navReconciliation]] as [string, string][])
       : []),
     ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/thong-bao', t.nt.navAdmin]] as [string, string][]) : []),
     ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/dong-bo', lang === 'en' ? 'National sync' : 'Đồng bộ quốc gia']] as [string, string][]) : []),

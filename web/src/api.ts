@@ -23,6 +23,11 @@ export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for the few calls that do not send JSON (CSV bodies). */
+export function currentCsrfToken(): string {
+  return csrfToken;
+}
+
 function asProblem(status: number, body: unknown, retryAfter: string | null): Problem {
   const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const errors: FieldError[] = Array.isArray(o.errors)

@@ -56,6 +56,7 @@ export interface Template {
   channels: { channel: string; duration: number; unit: string; fees: Fee[] }[];
   agencies: { id: string; code: string; name: string }[];
   prefill: Record<string, unknown>;
+  payment_at_submission?: boolean;
 }
 export interface FileRef {
   id: string;

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, postOnce, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
+import { PaymentPanel } from './payment';
 import { ErrorSummary, Field, Link, Notice } from '../ui';
 import { dossierHref, printHref, submitHref,   FilePicker, FormValues, ObjectFields, cleaned, errorsAt, fill, idFor, initialValue, money, when,
   type CaseTemplate, type Dossier, type FileRef, type Template,
@@ -198,6 +199,13 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
           </p>
           <p>{t.ds.doneNext}</p>
         </div>
+        {done.status === 6 && (
+          <section aria-labelledby="pay-now" className="pay-now">
+            <h2 id="pay-now">{t.ds.payNowTitle}</h2>
+            <p>{t.ds.payNowLead}</p>
+            <PaymentPanel code={done.code} lang={lang} onSettled={() => setDone({ ...done, status: 1 })} />
+          </section>
+        )}
         <dl className="facts">
           <div>
             <dt>{t.ds.procedure}</dt>
@@ -486,6 +494,7 @@ export function SubmitWizard({ t, lang, code }: { t: Messages; lang: Lang; code:
             </section>
             <section aria-labelledby="review-fees">
               <h3 id="review-fees">{t.ds.feesTitle}</h3>
+              {fee.length > 0 && tpl.payment_at_submission && <p className="notice">{t.ds.feesAtSubmission}</p>}
               {fee.length === 0 ? (
                 <p>{t.ds.noFee}</p>
               ) : (
