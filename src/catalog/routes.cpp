@@ -220,9 +220,7 @@ awaitable<Response> GetBundle(Deps& d, Request req) {
   bool en = English(req);
   std::optional<json::object> found = co_await http::Offload(d.workers, [&]() -> std::optional<json::object> {
     auto snapshot = d.catalog.Current();
-    for (const auto& b : snapshot->bundles) {
-      if (b.contains("code") && b.at("code").is_string() && b.at("code").as_string() == code) return BundleDetail(*snapshot, b, en);
-    }
+    if (const auto* b = snapshot->FindBundle(code)) return BundleDetail(*snapshot, *b, en);
     return std::nullopt;
   });
   if (!found) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không có nhóm thủ tục này. / No such bundle.", {}});

@@ -23,6 +23,14 @@ void Catalog::Invalidate() {
   checked_ = {};
 }
 
+const json::object* Snapshot::FindBundle(std::string_view code) const {
+  for (const auto& b : bundles) {
+    auto it = b.find("code");
+    if (it != b.end() && it->value().is_string() && it->value().as_string() == code) return &b;
+  }
+  return nullptr;
+}
+
 std::shared_ptr<const Snapshot> Catalog::Current() {
   auto fresh = [this] {
     std::lock_guard lock(mutex_);

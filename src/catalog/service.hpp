@@ -65,6 +65,9 @@ struct Snapshot {
   std::vector<FaqEntry> faq;  ///< published only
   TextIndex faq_index;
   std::vector<boost::json::object> bundles;
+
+  /// The life-event bundle with this `code`, or nullptr.
+  const boost::json::object* FindBundle(std::string_view code) const;
 };
 
 class Catalog {

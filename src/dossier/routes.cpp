@@ -10,6 +10,7 @@
 #include "dossier/documents.hpp"
 #include "http/json.hpp"
 #include "http/problem.hpp"
+#include "identity/signed.hpp"
 
 namespace motcua::dossier {
 
@@ -21,37 +22,9 @@ using core::ErrorCode;
 using http::Method;
 using http::Request;
 using http::Response;
-using Work = std::function<core::Result<json::value>(const identity::Principal&)>;
+using Work = identity::SignedWork;
 
 bool English(const Request& req) { return req.language == http::Language::kEn; }
-
-// A problem response; a 409 from the state machine also lists the actions possible now.
-Response Problem(const Request& req, const core::Error& e) {
-  core::Error copy = e;
-  std::string allowed;
-  if (e.code == ErrorCode::kConflict && !e.fields.empty() && e.fields.front().field == "allowed_actions") {
-    allowed = e.fields.front().message;
-    copy.fields.clear();
-  }
-  Response r = http::ProblemResponse(req, copy);
-  if (e.code == ErrorCode::kConflict) {
-    boost::system::error_code ec;
-    json::value v = json::parse(r.body, ec);
-    if (!ec && v.is_object()) {
-      json::array a;
-      std::size_t start = 0;
-      while (start < allowed.size()) {
-        auto comma = allowed.find(',', start);
-        if (comma == std::string::npos) comma = allowed.size();
-        a.push_back(json::string(allowed.substr(start, comma - start)));
-        start = comma + 1;
-      }
-      v.as_object()["allowed_actions"] = std::move(a);
-      r.body = json::serialize(v);
-    }
-  }
-  return r;
-}
 
 std::optional<std::size_t> SizeParam(const Request& req, std::string_view name, std::size_t def, std::size_t max) {
   auto v = req.Query(name);
@@ -62,22 +35,7 @@ std::optional<std::size_t> SizeParam(const Request& req, std::string_view name, 
   return n;
 }
 
-// GCC 12 destroys a temporary passed by value into a coroutine twice; the awaiting frame owns
-// `req` and `work` until this returns, so they come by reference.
-awaitable<Response> Signed(Deps& d, const Request& req, int status, const Work& work) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
-  auto out = co_await http::Offload(d.workers, [&]() { return work(*who); });
-  if (!out) co_return Problem(req, out.error());
-  co_return http::JsonResponse(status, *out);
-}
-
-core::Result<json::object> Body(const Request& req) {
-  auto v = http::ParseJsonBody(req, {.max_depth = 24});
-  if (!v) return std::unexpected(v.error());
-  if (!v->is_object()) return core::Fail(ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.");
-  return std::move(v->as_object());
-}
+core::Result<json::object> Body(const Request& req) { return http::ParseJsonObject(req, {.max_depth = 24}); }
 
 template <typename T>
 core::Result<json::value> Value(core::Result<T> r) {
@@ -89,7 +47,7 @@ awaitable<Response> SubmissionTemplate(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   bool en = English(req);
   Work work = [&d, code, en](const identity::Principal& p) { return Value(d.service.SubmissionTemplate(p, code, en)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -101,12 +59,12 @@ constexpr std::size_t kUploadBatch = 1024 * 1024;
 
 awaitable<Response> Upload(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   std::string name(req.Query("name").value_or(""));
   std::string type(req.Header("Content-Type").value_or(""));
   http::BodyReader* body = req.body_reader;  // null when the request has no body at all
   auto upload = d.service.StartUpload(name, type, body ? body->DeclaredLength() : std::optional<std::uint64_t>(0));
-  if (!upload) co_return Problem(req, upload.error());
+  if (!upload) co_return http::ProblemResponse(req, upload.error());
   std::string pending;
   core::Result<json::object> out = std::unexpected(core::Error{});
   for (bool end = body == nullptr; ;) {
@@ -141,13 +99,13 @@ awaitable<Response> Upload(Deps& d, Request req) {
   // An upload that failed half-way discards its bytes (a database call for a large one on
   // PostgreSQL), off the I/O thread.
   if (upload->writer) co_await http::Offload(d.workers, [&]() { return upload->writer.reset(), 0; });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   co_return http::JsonResponse(201, *out);
 }
 
 awaitable<Response> Download(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   std::string id(req.PathParam("id"));
   struct Out {
     core::Result<json::object> meta;
@@ -162,7 +120,7 @@ awaitable<Response> Download(Deps& d, Request req) {
     }
     return o;
   });
-  if (!out.meta) co_return Problem(req, out.meta.error());
+  if (!out.meta) co_return http::ProblemResponse(req, out.meta.error());
   Response r = Response::Text(200, std::move(out.bytes), std::string(out.meta->at("content_type").as_string()));
   std::string name(out.meta->at("name").as_string());
   std::string safe;
@@ -175,46 +133,44 @@ awaitable<Response> Download(Deps& d, Request req) {
 
 awaitable<Response> ListDrafts(Deps& d, Request req) {
   Work work = [&d](const identity::Principal& p) { return Value(d.service.ListDrafts(p)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> SaveDraft(Deps& d, Request req) {
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string id(req.PathParam("id"));
   int status = id.empty() ? 201 : 200;
   json::object b = std::move(*body);
   Work work = [&d, id, b](const identity::Principal& p) { return Value(d.service.SaveDraft(p, id, b)); };
-  Response r = co_await Signed(d, req, status, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, status, work);
   co_return r;
 }
 
 awaitable<Response> GetDraft(Deps& d, Request req) {
   std::string id(req.PathParam("id"));
   Work work = [&d, id](const identity::Principal& p) { return Value(d.service.GetDraft(p, id)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> DeleteDraft(Deps& d, Request req) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
   std::string id(req.PathParam("id"));
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.DeleteDraft(*who, id); });
-  if (!out) co_return Problem(req, out.error());
-  co_return Response{204, {}, {}};
+  identity::SignedAction work = [&d, id](const identity::Principal& p) { return d.service.DeleteDraft(p, id); };
+  Response r = co_await identity::SignedNoContent(d.auth, d.workers, req, work);
+  co_return r;
 }
 
 awaitable<Response> Submit(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string key(req.Header("Idempotency-Key").value_or(""));
   bool en = English(req);
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.Submit(*who, *body, key, en); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   Response r = http::JsonResponse(out->replayed ? 200 : 201, out->dossier);
   r.SetHeader("Location", "/api/v1/dossiers/" + std::string(out->dossier.at("code").as_string()));
   if (out->replayed) r.SetHeader("Idempotent-Replayed", "true");
@@ -223,14 +179,14 @@ awaitable<Response> Submit(Deps& d, Request req) {
 
 awaitable<Response> SubmitBundle(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string key(req.Header("Idempotency-Key").value_or(""));
   std::string code(req.PathParam("code"));
   bool en = English(req);
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.SubmitBundle(*who, code, *body, key, en); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   bool replayed = out->contains("replayed");
   out->erase("replayed");
   Response r = http::JsonResponse(replayed ? 200 : 201, *out);
@@ -243,7 +199,7 @@ awaitable<Response> GetBundle(Deps& d, Request req) {
   std::string id(req.PathParam("id"));
   bool en = English(req);
   Work work = [&d, id, en](const identity::Principal& p) { return Value(d.service.GetBundle(p, id, en)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -251,7 +207,7 @@ awaitable<Response> GetDossier(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   bool en = English(req);
   Work work = [&d, code, en](const identity::Principal& p) { return Value(d.service.Get(p, code, en)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -260,12 +216,12 @@ awaitable<Response> Act(Deps& d, Request req) {
   json::object b;
   if (!req.body.empty()) {
     auto body = Body(req);
-    if (!body) co_return Problem(req, body.error());
+    if (!body) co_return http::ProblemResponse(req, body.error());
     b = std::move(*body);
   }
   bool en = English(req);
   Work work = [&d, code, action, b, en](const identity::Principal& p) { return Value(d.service.Act(p, code, action, b, en)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -274,13 +230,13 @@ awaitable<Response> Mine(Deps& d, Request req) {
   auto offset = SizeParam(req, "cursor", 0, 1000000);
   auto status = SizeParam(req, "status", 0, 10);
   if (!limit || *limit == 0 || !offset || !status) {
-    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, status 1–10, cursor do máy chủ trả về. / limit is 1–100, status 1–10, cursor as returned.", {}});
+    co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "limit 1–100, status 1–10, cursor do máy chủ trả về. / limit is 1–100, status 1–10, cursor as returned.", {}});
   }
   std::optional<int> st = *status == 0 ? std::nullopt : std::optional<int>(static_cast<int>(*status));
   std::size_t l = *limit, o = *offset;
   bool en = English(req);
   Work work = [&d, st, l, o, en](const identity::Principal& p) { return Value(d.service.Mine(p, st, o, l, en)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -288,20 +244,20 @@ awaitable<Response> Inbox(Deps& d, Request req) {
   auto limit = SizeParam(req, "limit", 20, 100);
   auto offset = SizeParam(req, "cursor", 0, 1000000);
   if (!limit || *limit == 0 || !offset) {
-    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
+    co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
   }
   std::string box(req.Query("box").value_or("all")), q(req.Query("q").value_or("")), sort(req.Query("sort").value_or("due_at"));
   std::size_t l = *limit, o = *offset;
   bool en = English(req);
   Work work = [&d, box, q, sort, l, o, en](const identity::Principal& p) { return Value(d.service.Inbox(p, box, q, sort, o, l, en)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> Officers(Deps& d, Request req) {
   std::string agency(req.PathParam("code")), role(req.Query("role").value_or("specialist"));
   Work work = [&d, agency, role](const identity::Principal& p) { return Value(d.service.Officers(p, agency, role)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -310,10 +266,10 @@ awaitable<Response> Track(Deps& d, Request req) {
   auto id = co_await d.auth.Identify(req);
   if (id && *id) who = **id;
   std::string code(req.PathParam("code")), id_number(req.Query("id_number").value_or(""));
-  if (code.size() > 40 || id_number.size() > 20) co_return Problem(req, {ErrorCode::kInvalidArgument, "Mã hồ sơ hoặc số giấy tờ quá dài. / The code or ID number is too long.", {}});
+  if (code.size() > 40 || id_number.size() > 20) co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "Mã hồ sơ hoặc số giấy tờ quá dài. / The code or ID number is too long.", {}});
   bool en = English(req);
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.Track(who, code, id_number, en); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   Response r = http::JsonResponse(200, *out);
   r.SetHeader("Cache-Control", "no-store");
   co_return r;
@@ -321,12 +277,12 @@ awaitable<Response> Track(Deps& d, Request req) {
 
 awaitable<Response> Rate(Deps& d, Request req) {
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string code(req.PathParam("code"));
   bool edit = req.method == Method::kPut;
   json::object b = std::move(*body);
   Work work = [&d, code, b, edit](const identity::Principal& p) { return Value(d.service.Rate(p, code, b, edit)); };
-  Response r = co_await Signed(d, req, edit ? 200 : 201, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, edit ? 200 : 201, work);
   co_return r;
 }
 
@@ -364,12 +320,12 @@ awaitable<Response> FormData(Deps& d, Request req) {
   std::string code(req.PathParam("code")), form(req.PathParam("form"));
   bool en = English(req);
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   auto pdf = WantsPdf(req);
-  if (!pdf) co_return Problem(req, pdf.error());
+  if (!pdf) co_return http::ProblemResponse(req, pdf.error());
   if (!*pdf) {
     auto data = co_await http::Offload(d.workers, [&]() { return d.service.Form(*who, code, form, en); });
-    if (!data) co_return Problem(req, data.error());
+    if (!data) co_return http::ProblemResponse(req, data.error());
     co_return http::JsonResponse(200, *data);
   }
   std::string base = d.public_url ? d.public_url() : std::string();
@@ -379,16 +335,16 @@ awaitable<Response> FormData(Deps& d, Request req) {
     if (!data) return std::unexpected(data.error());
     return FormPdf(*data, base, NowLocal());
   });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   co_return Pdf(std::move(*out), SafeName((form.size() == 5 ? "mau-" + form.substr(3) : form) + "-" + code) + ".pdf");
 }
 
 awaitable<Response> Csv(Deps& d, const Request& req, const std::string& filename,
                         const std::function<core::Result<std::string>(const identity::Principal&)>& make) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   auto out = co_await http::Offload(d.workers, [&]() { return make(*who); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   Response r = Response::Text(200, std::move(*out), "text/csv; charset=utf-8");
   r.SetHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
   co_return r;
@@ -412,31 +368,31 @@ awaitable<Response> Register(Deps& d, Request req) {
 
 awaitable<Response> RegisterDocument(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   std::string from(req.Query("from").value_or("")), to(req.Query("to").value_or(""));
   auto out = co_await http::Offload(d.workers, [&]() -> core::Result<std::string> {
     auto data = d.service.RegisterData(*who, from, to);
     if (!data) return std::unexpected(data.error());
     return RegisterPdf(*data, NowLocal());
   });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   co_return Pdf(std::move(*out), SafeName("mau-06-" + from + "-" + to) + ".pdf");
 }
 
 awaitable<Response> GetConfig(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   Work work = [&d, code](const identity::Principal& p) { return Value(d.service.GetConfig(p, code)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> PutConfig(Deps& d, Request req) {
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string code(req.PathParam("code"));
   json::object b = std::move(*body);
   Work work = [&d, code, b](const identity::Principal& p) { return Value(d.service.PutConfig(p, code, b)); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 

@@ -575,9 +575,7 @@ core::Result<json::object> Service::ListDrafts(const Principal& who) {
     const auto* p = snap->procedures->Find(r.Text(i, 1));
     d["procedure_name"] = p ? p->name : "";
     if (std::string bundle = Str(d, "bundle_code"); !bundle.empty()) {
-      for (const auto& b : snap->bundles) {
-        if (Str(b, "code") == bundle) d["bundle_name"] = Str(b, "name");
-      }
+      if (const auto* b = snap->FindBundle(bundle)) d["bundle_name"] = Str(*b, "name");
     }
     items.push_back(std::move(d));
   }
@@ -592,11 +590,7 @@ core::Result<json::object> Service::SaveDraft(const Principal& who, const std::s
   if (!bundle_code.empty()) {
     if (!code.empty()) return Invalid("Bản nháp thuộc một thủ tục hoặc một nhóm, không cả hai. / A draft is of a procedure or of a bundle, not both.", {{"bundle_code", "either"}});
     auto snap = catalog_.Current();
-    bool known = std::any_of(snap->bundles.begin(), snap->bundles.end(), [&](const json::object& b) {
-      auto it = b.find("code");
-      return it != b.end() && it->value().is_string() && it->value().as_string() == bundle_code;
-    });
-    if (!known) return Invalid("Không có nhóm thủ tục này. / No such bundle.", {{"bundle_code", "unknown"}});
+    if (snap->FindBundle(bundle_code) == nullptr) return Invalid("Không có nhóm thủ tục này. / No such bundle.", {{"bundle_code", "unknown"}});
   } else if (code.empty() || code.size() > 20) {
     return Invalid("Thiếu mã thủ tục. / procedure_code is required.", {{"procedure_code", "required"}});
   }
@@ -1234,10 +1228,7 @@ core::Result<json::object> Service::SubmitBundle(const Principal& who, const std
   if (!stored_key.empty() && !c->Execute(store::kFindIdempotency, {who.account_id, stored_key}).Empty()) return replay();
 
   auto snap = catalog_.Current();
-  const json::object* bundle = nullptr;
-  for (const auto& b : snap->bundles) {
-    if (auto it = b.find("code"); it != b.end() && it->value().is_string() && it->value().as_string() == bundle_code) bundle = &b;
-  }
+  const json::object* bundle = snap->FindBundle(bundle_code);
   if (bundle == nullptr) return Fail(ErrorCode::kNotFound, "Không có nhóm thủ tục này. / No such bundle.");
   // A draft of this bundle being submitted goes away with the submission.
   const std::string draft_id = Str(body, "draft_id");
@@ -1400,11 +1391,10 @@ core::Result<json::object> Service::GetBundle(const Principal& who, const std::s
   for (const auto& d : rows) visible = visible || Visible(who, d, Participants(*c, d.id));
   if (!visible) return Fail(ErrorCode::kNotFound, "Không có hồ sơ liên thông này. / No such bundle.");
   std::string code = b.Text(0, 1), name;
-  for (const auto& bundle : catalog_.Current()->bundles) {
-    if (auto it = bundle.find("code"); it != bundle.end() && it->value() == json::value(code)) {
-      const char* key = en && bundle.contains("name_en") ? "name_en" : "name";
-      if (auto n = bundle.find(key); n != bundle.end() && n->value().is_string()) name = n->value().as_string();
-    }
+  auto snap = catalog_.Current();
+  if (const auto* bundle = snap->FindBundle(code)) {
+    const char* key = en && bundle->contains("name_en") ? "name_en" : "name";
+    if (auto n = bundle->find(key); n != bundle->end() && n->value().is_string()) name = n->value().as_string();
   }
   json::array children;
   std::optional<std::string> due;

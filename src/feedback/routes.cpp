@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "http/json.hpp"
 #include "http/problem.hpp"
+#include "identity/signed.hpp"
 
 namespace motcua::feedback {
 
@@ -19,38 +20,9 @@ using core::ErrorCode;
 using http::Method;
 using http::Request;
 using http::Response;
-using Work = std::function<core::Result<json::object>(const identity::Principal&)>;
+using Work = identity::SignedWork;
 
 bool English(const Request& req) { return req.language == http::Language::kEn; }
-
-// A problem response; a 409 from the lifecycle also lists the actions possible now.
-Response Problem(const Request& req, const core::Error& e) {
-  core::Error copy = e;
-  std::string allowed;
-  bool with_allowed = e.code == ErrorCode::kConflict && !e.fields.empty() && e.fields.front().field == "allowed_actions";
-  if (with_allowed) {
-    allowed = e.fields.front().message;
-    copy.fields.clear();
-  }
-  Response r = http::ProblemResponse(req, copy);
-  if (with_allowed) {
-    boost::system::error_code ec;
-    json::value v = json::parse(r.body, ec);
-    if (!ec && v.is_object()) {
-      json::array a;
-      std::size_t start = 0;
-      while (start < allowed.size()) {
-        auto comma = allowed.find(',', start);
-        if (comma == std::string::npos) comma = allowed.size();
-        a.push_back(json::string(allowed.substr(start, comma - start)));
-        start = comma + 1;
-      }
-      v.as_object()["allowed_actions"] = std::move(a);
-      r.body = json::serialize(v);
-    }
-  }
-  return r;
-}
 
 Response TooMany(const Request& req, int wait) {
   Response r = http::ProblemResponse(req, {ErrorCode::kTooManyRequests,
@@ -76,34 +48,20 @@ std::optional<std::size_t> SizeParam(const Request& req, std::string_view name, 
   return n;
 }
 
-core::Result<json::object> Body(const Request& req) {
-  auto v = http::ParseJsonBody(req, {.max_depth = 8});
-  if (!v) return std::unexpected(v.error());
-  if (!v->is_object()) return core::Fail(ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.");
-  return std::move(v->as_object());
-}
-
-// The awaiting frame owns `req` and `work` (GCC 12: no temporaries by value into coroutines).
-awaitable<Response> Signed(Deps& d, const Request& req, int status, const Work& work) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
-  auto out = co_await http::Offload(d.workers, [&]() { return work(*who); });
-  if (!out) co_return Problem(req, out.error());
-  co_return http::JsonResponse(status, json::value(std::move(*out)));
-}
+core::Result<json::object> Body(const Request& req) { return http::ParseJsonObject(req, {.max_depth = 8}); }
 
 // ---- PAKN ----
 
 awaitable<Response> Submit(Deps& d, Request req) {
   auto id = co_await d.auth.Identify(req);
-  if (!id) co_return Problem(req, id.error());
+  if (!id) co_return http::ProblemResponse(req, id.error());
   std::optional<identity::Principal> who = *id;
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string source = "online";
   if (auto it = body->find("source"); it != body->end() && it->value().is_string()) source = std::string(it->value().as_string());
   if (source != "online" && source != "letter" && source != "phone" && source != "email") {
-    co_return Problem(req, {ErrorCode::kInvalidArgument, "source là online, letter, phone hoặc email. / source is online, letter, phone or email.", {{"source", source}}});
+    co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "source là online, letter, phone hoặc email. / source is online, letter, phone or email.", {{"source", source}}});
   }
   // Officers entering letters and calls are not limited; everyone else is, per account or address.
   bool officer = who && who->kind == identity::AccountKind::kOfficer;
@@ -114,7 +72,7 @@ awaitable<Response> Submit(Deps& d, Request req) {
   bool en = English(req);
   Origin origin{source, who ? &*who : nullptr, ""};
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.Submit(origin, *body, en); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   Response r = http::JsonResponse(201, *out);
   r.SetHeader("Location", "/api/v1/feedback/" + std::string(out->at("code").as_string()));
   co_return r;
@@ -124,7 +82,7 @@ awaitable<Response> Get(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   bool en = English(req);
   Work work = [&d, code, en](const identity::Principal& p) { return d.service.Get(p, code, en); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -133,23 +91,23 @@ awaitable<Response> Act(Deps& d, Request req) {
   json::object b;
   if (!req.body.empty()) {
     auto body = Body(req);
-    if (!body) co_return Problem(req, body.error());
+    if (!body) co_return http::ProblemResponse(req, body.error());
     b = std::move(*body);
   }
   bool en = English(req);
   Work work = [&d, code, action, b, en](const identity::Principal& p) { return d.service.Act(p, code, action, b, en); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> Rate(Deps& d, Request req) {
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string code(req.PathParam("code"));
   json::object b = std::move(*body);
   bool en = English(req);
   Work work = [&d, code, b, en](const identity::Principal& p) { return d.service.Rate(p, code, b, en); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -157,7 +115,7 @@ awaitable<Response> Similar(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   bool en = English(req);
   Work work = [&d, code, en](const identity::Principal& p) { return d.service.Similar(p, code, en); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -165,12 +123,12 @@ awaitable<Response> Mine(Deps& d, Request req) {
   auto limit = SizeParam(req, "limit", 20, 100);
   auto offset = SizeParam(req, "cursor", 0, 1000000);
   if (!limit || *limit == 0 || !offset) {
-    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
+    co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
   }
   std::size_t l = *limit, o = *offset;
   bool en = English(req);
   Work work = [&d, l, o, en](const identity::Principal& p) { return d.service.Mine(p, o, l, en); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -178,13 +136,13 @@ awaitable<Response> Inbox(Deps& d, Request req) {
   auto limit = SizeParam(req, "limit", 20, 100);
   auto offset = SizeParam(req, "cursor", 0, 1000000);
   if (!limit || *limit == 0 || !offset) {
-    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
+    co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "limit 1–100, cursor do máy chủ trả về. / limit is 1–100, cursor as returned.", {}});
   }
   std::string box(req.Query("box").value_or("open"));
   std::size_t l = *limit, o = *offset;
   bool en = English(req);
   Work work = [&d, box, l, o, en](const identity::Principal& p) { return d.service.Inbox(p, box, o, l, en); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -193,12 +151,12 @@ awaitable<Response> PublicAnswers(Deps& d, Request req) {
   auto offset = SizeParam(req, "cursor", 0, 1000000);
   std::string q(req.Query("q").value_or("")), procedure(req.Query("procedure").value_or(""));
   if (!limit || *limit == 0 || !offset || q.size() > 500 || procedure.size() > 30) {
-    co_return Problem(req, {ErrorCode::kInvalidArgument, "limit 1–100, q tối đa 500 byte. / limit is 1–100, q at most 500 bytes.", {}});
+    co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "limit 1–100, q tối đa 500 byte. / limit is 1–100, q at most 500 bytes.", {}});
   }
   bool en = English(req);
   std::size_t l = *limit, o = *offset;
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.PublicSearch(q, procedure, o, l, en); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   co_return http::JsonResponse(200, *out);
 }
 
@@ -208,59 +166,57 @@ awaitable<Response> IssueKey(Deps& d, Request req) {
   auto body = Body(req);
   json::object b = body ? std::move(*body) : json::object{};
   Work work = [&d, b](const identity::Principal& p) { return d.service.IssueKey(p, b); };
-  Response r = co_await Signed(d, req, 201, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 201, work);
   co_return r;
 }
 
 awaitable<Response> ListKeys(Deps& d, Request req) {
   Work work = [&d](const identity::Principal& p) { return d.service.ListKeys(p); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> RevokeKey(Deps& d, Request req) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
   std::string id(req.PathParam("id"));
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.RevokeKey(*who, id); });
-  if (!out) co_return Problem(req, out.error());
-  co_return Response{204, {}, {}};
+  identity::SignedAction work = [&d, id](const identity::Principal& p) { return d.service.RevokeKey(p, id); };
+  Response r = co_await identity::SignedNoContent(d.auth, d.workers, req, work);
+  co_return r;
 }
 
 // ---- questions ----
 
 awaitable<Response> Ask(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return Problem(req, who.error());
+  if (!who) co_return http::ProblemResponse(req, who.error());
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   json::object b = std::move(*body);
   if (int wait = d.limiter.Take("account:" + who->account_id, std::chrono::steady_clock::now()); wait > 0) co_return TooMany(req, wait);
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.Ask(*who, b); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   co_return http::JsonResponse(201, *out);
 }
 
 awaitable<Response> MyQuestions(Deps& d, Request req) {
   Work work = [&d](const identity::Principal& p) { return d.service.MyQuestions(p); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> QuestionInbox(Deps& d, Request req) {
   std::string status(req.Query("status").value_or(""));
   Work work = [&d, status](const identity::Principal& p) { return d.service.QuestionInbox(p, status); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> AnswerQuestion(Deps& d, Request req) {
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string id(req.PathParam("id"));
   json::object b = std::move(*body);
   Work work = [&d, id, b](const identity::Principal& p) { return d.service.AnswerQuestion(p, id, b); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -268,12 +224,12 @@ awaitable<Response> PublishQuestion(Deps& d, Request req) {
   json::object b;
   if (!req.body.empty()) {
     auto body = Body(req);
-    if (!body) co_return Problem(req, body.error());
+    if (!body) co_return http::ProblemResponse(req, body.error());
     b = std::move(*body);
   }
   std::string id(req.PathParam("id"));
   Work work = [&d, id, b](const identity::Principal& p) { return d.service.PublishQuestion(p, id, b); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 

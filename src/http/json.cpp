@@ -48,6 +48,16 @@ core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimit
   return parser.release();
 }
 
+core::Result<boost::json::object> ParseJsonObject(const Request& request, JsonLimits limits) {
+  auto v = ParseJsonBody(request, limits);
+  if (!v) return std::unexpected(v.error());
+  if (!v->is_object()) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.");
+  }
+  return std::move(v->as_object());
+}
+
 Response JsonResponse(int status, const boost::json::value& value) {
   return Response::Text(status, boost::json::serialize(value), "application/json; charset=utf-8");
 }

@@ -17,6 +17,9 @@ struct JsonLimits {
 /// JSON, and kInvalidArgument naming the line, column and byte offset of a syntax error.
 core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimits limits = {});
 
+/// ParseJsonBody, and kInvalidArgument unless the body is a JSON object.
+core::Result<boost::json::object> ParseJsonObject(const Request& request, JsonLimits limits = {});
+
 /// `application/json; charset=utf-8` response with the serialized value.
 Response JsonResponse(int status, const boost::json::value& value);
 

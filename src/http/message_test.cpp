@@ -42,6 +42,19 @@ TEST(Problem, TitleFollowsLanguageAndCarriesFields) {
   EXPECT_NE(vi.body.find("Không tìm thấy"), std::string::npos) << vi.body;
 }
 
+TEST(Problem, AStateMachineConflictListsTheActionsPossibleNow) {
+  Request r;
+  auto res = ProblemResponse(r, core::Error{core::ErrorCode::kConflict, "Không được / Not now",
+                                            {{"allowed_actions", "assign,refuse"}}});
+  EXPECT_EQ(res.status, 409);
+  EXPECT_NE(res.body.find("\"allowed_actions\":[\"assign\",\"refuse\"]"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("\"errors\""), std::string::npos) << "the names are not a field problem";
+  auto none = ProblemResponse(r, core::Error{core::ErrorCode::kConflict, "x", {{"allowed_actions", ""}}});
+  EXPECT_NE(none.body.find("\"allowed_actions\":[]"), std::string::npos) << none.body;
+  auto other = ProblemResponse(r, core::Error{core::ErrorCode::kInvalidArgument, "x", {{"allowed_actions", "a"}}});
+  EXPECT_EQ(other.body.find("\"allowed_actions\":["), std::string::npos) << "only a conflict carries them";
+}
+
 TEST(Problem, TwoLanguageMessagesAreAnsweredInTheRequestsLanguage) {
   Request r;
   r.language = Language::kEn;

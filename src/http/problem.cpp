@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <optional>
+
 namespace motcua::http {
 
 namespace {
@@ -53,7 +56,8 @@ std::string InLanguage(std::string text, Language language) {
 }
 
 Response Build(const Request& request, int status, std::string_view slug, std::string detail,
-               const std::vector<core::FieldError>& fields) {
+               const std::vector<core::FieldError>& fields,
+               std::optional<boost::json::array> allowed_actions = std::nullopt) {
   const StatusText& titles = TextFor(status);
   boost::json::object body;
   body["type"] = std::string("urn:motcua:problem:") + std::string(slug);
@@ -69,6 +73,7 @@ Response Build(const Request& request, int status, std::string_view slug, std::s
     }
     body["errors"] = std::move(errors);
   }
+  if (allowed_actions) body["allowed_actions"] = std::move(*allowed_actions);
   Response r = Response::Text(status, boost::json::serialize(body), "application/problem+json");
   r.SetHeader("Content-Language", request.language == Language::kEn ? "en" : "vi");
   return r;
@@ -93,8 +98,21 @@ int StatusFor(core::ErrorCode code) {
 }
 
 Response ProblemResponse(const Request& request, const core::Error& error) {
+  bool with_allowed = error.code == core::ErrorCode::kConflict && !error.fields.empty() &&
+                      error.fields.front().field == "allowed_actions";
+  if (!with_allowed) {
+    return Build(request, StatusFor(error.code), core::ErrorCodeName(error.code), error.message,
+                 error.fields);
+  }
+  boost::json::array allowed;
+  const std::string& names = error.fields.front().message;
+  for (std::size_t start = 0; start < names.size();) {
+    auto comma = std::min(names.find(',', start), names.size());
+    allowed.push_back(boost::json::string(names.substr(start, comma - start)));
+    start = comma + 1;
+  }
   return Build(request, StatusFor(error.code), core::ErrorCodeName(error.code), error.message,
-               error.fields);
+               {}, std::move(allowed));
 }
 
 Response ProblemForStatus(const Request& request, int status, std::string detail) {

@@ -22,16 +22,7 @@ std::string Fields::Text(const char* name, std::size_t max) {
   return std::string(v->as_string());
 }
 
-core::Result<json::object> ObjectBody(const http::Request& req) {
-  auto body = http::ParseJsonBody(req);
-  if (!body) return std::unexpected(body.error());
-  if (!body->is_object()) {
-    return core::Fail(core::ErrorCode::kInvalidArgument,
-                      req.language == http::Language::kEn ? "The body must be a JSON object."
-                                                          : "Nội dung phải là một đối tượng JSON.");
-  }
-  return std::move(body->as_object());
-}
+core::Result<json::object> ObjectBody(const http::Request& req) { return http::ParseJsonObject(req); }
 
 Origin OriginOf(const http::Request& req) {
   Origin o;

@@ -6,6 +6,7 @@
 
 #include "http/json.hpp"
 #include "http/problem.hpp"
+#include "identity/signed.hpp"
 
 namespace motcua::payment {
 
@@ -17,33 +18,21 @@ using core::ErrorCode;
 using http::Method;
 using http::Request;
 using http::Response;
-using Work = std::function<core::Result<json::object>(const identity::Principal&)>;
-
-// The awaiting frame owns `req` and `work` (GCC 12: no temporaries by value into coroutines).
-awaitable<Response> Signed(Deps& d, const Request& req, int status, const Work& work) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return http::ProblemResponse(req, who.error());
-  auto out = co_await http::Offload(d.workers, [&]() { return work(*who); });
-  if (!out) co_return http::ProblemResponse(req, out.error());
-  co_return http::JsonResponse(status, json::value(std::move(*out)));
-}
+using Work = identity::SignedWork;
 
 awaitable<Response> List(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   Work work = [&d, code](const identity::Principal& p) { return d.service.List(p, code); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 awaitable<Response> Start(Deps& d, Request req) {
   std::string request_id;
   if (!req.body.empty()) {
-    auto body = http::ParseJsonBody(req, {.max_depth = 4});
+    auto body = http::ParseJsonObject(req, {.max_depth = 4});
     if (!body) co_return http::ProblemResponse(req, body.error());
-    if (!body->is_object()) {
-      co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.", {}});
-    }
-    if (auto it = body->as_object().find("request_id"); it != body->as_object().end() && it->value().is_string()) {
+    if (auto it = body->find("request_id"); it != body->end() && it->value().is_string()) {
       request_id = std::string(it->value().as_string());
     }
   }
@@ -51,7 +40,7 @@ awaitable<Response> Start(Deps& d, Request req) {
   std::string key(req.Header("Idempotency-Key").value_or(""));
   std::string ip = req.remote_address;
   Work work = [&d, code, request_id, key, ip](const identity::Principal& p) { return d.service.Start(p, code, request_id, key, ip); };
-  Response r = co_await Signed(d, req, 201, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 201, work);
   co_return r;
 }
 
@@ -86,15 +75,12 @@ awaitable<Response> ReceiptPdf(Deps& d, Request req) {
 }
 
 awaitable<Response> Refund(Deps& d, Request req) {
-  auto body = http::ParseJsonBody(req, {.max_depth = 4});
+  auto body = http::ParseJsonObject(req, {.max_depth = 4});
   if (!body) co_return http::ProblemResponse(req, body.error());
-  if (!body->is_object()) {
-    co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.", {}});
-  }
   std::string code(req.PathParam("code")), request_id(req.PathParam("request_id"));
-  json::object in = body->as_object();
+  json::object in = std::move(*body);
   Work work = [&d, code, request_id, in](const identity::Principal& p) { return d.service.Refund(p, code, request_id, in); };
-  Response r = co_await Signed(d, req, 201, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 201, work);
   co_return r;
 }
 
@@ -113,7 +99,7 @@ awaitable<Response> Ledger(Deps& d, Request req) {
     }
     return d.service.Ledger(p, from, to, after, limit);
   };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 

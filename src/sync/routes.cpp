@@ -6,6 +6,7 @@
 
 #include "http/json.hpp"
 #include "http/problem.hpp"
+#include "identity/signed.hpp"
 
 namespace motcua::sync {
 
@@ -17,29 +18,13 @@ using core::ErrorCode;
 using http::Method;
 using http::Request;
 using http::Response;
-using Work = std::function<core::Result<json::object>(const identity::Principal&)>;
+using Work = identity::SignedWork;
 
 core::Error NotPortal() {
   return {ErrorCode::kNotFound, "Hệ thống này không phải Cổng quốc gia. / This deployment is not the national portal.", {}};
 }
 
-// The awaiting frame owns `req` and `work` (GCC 12: no temporaries by value into coroutines).
-awaitable<Response> Signed(Deps& d, const Request& req, const Work& work) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return http::ProblemResponse(req, who.error());
-  auto out = co_await http::Offload(d.workers, [&]() { return work(*who); });
-  if (!out) co_return http::ProblemResponse(req, out.error());
-  co_return http::JsonResponse(200, json::value(std::move(*out)));
-}
-
-core::Result<json::object> ObjectBody(const Request& req) {
-  auto body = http::ParseJsonBody(req, {.max_depth = 8});
-  if (!body) return std::unexpected(body.error());
-  if (!body->is_object()) {
-    return core::Fail(ErrorCode::kInvalidArgument, "Nội dung phải là một đối tượng JSON. / The body must be a JSON object.");
-  }
-  return std::move(body->as_object());
-}
+core::Result<json::object> ObjectBody(const Request& req) { return http::ParseJsonObject(req, {.max_depth = 8}); }
 
 awaitable<Response> Post(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
@@ -78,7 +63,7 @@ std::size_t Number(const Request& req, std::string_view name, std::size_t fallba
 awaitable<Response> Mine(Deps& d, Request req) {
   std::size_t offset = Number(req, "cursor", 0, 1000000), limit = std::max<std::size_t>(1, Number(req, "limit", 20, 100));
   Work work = [&d, offset, limit](const identity::Principal& p) { return d.service.Mine(p, offset, limit); };
-  Response r = co_await Signed(d, req, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
@@ -91,7 +76,7 @@ awaitable<Response> Stats(Deps& d, Request req) {
 
 awaitable<Response> Members(Deps& d, Request req) {
   Work work = [&d](const identity::Principal& p) { return d.service.Members(p); };
-  Response r = co_await Signed(d, req, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
