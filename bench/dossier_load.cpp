@@ -7,7 +7,12 @@
 //   motcua_bench_dossier raw <db url> <seconds> <threads>
 //     The floor a submission cannot beat: one durable transaction per 100 KB row inserted
 //     through the same pool (same engine settings), no HTTP. Prints `inserts=N per_second=…`.
+//   motcua_bench_dossier files <dir> <seconds> <threads>
+//     What the filesystem blob store does for each upload, alone: a 100 KB file written,
+//     fsynced and renamed into place. Prints `files=N per_second=…`.
 #include <boost/json.hpp>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -155,16 +160,48 @@ int Raw(const std::string& url, int seconds, int threads) {
   return 0;
 }
 
+int Files(const std::string& dir, int seconds, int threads) {
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> pool;
+  auto started = Clock::now();
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        std::string name = dir + "/" + std::to_string(t) + "-" + std::to_string(i);
+        std::string part = name + ".part", bytes = Pdf(i);
+        int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        bool ok = fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+        if (fd >= 0) ::close(fd);
+        if (!ok || ::rename(part.c_str(), name.c_str()) != 0) {
+          failed = true;
+          return;
+        }
+        ++done;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (auto& th : pool) th.join();
+  if (failed) return 1;
+  double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf("files=%zu per_second=%.1f\n", done.load(), static_cast<double>(done.load()) / elapsed);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 5) {
-    std::fprintf(stderr, "usage: %s http <port> <seconds> <threads> | raw <db url> <seconds> <threads>\n", argv[0]);
+    std::fprintf(stderr, "usage: %s http <port> <seconds> <threads> | raw <db url> <seconds> <threads> | files <dir> <seconds> <threads>\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1];
   int seconds = std::stoi(argv[3]), threads = std::stoi(argv[4]);
   if (mode == "http") return Http(static_cast<std::uint16_t>(std::stoi(argv[2])), seconds, threads);
   if (mode == "raw") return Raw(argv[2], seconds, threads);
+  if (mode == "files") return Files(argv[2], seconds, threads);
   return 2;
 }

@@ -22,7 +22,8 @@ constexpr Query kStat{"blob_stat",
 constexpr Query kInsertMeta{
     "blob_insert_meta",
     "INSERT INTO blobs (sha256, size_bytes, content_type, backend, created_at) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING"};
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING "
+    "RETURNING sha256, size_bytes, content_type"};
 constexpr Query kInsertChunk{"blob_insert_chunk",
                              "INSERT INTO blob_chunks (blob_key, seq, data) VALUES ($1, $2, $3)"};
 constexpr Query kRenameChunks{"blob_rename_chunks",
@@ -238,9 +239,10 @@ class PgWriter final : public BlobWriter {
 };
 
 BlobInfo RecordOn(Connection& conn, const BlobInfo& info, std::string_view backend) {
-  conn.Execute(kInsertMeta, {info.sha256, info.size, info.content_type, std::string(backend),
-                             core::NowUtc()});
-  auto row = conn.Execute(kStat, {info.sha256});
+  // A new blob answers its row at once; the same bytes stored before keep their first row.
+  auto row = conn.Execute(kInsertMeta, {info.sha256, info.size, info.content_type, std::string(backend),
+                                        core::NowUtc()});
+  if (row.Empty()) row = conn.Execute(kStat, {info.sha256});
   return BlobInfo{row.Text(0, 0), row.Int(0, 1), row.Text(0, 2)};
 }
 

@@ -634,7 +634,27 @@ core::Result<void> Service::DeleteDraft(const Principal& who, const std::string&
 
 namespace {
 
+// One entry of a dossier's history as the API shows it.
+struct EventView {
+  std::string at, action, stage, agency_name, note, actor_name, actor_role;
+  int to = 0;
+  json::object data;
+};
+
+// What a dossier's answer shows besides its row; DossierJson reads it, a submission knows it.
+struct DossierParts {
+  std::vector<Participant> participants;
+  json::object agency, handling_agency;
+  json::array history;
+  std::optional<json::object> rating;
+  std::string assignee_name;
+};
+
 json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, const CalendarFor& calendar, bool en, bool full);
+json::object DossierJsonOf(const Row& d, const DossierParts& parts, const Principal* who, const calendar::WorkCalendar& cal,
+                           bool en, bool full);
+json::object EventJson(const EventView& v, bool en, bool with_people);
+json::object AgencyJson(const Agency& a, bool en);
 
 std::string YyMmDd(calendar::Date d) {
   char buf[16];
@@ -674,12 +694,26 @@ std::int64_t StageMinutes(const json::object& config, const std::string& stage) 
 
 void AddEvent(db::Connection& c, const std::string& dossier_id, const std::string& at, std::string_view action, std::optional<int> from,
               int to, const std::string& stage, const Principal* who, const std::string& role, const std::optional<Agency>& agency,
-              const std::string& note, const json::object& data) {
-  auto seq = c.Execute(store::kMaxEventSeq, {dossier_id}).Int(0, 0) + 1;
+              const std::string& note, const json::object& data, std::int64_t seq = 0) {
+  // 0: the next after the dossier's last event; a new dossier's first event passes 1.
+  if (seq == 0) seq = c.Execute(store::kMaxEventSeq, {dossier_id}).Int(0, 0) + 1;
   c.Execute(store::kInsertEvent, {dossier_id, seq, at, std::string(action), from ? db::Value(std::int64_t{*from}) : db::Value(nullptr),
                                   std::int64_t{to}, stage, who ? who->account_id : std::string(), who ? who->display_name : std::string(),
                                   role, agency ? db::Value(agency->id) : db::Value(nullptr), agency ? agency->name : std::string(), note,
                                   json::serialize(data)});
+}
+
+// When a step entered now is due: its allotted working hours, or for processing the time
+// left before the dossier's due date less what approval and issuing are allotted.
+std::optional<std::string> StepDue(const calendar::WorkCalendar& cal, const std::string& stage, calendar::Instant now,
+                                   const json::object& config, const std::optional<std::string>& dossier_due) {
+  std::int64_t minutes = StageMinutes(config, stage);
+  if (minutes > 0) return Utc(cal.AddWorkingHours(now, calendar::Minutes(minutes)));
+  if (!dossier_due) return std::nullopt;
+  auto end = ParseInstant(*dossier_due);
+  if (!end) return std::nullopt;
+  auto left = cal.WorkingDurationBetween(now, *end).count() - StageMinutes(config, "awaiting_approval") - StageMinutes(config, "approved");
+  return Utc(cal.AddWorkingHours(now, calendar::Minutes(std::max<std::int64_t>(left, 60))));
 }
 
 // Closes the open step (recording how late it ended) and opens the next one.
@@ -695,18 +729,7 @@ std::optional<std::string> EnterStep(db::Connection& c, const calendar::WorkCale
     c.Execute(store::kFinishStep, {dossier_id, open.Int(0, 0), Utc(now), late});
   }
   if (terminal) return std::nullopt;
-  std::optional<std::string> due;
-  std::int64_t minutes = StageMinutes(config, stage);
-  if (minutes > 0) {
-    due = Utc(cal.AddWorkingHours(now, calendar::Minutes(minutes)));
-  } else if (dossier_due) {
-    // Processing gets the time left, less what approval and issuing are allotted.
-    auto end = ParseInstant(*dossier_due);
-    if (end) {
-      auto left = cal.WorkingDurationBetween(now, *end).count() - StageMinutes(config, "awaiting_approval") - StageMinutes(config, "approved");
-      due = Utc(cal.AddWorkingHours(now, calendar::Minutes(std::max<std::int64_t>(left, 60))));
-    }
-  }
+  auto due = StepDue(cal, stage, now, config, dossier_due);
   c.Execute(store::kInsertStep, {dossier_id, stage, agency_id, Utc(now), Opt(due)});
   return due;
 }
@@ -832,11 +855,13 @@ core::Result<Submitted> Service::Submit(const Principal& who, const json::object
 core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal& who, const json::object& in_body,
                                           const std::string& key, bool en, const std::string* bundle_id) {
   db::Connection* c = &conn;
-  // One transaction from the first read to the answer (a bundle's child is inside its
-  // caller's): SQLite then keeps its page cache across the validation reads, the writes and
-  // the answer, where each new transaction after another connection's commit starts cold.
-  std::optional<db::Transaction> tx;
-  if (bundle_id == nullptr) tx.emplace(*c);
+  // Everything is read and checked in one read snapshot first, and the write transaction
+  // (which on SQLite holds the database's one writer lock) starts only when there is
+  // something to write. What could change in between is checked again by the writes
+  // themselves: a file is claimed only if still unclaimed, and the idempotency key is unique.
+  // A bundle's child is inside its caller's transaction throughout.
+  std::optional<db::ReadBatch> reads;
+  if (bundle_id == nullptr) reads.emplace(*c);
   // A retry of a submission that went through answers what it answered then, before anything
   // is validated again (its files are by now part of the dossier).
   if (!key.empty()) {
@@ -901,6 +926,7 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
   // The applicant: the account for online dossiers; what the receiver typed for paper ones.
   json::object applicant;
   std::optional<std::string> owner;
+  std::optional<notify::Contact> owner_contact;  // read here for the notification below
   if (officer) {
     const json::value* a = body.if_contains("applicant");
     if (!a || !a->is_object()) return Invalid("Thiếu thông tin người nộp. / applicant is required.", {{"/applicant", "required"}});
@@ -927,6 +953,7 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
                              {"phone", p.Text(0, 5)}, {"email", p.Text(0, 4)}, {"address", p.Text(0, 6)},
                              {"kind", business ? "business" : "citizen"}};
     owner = who.account_id;
+    owner_contact = notify::Contact{p.Text(0, 4), p.Text(0, 5), p.Text(0, 10), p.Text(0, 0)};
   }
   json::value representative = nullptr;
   if (const json::value* r = body.if_contains("representative"); r && !r->is_null()) {
@@ -981,10 +1008,13 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     Row row = ReadRow(d, 0);
     return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
   };
+  auto cal = calendar_(*c, agency->id);
+  reads.reset();
+  std::optional<db::Transaction> tx;
+  if (bundle_id == nullptr) tx.emplace(*c);
   try {
     auto now_tp = ToInstant(Clock::now());
     std::string now = Utc(now_tp);
-    auto cal = calendar_(*c, agency->id);
     calendar::Date day = calendar::LocalDate(now_tp);
     json::object stored{{"applicant", applicant}, {"representative", representative}, {"form", form}, {"documents", *docs},
                         {"fees", fees}, {"results", json::array{}}, {"agency_name", agency->name}};
@@ -1018,19 +1048,22 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     }
     // The row is written under its id first; the day's number is taken last, so the counter row
     // (which serialises one agency's submissions on PostgreSQL) is held only until the commit.
+    auto step_due = StepDue(cal, stage, now_tp, plan->config, due_at);
     c->Execute(store::kInsertDossier, {id, id, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
                                        agency->id, agency->path, Opt(owner), std::string(applicant["name"].as_string()),
                                        std::string(applicant["id_number"].as_string()), json::serialize(stored), summary,
-                                       std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), nullptr, minutes, ch->unit,
+                                       std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), Opt(step_due), minutes, ch->unit,
                                        bundle_id != nullptr ? db::Value(*bundle_id) : db::Value(nullptr)});
     for (const auto& a : attachment_ids) {
       if (c->Execute(store::kClaimAttachment, {id, a, who.account_id}).affected != 1) {
         return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
       }
     }
-    AddEvent(*c, id, now, officer ? "receive" : "submit", std::nullopt, status, stage, &who,
-             officer ? "receiver" : std::string(identity::AccountKindName(who.kind)), agency, "", json::object{{"channel", channel}});
-    EnterStep(*c, cal, id, stage, agency->id, now_tp, plan->config, due_at, false);
+    // A new dossier: its first event and first step, numbered 1 without asking.
+    EventView first{now, officer ? "receive" : "submit", stage, agency->name, "", who.display_name,
+                    officer ? "receiver" : std::string(identity::AccountKindName(who.kind)), status, json::object{{"channel", channel}}};
+    AddEvent(*c, id, now, first.action, std::nullopt, status, stage, &who, first.actor_role, agency, "", first.data, 1);
+    c->Execute(store::kInsertStep, {id, stage, agency->id, now, Opt(step_due)});
     if (!key.empty()) c->Execute(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
     if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->Execute(store::kDeleteDraft, {draft, who.account_id});
     auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
@@ -1040,16 +1073,59 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
       c->Execute(store::kSetResume, {id, std::int64_t{kSubmitted}, std::string("submitted")});
       if (observer_) observer_(*c, StatusChange{id, dossier_code, plan->procedure->code, agency->id, "submit", 0, status, at_submission});
     }
-    Row fake;
-    fake.owner = owner;
-    Notify(*c, fake, "dossier.submitted", json::object{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}}, now);
-    auto row = FindRow(*c, dossier_code);
-    Submitted out{DossierJson(*c, *row, &who, calendar_, en, true), false};
-    if (before_submit_commit_for_test) before_submit_commit_for_test();
-    if (tx) tx->Commit();
+    json::object news{{"code", dossier_code}, {"procedure", plan->procedure->name}, {"status", status}};
+    if (owner_contact) {
+      notify::EnqueueTo(*c, "dossier.submitted", *owner, *owner_contact, json::serialize(news), now);
+    } else {
+      Row fake;
+      fake.owner = owner;
+      Notify(*c, fake, "dossier.submitted", news, now);
+    }
+    Submitted out{{}, false};
+    if (at_submission.empty()) {
+      // The answer is built from what was just written rather than read back: a new dossier has
+      // no participants, rating or assignee, and one event.
+      Row d;
+      d.id = id;
+      d.code = dossier_code;
+      d.procedure_code = plan->procedure->code;
+      d.procedure_name = plan->procedure->name;
+      d.case_code = kase->code;
+      d.case_name = kase->name;
+      d.channel = channel;
+      d.agency_id = d.handling_agency_id = agency->id;
+      d.agency_path = d.handling_path = agency->path;
+      d.owner = owner;
+      d.applicant_name = applicant["name"].as_string();
+      d.applicant_id_number = applicant["id_number"].as_string();
+      d.summary = summary;
+      d.body = std::move(stored);
+      d.status = status;
+      d.stage = stage;
+      d.received_at = received_at;
+      d.due_at = due_at;
+      d.step_due_at = step_due;
+      d.submitted_at = now;
+      d.duration_minutes = minutes;
+      d.duration_unit = ch->unit;
+      if (bundle_id != nullptr) d.bundle_id = *bundle_id;
+      d.version = 1;
+      if (before_submit_commit_for_test) before_submit_commit_for_test();
+      if (tx) tx->Commit();
+      DossierParts parts;
+      parts.agency = parts.handling_agency = AgencyJson(*agency, en);
+      parts.history.push_back(EventJson(first, en, true));
+      out.dossier = DossierJsonOf(d, parts, &who, cal, en, true);
+    } else {
+      // The payment request raised above wrote rows of its own.
+      out.dossier = DossierJson(*c, *FindRow(*c, dossier_code), &who, calendar_, en, true);
+      if (before_submit_commit_for_test) before_submit_commit_for_test();
+      if (tx) tx->Commit();
+    }
     return out;
   } catch (const db::DbError& e) {
-    // The same key committed by a concurrent submission (PostgreSQL): answer as a retry.
+    // The same key committed by a concurrent submission between the checks and the writes:
+    // answer as a retry.
     if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty() && tx) {
       tx.reset();
       return replay();
@@ -1087,19 +1163,24 @@ std::string RoleLabel(const std::string& role, bool en) {
   return role;
 }
 
+
+json::object EventJson(const EventView& v, bool en, bool with_people) {
+  json::object e{{"at", Local(v.at)}, {"action", v.action}, {"action_label", ActionLabel(v.action, en)},
+                 {"status", v.to}, {"status_label", StatusLabel(v.to, en)}, {"stage", v.stage},
+                 {"agency", v.agency_name}, {"note", with_people ? v.note : std::string()}};
+  e["actor"] = json::object{{"name", with_people ? v.actor_name : std::string()}, {"role", v.actor_role},
+                            {"role_label", RoleLabel(v.actor_role, en)}};
+  if (with_people) e["data"] = v.data;
+  return e;
+}
+
 json::array History(db::Connection& c, const std::string& id, bool en, bool with_people) {
   json::array out;
   auto r = c.Execute(store::kEvents, {id});
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    std::string action = r.Text(i, 2);
-    int to = static_cast<int>(r.Int(i, 4));
-    json::object e{{"at", Local(r.Text(i, 1))}, {"action", action}, {"action_label", ActionLabel(action, en)},
-                   {"status", to}, {"status_label", StatusLabel(to, en)}, {"stage", r.Text(i, 5)},
-                   {"agency", r.Text(i, 10)}, {"note", with_people ? r.Text(i, 11) : std::string()}};
-    e["actor"] = json::object{{"name", with_people ? r.Text(i, 7) : std::string()}, {"role", r.Text(i, 8)},
-                              {"role_label", RoleLabel(r.Text(i, 8), en)}};
-    if (with_people) e["data"] = ParseObject(r.Text(i, 12));
-    out.push_back(std::move(e));
+    EventView v{r.Text(i, 1), r.Text(i, 2), r.Text(i, 5), r.Text(i, 10), r.Text(i, 11), r.Text(i, 7), r.Text(i, 8),
+                static_cast<int>(r.Int(i, 4)), with_people ? ParseObject(r.Text(i, 12)) : json::object{}};
+    out.push_back(EventJson(v, en, with_people));
   }
   return out;
 }
@@ -1112,10 +1193,14 @@ std::optional<json::object> RatingOf(db::Connection& c, const std::string& id) {
   return o;
 }
 
+json::object AgencyJson(const Agency& a, bool en) {
+  return json::object{{"id", a.id}, {"code", a.code}, {"name", en && !a.name_en.empty() ? a.name_en : a.name}};
+}
+
 json::object AgencyJson(db::Connection& c, const std::string& id, bool en) {
   auto a = AgencyById(c, id);
   if (!a) return {};
-  return json::object{{"id", a->id}, {"code", a->code}, {"name", en && !a->name_en.empty() ? a->name_en : a->name}};
+  return AgencyJson(*a, en);
 }
 
 std::string AccountName(db::Connection& c, const std::string& id) {
@@ -1123,14 +1208,14 @@ std::string AccountName(db::Connection& c, const std::string& id) {
   return r.Empty() ? std::string() : r.Text(0, 0);
 }
 
-json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, const CalendarFor& calendar, bool en, bool full) {
-  auto parts = Participants(c, d.id);
+
+json::object DossierJsonOf(const Row& d, const DossierParts& parts, const Principal* who, const calendar::WorkCalendar& cal,
+                           bool en, bool full) {
   auto now = ToInstant(Clock::now());
-  auto cal = calendar(c, d.handling_agency_id);
   json::object o{{"code", d.code}, {"procedure_code", d.procedure_code}, {"procedure_name", d.procedure_name},
                  {"case_code", d.case_code}, {"case_name", d.case_name}, {"channel", d.channel},
                  {"status", d.status}, {"status_label", StatusLabel(d.status, en)}, {"stage", d.stage},
-                 {"agency", AgencyJson(c, d.agency_id, en)}, {"handling_agency", AgencyJson(c, d.handling_agency_id, en)},
+                 {"agency", parts.agency}, {"handling_agency", parts.handling_agency},
                  {"submitted_at", Local(d.submitted_at)}, {"received_at", LocalOrNull(d.received_at)},
                  {"due_at", LocalOrNull(d.due_at)}, {"step_due_at", LocalOrNull(d.step_due_at)},
                  {"finished_at", LocalOrNull(d.finished_at)}, {"returned_at", LocalOrNull(d.returned_at)},
@@ -1141,34 +1226,46 @@ json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, 
     auto it = d.body.find(k);
     o[k] = it != d.body.end() ? it->value() : json::value(nullptr);
   }
-  o["assignee"] = d.assignee ? json::value(json::object{{"id", *d.assignee}, {"name", AccountName(c, *d.assignee)}}) : json::value(nullptr);
+  o["assignee"] = d.assignee ? json::value(json::object{{"id", *d.assignee}, {"name", parts.assignee_name}}) : json::value(nullptr);
   json::array ps;
-  for (const auto& p : parts) {
+  for (const auto& p : parts.participants) {
     ps.push_back(json::object{{"agency_id", p.agency_id}, {"agency_name", p.agency_name}, {"role", p.role}, {"request", p.request},
                               {"due_at", LocalOrNull(p.due_at)}, {"answered_at", LocalOrNull(p.answered_at)}, {"answer", p.answer}});
   }
   o["participants"] = std::move(ps);
-  o["history"] = History(c, d.id, en, true);
+  o["history"] = parts.history;
   json::array allowed;
   if (who) {
-    for (Action a : Allowed(StateOf(d, parts, cal, now), ActorOf(*who, d, parts))) {
+    for (Action a : Allowed(StateOf(d, parts.participants, cal, now), ActorOf(*who, d, parts.participants))) {
       allowed.push_back(json::object{{"action", ActionName(a)}, {"label", ActionLabel(ActionName(a), en)}});
     }
   }
   o["allowed_actions"] = std::move(allowed);
-  auto rating = RatingOf(c, d.id);
-  o["rating"] = rating ? json::value(*rating) : json::value(nullptr);
+  o["rating"] = parts.rating ? json::value(*parts.rating) : json::value(nullptr);
   bool owner = who && IsOwner(*who, d);
   bool can_rate = false;
   if (owner && d.status == kReturned) {
-    if (!rating) {
+    if (!parts.rating) {
       can_rate = true;
-    } else if (auto created = ParseInstant(std::string(rating->at("created_at").as_string()))) {
+    } else if (auto created = ParseInstant(std::string(parts.rating->at("created_at").as_string()))) {
       can_rate = now - *created < std::chrono::days(7);
     }
   }
   o["can_rate"] = can_rate;
   return o;
+}
+
+json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, const CalendarFor& calendar, bool en, bool full) {
+  DossierParts parts;
+  parts.participants = Participants(c, d.id);
+  parts.agency = AgencyJson(c, d.agency_id, en);
+  parts.handling_agency = AgencyJson(c, d.handling_agency_id, en);
+  if (full) {
+    parts.history = History(c, d.id, en, true);
+    parts.rating = RatingOf(c, d.id);
+    if (d.assignee) parts.assignee_name = AccountName(c, *d.assignee);
+  }
+  return DossierJsonOf(d, parts, who, calendar(c, d.handling_agency_id), en, full);
 }
 
 }  // namespace
@@ -1505,6 +1602,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
   };
 
   json::object data;
+  std::int64_t transfer_days = 0;  // a transfer's or consultation's deadline, in working days
   auto cfg_rows = c->Execute(store::kFindConfig, {d.procedure_code});
   json::object config = cfg_rows.Empty() ? json::object{} : ParseObject(cfg_rows.Text(0, 0));
   Next next = Apply(*action, state, {d.resume_status ? static_cast<int>(*d.resume_status) : d.status, d.resume_stage.value_or(d.stage)});
@@ -1616,7 +1714,19 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
         return Invalid("Hãy chọn một cơ quan khác. / Choose another agency.", {{"/agency_id", "invalid"}});
       }
       std::int64_t days = 0;
-      if (auto it = body.find("due_in_days"); it != body.end() && it->value().is_int64()) days = it->value().as_int64();
+      if (auto it = body.find("due_in_days"); it != body.end() && !it->value().is_null()) {
+        days = it->value().is_int64() ? it->value().as_int64() : -1;
+      } else {
+        // Without a deadline of its own, the one the procedure's configuration presets for that
+        // agency (`transfer_days`).
+        if (const json::value* preset = config.if_contains("transfer_days"); preset && preset->is_object()) {
+          if (const json::value* n = preset->as_object().if_contains(target->code); n && n->is_int64()) days = n->as_int64();
+        }
+        if (days == 0) {
+          return Invalid("Cần thời hạn (due_in_days): quy trình của thủ tục không đặt sẵn thời hạn cho cơ quan này. / "
+                         "due_in_days is required: the procedure's process sets no deadline for this agency.", {{"/due_in_days", "required"}});
+        }
+      }
       if (days < 1 || days > 60) return Invalid("Thời hạn từ 1 đến 60 ngày làm việc. / due_in_days is 1 to 60 working days.", {{"/due_in_days", "1..60"}});
       std::string request = *action == Action::kConsult ? Str(body, "question") : note;
       if (*action == Action::kConsult && request.empty()) {
@@ -1628,6 +1738,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
                                              request, part_due});
       data["agency"] = json::object{{"id", target->id}, {"name", target->name}};
       data["due_at"] = Local(part_due);
+      transfer_days = days;
       if (*action == Action::kConsult) data["question"] = request;
       if (*action == Action::kTransfer) {
         handling_id = target->id;
@@ -1760,7 +1871,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
     auto step_cal = handling_id == d.handling_agency_id ? cal : calendar_(*c, handling_id);
     if (*action == Action::kTransfer) {
       // The receiving agency of a transfer works to the deadline it was given.
-      std::int64_t hours = body.at("due_in_days").as_int64() * calendar::kHoursPerWorkingDay;
+      std::int64_t hours = transfer_days * calendar::kHoursPerWorkingDay;
       step_due = EnterStep(*c, step_cal, d.id, next.stage, handling_id, now_tp, json::object{{"steps", json::object{{next.stage, hours}}}},
                            due_at, false);
     } else {
@@ -2211,7 +2322,7 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   std::vector<core::FieldError> errors;
   for (const auto& [k, v] : config) {
     std::string key(k);
-    if (key != "form" && key != "cases" && key != "steps" && key != "agencies" && key != "payment_at_submission") {
+    if (key != "form" && key != "cases" && key != "steps" && key != "agencies" && key != "payment_at_submission" && key != "transfer_days") {
       errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
     }
     if (key == "payment_at_submission" && !v.is_bool()) {
@@ -2229,6 +2340,21 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
           errors.push_back({"/agencies/" + std::to_string(i), "Không có cơ quan có mã này. / No agency has this code."});
         }
         ++i;
+      }
+    }
+  }
+  // Inter-agency (liên thông) deadlines preset per receiving agency, in working days.
+  if (auto it = config.find("transfer_days"); it != config.end()) {
+    auto c = db_.Acquire();
+    if (!it->value().is_object()) {
+      errors.push_back({"/transfer_days", "transfer_days là {mã cơ quan: số ngày làm việc}. / transfer_days maps agency codes to working days."});
+    } else {
+      for (const auto& [code, days] : it->value().as_object()) {
+        std::string ptr = "/transfer_days/" + std::string(code);
+        if (!AgencyByCode(*c, std::string(code))) errors.push_back({ptr, "Không có cơ quan có mã này. / No agency has this code."});
+        else if (!days.is_int64() || days.as_int64() < 1 || days.as_int64() > 60) {
+          errors.push_back({ptr, "Số ngày làm việc từ 1 đến 60. / 1 to 60 working days."});
+        }
       }
     }
   }

@@ -24,7 +24,7 @@ const db::Query kAgencyById{"dossier_agency_by_id",
     "SELECT id, code, name, path, address, name_en FROM agencies WHERE id = $1"};
 const db::Query kAccountProfile{"dossier_account_profile",
     "SELECT full_name, COALESCE(personal_id, ''), COALESCE(birth_date, ''), COALESCE(gender, ''), "
-    "COALESCE(email, ''), COALESCE(phone, ''), address, COALESCE(tax_code, ''), COALESCE(business_name, ''), kind "
+    "COALESCE(email, ''), COALESCE(phone, ''), address, COALESCE(tax_code, ''), COALESCE(business_name, ''), kind, language "
     "FROM accounts WHERE id = $1"};
 const db::Query kAccountByPersonalId{"dossier_account_by_personal_id",
     "SELECT id FROM accounts WHERE personal_id = $1 AND kind = 'citizen'"};

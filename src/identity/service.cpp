@@ -202,19 +202,14 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
       std::string now = core::NowUtc();
       auto now_tp = std::chrono::system_clock::now();
       bool touch = false;
-      {
-        db::ReadBatch reads(*conn);  // session, account, roles and agency: one SQLite snapshot
-        f.session = store::FindLiveSession(*conn, HashToken(cookie), now);
-        if (!f.session) return f;
-        auto last = ParseUtc(f.session->last_seen_at);
-        if (now_tp - last > idle) {
-          f.session.reset();
-          return f;
-        }
-        // Idle time is tracked to the minute; most requests write nothing.
-        touch = now_tp - last > std::chrono::seconds(60);
-        f.account = store::FindAccountById(*conn, f.session->account_id);
-      }
+      auto live = store::FindLiveSessionWithAccount(*conn, HashToken(cookie), now);
+      if (!live) return f;
+      auto last = ParseUtc(live->first.last_seen_at);
+      if (now_tp - last > idle) return f;
+      f.session = std::move(live->first);
+      f.account = std::move(live->second);
+      // Idle time is tracked to the minute; most requests write nothing.
+      touch = now_tp - last > std::chrono::seconds(60);
       if (touch) store::TouchSession(*conn, f.session->id, now);
       return f;
     });

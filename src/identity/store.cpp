@@ -112,28 +112,28 @@ const Query kListOfficers{
     "a.assurance_level, '', a.totp_enabled, 0 FROM accounts a JOIN agencies g ON g.id = a.agency_id "
     "WHERE a.kind = 'officer' AND g.path LIKE $1 AND a.login > $2 ORDER BY a.login LIMIT $3"};
 
-Account AccountAt(const db::ResultSet& r, std::size_t i) {
+Account AccountAt(const db::ResultSet& r, std::size_t i, std::size_t o = 0) {
   Account a;
-  a.id = Str(r, i, 0);
-  a.kind = Str(r, i, 1);
-  a.login = Str(r, i, 2);
-  a.password_hash = Str(r, i, 3);
-  a.full_name = Str(r, i, 4);
-  a.personal_id = Str(r, i, 5);
-  a.birth_date = Str(r, i, 6);
-  a.gender = Str(r, i, 7);
-  a.tax_code = Str(r, i, 8);
-  a.business_name = Str(r, i, 9);
-  a.email = Str(r, i, 10);
-  a.phone = Str(r, i, 11);
-  a.address = Str(r, i, 12);
-  a.agency_id = Str(r, i, 13);
-  a.language = Str(r, i, 14);
-  a.status = Str(r, i, 15);
-  a.assurance_level = static_cast<int>(r.Int(i, 16));
-  a.totp_secret = Str(r, i, 17);
-  a.totp_enabled = r.Int(i, 18) != 0;
-  a.totp_last_step = r.Int(i, 19);
+  a.id = Str(r, i, o + 0);
+  a.kind = Str(r, i, o + 1);
+  a.login = Str(r, i, o + 2);
+  a.password_hash = Str(r, i, o + 3);
+  a.full_name = Str(r, i, o + 4);
+  a.personal_id = Str(r, i, o + 5);
+  a.birth_date = Str(r, i, o + 6);
+  a.gender = Str(r, i, o + 7);
+  a.tax_code = Str(r, i, o + 8);
+  a.business_name = Str(r, i, o + 9);
+  a.email = Str(r, i, o + 10);
+  a.phone = Str(r, i, o + 11);
+  a.address = Str(r, i, o + 12);
+  a.agency_id = Str(r, i, o + 13);
+  a.language = Str(r, i, o + 14);
+  a.status = Str(r, i, o + 15);
+  a.assurance_level = static_cast<int>(r.Int(i, o + 16));
+  a.totp_secret = Str(r, i, o + 17);
+  a.totp_enabled = r.Int(i, o + 18) != 0;
+  a.totp_last_step = r.Int(i, o + 19);
   return a;
 }
 
@@ -172,20 +172,20 @@ const Query kListSessions{"identity_list_sessions",
                           "WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2 "
                           "ORDER BY created_at DESC LIMIT 200"};
 
-Session SessionAt(const db::ResultSet& r, std::size_t i) {
+Session SessionAt(const db::ResultSet& r, std::size_t i, std::size_t o = 0) {
   Session s;
-  s.id = Str(r, i, 0);
-  s.account_id = Str(r, i, 1);
-  s.csrf_token = Str(r, i, 2);
-  s.stage = Str(r, i, 3);
-  s.amr = Str(r, i, 4);
-  s.auth_time = Str(r, i, 5);
-  s.created_at = Str(r, i, 6);
-  s.last_seen_at = Str(r, i, 7);
-  s.expires_at = Str(r, i, 8);
-  s.ip = Str(r, i, 9);
-  s.user_agent = Str(r, i, 10);
-  s.acr = static_cast<int>(r.Int(i, 11));
+  s.id = Str(r, i, o + 0);
+  s.account_id = Str(r, i, o + 1);
+  s.csrf_token = Str(r, i, o + 2);
+  s.stage = Str(r, i, o + 3);
+  s.amr = Str(r, i, o + 4);
+  s.auth_time = Str(r, i, o + 5);
+  s.created_at = Str(r, i, o + 6);
+  s.last_seen_at = Str(r, i, o + 7);
+  s.expires_at = Str(r, i, o + 8);
+  s.ip = Str(r, i, o + 9);
+  s.user_agent = Str(r, i, o + 10);
+  s.acr = static_cast<int>(r.Int(i, o + 11));
   return s;
 }
 
@@ -347,6 +347,38 @@ std::optional<Session> FindLiveSession(db::Connection& c, const std::string& tok
   auto r = c.Execute(kLiveSession, {token_hash, now});
   if (r.Empty()) return std::nullopt;
   return SessionAt(r, 0);
+}
+
+// The session, its account, the account's roles (one row each; one row with a NULL role when
+// none) and the officer's agency in one statement: every signed-in request asks this.
+const Query kLiveSessionWithAccount{
+    "identity_live_session_account",
+    "SELECT s.id, s.account_id, s.csrf_token, s.stage, s.amr, s.auth_time, s.created_at, "
+    "s.last_seen_at, s.expires_at, s.ip, s.user_agent, s.acr, "
+    "a.id, a.kind, a.login, COALESCE(a.password_hash, ''), a.full_name, COALESCE(a.personal_id, ''), "
+    "COALESCE(a.birth_date, ''), COALESCE(a.gender, ''), COALESCE(a.tax_code, ''), "
+    "COALESCE(a.business_name, ''), COALESCE(a.email, ''), COALESCE(a.phone, ''), a.address, "
+    "COALESCE(a.agency_id, ''), a.language, a.status, a.assurance_level, COALESCE(a.totp_secret, ''), "
+    "a.totp_enabled, a.totp_last_step, r.role, "
+    "g.id, g.code, COALESCE(g.code_d20, ''), g.name, g.name_en, g.level, g.kind, "
+    "COALESCE(g.parent_id, ''), g.path, g.address, g.phone, g.email, "
+    "(SELECT COUNT(*) FROM agencies k WHERE k.parent_id = g.id) "
+    "FROM sessions s JOIN accounts a ON a.id = s.account_id "
+    "LEFT JOIN account_roles r ON r.account_id = a.id "
+    "LEFT JOIN agencies g ON g.id = a.agency_id "
+    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 ORDER BY r.role"};
+
+std::optional<std::pair<Session, Account>> FindLiveSessionWithAccount(db::Connection& c,
+                                                                      const std::string& token_hash,
+                                                                      const std::string& now) {
+  auto r = c.Execute(kLiveSessionWithAccount, {token_hash, now});
+  if (r.Empty()) return std::nullopt;
+  std::pair<Session, Account> out{SessionAt(r, 0), AccountAt(r, 0, 12)};
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    if (!r.IsNull(i, 32)) out.second.roles.push_back(Str(r, i, 32));
+  }
+  if (!out.second.agency_id.empty() && !r.IsNull(0, 33)) out.second.agency = AgencyAt(r, 0, 33);
+  return out;
 }
 
 std::optional<Session> FindSessionById(db::Connection& c, const std::string& id) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,10 @@ std::vector<Account> ListOfficers(db::Connection& c, const std::string& path,
 // Sessions
 void InsertSession(db::Connection& c, const Session& s, const std::string& token_hash);
 /// A live (not revoked, not expired at `now`) session by its token's hash.
+/// A live session with its account (roles and agency filled), in one statement.
+std::optional<std::pair<Session, Account>> FindLiveSessionWithAccount(db::Connection& c,
+                                                                      const std::string& token_hash,
+                                                                      const std::string& now);
 std::optional<Session> FindLiveSession(db::Connection& c, const std::string& token_hash,
                                        const std::string& now);
 std::optional<Session> FindSessionById(db::Connection& c, const std::string& id);

@@ -19,6 +19,15 @@ namespace motcua::notify {
 void Enqueue(db::Connection& c, std::string_view event, const std::string& account_id,
              const std::string& payload_json, const std::string& now);
 
+/// What Enqueue reads of the account.
+struct Contact {
+  std::string email, phone, language, full_name;
+};
+
+/// Enqueue for a caller that has just read the account's contact data in this transaction.
+void EnqueueTo(db::Connection& c, std::string_view event, const std::string& account_id, const Contact& contact,
+               const std::string& payload_json, const std::string& now);
+
 /// Queues `event` for someone without an account (a petitioner who gave only an e-mail address
 /// or a phone number): an e-mail and/or an SMS in `language` (`vi` or `en`). Nothing when both
 /// are empty.

@@ -8,9 +8,15 @@ namespace motcua::notify::store {
 
 const db::Query kAccountContact{"notify_account_contact",
     "SELECT COALESCE(email, ''), COALESCE(phone, ''), language, full_name FROM accounts WHERE id = $1"};
-const db::Query kInsert{"notify_insert",
-    "INSERT INTO notification_outbox (id, event, channel, recipient, account_id, language, payload, status, "
-    "created_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+#define MOTCUA_NOTIFY_INSERT                                                                        \
+  "INSERT INTO notification_outbox (id, event, channel, recipient, account_id, language, payload, status, " \
+  "created_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+const db::Query kInsert{"notify_insert", MOTCUA_NOTIFY_INSERT};
+// An account's messages of one event in one statement: in-app plus e-mail and/or SMS.
+const db::Query kInsert2{"notify_insert2", MOTCUA_NOTIFY_INSERT ", ($11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"};
+const db::Query kInsert3{"notify_insert3", MOTCUA_NOTIFY_INSERT ", ($11, $12, $13, $14, $15, $16, $17, $18, $19, $20), "
+                                           "($21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"};
+#undef MOTCUA_NOTIFY_INSERT
 
 // Due: pending, its retry time reached, not leased by a live sender, on a channel that is on.
 const db::Query kDue{"notify_due",

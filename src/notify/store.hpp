@@ -6,7 +6,7 @@
 
 namespace motcua::notify::store {
 
-extern const db::Query kAccountContact, kInsert, kDue, kOutboxStats, kClaim, kSentLastHour, kMarkSent, kMarkRetry,
+extern const db::Query kAccountContact, kInsert, kInsert2, kInsert3, kDue, kOutboxStats, kClaim, kSentLastHour, kMarkSent, kMarkRetry,
     kMarkFinal, kDefer, kInsertAttempt, kAllTemplates, kTemplatesFor, kUpsertTemplate, kDeleteTemplate,
     kInbox, kInboxCount, kInboxUnread, kMarkRead, kMarkAllRead, kAdminList, kAdminCount, kFindMessage,
     kAttempts, kRequeue;

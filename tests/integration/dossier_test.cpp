@@ -55,10 +55,15 @@ TEST_P(Dossiers, AnOnlineDossierGoesFromSubmissionToRating) {
   EXPECT_EQ(d.at("status"), 1);
   EXPECT_EQ(d.at("status_label"), "Mới đăng ký");
   EXPECT_EQ(d.at("fees").at(0).at("amount"), 200000);
+  EXPECT_TRUE(d.at("step_due_at").is_string()) << "the receiving step's deadline is on the dossier from the start";
+  // The answer is built from what was written, not read back: it must equal what is stored.
+  auto stored = citizen.Call("GET", "/api/v1/dossiers/" + code);
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(d, Json(stored)) << "submitted: " << first.body << "\nstored: " << stored.body;
   // A retried submit answers the same dossier; the same key for another request is refused.
   auto again = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "k-1"}});
   EXPECT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(Json(again).at("code"), json::value(code));
+  EXPECT_EQ(Json(again), Json(stored)) << "a replay answers the dossier as stored";
   body["summary"] = "khác";
   EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "k-1"}}).status, 409);
 
@@ -369,6 +374,44 @@ TEST_P(Dossiers, AnAgencyAdminChangesTheProcessingConfiguration) {
   auto tpl = Json(citizen.Call("GET", "/api/v1/procedures/2.913001/submission"));
   EXPECT_EQ(tpl.at("cases").at(0).at("form").at("properties").at("so_dien_thoai_lien_he").at("title"), "Số điện thoại liên hệ");
   EXPECT_EQ(admin.Call("GET", "/api/v1/admin/procedures/9.999999/config").status, 404);
+}
+
+TEST_P(Dossiers, InterAgencyDeadlinesArePresetPerAgencyInTheProcess) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  User leader = SignIn(port(), "leader.demo"), specialist = SignIn(port(), "specialist.demo"), admin = SignIn(port(), "admin.demo");
+  auto first = citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen)));
+  ASSERT_EQ(first.status, 201) << first.body;
+  std::string code(Json(first).at("code").as_string());
+  receiver.Act(code, "accept", {});
+  auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));
+  leader.Act(code, "assign", {{"assignee_id", officers.at("items").at(0).at("id")}});
+
+  // No deadline given and none preset: the officer is told to give one.
+  auto missing = leader.Call("POST", "/api/v1/dossiers/" + code + "/actions/transfer", json::serialize(json::object{{"agency_id", "000.00.00.G01"}}),
+                             {{"Accept-Language", "en"}});
+  ASSERT_EQ(missing.status, 400) << missing.body;
+  EXPECT_NE(missing.body.find("sets no deadline for this agency"), std::string::npos) << missing.body;
+
+  const std::string path = "/api/v1/admin/procedures/2.913001/config";
+  json::object config = Json(admin.Call("GET", path)).at("config").as_object();
+  json::object bad = config;
+  bad["transfer_days"] = json::object{{"999.99.99.X99", 3}, {"000.00.00.G03", 0}};
+  auto refused = admin.Call("PUT", path, json::serialize(bad));
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Json(refused).at("errors").as_array().size(), 2u) << refused.body;
+  config["transfer_days"] = json::object{{"000.00.00.G01", 7}};
+  ASSERT_EQ(admin.Call("PUT", path, json::serialize(config)).status, 200);
+
+  // A consultation with its own 7 days and a transfer with the preset 7 get the same deadline.
+  specialist.Act(code, "consult", {{"agency_id", "000.00.00.G03"}, {"question", "Xin ý kiến"}, {"due_in_days", 7}});
+  auto moved = leader.Act(code, "transfer", {{"agency_id", "000.00.00.G01"}, {"note", "Liên thông"}});
+  const auto& parts = moved.at("participants").as_array();
+  ASSERT_EQ(parts.size(), 2u) << moved;
+  EXPECT_EQ(parts.at(1).at("role"), "transferred");
+  EXPECT_EQ(parts.at(1).at("due_at"), parts.at(0).at("due_at")) << moved;
+  EXPECT_EQ(moved.at("handling_agency").at("code"), "000.00.00.G01");
+  // The dossier is now the other agency's: the first agency's leader cannot move it again.
+  leader.Act(code, "transfer", {{"agency_id", "000.00.00.G03"}, {"due_in_days", 7}}, 403);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Dossiers, ::testing::Values("sqlite", "postgres"));

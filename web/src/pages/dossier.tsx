@@ -208,7 +208,7 @@ function ActionForm({ action, label, dossier, template, t, lang, onDone, onCance
   onCancel: () => void;
 }) {
   const kinds = INPUTS[action] ?? ['note'];
-  const [v, setV] = useState<Record<string, string>>({ due_in_days: '5' });
+  const [v, setV] = useState<Record<string, string>>({ due_in_days: action === 'transfer' ? '' : '5' });
   const [requestDocs, setRequestDocs] = useState<string[]>([]);
   const [files, setFiles] = useState<Record<string, FileRef[]>>({});
   const [results, setResults] = useState<ResultDraft[]>([{ name: '', number: '', files: [] }]);
@@ -258,7 +258,7 @@ function ActionForm({ action, label, dossier, template, t, lang, onDone, onCance
       case 'question': return text('question', t.ds.question);
       case 'answer': return text('answer', t.ds.answer);
       case 'agency': return text('agency_id', t.ds.agencyCode, false);
-      case 'due_in_days': return text('due_in_days', t.ds.dueInDays, false, 'number');
+      case 'due_in_days': return text('due_in_days', action === 'transfer' ? t.ds.dueInDaysPreset : t.ds.dueInDays, false, 'number');
       case 'amount': return text('amount', t.ds.amount, false, 'number');
       case 'new_due_at': return text('new_due_at', t.ds.newDueAt, false, 'datetime-local');
       case 'assignee':
@@ -341,7 +341,8 @@ function ActionForm({ action, label, dossier, template, t, lang, onDone, onCance
     e.preventDefault();
     const body: Record<string, unknown> = {};
     for (const [k, val] of Object.entries(v)) if (val.trim() !== '') body[k] = val.trim();
-    if (kinds.includes('due_in_days')) body.due_in_days = Number(v.due_in_days);
+    // An empty transfer deadline takes the one the procedure's process presets for the agency.
+    if (kinds.includes('due_in_days') && (v.due_in_days ?? '').trim() !== '') body.due_in_days = Number(v.due_in_days);
     else delete body.due_in_days;
     if (kinds.includes('amount')) body.amount = Number(v.amount ?? 0);
     if (kinds.includes('new_due_at') && v.new_due_at) body.new_due_at = `${v.new_due_at.length === 16 ? v.new_due_at + ':00' : v.new_due_at}+07:00`;

@@ -433,7 +433,7 @@ interface Loaded { procedure_code: string; config: Rec; updated_at: string | nul
 
 /** Which tab shows the place a problem points at, and the case whose form it is in. */
 function placeOf(pointer: string): { tab: Tab; target?: string } {
-  if (pointer.startsWith('/steps') || pointer.startsWith('/agencies')) return { tab: 'steps' };
+  if (pointer.startsWith('/steps') || pointer.startsWith('/agencies') || pointer.startsWith('/transfer_days')) return { tab: 'steps' };
   if (pointer.startsWith('/form')) return { tab: 'form', target: '' };
   const m = /^\/cases\/([^/]+)\/form(\/|$)/.exec(pointer);
   if (m) return { tab: 'form', target: m[1] };
@@ -678,6 +678,10 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
   const over = !!strictest && used >= strictest.hours;
   const agencies = Array.isArray(config.agencies) ? config.agencies.map(str) : [];
   const setAgencies = (list: string[]) => change(put(config, 'agencies', list.length ? list : undefined));
+  // Inter-agency deadlines preset per receiving agency: {agency code: working days}.
+  const transferRows = Object.entries(obj(config.transfer_days));
+  const setTransfer = (rows: [string, unknown][]) =>
+    change(put(config, 'transfer_days', rows.length ? Object.fromEntries(rows) : undefined));
 
   const cases = detail?.cases ?? [];
   const caseKeys = Array.from(new Set([...cases.map((_, i) => String(i + 1)), ...Object.keys(obj(config.cases))]));
@@ -763,7 +767,23 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
             </fieldset>
             <fieldset className="group">
               <legend>{t.cf.interTitle}</legend>
-              <p>{t.cf.interText}</p>
+              <p className="hint spaced">{t.cf.interText}</p>
+              <Leftovers ctx={ctx} ptr="/transfer_days" shown={transferRows.map(([k]) => `/transfer_days/${k}`)} nested={[]} />
+              {transferRows.map(([agency, days], i) => {
+                const what = t.cf.interN.replace('{n}', String(i + 1));
+                return (
+                  <div className="row-item agency-row" key={i} data-testid="transfer-days">
+                    <Input ctx={ctx} ptr={`/transfer_days/${agency}`} label={`${what}: ${t.cf.interAgency}`} mono value={agency}
+                      onChange={(v) => setTransfer(transferRows.map((r, j) => (j === i ? [v.trim(), r[1]] : r)))} />
+                    <Input ctx={ctx} ptr={`/transfer_days/${agency}/days`} label={`${what}: ${t.cf.interDays}`} inputMode="numeric" narrow value={str(days)}
+                      onChange={(v) => setTransfer(transferRows.map((r, j) => (j === i ? [r[0], num(v)] : r)))} />
+                    <button type="button" className="secondary small" onClick={() => setTransfer(transferRows.filter((_, j) => j !== i))}
+                      aria-label={`${t.cf.remove}: ${what}`}>{t.cf.remove}</button>
+                  </div>
+                );
+              })}
+              <button type="button" className="secondary small" disabled={transferRows.some(([k]) => k === '')}
+                onClick={() => setTransfer([...transferRows, ['', 5]])}>+ {t.cf.addInter}</button>
             </fieldset>
             <fieldset className="group">
               <legend>{t.cf.agenciesTitle}</legend>
