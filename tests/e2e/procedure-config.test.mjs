@@ -135,6 +135,11 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'cf-steps-received');
   assert.match(await page.locator(`${id('/steps/received')}-error`).textContent(), /Số giờ từ 0 đến 2000/);
   await received.fill('6');
+  // An inter-agency deadline preset for one receiving agency.
+  await page.getByRole('button', { name: '+ Đặt thời hạn cho một cơ quan' }).click();
+  await page.getByLabel('Cơ quan liên thông 1: mã cơ quan', { exact: true }).fill('000.00.00.G01');
+  await page.getByLabel('Cơ quan liên thông 1: số ngày làm việc (1–60)', { exact: true }).fill('7');
+  assert.equal(await page.getByTestId('transfer-days').count(), 1);
 
   await formTab.click();
   await pattern.fill('^[0-9+]+$');
@@ -145,6 +150,7 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   const saved = await call('GET');
   assert.equal(saved.body.config.steps.awaiting_approval, 12);
   assert.equal(saved.body.config.steps.received, 6);
+  assert.deepEqual(saved.body.config.transfer_days, { '000.00.00.G01': 7 });
   const schema = saved.body.config.form.properties.so_dien_thoai_lien_he;
   assert.deepEqual(schema, { type: 'string', title: 'Số điện thoại liên hệ', title_en: 'Contact phone',
     description: 'Để cơ quan liên hệ khi cần', maxLength: 15, pattern: '^[0-9+]+$' });

@@ -2,7 +2,7 @@
 // error summary that takes focus when a form is refused.
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import type { FieldError } from './api';
-import { navigate } from './router';
+import { navigate, setLeaveGuard } from './router';
 
 export function Link({ to, children, current }: { to: string; children: ReactNode; current?: boolean }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
@@ -106,4 +106,49 @@ export function Notice({ children }: { children: ReactNode }) {
 
 export function fieldError(errors: FieldError[] | undefined, field: string): string | undefined {
   return errors?.find((e) => e.field === field)?.message;
+}
+
+// ---- editing lists in admin forms ----
+
+/** Up, down and remove for item `i` of `n`; `what` names the item for screen readers. */
+export function ItemTools({ labels, what, i, n, move, remove }: {
+  labels: { up: string; down: string; remove: string };
+  what: string;
+  i: number;
+  n: number;
+  move: (from: number, to: number) => void;
+  remove: (i: number) => void;
+}) {
+  return (
+    <div className="item-tools">
+      <button type="button" className="secondary small" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={`${labels.up}: ${what}`}>↑ {labels.up}</button>
+      <button type="button" className="secondary small" disabled={i === n - 1} onClick={() => move(i, i + 1)} aria-label={`${labels.down}: ${what}`}>↓ {labels.down}</button>
+      <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={`${labels.remove}: ${what}`}>{labels.remove}</button>
+    </div>
+  );
+}
+
+/** `list` with the item at `from` moved to `to`. */
+export function moved<T>(list: T[], from: number, to: number): T[] {
+  const out = [...list];
+  const [x] = out.splice(from, 1);
+  out.splice(to, 0, x);
+  return out;
+}
+
+/** While `dirty`, leaving the page (in the app or in the browser) asks `question` first. */
+export function useLeaveGuard(dirty: boolean, question: string): void {
+  useEffect(() => {
+    if (!dirty) return undefined;
+    const onUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    setLeaveGuard(() => window.confirm(question));
+    return () => {
+      window.removeEventListener('beforeunload', onUnload);
+      setLeaveGuard(null);
+    };
+  }, [dirty, question]);
 }

@@ -10,7 +10,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { setLeaveGuard } from '../router';
 import { useSession } from '../session';
-import { ErrorSummary, Link, Notice } from '../ui';
+import { ErrorSummary, ItemTools, Link, Notice, moved, useLeaveGuard } from '../ui';
 import type { Detail } from './catalog';
 import { ObjectFields, initialValue, when, type Schema } from './dossierCommon';
 
@@ -228,22 +228,7 @@ function Leftovers({ ctx, ptr, shown, nested }: { ctx: Ctx; ptr: string; shown: 
   );
 }
 
-function ItemTools({ t, what, i, n, move, remove }: { t: Messages; what: string; i: number; n: number; move: (from: number, to: number) => void; remove: (i: number) => void }) {
-  return (
-    <div className="item-tools">
-      <button type="button" className="secondary small" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={`${t.cf.up}: ${what}`}>↑ {t.cf.up}</button>
-      <button type="button" className="secondary small" disabled={i === n - 1} onClick={() => move(i, i + 1)} aria-label={`${t.cf.down}: ${what}`}>↓ {t.cf.down}</button>
-      <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={`${t.cf.remove}: ${what}`}>{t.cf.remove}</button>
-    </div>
-  );
-}
 
-function moved<T>(list: T[], from: number, to: number): T[] {
-  const out = [...list];
-  const [x] = out.splice(from, 1);
-  out.splice(to, 0, x);
-  return out;
-}
 
 // ---- the e-form editor: an object schema's fields, recursively ----
 
@@ -402,7 +387,7 @@ function ObjectEditor({ ctx, ptr, schema, onChange, heading, nested }: {
           .replace('{name}', (ctx.lang === 'en' && str(obj(child).title_en)) || str(obj(child).title) || key);
         return (
           <div key={i} className="field-block">
-            <ItemTools t={t} what={what} i={i} n={props.length} move={(a, b) => setProps(moved(props, a, b))}
+            <ItemTools labels={t.cf} what={what} i={i} n={props.length} move={(a, b) => setProps(moved(props, a, b))}
               remove={(j) => setProps(props.filter((_, k) => k !== j), required.filter((r) => r !== key))} />
             <FieldEditor ctx={ctx} ptr={fp} n={i + 1} fieldKey={key} schema={obj(child)} required={required.includes(key)}
               onKey={(k) => {
@@ -480,19 +465,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
   }, [allowed, load]);
 
   // Unsaved changes: asked before leaving, in the app and for the browser.
-  useEffect(() => {
-    if (!dirty) return undefined;
-    const onUnload = (e: BeforeUnloadEvent) => {
-      e.preventDefault();
-      e.returnValue = '';
-    };
-    window.addEventListener('beforeunload', onUnload);
-    setLeaveGuard(() => window.confirm(t.cf.unsaved));
-    return () => {
-      window.removeEventListener('beforeunload', onUnload);
-      setLeaveGuard(null);
-    };
-  }, [dirty, t]);
+  useLeaveGuard(dirty, t.cf.unsaved);
 
   const errors = useMemo(() => {
     const m: Record<string, string> = {};
@@ -794,7 +767,7 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
                 return (
                   <div className="row-item agency-row" key={i}>
                     <Input ctx={ctx} ptr={`/agencies/${i}`} label={what} mono value={a} onChange={(v) => setAgencies(agencies.map((x, j) => (j === i ? v : x)))} />
-                    <ItemTools t={t} what={what} i={i} n={agencies.length} move={(x, y) => setAgencies(moved(agencies, x, y))}
+                    <ItemTools labels={t.cf} what={what} i={i} n={agencies.length} move={(x, y) => setAgencies(moved(agencies, x, y))}
                       remove={(j) => setAgencies(agencies.filter((_, k) => k !== j))} />
                   </div>
                 );

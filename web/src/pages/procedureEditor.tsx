@@ -8,7 +8,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate, setLeaveGuard } from '../router';
 import { useSession } from '../session';
-import { ErrorSummary, Link, Notice } from '../ui';
+import { ErrorSummary, ItemTools, Link, Notice, moved, useLeaveGuard } from '../ui';
 import { ProcedureView, type Detail } from './catalog';
 
 type Rec = Record<string, unknown>;
@@ -218,22 +218,7 @@ function Select({ ctx, ptr, label, value, onChange, options }: {
 }
 
 /** Up / down / remove for the i-th of n items. */
-function ItemTools({ t, what, i, n, move, remove }: { t: Messages; what: string; i: number; n: number; move: (from: number, to: number) => void; remove: (i: number) => void }) {
-  return (
-    <div className="item-tools">
-      <button type="button" className="secondary small" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={`${t.ed.up}: ${what}`}>↑ {t.ed.up}</button>
-      <button type="button" className="secondary small" disabled={i === n - 1} onClick={() => move(i, i + 1)} aria-label={`${t.ed.down}: ${what}`}>↓ {t.ed.down}</button>
-      <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={`${t.ed.remove}: ${what}`}>{t.ed.remove}</button>
-    </div>
-  );
-}
 
-function moved<T>(list: T[], from: number, to: number): T[] {
-  const out = [...list];
-  const [x] = out.splice(from, 1);
-  out.splice(to, 0, x);
-  return out;
-}
 
 function NamedRows({ t, ctx, title, base, list, onChange, codeLabel, nameLabel, codeKey, nameKey }: {
   t: Messages; ctx: Ctx; title: string; base: string; list: Named[]; onChange: (l: Named[]) => void;
@@ -248,7 +233,7 @@ function NamedRows({ t, ctx, title, base, list, onChange, codeLabel, nameLabel, 
         <div className="row-item" key={i}>
           <Input ctx={ctx} ptr={`${base}/${i}/${codeKey}`} label={`${codeLabel} ${i + 1}`} value={n.code} onChange={(v) => set(i, { code: v })} />
           <Input ctx={ctx} ptr={`${base}/${i}/${nameKey}`} label={`${nameLabel} ${i + 1}`} value={n.name} onChange={(v) => set(i, { name: v })} />
-          <ItemTools t={t} what={`${title} ${i + 1}`} i={i} n={list.length} move={(a, b) => onChange(moved(list, a, b))}
+          <ItemTools labels={t.ed} what={`${title} ${i + 1}`} i={i} n={list.length} move={(a, b) => onChange(moved(list, a, b))}
             remove={(j) => onChange(list.filter((_, k) => k !== j))} />
         </div>
       ))}
@@ -297,19 +282,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
   }, [allowed, load]);
 
   // Unsaved changes: asked before leaving, in the app and for the browser.
-  useEffect(() => {
-    if (!dirty) return undefined;
-    const onUnload = (e: BeforeUnloadEvent) => {
-      e.preventDefault();
-      e.returnValue = '';
-    };
-    window.addEventListener('beforeunload', onUnload);
-    setLeaveGuard(() => window.confirm(t.ed.unsaved));
-    return () => {
-      window.removeEventListener('beforeunload', onUnload);
-      setLeaveGuard(null);
-    };
-  }, [dirty, t]);
+  useLeaveGuard(dirty, t.ed.unsaved);
 
   const errors = useMemo(() => {
     const m: Record<string, string> = {};
@@ -519,7 +492,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
             return (
               <fieldset className="item" key={i}>
                 <legend>{what}</legend>
-                <ItemTools t={t} what={what} i={i} n={form.channels.length} move={(a, b) => change({ channels: moved(form.channels, a, b) })}
+                <ItemTools labels={t.ed} what={what} i={i} n={form.channels.length} move={(a, b) => change({ channels: moved(form.channels, a, b) })}
                   remove={(j) => change({ channels: form.channels.filter((_, k) => k !== j) })} />
                 <Select ctx={ctx} ptr={`${pc}/KENH`} label={t.ed.channel} value={c.channel} onChange={(v) => setChannel(i, { ...c, channel: v })}
                   options={['1', '2', '3'].map((k) => [k, (t.channelNames as Record<string, string>)[k] ?? k])} />
@@ -530,7 +503,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
                   return (
                     <fieldset className="item" key={j}>
                       <legend>{t.ed.timeN.replace('{n}', String(j + 1))}</legend>
-                      <ItemTools t={t} what={tw} i={j} n={c.times.length} move={(a, b) => setChannel(i, { ...c, times: moved(c.times, a, b) })}
+                      <ItemTools labels={t.ed} what={tw} i={j} n={c.times.length} move={(a, b) => setChannel(i, { ...c, times: moved(c.times, a, b) })}
                         remove={(k) => setChannel(i, { ...c, times: c.times.filter((_, m) => m !== k) })} />
                       <div className="two">
                         <Input ctx={ctx} ptr={`${pt}/THOIGIANGIAIQUYET`} label={t.ed.duration} inputMode="numeric" value={tm.value}
@@ -545,7 +518,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
                         return (
                           <fieldset className="item" key={k}>
                             <legend>{t.ed.feeN.replace('{n}', String(k + 1))}</legend>
-                            <ItemTools t={t} what={fw} i={k} n={tm.fees.length} move={(a, b) => setTime(j, { ...tm, fees: moved(tm.fees, a, b) })}
+                            <ItemTools labels={t.ed} what={fw} i={k} n={tm.fees.length} move={(a, b) => setTime(j, { ...tm, fees: moved(tm.fees, a, b) })}
                               remove={(m) => setTime(j, { ...tm, fees: tm.fees.filter((_, x) => x !== m) })} />
                             <div className="two">
                               <Input ctx={ctx} ptr={`${pf}/MAPHILEPHI`} label={t.ed.feeCode} value={f.code} onChange={(v) => setFee(k, { ...f, code: v })} />
@@ -585,7 +558,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
             return (
               <fieldset className="item" key={i}>
                 <legend>{what}</legend>
-                <ItemTools t={t} what={what} i={i} n={form.cases.length} move={(a, b) => change({ cases: moved(form.cases, a, b) })}
+                <ItemTools labels={t.ed} what={what} i={i} n={form.cases.length} move={(a, b) => change({ cases: moved(form.cases, a, b) })}
                   remove={(j) => change({ cases: form.cases.filter((_, k) => k !== j) })} />
                 <Input ctx={ctx} ptr={`/TRINHTUTHUCHIEN/${i}/TRUONGHOP`} label={t.ed.caseName} value={c.name} onChange={(v) => setCase(i, { ...c, name: v })} />
                 <h3>{t.ed.steps}</h3>
@@ -595,7 +568,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
                     <div className="row-item" key={j}>
                       <Input ctx={ctx} ptr={`/TRINHTUTHUCHIEN/${i}/TRINHTU/${j}/TENTRINHTU`} label={t.ed.stepN.replace('{n}', String(j + 1))} multiline
                         value={s.text} onChange={(v) => setCase(i, { ...c, steps: c.steps.map((x, k) => (k === j ? { ...x, text: v } : x)) })} />
-                      <ItemTools t={t} what={sw} i={j} n={c.steps.length} move={(a, b) => setCase(i, { ...c, steps: moved(c.steps, a, b) })}
+                      <ItemTools labels={t.ed} what={sw} i={j} n={c.steps.length} move={(a, b) => setCase(i, { ...c, steps: moved(c.steps, a, b) })}
                         remove={(k) => setCase(i, { ...c, steps: c.steps.filter((_, m) => m !== k) })} />
                     </div>
                   );
@@ -611,7 +584,7 @@ export function ProcedureEditor({ t, lang, code }: { t: Messages; lang: Lang; co
                   return (
                     <fieldset className="item" key={j}>
                       <legend>{t.ed.documentN.replace('{n}', String(j + 1))}</legend>
-                      <ItemTools t={t} what={dw} i={j} n={c.documents.length} move={(a, b) => setCase(i, { ...c, documents: moved(c.documents, a, b) })}
+                      <ItemTools labels={t.ed} what={dw} i={j} n={c.documents.length} move={(a, b) => setCase(i, { ...c, documents: moved(c.documents, a, b) })}
                         remove={(k) => setCase(i, { ...c, documents: c.documents.filter((_, m) => m !== k) })} />
                       <Input ctx={ctx} ptr={`${pd}/TENGIAYTO`} label={t.ed.docName} value={d.name} required onChange={(v) => setDoc({ name: v })} />
                       <div className="two">
