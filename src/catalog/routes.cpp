@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "catalog/store.hpp"
 #include "core/time.hpp"
@@ -248,8 +250,25 @@ awaitable<Response> AdminList(Deps& d, Request req) {
     auto published_here = store::LastPublished(*conn);
     calendar::WorkCalendar national = d.calendar.National(*conn);
     std::string today = core::NowUtc().substr(0, 10);
+    // Whether this administrator may change a procedure (the server checks again on every
+    // change): the publisher's or an implementing agency's path is theirs. The implementing
+    // agencies are known here for published procedures only; the others stay open to try.
+    auto snapshot = d.catalog.Current();
+    std::map<std::string, std::string> paths;
+    auto under = [&](const std::string& code) {
+      auto [it, fresh] = paths.try_emplace(code);
+      if (fresh) it->second = store::AgencyPath(*conn, code);
+      return !who->agency_path.empty() && it->second.starts_with(who->agency_path);
+    };
+    bool everywhere = who->HasRole(identity::Role::kSysadmin);
     json::array a;
     for (const auto& p : store::ListProcedures(*conn, status)) {
+      bool managed = everywhere || under(p.publisher_code);
+      if (!managed) {
+        const auto* published = snapshot->procedures->Find(p.code);
+        managed = published == nullptr ||
+                  std::any_of(published->implementing.begin(), published->implementing.end(), [&](const auto& ag) { return under(ag.code); });
+      }
       std::string level1 = p.publisher_code.substr(p.publisher_code.rfind('.') + 1);
       std::string deadline = PublicationDeadline(p.decision_date, !level1.starts_with("H"), &national);
       // Late: a draft still unpublished after the deadline, or published here after it. Records
@@ -263,7 +282,7 @@ awaitable<Response> AdminList(Deps& d, Request req) {
                                {"latest_version", p.latest_version},
                                {"published_version", p.published_version ? json::value(*p.published_version) : json::value(nullptr)},
                                {"publisher_code", p.publisher_code}, {"decision_date", p.decision_date},
-                               {"updated_at", p.updated_at}});
+                               {"updated_at", p.updated_at}, {"managed", managed}});
     }
     return a;
   });

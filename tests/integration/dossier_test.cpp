@@ -374,6 +374,23 @@ TEST_P(Dossiers, AnAgencyAdminChangesTheProcessingConfiguration) {
   auto tpl = Json(citizen.Call("GET", "/api/v1/procedures/2.913001/submission"));
   EXPECT_EQ(tpl.at("cases").at(0).at("form").at("properties").at("so_dien_thoai_lien_he").at("title"), "Số điện thoại liên hệ");
   EXPECT_EQ(admin.Call("GET", "/api/v1/admin/procedures/9.999999/config").status, 404);
+
+  // The admin list says which procedures this admin may change, as the server then decides.
+  auto list = Json(admin.Call("GET", "/api/v1/admin/procedures?status=published"));
+  std::string mine, theirs;
+  for (const auto& row : list.at("items").as_array()) {
+    std::string c(row.at("code").as_string());
+    if (row.at("managed").as_bool() && mine.empty() && c == "2.913001") mine = c;
+    if (!row.at("managed").as_bool() && theirs.empty()) theirs = c;
+  }
+  ASSERT_EQ(mine, "2.913001") << list;
+  ASSERT_FALSE(theirs.empty()) << "the demo catalog has other agencies' procedures";
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/procedures/" + theirs + "/config").status, 403) << theirs;
+  User sysadmin = SignIn(port(), "sysadmin.demo");
+  auto everything = Json(sysadmin.Call("GET", "/api/v1/admin/procedures"));
+  for (const auto& row : everything.at("items").as_array()) {
+    EXPECT_TRUE(row.at("managed").as_bool()) << "a sysadmin manages every procedure: " << row;
+  }
 }
 
 TEST_P(Dossiers, InterAgencyDeadlinesArePresetPerAgencyInTheProcess) {

@@ -17,6 +17,8 @@ interface Row {
   publication_deadline: string | null;
   deadline_missed: boolean;
   updated_at: string;
+  /** False for another agency's procedure: shown, but only its versions can be opened. */
+  managed?: boolean;
 }
 
 interface Change {
@@ -211,6 +213,8 @@ export function CatalogAdmin({ t, lang }: { t: Messages; lang: Lang }) {
                   {row.deadline_missed && <strong className="late"> {t.deadlineMissed}</strong>}
                 </td>
                 <td className="row-actions">
+                  {row.managed === false && <span className="hint" data-testid="not-managed">{t.notManaged}</span>}
+                  {row.managed !== false && <>
                   <a className="button-link small" href={`/quan-tri/thu-tuc/${row.code}/sua`} aria-label={`${t.ed.edit} ${row.code}`}
                     onClick={(e) => { if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; e.preventDefault(); navigate(`/quan-tri/thu-tuc/${row.code}/sua`); }}>
                     {t.ed.edit}
@@ -237,6 +241,7 @@ export function CatalogAdmin({ t, lang }: { t: Messages; lang: Lang }) {
                       {t.repeal}
                     </button>
                   )}
+                  </>}
                   <button type="button" className="secondary small" aria-expanded={open === row.code}
                     onClick={() => setOpen(open === row.code ? null : row.code)}>
                     {t.versionsButton}
