@@ -278,7 +278,11 @@ test('a system administrator issues an Open311 key, it works, and once revoked i
   const row = page.getByRole('row').filter({ hasText: name });
   await page.reload();
   await row.waitFor();
-  assert.ok((await row.textContent()).includes('Đang dùng'));
+  const listed = await row.textContent();
+  assert.ok(listed.includes('Đang dùng'), listed);
+  // Its use is recorded: last used, and the one item sent with it.
+  assert.ok(!listed.includes('Chưa dùng'), listed);
+  assert.equal((await row.getByRole('cell').nth(3).textContent()).trim(), '1');
   await page.setViewportSize({ width: 390, height: 844 });
   await row.getByRole('button', { name: `Thu hồi: ${name}` }).click();
   await row.getByRole('alertdialog').waitFor();
