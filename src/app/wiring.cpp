@@ -287,6 +287,8 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   app->feedback_deps = std::make_unique<feedback::Deps>(feedback::Deps{*app->feedback, *app->workers, *app->identity, *app->feedback_limiter, [a] {
     return config::PublicUrl(a->config, a->server ? a->server->Port() : a->config.listen_port);
   }});
+  app->feedback_lookup_limiter = std::make_unique<feedback::open311::RateLimiter>(config.feedback_lookups_per_hour);
+  app->feedback_deps->lookup_limiter = app->feedback_lookup_limiter.get();
   feedback::RegisterRoutes(app->router, *app->feedback_deps);
   if (config.deadline_watch_seconds > 0) {
     app->feedback_watcher = std::make_unique<feedback::DeadlineWatcher>(*app->feedback, std::chrono::seconds(config.deadline_watch_seconds));
@@ -353,6 +355,8 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   options.write_timeout = config.body_timeout;
   options.drain_timeout = config.drain_timeout;
   options.access_log = config.access_log;
+  // Validated when the configuration was read.
+  options.trusted_proxies = http::TrustedProxies::Parse(config.trusted_proxies).value_or(http::TrustedProxies{});
   app->server = std::make_unique<http::Server>(options, app->router, app->metrics, app->static_files);
   return app;
 }

@@ -73,6 +73,7 @@ struct App {
   std::unique_ptr<payment::RequeryJob> payment_requery;  ///< after payments: stopped first
   std::unique_ptr<feedback::Service> feedback;
   std::unique_ptr<feedback::open311::RateLimiter> feedback_limiter;
+  std::unique_ptr<feedback::open311::RateLimiter> feedback_lookup_limiter;
   std::unique_ptr<feedback::Deps> feedback_deps;
   std::unique_ptr<feedback::DeadlineWatcher> feedback_watcher;  ///< after feedback: stopped first
   std::unique_ptr<sync::Service> sync;

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "core/text.hpp"
+#include "http/client_address.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -205,6 +206,14 @@ const std::vector<KeyDef>& Defs() {
        [](const Config& c) { return c.log_level; }},
       {{"access_log", "write one JSON line per request", false}, BoolSetter(&Config::access_log),
        [](const Config& c) { return std::string(c.access_log ? "true" : "false"); }},
+      {{"trusted_proxies", "reverse proxies (IPs, CIDR blocks, comma-separated) whose X-Forwarded-For names the client", false},
+       [](Config& c, std::string_view v) -> std::string {
+         auto parsed = http::TrustedProxies::Parse(v);
+         if (!parsed) return "has " + parsed.error().message;
+         c.trusted_proxies = std::string(v);
+         return "";
+       },
+       [](const Config& c) { return c.trusted_proxies; }},
       {{"password_hash_iterations", "Argon2id iterations (t) for passwords", false},
        [](Config& c, std::string_view v) -> std::string {
          std::uint64_t n = 0;
@@ -299,6 +308,9 @@ const std::vector<KeyDef>& Defs() {
       {{"feedback_submissions_per_hour", "new feedback items accepted per source (client address, account or Open311 key) per hour (0 = no limit)", false},
        SizeSetter(&Config::feedback_submissions_per_hour, 0, 1000000),
        [](const Config& c) { return std::to_string(c.feedback_submissions_per_hour); }},
+      {{"feedback_lookups_per_hour", "feedback lookups by code and lookup key per client address per hour (0 = no limit)", false},
+       SizeSetter(&Config::feedback_lookups_per_hour, 0, 1000000),
+       [](const Config& c) { return std::to_string(c.feedback_lookups_per_hour); }},
       {{"notify_rate_limit_per_hour", "messages per recipient and channel per hour (0 = no limit); the rest wait", false},
        SizeSetter(&Config::notify_rate_limit_per_hour, 0, 100000),
        [](const Config& c) { return std::to_string(c.notify_rate_limit_per_hour); }},

@@ -37,6 +37,9 @@ struct Config {
   std::size_t deadline_watch_seconds = 60;  ///< how often the deadline watcher runs (0 = never)
   std::string log_level = "info";
   bool access_log = true;
+  /// Reverse proxies whose X-Forwarded-For names the client: addresses and CIDR blocks,
+  /// comma-separated; empty = none (the peer is always the client). http/client_address.hpp.
+  std::string trusted_proxies;
   // Identity
   std::uint64_t password_hash_iterations = 2;     ///< Argon2id t (OWASP minimum with 19 MiB)
   std::uint64_t password_hash_memory_kib = 19456;  ///< Argon2id m
@@ -65,6 +68,7 @@ struct Config {
   std::size_t notify_retry_base_seconds = 30;      ///< first retry delay; doubles each time
   std::size_t notify_retry_max_seconds = 7200;
   std::size_t feedback_submissions_per_hour = 30;  ///< per source; 0 = none (docs/feedback.md)
+  std::size_t feedback_lookups_per_hour = 60;      ///< code + key lookups per client address; 0 = none
   std::size_t notify_rate_limit_per_hour = 20;     ///< per recipient and channel; 0 = none
   std::size_t notify_poll_ms = 2000;               ///< sender pass interval; 0 = no sender
   std::size_t notify_lease_seconds = 120;          ///< a crashed sender's claim expires after this

@@ -53,9 +53,14 @@ double Similarity(std::string_view folded_a, std::string_view folded_b);
 /// Items at least this similar are suggested as duplicates.
 inline constexpr double kDuplicateThreshold = 0.5;
 
-/// `text` with personal data hidden for publication: e-mail addresses, runs of 8 or more digits
-/// (phone and ID numbers, with spaces, dots or dashes between them) and each of `names` become
-/// `***`.
+/// `text` with personal data hidden for publication: each of `names` (the petitioner's full name,
+/// given name, e-mail, phone, address) where it stands as whole words; a capitalised name after
+/// an honorific ("ông An", "chị Lan Anh", not "ông Chủ tịch"); e-mail addresses; runs of 8 or
+/// more digits (phone numbers, 9-digit CMND and 12-digit CCCD numbers, with spaces, dots or
+/// dashes between them). Each becomes `***`.
 std::string HidePersonalData(std::string_view text, const std::vector<std::string>& names);
+/// The forms of a petitioner's name to hide: the full name, the last two words (when three or
+/// more) and the given name ("Nguyễn Văn An" → "Nguyễn Văn An", "Văn An", "An").
+std::vector<std::string> PersonalNames(std::string_view full_name);
 
 }  // namespace motcua::feedback

@@ -59,6 +59,46 @@ TEST(FeedbackPublication, PersonalDataIsHidden) {
   EXPECT_EQ(HidePersonalData("Ngày 04/12/2026 lúc 9 giờ", {}), "Ngày 04/12/2026 lúc 9 giờ");
 }
 
+TEST(FeedbackPublication, NameFormsOfThePetitioner) {
+  EXPECT_EQ(PersonalNames("Nguyễn Văn An"), (std::vector<std::string>{"Nguyễn Văn An", "Văn An", "An"}));
+  EXPECT_EQ(PersonalNames("  Trần   Lan "), (std::vector<std::string>{"Trần Lan", "Lan"}));
+  EXPECT_EQ(PersonalNames("Mai"), (std::vector<std::string>{"Mai"}));
+  EXPECT_TRUE(PersonalNames("").empty());
+}
+
+TEST(FeedbackPublication, GivenNamesAndHonorificsAreHidden) {
+  auto names = PersonalNames("Nguyễn Văn An");
+  // The given name alone, and with an honorific; not inside another word ("Anh", "Anna").
+  EXPECT_EQ(HidePersonalData("Ông An đã đến ba lần. An đề nghị trả lời sớm.", names), "Ông *** đã đến ba lần. *** đề nghị trả lời sớm.");
+  EXPECT_EQ(HidePersonalData("Anh Văn An phản ánh, Thanh An không.", names), "Anh *** phản ánh, Thanh *** không.");
+  EXPECT_EQ(HidePersonalData("Anh ấy và Anna đến.", names), "Anh ấy và Anna đến.");
+  EXPECT_EQ(HidePersonalData("Khu phố An Bình", {}), "Khu phố An Bình");
+  // Any name after an honorific, even not the petitioner's: a neighbour, a relative.
+  EXPECT_EQ(HidePersonalData("Tôi và chị Lan Anh cùng nộp hồ sơ; bà Hoàng Thị Mơ làm chứng.", {}),
+            "Tôi và chị *** cùng nộp hồ sơ; bà *** làm chứng.");
+  EXPECT_EQ(HidePersonalData("cháu Đức bị hẹn lại", {}), "cháu *** bị hẹn lại");
+  // Titles and acronyms are not names; lower-case words after "anh", "em" are not either.
+  EXPECT_EQ(HidePersonalData("Đề nghị ông Chủ tịch UBND xem xét; anh ấy đã chờ. Em UBND", {}),
+            "Đề nghị ông Chủ tịch UBND xem xét; anh ấy đã chờ. Em UBND");
+}
+
+TEST(FeedbackPublication, PhonesEmailsAndIdNumbersAreHidden) {
+  // Mobile numbers in every usual spelling.
+  EXPECT_EQ(HidePersonalData("Gọi 0912345678, 0912 345 678, 0912.345.678, 0912-345-678 hoặc +84 912 345 678.", {}),
+            "Gọi ***, ***, ***, *** hoặc ***.");
+  // A landline with its area code.
+  EXPECT_EQ(HidePersonalData("Điện thoại (024) 3825 1234", {}), "Điện thoại (024) ***");
+  // CMND (9 digits) and CCCD (12 digits).
+  EXPECT_EQ(HidePersonalData("CMND số 012345678, CCCD số 001 085 012 345.", {}), "CMND số ***, CCCD số ***.");
+  // E-mail addresses, the full stop after one stays.
+  EXPECT_EQ(HidePersonalData("Thư: tran.thi-mo_1980@gmail.com. Hoặc MO@EXAMPLE.GOV.VN", {}), "Thư: ***. Hoặc ***");
+  // The contact details as given, wherever they stand.
+  EXPECT_EQ(HidePersonalData("Nhà tôi ở số 5 ngõ 12 Láng Hạ, Hà Nội.", {"số 5 ngõ 12 Láng Hạ"}), "Nhà tôi ở ***, Hà Nội.");
+  // Dates, times, money, procedure codes and short numbers stay.
+  EXPECT_EQ(HidePersonalData("Ngày 04/12/2026 lúc 9 giờ nộp 50.000 đồng, thủ tục 1.001193, hồ sơ số 12.", {}),
+            "Ngày 04/12/2026 lúc 9 giờ nộp 50.000 đồng, thủ tục 1.001193, hồ sơ số 12.");
+}
+
 TEST(Open311Format, XmlUsesTheSpecificationsElementNames) {
   json::value v = json::array{json::object{{"service_code", "PAKN-HC"}, {"metadata", true}, {"lat", 21.0285}, {"account_id", nullptr},
                                            {"values", json::array{json::object{{"key", "1"}, {"name", "<b>&"}}}}}};

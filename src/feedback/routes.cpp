@@ -33,8 +33,10 @@ Response TooMany(const Request& req, int wait) {
   return r;
 }
 
-// The client's address without its port (remote_address is `ip:port`): one source per host.
+// The client's address without its port (behind a trusted proxy, the one it forwarded): one
+// source per host.
 std::string ClientAddress(const Request& req) {
+  if (!req.client_address.empty()) return req.client_address;
   auto colon = req.remote_address.rfind(':');
   return colon == std::string::npos ? req.remote_address : req.remote_address.substr(0, colon);
 }
@@ -110,6 +112,48 @@ awaitable<Response> Rate(Deps& d, Request req) {
   Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
+
+awaitable<Response> PublicationPreview(Deps& d, Request req) {
+  json::object b;
+  if (!req.body.empty()) {
+    auto body = Body(req);
+    if (!body) co_return Problem(req, body.error());
+    b = std::move(*body);
+  }
+  std::string code(req.PathParam("code"));
+  Work work = [&d, code, b](const identity::Principal& p) { return d.service.PublicationPreview(p, code, b); };
+  Response r = co_await Signed(d, req, 200, work);
+  co_return r;
+}
+
+// A petitioner without an account: POST so that the key stays out of URLs and logs.
+awaitable<Response> Lookup(Deps& d, Request req, bool rate) {
+  auto body = Body(req);
+  if (!body) co_return Problem(req, body.error());
+  if (d.lookup_limiter != nullptr) {
+    if (int wait = d.lookup_limiter->Take("ip:" + ClientAddress(req), std::chrono::steady_clock::now()); wait > 0) {
+      Response r = http::ProblemResponse(req, {ErrorCode::kTooManyRequests,
+                                               "Tra cứu quá nhiều lần; hãy thử lại sau " + std::to_string(wait) + " giây. / Too many lookups; try again in " +
+                                                   std::to_string(wait) + " seconds.",
+                                               {}});
+      r.SetHeader("Retry-After", std::to_string(wait));
+      co_return r;
+    }
+  }
+  auto text = [&](std::string_view k) {
+    const json::value* v = body->if_contains(k);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  std::string code = text("code"), key = text("lookup_key");
+  json::object b = std::move(*body);
+  bool en = English(req);
+  auto out = co_await http::Offload(d.workers, [&]() { return rate ? d.service.LookupRate(code, key, b, en) : d.service.Lookup(code, key, en); });
+  if (!out) co_return Problem(req, out.error());
+  co_return http::JsonResponse(200, *out);
+}
+
+awaitable<Response> LookupItem(Deps& d, Request req) { co_return co_await Lookup(d, std::move(req), false); }
+awaitable<Response> LookupRating(Deps& d, Request req) { co_return co_await Lookup(d, std::move(req), true); }
 
 awaitable<Response> Similar(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
@@ -474,9 +518,12 @@ void RegisterRoutes(http::Router& router, Deps& deps) {
   router.Add(Method::kPost, "/api/v1/feedback/{code}/actions/{action}", bind(&Act), {.body_limit = 256u << 10});
   router.Add(Method::kPost, "/api/v1/feedback/{code}/rating", bind(&Rate), {.body_limit = 16u << 10});
   router.Add(Method::kGet, "/api/v1/feedback/{code}/similar", bind(&Similar));
+  router.Add(Method::kPost, "/api/v1/feedback/{code}/publication-preview", bind(&PublicationPreview), {.body_limit = 256u << 10});
   router.Add(Method::kGet, "/api/v1/me/feedback", bind(&Mine));
   router.Add(Method::kGet, "/api/v1/feedback-inbox", bind(&Inbox));
   router.Add(Method::kGet, "/api/v1/feedback-answers", bind(&PublicAnswers));
+  router.Add(Method::kPost, "/api/v1/feedback-lookup", bind(&LookupItem), {.body_limit = 4u << 10});
+  router.Add(Method::kPost, "/api/v1/feedback-lookup/rating", bind(&LookupRating), {.body_limit = 16u << 10});
   router.Add(Method::kPost, "/api/v1/questions", bind(&Ask), {.body_limit = 64u << 10});
   router.Add(Method::kGet, "/api/v1/me/questions", bind(&MyQuestions));
   router.Add(Method::kGet, "/api/v1/question-inbox", bind(&QuestionInbox));

@@ -21,6 +21,9 @@ struct Deps {
   open311::RateLimiter& limiter;
   /// The deployment's public base URL (Open311 discovery names its endpoint).
   std::function<std::string()> public_url = {};
+  /// Lookups by code and key per client address per hour (config `feedback_lookups_per_hour`);
+  /// null = none.
+  open311::RateLimiter* lookup_limiter = nullptr;
 };
 
 void RegisterRoutes(http::Router& router, Deps& deps);

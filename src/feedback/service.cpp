@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -10,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
+#include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 #include "crypto/sha256.hpp"
 #include "feedback/lifecycle.hpp"
@@ -37,6 +39,12 @@ auto Invalid(std::string msg, std::vector<core::FieldError> fields = {}) {
 }
 
 auto NotFound() { return core::Fail(ErrorCode::kNotFound, "Không có phản ánh, kiến nghị này. / No such feedback."); }
+
+// One answer for an unknown code and a wrong key: no oracle for codes.
+auto LookupNotFound() {
+  return core::Fail(ErrorCode::kNotFound,
+                    "Không tìm thấy phản ánh với mã và mã tra cứu này. / No feedback with this code and lookup key.");
+}
 
 std::string Now() { return core::NowUtc(); }
 
@@ -256,8 +264,35 @@ void TellPetitioner(db::Connection& c, std::string_view event, const std::option
     notify::Enqueue(c, event, *account, json::serialize(payload), now);
   } else {
     payload["full_name"] = full_name;
+    if (!payload.contains("path") && payload.contains("code")) {
+      payload["path"] = "/phan-anh/tra-cuu?ma=" + std::string(payload.at("code").as_string());
+    }
     notify::EnqueueToAddress(c, event, email, phone, "vi", json::serialize(payload), now);
   }
+}
+
+// A lookup key: 80 random bits as five groups of four capital hex digits, easy to copy from
+// an SMS or read over the phone.
+std::string NewLookupKey() {
+  std::string hex = crypto::RandomHex(10), out;
+  for (std::size_t i = 0; i < hex.size(); ++i) {
+    if (i > 0 && i % 4 == 0) out += '-';
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+  }
+  return out;
+}
+
+// The key as typed (any case, with or without dashes and spaces) → its stored hash; "" for a
+// text that cannot be a key.
+std::string LookupHash(std::string_view typed) {
+  std::string k;
+  for (char ch : typed) {
+    auto u = static_cast<unsigned char>(ch);
+    if (std::isxdigit(u)) k += static_cast<char>(std::toupper(u));
+    else if (ch != '-' && ch != ' ') return "";
+  }
+  if (k.size() != 20) return "";
+  return crypto::Sha256::Hex("feedback-lookup:" + k);
 }
 
 core::Error Conflict(std::string message, Status st) {
@@ -438,10 +473,20 @@ core::Result<json::object> Service::Submit(const Origin& origin, const json::obj
   json::object data{{"source", origin.source}, {"agency", agency->code}};
   InsertEvent(*c, id, now, "submit", "", "received", officer_entry ? who : nullptr, agency->id,
               officer_entry ? (en ? "Entered by an officer" : "Cán bộ nhập từ " + origin.source) : "", data);
+  // A petitioner without an account follows the item with its code and a secret key: shown
+  // once, sent to the e-mail or phone given; only its hash is kept.
+  std::string lookup_key;
+  if (!account && origin.source != "open311") {
+    lookup_key = NewLookupKey();
+    c->Execute(store::kSetLookupHash, {id, LookupHash(lookup_key)});
+    json::object p{{"code", code}, {"title", title}, {"lookup_key", lookup_key}, {"path", "/phan-anh/tra-cuu?ma=" + code}};
+    TellPetitioner(*c, "feedback.received", std::nullopt, email, phone, full_name, p, now);
+  }
   auto row = c->Execute(store::kById, {id});
   View view = officer_entry ? View::kOfficer : (citizen ? View::kOwner : View::kPublic);
   json::object out = ItemJson(*c, Item{&row, 0}, view, calendar_, en, true);
   if (origin.source == "open311") out["token"] = id;
+  if (!lookup_key.empty()) out["lookup_key"] = lookup_key;
   tx.Commit();
   return out;
 }
@@ -454,6 +499,44 @@ core::Result<json::object> Service::Get(const Principal& who, const std::string&
   if (Covers(who, it.T(store::kAgencyPath))) return ItemJson(*c, it, View::kOfficer, calendar_, en, true);
   if (it.T(store::kAccountId) == who.account_id && !who.account_id.empty()) return ItemJson(*c, it, View::kOwner, calendar_, en, true);
   return NotFound();
+}
+
+namespace {
+
+struct PublicTexts {
+  std::string title, content, answer;
+};
+
+// The texts as they would be published: the officer's edits (or the item's own texts) with the
+// petitioner's personal data hidden. What the officer edits is hidden again: a name typed back in
+// does not become public.
+PublicTexts Publication(const Item& it, Reader& in) {
+  std::vector<std::string> names = PersonalNames(it.T(store::kFullName));
+  for (auto col : {store::kEmail, store::kPhone, store::kAddress}) names.push_back(it.T(col));
+  std::string t = in.Text("public_title", kMaxTitle), ct = in.Text("public_content", kMaxContent), an = in.Text("public_answer", kMaxAnswer);
+  return {HidePersonalData(t.empty() ? it.T(store::kTitle) : t, names), HidePersonalData(ct.empty() ? it.T(store::kContent) : ct, names),
+          HidePersonalData(an.empty() ? it.T(store::kAnswer) : an, names)};
+}
+
+}  // namespace
+
+core::Result<json::object> Service::PublicationPreview(const Principal& who, const std::string& code, const json::object& body) {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kByCode, {code});
+  if (r.Empty()) return NotFound();
+  Item it{&r, 0};
+  if (!Covers(who, it.T(store::kAgencyPath))) return NotFound();
+  if (!who.HasRole(Role::kLeader) && !who.HasRole(Role::kAgencyAdmin) && !who.HasRole(Role::kSysadmin)) {
+    return core::Fail(ErrorCode::kForbidden, "Lãnh đạo duyệt công khai câu trả lời. / A leader approves publishing an answer.");
+  }
+  Status st = it.status();
+  if (st != Status::kAnswered && st != Status::kPublished) {
+    return core::Fail(ErrorCode::kConflict, "Chỉ công khai phản ánh đã trả lời. / Only an answered item is published.");
+  }
+  Reader in(body);
+  PublicTexts p = Publication(it, in);
+  if (!in.errors.empty()) return Invalid("Nội dung công khai chưa hợp lệ. / The public texts are not valid.", std::move(in.errors));
+  return json::object{{"public_title", p.title}, {"public_content", p.content}, {"public_answer", p.answer}};
 }
 
 core::Result<json::object> Service::Act(const Principal& who, const std::string& code, const std::string& action_name,
@@ -512,12 +595,10 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
     if (!who.HasRole(Role::kLeader) && !who.HasRole(Role::kAgencyAdmin) && !who.HasRole(Role::kSysadmin)) {
       return core::Fail(ErrorCode::kForbidden, "Lãnh đạo duyệt công khai câu trả lời. / A leader approves publishing an answer.");
     }
-    std::vector<std::string> names{it.T(store::kFullName), it.T(store::kEmail), it.T(store::kPhone), it.T(store::kAddress)};
-    std::string t = in.Text("public_title", kMaxTitle), ct = in.Text("public_content", kMaxContent), an = in.Text("public_answer", kMaxAnswer);
-    // What the officer edits is hidden again: a name typed back in does not become public.
-    public_title = HidePersonalData(t.empty() ? it.T(store::kTitle) : t, names);
-    public_content = HidePersonalData(ct.empty() ? it.T(store::kContent) : ct, names);
-    public_answer = HidePersonalData(an.empty() ? answer : an, names);
+    PublicTexts p = Publication(it, in);
+    public_title = std::move(p.title);
+    public_content = std::move(p.content);
+    public_answer = std::move(p.answer);
     published_at = now;
   }
   if (*action == Action::kMerge) {
@@ -619,7 +700,14 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
   return out;
 }
 
-core::Result<json::object> Service::Rate(const Principal& who, const std::string& code, const json::object& body, bool en) {
+namespace {
+
+struct RatingIn {
+  std::int64_t rating = 0;
+  std::string comment;
+};
+
+core::Result<RatingIn> ReadRating(const json::object& body) {
   const json::value* v = body.if_contains("rating");
   if (v == nullptr || !v->is_int64() || v->as_int64() < 1 || v->as_int64() > 3) {
     return Invalid("Đánh giá là 1 (chưa hài lòng), 2 (hài lòng) hoặc 3 (rất hài lòng). / rating is 1 (not satisfied), 2 (satisfied) or 3 (very satisfied).",
@@ -628,22 +716,82 @@ core::Result<json::object> Service::Rate(const Principal& who, const std::string
   Reader in(body);
   std::string comment = in.Text("comment", 2000);
   if (!in.errors.empty()) return Invalid("Nhận xét quá dài. / The comment is too long.", std::move(in.errors));
+  return RatingIn{v->as_int64(), std::move(comment)};
+}
+
+// Records the petitioner's rating of an answered item (inside the caller's transaction).
+core::Result<void> RecordRating(db::Connection& c, const Item& it, const RatingIn& in, const Principal* who) {
+  Status st = it.status();
+  if (st != Status::kAnswered && st != Status::kPublished) {
+    return core::Fail(ErrorCode::kConflict, "Chỉ đánh giá khi đã có câu trả lời. / The answer can be rated once there is one.");
+  }
+  std::string now = Now();
+  c.Execute(store::kRate, {it.T(store::kId), in.rating, in.comment, now});
+  InsertEvent(c, it.T(store::kId), now, "rate", StatusName(st), StatusName(st), who, it.T(store::kAgencyId), "",
+              json::object{{"rating", in.rating}});
+  return {};
+}
+
+// What the holder of the code and key sees: the petitioner's view without the contact details.
+json::object LookupJson(db::Connection& c, const Item& it, const CalendarFor& calendar, bool en) {
+  json::object o = ItemJson(c, it, View::kOwner, calendar, en, true);
+  o.erase("petitioner");
+  o.erase("location");
+  o.erase("attachments");
+  return o;
+}
+
+}  // namespace
+
+core::Result<json::object> Service::Rate(const Principal& who, const std::string& code, const json::object& body, bool en) {
+  auto in = ReadRating(body);
+  if (!in) return std::unexpected(in.error());
   auto c = db_.Acquire();
   db::Transaction tx(*c);
   auto r = c->Execute(store::kByCode, {code});
   if (r.Empty()) return NotFound();
   Item it{&r, 0};
   if (it.T(store::kAccountId) != who.account_id || who.account_id.empty()) return NotFound();
-  Status st = it.status();
-  if (st != Status::kAnswered && st != Status::kPublished) {
-    return core::Fail(ErrorCode::kConflict, "Chỉ đánh giá khi đã có câu trả lời. / The answer can be rated once there is one.");
-  }
-  std::string now = Now();
-  c->Execute(store::kRate, {it.T(store::kId), v->as_int64(), comment, now});
-  InsertEvent(*c, it.T(store::kId), now, "rate", StatusName(st), StatusName(st), &who, it.T(store::kAgencyId), "",
-              json::object{{"rating", v->as_int64()}});
+  if (auto done = RecordRating(*c, it, *in, &who); !done) return std::unexpected(done.error());
   auto after = c->Execute(store::kById, {it.T(store::kId)});
   json::object out = ItemJson(*c, Item{&after, 0}, View::kOwner, calendar_, en, true);
+  tx.Commit();
+  return out;
+}
+
+std::optional<std::string> Service::LookupId(db::Connection& c, const std::string& code, const std::string& key) {
+  std::string hash = LookupHash(key);
+  auto r = c.Execute(store::kLookupHash, {code});
+  // The same work whether the code exists or not, and one answer for both failures.
+  std::string stored = r.Empty() || r.IsNull(0, 0) ? std::string(64, '0') : r.Text(0, 0);
+  bool ok = crypto::ConstantTimeEquals(stored, hash.empty() ? std::string(64, 'x') : hash) && !r.Empty() && !r.IsNull(0, 0);
+  if (!ok) return std::nullopt;
+  return code;
+}
+
+core::Result<json::object> Service::Lookup(const std::string& code, const std::string& key, bool en) {
+  if (code.size() > 40 || key.size() > 64) return LookupNotFound();
+  auto c = db_.Acquire();
+  if (!LookupId(*c, code, key)) return LookupNotFound();
+  auto r = c->Execute(store::kByCode, {code});
+  if (r.Empty()) return LookupNotFound();
+  return LookupJson(*c, Item{&r, 0}, calendar_, en);
+}
+
+core::Result<json::object> Service::LookupRate(const std::string& code, const std::string& key, const json::object& body, bool en) {
+  if (code.size() > 40 || key.size() > 64) return LookupNotFound();
+  auto in = ReadRating(body);
+  auto c = db_.Acquire();
+  if (!LookupId(*c, code, key)) return LookupNotFound();
+  if (!in) return std::unexpected(in.error());
+  db::Transaction tx(*c);
+  auto r = c->Execute(store::kByCode, {code});
+  if (r.Empty()) return LookupNotFound();
+  Item it{&r, 0};
+  if (auto done = RecordRating(*c, it, *in, nullptr); !done) return std::unexpected(done.error());
+  if (during_rating_for_test) during_rating_for_test();
+  auto after = c->Execute(store::kById, {it.T(store::kId)});
+  json::object out = LookupJson(*c, Item{&after, 0}, calendar_, en);
   tx.Commit();
   return out;
 }
@@ -707,32 +855,71 @@ core::Result<json::object> Service::Similar(const Principal& who, const std::str
   return json::object{{"items", std::move(items)}, {"threshold", kDuplicateThreshold}};
 }
 
+namespace {
+
+// The folded words of a text, for matching whole words and prefixes.
+std::vector<std::string> FoldedWords(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& t : text::Tokenize(text)) out.push_back(std::move(t.folded));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// A word of the query is in the text as a word or as the start of one ("phieu" in "phieu",
+// "ly lich" in "ly lich"; "gia" in "giay", so a word being typed already finds).
+bool HasWord(const std::vector<std::string>& sorted_words, const std::string& w) {
+  auto it = std::lower_bound(sorted_words.begin(), sorted_words.end(), w);
+  return it != sorted_words.end() && it->starts_with(w);
+}
+
+}  // namespace
+
 core::Result<json::object> Service::PublicSearch(const std::string& q, const std::string& procedure, std::size_t offset,
                                                  std::size_t limit, bool en) {
   std::vector<std::string> words;
   for (auto& t : text::Tokenize(q)) {
-    if (words.size() < 12) words.push_back(t.folded);
+    if (words.size() < 12 && std::find(words.begin(), words.end(), t.folded) == words.end()) words.push_back(t.folded);
   }
   auto c = db_.Acquire();
-  auto r = c->Execute(store::kPublished, {});
-  json::array items;
-  std::size_t matched = 0;
+  auto r = c->Execute(store::kPublished, {});  // newest first
+  // Relevance: how many of the query's words the item has, then where (a word in the title
+  // weighs 3, in the answer 2, in the petitioner's text 1); newer first among equals.
+  struct Hit {
+    std::size_t row = 0, matched = 0, weight = 0;
+  };
+  std::vector<Hit> hits;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     if (!procedure.empty() && (r.IsNull(i, 2) || r.Text(i, 2) != procedure)) continue;
-    std::string folded = " " + r.Text(i, 9) + " ";
-    bool all = std::all_of(words.begin(), words.end(), [&](const std::string& w) { return folded.find(w) != std::string::npos; });
-    if (!all) continue;
-    if (matched++ < offset || items.size() >= limit) continue;
+    Hit h{i, 0, 0};
+    if (!words.empty()) {
+      auto title = FoldedWords(r.Text(i, 3)), answer = FoldedWords(r.Text(i, 5)), content = FoldedWords(r.Text(i, 4));
+      for (const auto& w : words) {
+        std::size_t best = HasWord(title, w) ? 3 : HasWord(answer, w) ? 2 : HasWord(content, w) ? 1 : 0;
+        if (best > 0) ++h.matched;
+        h.weight += best;
+      }
+      if (h.matched == 0) continue;
+    }
+    hits.push_back(h);
+  }
+  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.matched != b.matched ? a.matched > b.matched : a.weight > b.weight;
+  });
+  json::array items;
+  for (std::size_t k = offset; k < hits.size() && items.size() < limit; ++k) {
+    std::size_t i = hits[k].row;
     std::string agency = en && !r.Text(i, 8).empty() ? r.Text(i, 8) : r.Text(i, 7);
     items.push_back(json::object{{"code", r.Text(i, 0)}, {"category", r.Text(i, 1)},
                                  {"procedure_code", r.IsNull(i, 2) ? json::value(nullptr) : json::value(r.Text(i, 2))},
                                  {"title", r.Text(i, 3)}, {"content", r.Text(i, 4)}, {"answer", r.Text(i, 5)},
                                  {"published_at", LocalOrNull(r.OptText(i, 6))}, {"received_at", LocalOrNull(r.OptText(i, 10))},
-                                 {"agency", agency}});
+                                 {"agency", agency},
+                                 {"matched_words", hits[k].matched}});
   }
   std::size_t next = offset + items.size();
-  return json::object{{"items", std::move(items)}, {"total", matched},
-                      {"next_cursor", next < matched ? json::value(std::to_string(next)) : json::value(nullptr)}};
+  return json::object{{"items", std::move(items)}, {"total", hits.size()},
+                      {"next_cursor", next < hits.size() ? json::value(std::to_string(next)) : json::value(nullptr)}};
 }
 
 WatchReport Service::WatchDeadlines(Clock::time_point now_tp) {
@@ -759,6 +946,9 @@ core::Result<std::string> Service::CheckApiKey(const std::string& key) {
   auto c = db_.Acquire();
   auto r = c->Execute(store::kKeyByHash, {crypto::Sha256::Hex(key)});
   if (r.Empty()) return core::Fail(ErrorCode::kForbidden, "api_key is not valid");
+  // Last used, to the minute: one write a minute per key at most.
+  std::string now = Now();
+  if (r.IsNull(0, 1) || r.Text(0, 1).substr(0, 16) != now.substr(0, 16)) c->Execute(store::kKeyUsed, {r.Text(0, 0), now});
   return r.Text(0, 0);
 }
 
@@ -852,7 +1042,8 @@ core::Result<json::object> Service::ListKeys(const Principal& who) {
   json::array items;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     items.push_back(json::object{{"id", r.Text(i, 0)}, {"name", r.Text(i, 1)}, {"created_at", LocalOrNull(r.OptText(i, 3))},
-                                 {"revoked_at", LocalOrNull(r.OptText(i, 4))}});
+                                 {"created_by", r.Text(i, 6)}, {"revoked_at", LocalOrNull(r.OptText(i, 4))},
+                                 {"last_used_at", LocalOrNull(r.OptText(i, 5))}, {"requests", r.Int(i, 7)}});
   }
   return json::object{{"items", std::move(items)}};
 }

@@ -62,8 +62,19 @@ class Service {
   /// "allowed_actions", comma-separated).
   core::Result<boost::json::object> Act(const identity::Principal& who, const std::string& code, const std::string& action,
                                         const boost::json::object& body, bool en);
+  /// The public title, content and answer as `publish` would write them (personal data hidden),
+  /// from the item's texts or the edited `public_title`, `public_content`, `public_answer` in
+  /// `body`; nothing is written. For the leader to read before publishing.
+  core::Result<boost::json::object> PublicationPreview(const identity::Principal& who, const std::string& code,
+                                                       const boost::json::object& body);
   /// The petitioner rates the answer (1 not satisfied, 2 satisfied, 3 very satisfied); again to change it.
   core::Result<boost::json::object> Rate(const identity::Principal& who, const std::string& code, const boost::json::object& body, bool en);
+  /// A petitioner without an account: the item by its code and the lookup key given at
+  /// submission (status, timeline, answer; no contact details). An unknown code and a wrong key
+  /// are the same kNotFound.
+  core::Result<boost::json::object> Lookup(const std::string& code, const std::string& key, bool en);
+  /// The same petitioner rates the answer (as Rate).
+  core::Result<boost::json::object> LookupRate(const std::string& code, const std::string& key, const boost::json::object& body, bool en);
   core::Result<boost::json::object> Mine(const identity::Principal& who, std::size_t offset, std::size_t limit, bool en);
   /// Items of the officer's agency subtree: box all | open | at_risk (due within one working
   /// day) | overdue | closed.
@@ -110,10 +121,14 @@ class Service {
   /// Tests only: called inside the answer transaction after the primary item is written and
   /// before the merged items are, so a failure there can be provoked.
   std::function<void()> during_answer_for_test;
+  /// Tests only: called inside a lookup rating's transaction after the rating is written.
+  std::function<void()> during_rating_for_test;
 
   db::Database& Db() { return db_; }
 
  private:
+  std::optional<std::string> LookupId(db::Connection& c, const std::string& code, const std::string& key);
+
   db::Database& db_;
   catalog::Catalog& catalog_;
   CalendarFor calendar_;

@@ -21,6 +21,8 @@ const db::Query kInsert{"feedback_insert",
     "received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
     "$20, $21, $22, 'received', $23, $24, $24)"};
 const db::Query kByCode{"feedback_by_code", "SELECT " FB_COLUMNS FB_FROM "WHERE f.code = $1"};
+const db::Query kLookupHash{"feedback_lookup_hash", "SELECT lookup_key_hash FROM feedback WHERE code = $1"};
+const db::Query kSetLookupHash{"feedback_set_lookup_hash", "UPDATE feedback SET lookup_key_hash = $2 WHERE id = $1"};
 const db::Query kById{"feedback_by_id", "SELECT " FB_COLUMNS FB_FROM "WHERE f.id = $1"};
 // Guarded by the status read: two officers acting at once cannot both move the item.
 const db::Query kUpdate{"feedback_update",
@@ -71,7 +73,7 @@ const db::Query kAnswerMerged{"feedback_answer_merged",
 const db::Query kPublished{"feedback_published",
     "SELECT f.code, f.category, f.procedure_code, f.public_title, f.public_content, f.public_answer, f.published_at, "
     "a.name, a.name_en, f.public_folded, f.received_at FROM feedback f JOIN agencies a ON a.id = f.agency_id "
-    "WHERE f.status = 'published' ORDER BY f.published_at DESC, f.id LIMIT 2000"};
+    "WHERE f.status = 'published' ORDER BY f.published_at DESC, f.id DESC LIMIT 2000"};
 const db::Query kOverdue{"feedback_overdue",
     "SELECT id, code, title, agency_id, due_at FROM feedback WHERE status IN " FB_OPEN " AND due_at <= $1 "
     "AND overdue_noticed = 0 ORDER BY due_at LIMIT 500"};
@@ -85,9 +87,12 @@ const db::Query kOpen311List{"feedback_open311_list",
 
 const db::Query kInsertKey{"open311_insert_key",
     "INSERT INTO open311_keys (id, name, key_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5)"};
-const db::Query kKeyByHash{"open311_key_by_hash", "SELECT id FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL"};
+const db::Query kKeyByHash{"open311_key_by_hash", "SELECT id, last_used_at FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL"};
+const db::Query kKeyUsed{"open311_key_used", "UPDATE open311_keys SET last_used_at = $2 WHERE id = $1"};
 const db::Query kKeys{"open311_keys",
-    "SELECT id, name, created_by, created_at, revoked_at FROM open311_keys ORDER BY created_at DESC LIMIT 500"};
+    "SELECT k.id, k.name, k.created_by, k.created_at, k.revoked_at, k.last_used_at, COALESCE(a.full_name, ''), "
+    "(SELECT COUNT(*) FROM feedback f WHERE f.api_key_id = k.id) "
+    "FROM open311_keys k LEFT JOIN accounts a ON a.id = k.created_by ORDER BY k.created_at DESC, k.id DESC LIMIT 500"};
 const db::Query kRevokeKey{"open311_revoke_key",
     "UPDATE open311_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"};
 

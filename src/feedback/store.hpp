@@ -18,7 +18,8 @@ extern const db::Query kNextSequence, kInsert, kByCode, kById, kUpdate, kRate, k
 extern const db::Query kMine, kCountMine, kInboxAll, kInboxOpen, kInboxAtRisk, kInboxOverdue, kInboxClosed, kCountInbox;
 extern const db::Query kSimilarCandidates, kMergedOf, kAnswerMerged, kPublished, kOverdue, kClaimOverdue;
 extern const db::Query kOpen311List;
-extern const db::Query kInsertKey, kKeyByHash, kKeys, kRevokeKey;
+extern const db::Query kInsertKey, kKeyByHash, kKeyUsed, kKeys, kRevokeKey;
+extern const db::Query kLookupHash, kSetLookupHash;
 extern const db::Query kAgencyByCode, kAgencyById, kRootAgency, kDossierAgency, kAccountContact;
 extern const db::Query kAttachment, kAttachmentUsed, kInsertAttachment, kAttachmentsOf;
 extern const db::Query kInsertQuestion, kQuestionById, kQuestionsOf, kQuestionInbox, kAnswerQuestion, kPublishQuestion;

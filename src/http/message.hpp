@@ -50,7 +50,10 @@ struct Request {
   std::string body;        ///< the whole body, except for `stream_body` routes
   BodyReader* body_reader = nullptr;  ///< `stream_body` routes only
   std::string request_id;
-  std::string remote_address;
+  std::string remote_address;  ///< the connection's peer, `ip:port`
+  /// The client's IP address without a port: the peer, or from X-Forwarded-For when the peer is
+  /// a trusted proxy (http/client_address.hpp). Rate limits, throttles and audit records use it.
+  std::string client_address;
   Language language = Language::kVi;
 
   /// First header with this name (case-insensitive).

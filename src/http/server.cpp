@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -168,7 +169,8 @@ void AccessLog(const ServerOptions& options, const Request& req, std::string_vie
              {"status", static_cast<std::int64_t>(status)},
              {"duration_ms", seconds * 1000.0},
              {"bytes", static_cast<std::int64_t>(bytes)},
-             {"remote", std::string_view(req.remote_address)}});
+             {"remote", std::string_view(req.remote_address)},
+             {"client", std::string_view(req.client_address)}});
 }
 
 // The body of a `stream_body` route, read from the socket as its handler asks. The header
@@ -232,11 +234,14 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
   beast::tcp_stream stream(std::move(socket));
   ConnectionState state{&stream, false};
   auto registered = worker->connections.insert(worker->connections.end(), &state);
-  std::string remote;
+  std::string remote, peer_ip;
   {
     boost::system::error_code ec;
     auto ep = stream.socket().remote_endpoint(ec);
-    if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (!ec) {
+      peer_ip = ep.address().to_string();
+      remote = peer_ip + ":" + std::to_string(ep.port());
+    }
   }
   beast::flat_buffer buffer;
 
@@ -284,6 +289,15 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
     req.headers.reserve(16);
     for (const auto& field : hreq) {
       req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    {
+      std::vector<std::string_view> forwarded;
+      if (!options.trusted_proxies.Empty()) {
+        for (const auto& [name, value] : req.headers) {
+          if (beast::iequals(name, "X-Forwarded-For")) forwarded.push_back(value);
+        }
+      }
+      req.client_address = ClientAddress(options.trusted_proxies, peer_ip, forwarded);
     }
     auto incoming_id = req.Header("X-Request-Id");
     req.request_id = incoming_id && ValidRequestId(*incoming_id) ? std::string(*incoming_id)
@@ -398,6 +412,7 @@ net::awaitable<void> RunSession(Server::Impl* impl, Worker* worker, tcp::socket 
       meta.request_id = req.request_id;
       meta.language = req.language;
       meta.remote_address = req.remote_address;
+      meta.client_address = req.client_address;
       try {
         res = co_await impl->router.HandlerAt(*route)(std::move(req));
       } catch (const core::DependencyError& e) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "http/client_address.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
@@ -26,6 +27,8 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{60000};   ///< whole response
   std::chrono::milliseconds drain_timeout{25000};   ///< in-flight requests at shutdown
   bool access_log = true;
+  /// Reverse proxies whose X-Forwarded-For is believed (config `trusted_proxies`).
+  TrustedProxies trusted_proxies;
   /// First path segments that never fall back to the web app (unknown → 404 problem).
   std::vector<std::string> api_prefixes = {"api", "oauth2", "open311", "r1", ".well-known",
                                            "healthz", "readyz", "metrics"};

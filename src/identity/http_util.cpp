@@ -26,10 +26,13 @@ core::Result<json::object> ObjectBody(const http::Request& req) { return http::P
 
 Origin OriginOf(const http::Request& req) {
   Origin o;
-  // The server records `address:port`; throttling and the audit log are per address, and a
-  // client opens a new port with every connection.
-  o.ip = req.remote_address;
-  if (auto colon = o.ip.rfind(':'); colon != std::string::npos) o.ip.resize(colon);
+  // Throttling and the audit log are per client address (behind a trusted proxy, the address it
+  // forwarded), never per port: a client opens a new port with every connection.
+  o.ip = req.client_address;
+  if (o.ip.empty()) {
+    o.ip = req.remote_address;
+    if (auto colon = o.ip.rfind(':'); colon != std::string::npos) o.ip.resize(colon);
+  }
   o.user_agent = std::string(req.Header("user-agent").value_or(""));
   o.request_id = req.request_id;
   o.language = req.language;

@@ -70,7 +70,9 @@ std::map<std::string, std::string> TemplateValues(std::string_view event, std::s
     values["link"] = std::string(public_url) + "/ho-so/" + values["code"];
   }
   if (event.starts_with("feedback.") && values["link"].empty() && !values["code"].empty()) {
-    values["link"] = std::string(public_url) + "/phan-anh/" + values["code"];
+    // A petitioner without an account follows the item on the lookup page (`path`).
+    const std::string& path = values["path"];
+    values["link"] = std::string(public_url) + (path.starts_with("/") ? path : "/phan-anh/" + values["code"]);
   }
   return values;
 }

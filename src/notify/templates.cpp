@@ -12,12 +12,12 @@ constexpr std::array<std::string_view, 11> kDossierFields = {
     "code", "procedure", "status", "status_label", "action", "due_at", "reason", "amount", "note",
     "full_name", "link"};
 constexpr std::array<std::string_view, 3> kResetFields = {"full_name", "link", "expires_in_minutes"};
-constexpr std::array<std::string_view, 7> kFeedbackFields = {"code", "title", "full_name", "link", "agency", "due_at", "into"};
+constexpr std::array<std::string_view, 8> kFeedbackFields = {"code", "title", "full_name", "link", "agency", "due_at", "into", "lookup_key"};
 
 // The title and text of each event; the channel templates are built from them (DefaultTemplate).
 // Decree 61/2018 Art. 17–19: the applicant is told of receipt, refusal, supplement requests,
 // fees, results, and — with an apology (Mẫu 04) — of a delay.
-const std::array<EventInfo, 16> kEvents = {{
+const std::array<EventInfo, 17> kEvents = {{
     {"dossier.submitted", "An online dossier was submitted", kDossierFields,
      {"Hồ sơ {{code}} đã được nộp", "Hồ sơ {{code}} ({{procedure}}) đã được nộp và đang chờ cán bộ tiếp nhận kiểm tra."},
      {"Dossier {{code}} submitted", "Dossier {{code}} ({{procedure}}) has been submitted and waits for a receiving officer."}},
@@ -51,6 +51,9 @@ const std::array<EventInfo, 16> kEvents = {{
     {"dossier.overdue", "A dossier is overdue (officers)", kDossierFields,
      {"Hồ sơ {{code}} đã quá hạn", "Hồ sơ {{code}} ({{procedure}}) đã quá hạn từ {{due_at}}."},
      {"Dossier {{code}} is overdue", "Dossier {{code}} ({{procedure}}) has been overdue since {{due_at}}."}},
+    {"feedback.received", "A feedback was received from someone without an account: its code and lookup key", kFeedbackFields,
+     {"Phản ánh {{code}} đã được tiếp nhận", "Phản ánh, kiến nghị {{code}} ({{title}}) đã được tiếp nhận. Mã tra cứu: {{lookup_key}} (giữ bí mật). Theo dõi và đánh giá câu trả lời tại {{link}}"},
+     {"Feedback {{code}} received", "Feedback {{code}} ({{title}}) was received. Lookup key: {{lookup_key}} (keep it secret). Follow it and rate the answer at {{link}}"}},
     {"feedback.answered", "A feedback or petition was answered", kFeedbackFields,
      {"Phản ánh {{code}} đã được trả lời", "Phản ánh, kiến nghị {{code}} ({{title}}) đã được trả lời."},
      {"Feedback {{code}} answered", "Your feedback {{code}} ({{title}}) has been answered."}},

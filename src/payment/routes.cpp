@@ -38,7 +38,7 @@ awaitable<Response> Start(Deps& d, Request req) {
   }
   std::string code(req.PathParam("code"));
   std::string key(req.Header("Idempotency-Key").value_or(""));
-  std::string ip = req.remote_address;
+  std::string ip = req.client_address.empty() ? req.remote_address : req.client_address;
   Work work = [&d, code, request_id, key, ip](const identity::Principal& p) { return d.service.Start(p, code, request_id, key, ip); };
   Response r = co_await identity::Signed(d.auth, d.workers, req, 201, work);
   co_return r;

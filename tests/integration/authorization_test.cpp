@@ -35,7 +35,7 @@ const std::set<std::string> kPublic = {
     "GET /api/v1/track/{code}",  // public tracking; the timeline only for the owner
     // Feedback: anyone may send (with contact details) and read published answers; Open311
     // reads are public and its POST is authenticated by the integrator's api_key.
-    "POST /api/v1/feedback", "GET /api/v1/feedback-answers",
+    "POST /api/v1/feedback", "GET /api/v1/feedback-answers", "POST /api/v1/feedback-lookup", "POST /api/v1/feedback-lookup/rating",
     "GET /open311/v2/discovery.json", "GET /open311/v2/discovery.xml", "GET /open311/v2/services.json",
     "GET /open311/v2/services.xml", "GET /open311/v2/services/{service_code}", "GET /open311/v2/requests.json",
     "GET /open311/v2/requests.xml", "POST /open311/v2/requests.json", "POST /open311/v2/requests.xml",
@@ -67,7 +67,8 @@ const std::set<std::string> kSignedIn = {
     "GET /api/v1/dossiers/{code}/payments/{reference}/receipt",
     // Feedback and questions: the petitioner's own, the officers' of their agency subtree (feedback_test.cpp).
     "GET /api/v1/feedback/{code}", "POST /api/v1/feedback/{code}/actions/{action}", "POST /api/v1/feedback/{code}/rating",
-    "GET /api/v1/feedback/{code}/similar", "GET /api/v1/me/feedback", "GET /api/v1/feedback-inbox",
+    "GET /api/v1/feedback/{code}/similar", "POST /api/v1/feedback/{code}/publication-preview", "GET /api/v1/me/feedback",
+    "GET /api/v1/feedback-inbox",
     "POST /api/v1/questions", "GET /api/v1/me/questions", "GET /api/v1/question-inbox",
     "POST /api/v1/questions/{id}/answer", "POST /api/v1/questions/{id}/publish",
     // National sync: a machine client registered as a member (sync_test.cpp); each applicant's own.

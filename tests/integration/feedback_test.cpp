@@ -45,7 +45,8 @@ class Feedback : public ::testing::TestWithParam<std::string> {
     auto c = app_->app().db->Acquire();
     // A short name per text: PostgreSQL cuts statement names at 63 bytes.
     const std::string& name = *names_.insert("test_count_" + crypto::Sha256::Hex(sql).substr(0, 16)).first;
-    return c->Execute(db::Query{name, sql}).Int(0, 0);
+    const std::string& text = *names_.insert(sql).first;  // a query's text outlives the call
+    return c->Execute(db::Query{name, text}).Int(0, 0);
   }
 
   std::unique_ptr<TestApp> app_;
@@ -207,6 +208,204 @@ TEST_P(Feedback, AnonymousAndBadInput) {
   EXPECT_EQ(s.Header("Content-Type").value_or(""), "application/json; charset=utf-8");
   // Nothing of the refused ones was written.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback"), 2);
+}
+
+// Behind a trusted reverse proxy each client has its own submission limit and its own address
+// in the security log; a client that talks to motcua directly cannot choose its address with a
+// forged X-Forwarded-For.
+TEST_P(Feedback, TrustedProxiesForwardTheClientAddress) {
+  app_->config().trusted_proxies = "127.0.0.1, ::1";
+  app_->config().feedback_submissions_per_hour = 2;
+  app_->Restart();
+  json::object ok{{"category", "PAKN-QD"}, {"title", "Đề nghị bỏ bản sao"}, {"content", "Đề nghị bỏ yêu cầu nộp bản sao."},
+                  {"full_name", "Lê Văn Cường"}, {"email", "cuong@example.vn"}};
+  auto post = [&](const std::string& forwarded) {
+    std::vector<std::pair<std::string, std::string>> h{{"Content-Type", "application/json"}};
+    if (!forwarded.empty()) h.emplace_back("X-Forwarded-For", forwarded);
+    return Fetch(port(), "POST", "/api/v1/feedback", h, json::serialize(ok)).status;
+  };
+  // Two clients behind the proxy (the test connects from 127.0.0.1, the proxy).
+  EXPECT_EQ(post("203.0.113.1"), 201);
+  EXPECT_EQ(post("203.0.113.1"), 201);
+  EXPECT_EQ(post("203.0.113.1"), 429);
+  EXPECT_EQ(post("2001:db8::2"), 201);
+  EXPECT_EQ(post("[2001:db8::2]:5000"), 201);  // the same client, spelled with a port
+  EXPECT_EQ(post("2001:db8::2"), 429);
+  // Client 1 writing another address into its own header: the proxy appends the real one.
+  EXPECT_EQ(post("198.51.100.77, 203.0.113.1"), 429);
+  // Garbage from the proxy: the proxy's own address, which has its own limit.
+  EXPECT_EQ(post("not-an-address"), 201);
+  // The security log records the forwarded address.
+  auto login = [&](const std::string& forwarded) {
+    return Fetch(port(), "POST", "/api/v1/session", {{"Content-Type", "application/json"}, {"X-Forwarded-For", forwarded}},
+                 R"({"login":"citizen.demo","password":"Wrong@2026"})")
+        .status;
+  };
+  EXPECT_EQ(login("203.0.113.9"), 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM security_events WHERE event = 'login_failed' AND ip = '203.0.113.9'"), 1);
+
+  // Now the connection is not from a trusted proxy: the header is ignored, whatever it says.
+  app_->config().trusted_proxies = "10.0.0.0/8";
+  app_->Restart();
+  EXPECT_EQ(post("203.0.113.31"), 201);
+  EXPECT_EQ(post("203.0.113.32"), 201);
+  EXPECT_EQ(post("203.0.113.33"), 429);
+  EXPECT_EQ(post(""), 429);
+  EXPECT_EQ(login("203.0.113.10"), 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM security_events WHERE ip = '203.0.113.10'"), 0);
+  EXPECT_GE(Count("SELECT COUNT(*) FROM security_events WHERE event = 'login_failed' AND ip = '127.0.0.1'"), 1);
+}
+
+// Leaders read what would be published, with every kind of personal data hidden, before it goes
+// out; the preview writes nothing and publishing writes the same texts.
+TEST_P(Feedback, ThePublishDialogShowsTheMaskedTexts) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo"), leader = SignIn(port(), "leader.demo");
+  auto item = Submit(citizen, "Ông An bị hẹn nhiều lần",
+                     "Tôi là Nguyễn Văn An, CCCD 001085012345, điện thoại +84 912 345 678, thư an.nguyen@example.vn. "
+                     "Chị Lan ở bộ phận một cửa hẹn tôi ba lần. An đề nghị trả lời.");
+  std::string code(item.at("code").as_string());
+  auto preview = [&](const User& u, const json::object& body = {}) {
+    return u.Call("POST", "/api/v1/feedback/" + code + "/publication-preview", json::serialize(body));
+  };
+  Act(receiver, code, "register");
+  EXPECT_EQ(preview(leader).status, 409);  // not answered yet
+  Act(receiver, code, "classify", {{"classification", "regulation_within"}});
+  Act(receiver, code, "answer", {{"answer", "Sở đã nhắc nhở chị Lan; ông Văn An nhận kết quả tại số 0912345678."}});
+  EXPECT_EQ(preview(receiver).status, 403);  // a receiver does not publish
+  EXPECT_EQ(preview(citizen).status, 404);
+  auto p = preview(leader);
+  ASSERT_EQ(p.status, 200) << p.body;
+  auto texts = Json(p);
+  EXPECT_EQ(texts.at("public_title"), "Ông *** bị hẹn nhiều lần");
+  EXPECT_EQ(texts.at("public_content"), "Tôi là ***, CCCD ***, điện thoại ***, thư ***. Chị *** ở bộ phận một cửa hẹn tôi ba lần. *** đề nghị trả lời.");
+  EXPECT_EQ(texts.at("public_answer"), "Sở đã nhắc nhở chị ***; ông *** nhận kết quả tại số ***.");
+  // Edited texts are masked again.
+  auto edited = Json(preview(leader, {{"public_content", "Anh Nguyễn Văn An (0912.345.678) phản ánh việc hẹn lại."}}));
+  EXPECT_EQ(edited.at("public_content"), "Anh *** (***) phản ánh việc hẹn lại.");
+  EXPECT_EQ(preview(leader, {{"public_title", std::string(600, 'x')}}).status, 400);
+  // Nothing was written.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback WHERE status = 'answered' AND (public_content IS NULL OR public_content = '')"), 1);
+  auto published = Act(leader, code, "publish");
+  EXPECT_EQ(published.at("public").at("content"), texts.at("public_content")) << json::serialize(published);
+  EXPECT_EQ(published.at("public").at("answer"), texts.at("public_answer"));
+}
+
+// The public search ranks answers: more of the query's words first, then title over answer over
+// the petitioner's text, then the newer.
+TEST_P(Feedback, PublicAnswersAreRankedByRelevance) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo"), leader = SignIn(port(), "leader.demo");
+  auto publish = [&](const std::string& title, const std::string& content, const std::string& answer) {
+    std::string code(Submit(citizen, title, content).at("code").as_string());
+    Act(receiver, code, "register");
+    Act(receiver, code, "classify", {{"classification", "regulation_within"}});
+    Act(receiver, code, "answer", {{"answer", answer}});
+    Act(leader, code, "publish");
+    return code;
+  };
+  std::string body_only = publish("Hỏi về một thủ tục", "Phiếu lý lịch tư pháp của tôi bị trả chậm.", "Sở đã trả.");
+  std::string one_word = publish("Cấp phiếu chậm", "Chờ lâu.", "Đã xử lý.");
+  std::string in_answer = publish("Hẹn trả kết quả", "Chờ lâu.", "Phiếu lý lịch tư pháp đã được trả ngày 3/12.");
+  std::string older_title = publish("Phiếu lý lịch tư pháp trả chậm", "Chờ lâu.", "Đã xử lý.");
+  publish("Đường ngập nước", "Khu phố ngập sau mưa.", "Đã khơi thông cống.");  // matches nothing
+  std::string newer_title = publish("Lý lịch tư pháp: phiếu trả chậm", "Chờ lâu.", "Đã xử lý.");
+  auto search = [&](const std::string& q) {
+    auto r = Fetch(port(), "GET", "/api/v1/feedback-answers?q=" + q, {}, "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    json::array codes;
+    auto v = Json(r);
+    for (const auto& it : v.at("items").as_array()) codes.push_back(it.at("code"));
+    EXPECT_EQ(v.at("total").as_int64(), static_cast<std::int64_t>(codes.size()));
+    return codes;
+  };
+  // Folded: without diacritics, in capitals, or with them, the same order.
+  json::array expected{json::string(newer_title), json::string(older_title), json::string(in_answer), json::string(body_only),
+                       json::string(one_word)};
+  EXPECT_EQ(search("phieu%20ly%20lich%20tu%20phap"), expected);
+  EXPECT_EQ(search("PHI%E1%BA%BEU%20L%C3%9D%20L%E1%BB%8ACH%20T%C6%AF%20PH%C3%81P"), expected);  // PHIẾU LÝ LỊCH TƯ PHÁP
+  // A word being typed already finds ("ngap" of "ngập", "cong" of "cống").
+  EXPECT_EQ(search("ngap%20con").size(), 1u);
+  EXPECT_TRUE(search("zzz%20qqq").empty());
+  // Paging keeps the order.
+  auto page2 = Json(Fetch(port(), "GET", "/api/v1/feedback-answers?q=phieu%20ly%20lich&limit=2&cursor=2", {}, ""));
+  ASSERT_EQ(page2.at("items").as_array().size(), 2u);
+  EXPECT_EQ(page2.at("items").at(0).at("code"), json::string(in_answer));
+}
+
+// Someone without an account gets the item code and a secret lookup key at submission (and in
+// the e-mail), follows the item with them, and rates the answer; a wrong key and an unknown code
+// are the same 404; a crash while rating leaves nothing; lookups are rate-limited.
+TEST_P(Feedback, AnonymousPetitionersFollowTheirItemWithCodeAndKey) {
+  User receiver = SignIn(port(), "receiver.demo"), citizen = SignIn(port(), "citizen.demo");
+  json::object body{{"category", "PAKN-HC"}, {"title", "Bị hẹn lại nhiều lần"}, {"content", "Hồ sơ lý lịch tư pháp bị hẹn lại."},
+                    {"procedure_code", "2.913001"}, {"full_name", "Lê Văn Cường"}, {"email", "cuong@example.vn"}};
+  auto r = Fetch(port(), "POST", "/api/v1/feedback", {{"Content-Type", "application/json"}}, json::serialize(body));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string code(Json(r).at("code").as_string()), key(Json(r).at("lookup_key").as_string());
+  ASSERT_EQ(key.size(), 24u) << key;  // XXXX-XXXX-XXXX-XXXX-XXXX
+  // Signed-in petitioners follow theirs in their account: no key.
+  EXPECT_FALSE(Submit(citizen, "Khác", "Nội dung khác").as_object().contains("lookup_key"));
+  // The key went to the e-mail given, with a link to the lookup page; only its hash is stored.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notification_outbox WHERE event = 'feedback.received' AND channel = 'email' "
+                  "AND recipient = 'cuong@example.vn' AND payload LIKE '%" + key + "%' AND payload LIKE '%/phan-anh/tra-cuu?ma=" + code + "%'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback WHERE lookup_key_hash IS NOT NULL AND lookup_key_hash NOT LIKE '%" + key.substr(0, 4) + "%'"), 1);
+
+  auto lookup = [&](const json::object& b, const std::string& path = "/api/v1/feedback-lookup") {
+    return Fetch(port(), "POST", path, {{"Content-Type", "application/json"}}, json::serialize(b));
+  };
+  auto found = lookup({{"code", code}, {"lookup_key", key}});
+  ASSERT_EQ(found.status, 200) << found.body;
+  auto item = Json(found);
+  EXPECT_EQ(item.at("status"), "received");
+  EXPECT_EQ(item.at("events").as_array().size(), 1u);
+  EXPECT_FALSE(item.as_object().contains("petitioner"));  // no contact details, even with the key
+  // Typed in lower case without dashes, it is the same key.
+  std::string typed;
+  for (char ch : key) if (ch != '-') typed += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", typed}}).status, 200);
+  // No oracle: a wrong key and an unknown code get the very same answer.
+  std::string wrong = key;
+  wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+  auto bad_key = lookup({{"code", code}, {"lookup_key", wrong}});
+  auto bad_code = lookup({{"code", "PAKN-000101-9999"}, {"lookup_key", key}});
+  EXPECT_EQ(bad_key.status, 404);
+  EXPECT_EQ(bad_code.status, 404);
+  EXPECT_EQ(Json(bad_key).at("detail"), Json(bad_code).at("detail"));
+  EXPECT_EQ(lookup({{"code", code}}).status, 404);
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", "<script>"}}).status, 404);
+  EXPECT_EQ(Fetch(port(), "POST", "/api/v1/feedback-lookup", {{"Content-Type", "application/json"}}, "[1]").status, 400);
+
+  // Rating waits for the answer.
+  const std::string rating_path = "/api/v1/feedback-lookup/rating";
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", key}, {"rating", 3}}, rating_path).status, 409);
+  Act(receiver, code, "register");
+  Act(receiver, code, "classify", {{"classification", "regulation_within"}});
+  Act(receiver, code, "answer", {{"answer", "Sở đã trả kết quả cho ông."}});
+  auto answered = Json(lookup({{"code", code}, {"lookup_key", key}}));
+  EXPECT_EQ(answered.at("status"), "answered");
+  EXPECT_EQ(answered.at("answer"), "Sở đã trả kết quả cho ông.");
+  EXPECT_EQ(answered.at("can_rate"), true);
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", wrong}, {"rating", 3}}, rating_path).status, 404);
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", wrong}, {"rating", 9}}, rating_path).status, 404);  // the key first
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", key}, {"rating", 9}}, rating_path).status, 400);
+  // A crash while rating leaves no rating and no event.
+  app_->app().feedback->during_rating_for_test = [] { throw std::runtime_error("crash in the middle of the rating"); };
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", key}, {"rating", 1}}, rating_path).status, 500);
+  app_->app().feedback->during_rating_for_test = nullptr;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback WHERE rating IS NOT NULL"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback_events WHERE action = 'rate'"), 0);
+  auto rated = lookup({{"code", code}, {"lookup_key", key}, {"rating", 2}, {"comment", "Cảm ơn"}}, rating_path);
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  EXPECT_EQ(Json(rated).at("rating"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback_events WHERE action = 'rate'"), 1);
+
+  // Lookups per client address are limited, right keys included.
+  app_->config().feedback_lookups_per_hour = 2;
+  app_->Restart();
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", wrong}}).status, 404);
+  EXPECT_EQ(lookup({{"code", code}, {"lookup_key", key}}).status, 200);
+  auto limited = lookup({{"code", code}, {"lookup_key", key}});
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_TRUE(limited.Header("Retry-After").has_value());
 }
 
 TEST_P(Feedback, OfficersEnterLettersAndCalls) {

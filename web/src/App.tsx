@@ -5,6 +5,7 @@ import { Consent, ForgotPassword, Login, Register, ResetPassword } from './pages
 import { Bundles, CatalogSearch, Faq, ProcedurePage } from './pages/catalog';
 import { CalendarAdmin, WorkCalendar } from './pages/calendarAdmin';
 import { SyncAdmin } from './pages/syncAdmin';
+import { FeedbackLookup, Open311Keys } from './pages/feedbackExtra';
 import { CatalogAdmin } from './pages/catalogAdmin';
 import { ProcedureConfig } from './pages/procedureConfig';
 import { ProcedureEditor } from './pages/procedureEditor';
@@ -98,6 +99,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   if (path === '/lich-lam-viec') return <WorkCalendar t={t} lang={lang} />;
   if (path === '/quan-tri/lich-lam-viec') return <CalendarAdmin t={t} lang={lang} />;
   if (path === '/quan-tri/dong-bo') return <SyncAdmin t={t} lang={lang} />;
+  if (path === '/quan-tri/open311') return <Open311Keys t={t} lang={lang} />;
   if (path === '/quan-tri/doi-soat-thanh-toan') return <Reconciliation t={t} lang={lang} />;
   if (path === '/lien-thong') return <Bundles t={t} lang={lang} />;
   if (path.startsWith('/lien-thong/')) return <Bundles t={t} lang={lang} code={decodeURIComponent(path.slice(12))} />;
@@ -119,6 +121,7 @@ function Page({ path, t, lang }: { path: string; t: Messages; lang: Lang }) {
   }
   if (path === '/phan-anh') return <FeedbackAnswers t={t} lang={lang} />;
   if (path === '/phan-anh/gui') return <FeedbackSubmit t={t} lang={lang} />;
+  if (path === '/phan-anh/tra-cuu') return <FeedbackLookup t={t} lang={lang} />;
   if (path.startsWith('/phan-anh/') && path.length > 10) return <FeedbackPage t={t} lang={lang} code={decodeURIComponent(path.slice(10))} />;
   if (path === '/phan-anh-cua-toi') return <MyFeedback t={t} lang={lang} />;
   if (path === '/can-bo/phan-anh') return <FeedbackInbox t={t} lang={lang} />;
@@ -145,6 +148,8 @@ function titleOf(path: string, t: Messages): string {
   if (path === '/quan-tri/hoi-dap') return t.faqAdminTitle;
   if (path === '/lich-lam-viec') return t.calTitle;
   if (path === '/quan-tri/lich-lam-viec') return t.calAdminTitle;
+  if (path === '/phan-anh/tra-cuu') return t.fb.lookupTitle;
+  if (path === '/quan-tri/open311') return t.fb.keysTitle;
   if (path === '/phan-anh' || path === '/phan-anh/gui') return path === '/phan-anh' ? t.fb.publicTitle : t.fb.submitTitle;
   if (path.startsWith('/phan-anh/')) return t.fb.detailTitle.replace('{code}', decodeURIComponent(path.slice(10)));
   if (path === '/phan-anh-cua-toi') return t.fb.mineTitle;
@@ -261,6 +266,7 @@ function Shell() {
       : []),
     ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/thong-bao', t.nt.navAdmin]] as [string, string][]) : []),
     ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/dong-bo', lang === 'en' ? 'National sync' : 'Đồng bộ quốc gia']] as [string, string][]) : []),
+    ...(me && me.roles.includes('sysadmin') ? ([['/quan-tri/open311', t.fb.navKeys]] as [string, string][]) : []),
     me ? ['/tai-khoan', t.navAccount] : ['/dang-nhap', t.navLogin],
   ];
   const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(to + '/'));

@@ -3,6 +3,9 @@
 
 export const feedbackVi = {
   navFeedback: 'Phản ánh, kiến nghị',
+  lookupTitle: 'Tra cứu phản ánh, kiến nghị',
+  keysTitle: 'Khóa Open311 của đơn vị tích hợp',
+  navKeys: 'Khóa Open311',
   navMine: 'Phản ánh của tôi',
   navInbox: 'Xử lý phản ánh',
   navQuestions: 'Câu hỏi gửi đến',
@@ -117,6 +120,9 @@ export const feedbackVi = {
 
 export const feedbackEn: typeof feedbackVi = {
   navFeedback: 'Feedback',
+  lookupTitle: 'Look up feedback',
+  keysTitle: 'Open311 integrator keys',
+  navKeys: 'Open311 keys',
   navMine: 'My feedback',
   navInbox: 'Feedback to handle',
   navQuestions: 'Questions sent in',

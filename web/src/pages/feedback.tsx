@@ -9,6 +9,7 @@ import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Field, fieldError, Link, Notice } from '../ui';
 import { fill, when } from './dossierCommon';
+import { AgencyPicker, fbWords, lookupHref, PublishPreview, SecretBox } from './feedbackExtra';
 
 interface Item {
   code: string;
@@ -41,6 +42,7 @@ interface Item {
   allowed_actions?: string[];
   can_rate?: boolean;
   similarity?: number;
+  lookup_key?: string;
 }
 
 interface ServiceType {
@@ -123,6 +125,7 @@ export function FeedbackSubmit({ t, lang }: { t: Messages; lang: Lang }) {
   const [errors, setErrors] = useState<FieldError[] | undefined>();
   const [problem, setProblem] = useState('');
   const [sent, setSent] = useState<string | null>(null);
+  const [sentKey, setSentKey] = useState('');
   const [busy, setBusy] = useState(false);
   const officer = !!me && me.kind === 'officer';
   const anonymous = !me;
@@ -143,6 +146,7 @@ export function FeedbackSubmit({ t, lang }: { t: Messages; lang: Lang }) {
     setBusy(false);
     if (r.ok) {
       setSent(r.data.code);
+      setSentKey(r.data.lookup_key ?? '');
       setErrors(undefined);
       setProblem('');
       return;
@@ -157,6 +161,15 @@ export function FeedbackSubmit({ t, lang }: { t: Messages; lang: Lang }) {
       <>
         <h1>{t.fb.submitTitle}</h1>
         <Notice>{fill(t.fb.sent, { code: sent })}</Notice>
+        {sentKey && (
+          <section className="panel warn" aria-labelledby="fb-key-title">
+            <h2 id="fb-key-title">{fbWords(lang).sentKeyTitle}</h2>
+            <p>{fbWords(lang).sentKeyLead}</p>
+            <p>{fbWords(lang).code}: <code data-testid="fb-sent-code">{sent}</code></p>
+            <SecretBox id="fb-sent-key" value={sentKey} lang={lang} />
+            <p><Link to={lookupHref(sent)}>{fbWords(lang).lookupLink}</Link></p>
+          </section>
+        )}
         {me && (
           <p>
             <Link to={feedbackHref(sent)}>{t.fb.sentTrack}</Link>
@@ -328,6 +341,7 @@ function ActionForm({ action, code, t, lang, onDone }: { action: string; code: s
   const [fields, setFields] = useState<Record<string, string>>({ classification: 'regulation_within', agency_code: '', answer: '', note: '' });
   const [error, setError] = useState<{ message: string; errors?: FieldError[] } | null>(null);
   const [similar, setSimilar] = useState<Item[] | null>(null);
+  const [publicTexts, setPublic] = useState<Record<string, string>>({});
   useEffect(() => {
     if (action !== 'merge') return;
     void api<{ items: Item[] }>('GET', `/api/v1/feedback/${encodeURIComponent(code)}/similar`, undefined, lang).then((r) => setSimilar(r.ok ? r.data.items : []));
@@ -348,6 +362,7 @@ function ActionForm({ action, code, t, lang, onDone }: { action: string; code: s
   if (action === 'classify') body.classification = fields.classification;
   if (action === 'transfer') body.agency_code = fields.agency_code.trim();
   if (action === 'answer') body.answer = fields.answer;
+  if (action === 'publish') Object.assign(body, publicTexts);
   return (
     <section className="panel" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{t.fb.actions[action] ?? action}</h3>
@@ -378,7 +393,7 @@ function ActionForm({ action, code, t, lang, onDone }: { action: string; code: s
               ))}
             </fieldset>
           )}
-          {action === 'transfer' && <Field id={`${id}-agency`} label={t.fb.agencyCode} hint="000.00.03.H99" value={fields.agency_code} onChange={set('agency_code')} required />}
+          {action === 'transfer' && <AgencyPicker id={`${id}-agency`} value={fields.agency_code} onChange={set('agency_code')} lang={lang} />}
           {action === 'answer' && (
             <div className="field">
               <label htmlFor={`${id}-answer`}>{t.fb.answerText}</label>
@@ -386,6 +401,7 @@ function ActionForm({ action, code, t, lang, onDone }: { action: string; code: s
             </div>
           )}
           {action === 'publish' && <p className="hint">{t.fb.publishLead}</p>}
+          {action === 'publish' && <PublishPreview code={code} lang={lang} onTexts={setPublic} />}
           {action !== 'answer' && action !== 'publish' && <Field id={`${id}-note`} label={t.fb.note} value={fields.note} onChange={set('note')} />}
           <button type="submit">{t.fb.actions[action] ?? action}</button>
         </form>
