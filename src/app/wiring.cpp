@@ -293,6 +293,7 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   }
   // Status synchronisation: a member publishes its outbox; the portal ingests everyone's.
   auto sync_settings = SyncSettings(config);
+  sync_settings.public_url = identity_options.public_url;
   app->sync = std::make_unique<sync::Service>(*app->db, sync_settings);
   app->sync_deps = std::make_unique<sync::Deps>(sync::Deps{*app->sync, *app->workers, *app->identity});
   sync::RegisterRoutes(app->router, *app->sync_deps);

@@ -156,7 +156,52 @@ DossierFacts FactsOf(const db::ResultSet& r, std::size_t i) {
   f.returned_at = r.Text(i, 23);
   f.handling_agency_name = r.Text(i, 24);
   f.step_due_at = r.Text(i, 25);
+  f.body = r.Text(i, 26);
+  f.supplements = r.Int(i, 27);
   return f;
+}
+
+// The field (MALINHVUC, TENLINHVUC) a catalog record names first; empty when none.
+std::pair<std::string, std::string> FieldOf(const std::string& record) {
+  boost::system::error_code ec;
+  auto v = json::parse(record, ec);
+  if (ec || !v.is_object()) return {};
+  const json::value* list = v.as_object().if_contains("LINHVUCTHUCHIEN");
+  if (list == nullptr || !list->is_array()) return {};
+  for (const auto& f : list->as_array()) {
+    if (f.is_object()) return {Str(f.as_object(), "MALINHVUC"), Str(f.as_object(), "TENLINHVUC")};
+  }
+  return {};
+}
+
+// The facts of rows read by kPendingEvents or kMemberLatest, with what other modules hold:
+// the procedure's field in the catalog and the dossier's paid payment requests.
+std::vector<DossierFacts> ReadFacts(db::Connection& c, const db::ResultSet& r, const std::string& file_url) {
+  std::vector<DossierFacts> out;
+  out.reserve(r.rows.size());
+  std::map<std::string, std::pair<std::string, std::string>> fields;
+  std::map<std::string, std::string> paid;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    auto f = FactsOf(r, i);
+    auto field = fields.find(f.procedure_code);
+    if (field == fields.end()) {
+      auto p = c.Execute(store::kProcedureRecord, {f.procedure_code});
+      field = fields.emplace(f.procedure_code, p.Empty() ? std::pair<std::string, std::string>() : FieldOf(p.Text(0, 0))).first;
+    }
+    f.field_code = field->second.first;
+    f.field_name = field->second.second;
+    auto items = paid.find(f.dossier_id);
+    if (items == paid.end()) {
+      auto p = c.Execute(store::kPaidItems, {f.dossier_id});
+      std::string list;
+      for (std::size_t j = 0; j < p.rows.size(); ++j) list += (list.empty() ? "[" : ",") + p.Text(j, 0);
+      items = paid.emplace(f.dossier_id, list.empty() ? list : list + "]").first;
+    }
+    f.paid_items = items->second;
+    f.file_url = file_url;
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 // Nats-Msg-Id: the member, the row (dossier id and event seq) and, after a re-sync, its
@@ -175,8 +220,9 @@ std::vector<OutMessage> Service::PendingMessages(std::size_t limit) {
   std::vector<OutMessage> out;
   out.reserve(r.rows.size());
   std::string subject = SubjectFor(settings_.member);
+  auto all = ReadFacts(*c, r, FileUrl());
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    auto facts = FactsOf(r, i);
+    const auto& facts = all[i];
     std::string row_id = r.Text(i, 0);
     std::string event_id = settings_.member + ":" + row_id;
     out.push_back({subject, MsgId(settings_.member, row_id, r.Int(i, 1)), json::serialize(EventMessage(settings_.member, event_id, facts))});
@@ -201,8 +247,9 @@ RelayReport Service::RelayOnce(Nats& nats, const std::string& holder) {
     if (r.Empty()) break;
     std::vector<OutMessage> messages;
     messages.reserve(r.rows.size());
+    auto all = ReadFacts(*c, r, FileUrl());
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
-      auto facts = FactsOf(r, i);
+      const auto& facts = all[i];
       std::string row_id = r.Text(i, 0);
       messages.push_back({subject, MsgId(settings_.member, row_id, r.Int(i, 1)),
                           json::serialize(EventMessage(settings_.member, settings_.member + ":" + row_id, facts))});
@@ -232,6 +279,25 @@ RelayReport Service::RelayOnce(Nats& nats, const std::string& holder) {
   }
   c->Execute(store::kPurgeSent, {core::FormatUtc(Clock::now() - settings_.keep_sent)});
   return report;
+}
+
+std::string Service::FileUrl() const {
+  std::string base = settings_.public_url ? settings_.public_url() : std::string();
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/api/v1/attachments/";
+}
+
+std::vector<json::object> Service::MemberRecords() {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kMemberLatest);
+  std::vector<json::object> out;
+  out.reserve(r.rows.size());
+  for (auto& f : ReadFacts(*c, r, FileUrl())) {
+    auto record = DossierRecord(f);
+    record["seq"] = f.seq;
+    out.push_back(std::move(record));
+  }
+  return out;
 }
 
 std::pair<std::int64_t, std::string> Service::OutboxDepth() {
@@ -542,20 +608,51 @@ core::Result<json::object> Service::PutMember(const identity::Principal& who, co
 
 std::vector<std::string> Service::Compare(const std::string& member,
                                           const std::vector<std::tuple<std::string, std::int64_t, int>>& truth) {
+  std::vector<json::object> records;
+  records.reserve(truth.size());
+  for (const auto& [code, seq, status] : truth) {
+    records.push_back(json::object{{"MaHoSo", code}, {"seq", seq}, {"TrangThaiHoSo", status}});
+  }
+  return CompareRecords(member, records);
+}
+
+std::vector<std::string> Service::CompareRecords(const std::string& member, const std::vector<json::object>& truth) {
   auto c = db_.Acquire();
   auto r = c->Execute(store::kMemberDossiers, {member});
-  std::map<std::string, std::pair<std::int64_t, int>> national;
-  for (std::size_t i = 0; i < r.rows.size(); ++i) national[r.Text(i, 0)] = {r.Int(i, 1), static_cast<int>(r.Int(i, 2))};
+  struct Held {
+    std::int64_t seq;
+    int status;
+    std::string record;
+  };
+  std::map<std::string, Held> national;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    national[r.Text(i, 0)] = {r.Int(i, 1), static_cast<int>(r.Int(i, 2)), r.Text(i, 3)};
+  }
   std::vector<std::string> diffs;
-  for (const auto& [code, seq, status] : truth) {
+  for (const auto& want : truth) {
+    std::string code = Str(want, "MaHoSo");
+    std::int64_t seq = IntOf(want, "seq").value_or(0);
+    int status = static_cast<int>(IntOf(want, "TrangThaiHoSo").value_or(0));
     auto it = national.find(code);
     if (it == national.end()) {
       diffs.push_back(code + ": missing");
       continue;
     }
-    if (it->second.first != seq || it->second.second != status) {
-      diffs.push_back(code + ": national seq " + std::to_string(it->second.first) + " status " + std::to_string(it->second.second) +
+    if (it->second.seq != seq || it->second.status != status) {
+      diffs.push_back(code + ": national seq " + std::to_string(it->second.seq) + " status " + std::to_string(it->second.status) +
                       ", member seq " + std::to_string(seq) + " status " + std::to_string(status));
+    } else {
+      // Every other national field the member's record names must be held as sent.
+      boost::system::error_code ec;
+      auto held = json::parse(it->second.record, ec);
+      for (const auto& [key, value] : want) {
+        if (key == "seq" || key == "MaHoSo" || key == "TrangThaiHoSo") continue;
+        const json::value* have = ec || !held.is_object() ? nullptr : held.as_object().if_contains(key);
+        if (have == nullptr || *have != value) {
+          diffs.push_back(code + ": " + std::string(key) + " national " + (have ? json::serialize(*have) : std::string("(none)")) +
+                          ", member " + json::serialize(value));
+        }
+      }
     }
     national.erase(it);
   }

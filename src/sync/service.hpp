@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,6 +45,7 @@ struct Settings {
   std::size_t ingest_batch = 1000;             ///< messages per fetch and per transaction
   std::chrono::seconds ack_wait{30};           ///< an unacknowledged message is redelivered after this
   std::chrono::hours keep_sent{24 * 7};        ///< sent outbox rows are deleted after this
+  std::function<std::string()> public_url;     ///< this deployment's base URL (file links); may be empty
 };
 
 /// What one relay pass did.
@@ -84,6 +86,9 @@ class Service {
   /// Queues every event of [from, to) (UTC instants) again under a new generation, so it is
   /// published again even inside the stream's duplicate window. Returns the rows queued.
   std::int64_t Resync(const std::string& from, const std::string& to);
+  /// The DongBoHoSoMC record (plus `seq`) of every dossier of this member as its own data
+  /// says now: what the national view must converge to (the checker, CompareRecords).
+  std::vector<boost::json::object> MemberRecords();
   /// The message the relay publishes for each pending row (tests, the load generator).
   std::vector<OutMessage> PendingMessages(std::size_t limit);
 
@@ -113,6 +118,9 @@ class Service {
   /// (latest event seq, status)); the differences, empty when equal.
   std::vector<std::string> Compare(const std::string& member,
                                    const std::vector<std::tuple<std::string, std::int64_t, int>>& truth);
+  /// The same over whole records (`MaHoSo`, `seq`, `TrangThaiHoSo` and any other national
+  /// field, e.g. from MemberRecords): every field must be held as the member has it.
+  std::vector<std::string> CompareRecords(const std::string& member, const std::vector<boost::json::object>& truth);
 
   /// The last member figures read by RefreshLag (memory only: safe on any thread).
   std::vector<MemberLag> Lag() const;
@@ -121,6 +129,7 @@ class Service {
   db::Database& Db() { return db_; }
 
  private:
+  std::string FileUrl() const;
   db::Database& db_;
   Settings settings_;
   mutable std::mutex lag_mu_;

@@ -13,10 +13,28 @@ const db::Query kPendingEvents{"sync_pending_events",
     "SELECT o.id, o.generation, o.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
     "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
     "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
-    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, '') "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
     "FROM sync_outbox o JOIN dossier_events e ON e.dossier_id = o.dossier_id AND e.seq = o.seq "
     "JOIN dossiers d ON d.id = o.dossier_id LEFT JOIN agencies a ON a.id = d.handling_agency_id "
     "WHERE o.sent_at IS NULL ORDER BY o.created_at, o.dossier_id, o.seq LIMIT $1"};
+// The member's own data for the checker: every dossier with its latest event, in the columns
+// of kPendingEvents (row id '<dossier id>:<seq>', generation 0).
+const db::Query kMemberLatest{"sync_member_latest",
+    "SELECT d.id || ':' || e.seq, 0, e.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
+    "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
+    "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
+    "FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id "
+    "AND e.seq = (SELECT MAX(x.seq) FROM dossier_events x WHERE x.dossier_id = d.id) "
+    "LEFT JOIN agencies a ON a.id = d.handling_agency_id ORDER BY d.code LIMIT 1000000"};
+// The payment module's requests, read-only: the items of those paid (through the platform).
+const db::Query kPaidItems{"sync_paid_items",
+    "SELECT items FROM payment_requests WHERE dossier_id = $1 AND state = 'paid' ORDER BY created_at, id LIMIT 50"};
+// The catalog's record of a procedure as published (else its latest version), read-only: its
+// field (LINHVUCTHUCHIEN).
+const db::Query kProcedureRecord{"sync_procedure_record",
+    "SELECT v.record FROM procedures p JOIN procedure_versions v ON v.code = p.code "
+    "AND v.version = COALESCE(p.published_version, p.latest_version) WHERE p.code = $1"};
 // The generation guards against marking a row a re-sync raised meanwhile.
 const db::Query kMarkSent{"sync_mark_sent",
     "UPDATE sync_outbox SET sent_at = $2 WHERE id = $1 AND generation = $3 AND sent_at IS NULL"};
@@ -130,6 +148,6 @@ const db::Query kStatsByStatus{"sync_stats_by_status",
     "SELECT TrangThaiHoSo, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY TrangThaiHoSo ORDER BY TrangThaiHoSo LIMIT 20"};
 // The checker: what the portal holds of one member.
 const db::Query kMemberDossiers{"sync_member_dossiers",
-    "SELECT MaHoSo, seq, TrangThaiHoSo FROM national_dossiers WHERE member_code = $1 ORDER BY MaHoSo LIMIT 1000000"};
+    "SELECT MaHoSo, seq, TrangThaiHoSo, record FROM national_dossiers WHERE member_code = $1 ORDER BY MaHoSo LIMIT 1000000"};
 
 }  // namespace motcua::sync::store

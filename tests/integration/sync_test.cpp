@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -202,6 +203,89 @@ TEST_P(Sync, DossierEventsReachTheNationalViewExactlyOnce) {
   })) << metrics.substr(0, 300);
   EXPECT_NE(metrics.find("motcua_sync_outbox_depth 0"), std::string::npos);
   EXPECT_NE(metrics.find("motcua_sync_consumer_pending"), std::string::npos);
+}
+
+// The whole national record: every field of DongBoHoSoMC the member's data has.
+bool RecordsConverged(app::App& a) { return a.sync->CompareRecords("H99", a.sync->MemberRecords()).empty(); }
+
+std::string RecordDiff(app::App& a) {
+  std::string out;
+  for (const auto& d : a.sync->CompareRecords("H99", a.sync->MemberRecords())) out += d + "\n";
+  return out;
+}
+
+TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField) {
+  NatsServer nats;
+  auto app = Federation(GetParam(), nats.Url());
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
+  User specialist = SignIn(app->port(), "specialist.demo"), leader = SignIn(app->port(), "leader.demo");
+  std::string code = Submit(citizen, "đủ trường quốc gia");
+  receiver.Act(code, "accept");
+  auto officers = leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist");
+  ASSERT_EQ(officers.status, 200) << officers.body;
+  leader.Act(code, "assign", {{"assignee_id", Json(officers).at("items").at(0).at("id")}});
+  specialist.Act(code, "request_supplement", {{"reason", "Thiếu bản chụp căn cước"}, {"documents", json::array{"GT.2913001.1.02"}}});
+  std::string extra = citizen.Upload("can-cuoc.pdf", "application/pdf", Pdf("cc"));
+  citizen.Act(code, "supplement", {{"documents", json::array{json::object{{"code", "GT.2913001.1.02"},
+                                                                          {"attachment_ids", json::array{json::string(extra)}}}}}});
+  specialist.Act(code, "appraise", {{"opinion", "Đủ điều kiện cấp"}});
+  leader.Act(code, "approve");
+  // A fee paid through the payment platform (how a request gets paid is the payment module's
+  // and its tests'): the record says the dossier was paid online and lists the item.
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_paid", "INSERT INTO payment_requests (id, dossier_id, dossier_code, agency_id, amount, reason, items, state, "
+                                  "created_at, paid_at) SELECT 'pr-1', id, code, handling_agency_id, 50000, 'Phí', "
+                                  "'[{\"kind\":\"le_phi\",\"code\":\"LP.1\",\"name\":\"Lệ phí cấp bản sao\",\"amount\":50000}]', "
+                                  "'paid', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z' FROM dossiers WHERE code = $1"},
+               {code});
+  }
+  std::string result = specialist.Upload("phieu-lltp.pdf", "application/pdf", Pdf("ket qua"));
+  specialist.Act(code, "issue_result", {{"results", json::array{json::object{{"name", "Phiếu lý lịch tư pháp số 1"}, {"number", "123/LLTP"},
+                                                                             {"attachment_ids", json::array{json::string(result)}}}}}});
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()) && RecordsConverged(app->app()); })) << Diff(app->app()) << RecordDiff(app->app());
+
+  auto owner = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + code + "?id_number=001085012345"));
+  ASSERT_TRUE(owner.at("details").as_bool()) << owner;
+  const auto& r = owner.at("DongBoHoSoMC");
+  EXPECT_EQ(r.at("MaLinhVuc"), "G15-LLTP");
+  EXPECT_EQ(r.at("TenLinhVuc"), "Lý lịch tư pháp");
+  EXPECT_EQ(r.at("HoSoCoThanhPhanSoHoa"), 1);
+  EXPECT_EQ(r.at("DuocThanhToanTrucTuyen"), 1);
+  const auto& files = r.at("TaiLieuNop").as_array();
+  ASSERT_EQ(files.size(), 2u) << r;
+  EXPECT_EQ(files[0].at("TenTepDinhKem"), "to-khai.pdf");
+  EXPECT_EQ(files[0].at("MaThanhPhanHoSo"), "GT.2913001.1.01");
+  EXPECT_EQ(files[1].at("TenTepDinhKem"), "can-cuoc.pdf");
+  std::string link(files[1].at("DuongDanTaiTepTin").as_string());
+  EXPECT_TRUE(link.ends_with("/api/v1/attachments/" + extra)) << link;
+  EXPECT_EQ(citizen.Call("GET", link.substr(link.find("/api/"))).status, 200) << "the link is the member's file";
+  const auto& supplements = r.at("DanhSachHoSoBoSung").as_array();
+  ASSERT_EQ(supplements.size(), 1u);
+  EXPECT_EQ(supplements[0].at("NoiDungBoSung"), "Thiếu bản chụp căn cước");
+  EXPECT_EQ(supplements[0].at("TrangThaiBoSung"), 1);
+  EXPECT_EQ(supplements[0].at("DanhSachGiayToBoSung").at(0).at("MaThanhPhanHoSo"), "GT.2913001.1.02");
+  EXPECT_TRUE(sync::ValidNationalTime(supplements[0].at("NgayBoSung").as_string())) << supplements[0];
+  EXPECT_TRUE(sync::ValidNationalTime(supplements[0].at("NgayTiepNhanBoSung").as_string())) << supplements[0];
+  const auto& results = r.at("DanhSachGiayToKetQua").as_array();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].at("TenGiayTo"), "Phiếu lý lịch tư pháp số 1");
+  EXPECT_EQ(results[0].at("MaGiayToKetQua"), "123/LLTP");
+  EXPECT_EQ(results[0].at("GiayToId"), json::value(result));
+  const auto& fees = r.at("DanhSachLePhi").as_array();
+  ASSERT_FALSE(fees.empty()) << r;
+  EXPECT_EQ(fees.back().at("MaPhiLePhi"), "LP.1");
+  EXPECT_EQ(fees.back().at("Gia"), 50000);
+
+  // The checker sees a national field that differs from the member's data.
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_tamper", "UPDATE national_dossiers SET record = replace(record, '123/LLTP', '999/LLTP') WHERE MaHoSo = $1"}, {code});
+  }
+  auto diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
+  ASSERT_EQ(diffs.size(), 1u) << RecordDiff(app->app());
+  EXPECT_NE(diffs[0].find("DanhSachGiayToKetQua"), std::string::npos) << diffs[0];
 }
 
 TEST_P(Sync, MembersKeepWorkingWhileNatsIsDownAndTheOutboxDrainsLater) {
@@ -447,13 +531,49 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   out = Json(post(progress, bearer));
   EXPECT_EQ(out.at("accepted"), 2) << out;
   EXPECT_EQ(ProgressRows(app->app()), 1);
+  // The lists of the record (DOMAIN.md §2.6) are stored as sent, and checked.
+  json::object full = good;
+  full["MaHoSo"] = "000.00.01.H41-261201-0003";
+  full["MaLinhVuc"] = "G09-HT";
+  full["HoSoCoThanhPhanSoHoa"] = 1;
+  full["DuocThanhToanTrucTuyen"] = 1;
+  full["TaiLieuNop"] = json::array{json::object{{"TepDinhKemId", "f1"}, {"TenTepDinhKem", "to-khai.pdf"}, {"IsDeleted", false},
+                                                {"MaThanhPhanHoSo", "TP1"}, {"DuongDanTaiTepTin", "https://h41.example/f1"}, {"DuocSoHoa", 1}}};
+  full["DanhSachLePhi"] = json::array{json::object{{"TenPhiLePhi", "Lệ phí"}, {"MaPhiLePhi", "LP"}, {"HinhThucThu", 1}, {"Gia", 8000}}};
+  full["DanhSachHoSoBoSung"] = json::array{json::object{{"HoSoBoSungId", "b1"}, {"NoiDungBoSung", "Thiếu"}, {"NgayBoSung", "20261201100000"},
+                                                        {"TrangThaiBoSung", 0}}};
+  full["DanhSachGiayToKetQua"] = json::array{json::object{{"TenGiayTo", "Trích lục"}, {"GiayToId", "k1"}, {"MaGiayToKetQua", "KQ1"}}};
+  json::object lists_bad = full;
+  lists_bad["MaHoSo"] = "000.00.01.H41-261201-0004";
+  lists_bad["TaiLieuNop"] = "to-khai.pdf";
+  lists_bad["DanhSachLePhi"] = json::array{json::object{{"Gia", -5}}};
+  lists_bad["DanhSachHoSoBoSung"] = json::array{json::object{{"NgayBoSung", "hôm qua"}}};
+  lists_bad["DanhSachGiayToKetQua"] = json::array{json::string("KQ1")};
+  lists_bad["DuocThanhToanTrucTuyen"] = 2;
+  batch["data"] = json::array{full, lists_bad};
+  out = Json(post(batch, bearer));
+  EXPECT_EQ(out.at("results").at(0).at("status"), "accepted") << out;
+  ASSERT_EQ(out.at("results").at(1).at("status"), "refused") << out;
+  std::set<std::string> fields;
+  for (const auto& e : out.at("results").at(1).at("errors").as_array()) fields.insert(std::string(e.at("field").as_string()));
+  for (const char* f : {"TaiLieuNop", "DanhSachLePhi/0/Gia", "DanhSachHoSoBoSung/0/NgayBoSung", "DanhSachGiayToKetQua/0", "DuocThanhToanTrucTuyen"}) {
+    EXPECT_TRUE(fields.contains(f)) << f << " in " << out.at("results").at(1);
+  }
+  auto held = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0003?id_number=001085012345"));
+  ASSERT_TRUE(held.at("details").as_bool()) << held;
+  EXPECT_EQ(held.at("DongBoHoSoMC").at("TaiLieuNop"), full.at("TaiLieuNop"));
+  EXPECT_EQ(held.at("DongBoHoSoMC").at("DanhSachGiayToKetQua").at(0).at("MaGiayToKetQua"), "KQ1");
+  for (const auto& d : app->app().sync->CompareRecords("H41", {full})) {
+    EXPECT_EQ(d.find("-0003"), std::string::npos) << "the checker compares the lists as sent: " << d;
+  }
+  batch["data"] = json::array{good};  // the record of the first dossier again (seq 2): a duplicate
   // Envelope errors, and speaking for another member.
   EXPECT_EQ(post(json::object{{"service", "TraCuuHoSo"}, {"data", json::array{good}}}, bearer).status, 400);
   EXPECT_EQ(post(json::object{{"service", "DongBoHoSoMC"}, {"data", json::array{}}}, bearer).status, 400);
   EXPECT_EQ(post(json::object{{"madonvi", "H22"}, {"service", "DongBoHoSoMC"}, {"data", json::array{good}}}, bearer).status, 403);
   auto members = Json(sysadmin.Call("GET", "/api/v1/admin/sync/members"));
   EXPECT_EQ(members.at("items").at(0).at("code"), "H41");
-  EXPECT_EQ(members.at("items").at(0).at("rejected"), 3);
+  EXPECT_EQ(members.at("items").at(0).at("rejected"), 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Sync, ::testing::Values("sqlite", "postgres"));
