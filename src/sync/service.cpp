@@ -87,12 +87,17 @@ json::array ErrorsJson(const std::vector<RecordError>& errors) {
   return out;
 }
 
-using MemberEvents = std::map<std::string, std::pair<std::int64_t, std::string>>;  // code → (events, latest instant)
+struct MemberCount {
+  std::int64_t events = 0;
+  std::string latest;          // the latest event instant (the member's clock)
+  std::uint64_t stream_seq = 0;  // the highest stream sequence taken (stored or refused)
+};
+using MemberEvents = std::map<std::string, MemberCount>;
 
 void Count(MemberEvents& members, const std::string& member, const std::string& at) {
   auto& m = members[member];
-  m.first += 1;
-  if (at > m.second) m.second = at;
+  m.events += 1;
+  if (at > m.latest) m.latest = at;
 }
 
 // Stores validated rows: dossiers deduplicated to the highest seq per dossier (one statement
@@ -117,7 +122,8 @@ void Store(db::Connection& c, const std::vector<DossierRow>& dossiers, const std
   if (!steps.empty()) c.Execute(pg ? store::kInsertProgressPg : store::kInsertProgressSqlite, {json::serialize(steps), now});
   json::array counts;
   for (const auto& [code, m] : members) {
-    counts.push_back(json::object{{"m", code}, {"n", m.first}, {"at", m.second.empty() ? json::value(nullptr) : json::value(m.second)}});
+    counts.push_back(json::object{{"m", code}, {"n", m.events}, {"at", m.latest.empty() ? json::value(nullptr) : json::value(m.latest)},
+                                  {"q", m.stream_seq}});
   }
   if (!counts.empty()) c.Execute(pg ? store::kMemberEventsPg : store::kMemberEventsSqlite, {json::serialize(counts), now});
 }
@@ -379,6 +385,10 @@ void Service::Ingest(std::span<Incoming> batch) {
     std::string at;
     in.accepted = Accept(in, dossiers, progress, at);
     if (in.accepted) Count(members, in.member, at);
+    if (in.stream_seq > 0 && !in.member.empty()) {
+      auto& m = members[in.member];
+      m.stream_seq = std::max(m.stream_seq, in.stream_seq);
+    }
     if (!in.accepted) {
       refused[in.member.empty() ? std::string("?") : in.member] += 1;
       core::Log(core::LogLevel::kWarn, "sync record refused", {{"member", std::string_view(in.member)}, {"reason", std::string_view(in.reason)}});
@@ -578,7 +588,8 @@ core::Result<json::object> Service::Members(const identity::Principal& who) {
   for (const auto& m : Lag()) {
     items.push_back(json::object{{"code", m.code}, {"name", m.name}, {"events", m.events}, {"rejected", m.rejected},
                                  {"last_event_at", m.last_event_at.empty() ? json::value(nullptr) : json::value(m.last_event_at)},
-                                 {"last_ingest_at", m.last_ingest_at.empty() ? json::value(nullptr) : json::value(m.last_ingest_at)}});
+                                 {"last_ingest_at", m.last_ingest_at.empty() ? json::value(nullptr) : json::value(m.last_ingest_at)},
+                                 {"last_stream_seq", m.last_stream_seq}, {"stream_lag", m.stream_lag}});
   }
   std::size_t total = items.size();
   return json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}};
@@ -670,10 +681,38 @@ void Service::RefreshLag() {
   auto r = c->Execute(store::kMembers);
   std::vector<MemberLag> out;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5), r.Text(i, 6)});
+    MemberLag m{r.Text(i, 0), r.Text(i, 1), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5), r.Text(i, 6)};
+    m.last_stream_seq = static_cast<std::uint64_t>(r.Int(i, 7));
+    out.push_back(std::move(m));
   }
   std::lock_guard lock(lag_mu_);
+  // The stream's side is refreshed separately (RefreshStreamLag): keep its last figures.
+  for (auto& m : out) {
+    auto old = std::find_if(lag_.begin(), lag_.end(), [&](const MemberLag& o) { return o.code == m.code; });
+    if (old != lag_.end()) m.stream_lag = old->stream_lag;
+  }
   lag_ = std::move(out);
+}
+
+bool Service::RefreshStreamLag(Nats& nats) {
+  std::vector<std::pair<std::string, std::uint64_t>> ingested;
+  {
+    std::lock_guard lock(lag_mu_);
+    for (const auto& m : lag_) ingested.emplace_back(m.code, m.last_stream_seq);
+  }
+  std::map<std::string, std::uint64_t> lag;
+  for (const auto& [code, taken] : ingested) {
+    auto last = nats.LastSeq(settings_.stream.name, SubjectFor(code));
+    if (!last) return false;
+    lag[code] = *last > taken ? *last - taken : 0;
+  }
+  std::lock_guard lock(lag_mu_);
+  for (auto& m : lag_) {
+    auto it = lag.find(m.code);
+    // A member ingested meanwhile: the sequence read then is newer than the one compared.
+    if (it != lag.end()) m.stream_lag = it->second;
+  }
+  return true;
 }
 
 }  // namespace motcua::sync

@@ -62,6 +62,7 @@ struct Incoming {
   std::string_view data;
   bool accepted = false;
   std::string reason;
+  std::uint64_t stream_seq = 0;  ///< its sequence in the stream (0: not from the stream)
 };
 
 /// What the portal knows of one member, for /metrics and the admin page.
@@ -69,6 +70,8 @@ struct MemberLag {
   std::string code, name;
   std::int64_t events = 0, rejected = 0;
   std::string last_event_at, last_ingest_at;
+  std::uint64_t last_stream_seq = 0;  ///< the last stream message of the member the portal took
+  std::uint64_t stream_lag = 0;       ///< the stream's last sequence on its subject minus that (0: caught up)
 };
 
 class Service {
@@ -125,6 +128,10 @@ class Service {
   /// The last member figures read by RefreshLag (memory only: safe on any thread).
   std::vector<MemberLag> Lag() const;
   void RefreshLag();
+  /// Asks the stream for each known member's last sequence on its subject and keeps the
+  /// distance to what was ingested (the ingest loop calls it; /metrics reads memory only).
+  /// Returns false when the stream could not be asked (the previous figures stay).
+  bool RefreshStreamLag(Nats& nats);
 
   db::Database& Db() { return db_; }
 

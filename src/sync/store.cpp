@@ -99,13 +99,14 @@ const db::Query kInsertProgressSqlite{"sync_insert_progress_sqlite",
   " ON CONFLICT (code) DO UPDATE SET events = sync_members.events + excluded.events, "                  \
   "last_event_at = CASE WHEN sync_members.last_event_at IS NULL OR excluded.last_event_at > "           \
   "sync_members.last_event_at THEN excluded.last_event_at ELSE sync_members.last_event_at END, "        \
-  "last_ingest_at = excluded.last_ingest_at"
+  "last_ingest_at = excluded.last_ingest_at, last_stream_seq = CASE WHEN excluded.last_stream_seq > "     \
+  "sync_members.last_stream_seq THEN excluded.last_stream_seq ELSE sync_members.last_stream_seq END"
 const db::Query kMemberEventsPg{"sync_member_events_pg",
-    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at) "
-    "SELECT m, n, at, $2::text, $2::text FROM jsonb_to_recordset($1::jsonb) AS x(m text, n bigint, at text)" MOTCUA_MEMBER_EVENTS_UPSERT};
+    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at, last_stream_seq) "
+    "SELECT m, n, at, $2::text, $2::text, q FROM jsonb_to_recordset($1::jsonb) AS x(m text, n bigint, at text, q bigint)" MOTCUA_MEMBER_EVENTS_UPSERT};
 const db::Query kMemberEventsSqlite{"sync_member_events_sqlite",
-    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at) "
-    "SELECT value->>'m', value->>'n', value->>'at', $2, $2 FROM json_each($1) WHERE 1" MOTCUA_MEMBER_EVENTS_UPSERT};
+    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at, last_stream_seq) "
+    "SELECT value->>'m', value->>'n', value->>'at', $2, $2, value->>'q' FROM json_each($1) WHERE 1" MOTCUA_MEMBER_EVENTS_UPSERT};
 const db::Query kMemberRejected{"sync_member_rejected",
     "INSERT INTO sync_members (code, rejected, created_at) VALUES ($1, $2, $3) "
     "ON CONFLICT (code) DO UPDATE SET rejected = sync_members.rejected + excluded.rejected"};
@@ -114,8 +115,8 @@ const db::Query kUpsertMember{"sync_upsert_member",
     "INSERT INTO sync_members (code, name, client_id, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (code) DO UPDATE SET name = excluded.name, client_id = excluded.client_id"};
 const db::Query kMembers{"sync_members",
-    "SELECT code, name, COALESCE(client_id, ''), events, rejected, COALESCE(last_event_at, ''), COALESCE(last_ingest_at, '') "
-    "FROM sync_members ORDER BY code LIMIT 1000"};
+    "SELECT code, name, COALESCE(client_id, ''), events, rejected, COALESCE(last_event_at, ''), COALESCE(last_ingest_at, ''), "
+    "last_stream_seq FROM sync_members ORDER BY code LIMIT 1000"};
 
 const db::Query kCurrentSeq{"sync_current_seq",
     "SELECT seq FROM national_dossiers WHERE member_code = $1 AND MaHoSo = $2"};

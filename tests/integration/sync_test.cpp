@@ -203,6 +203,13 @@ TEST_P(Sync, DossierEventsReachTheNationalViewExactlyOnce) {
   })) << metrics.substr(0, 300);
   EXPECT_NE(metrics.find("motcua_sync_outbox_depth 0"), std::string::npos);
   EXPECT_NE(metrics.find("motcua_sync_consumer_pending"), std::string::npos);
+  EXPECT_TRUE(Eventually([&] {
+    metrics = Fetch(app->port(), "GET", "/metrics").body;
+    return metrics.find("motcua_sync_member_stream_lag{member=\"H99\"} 0") != std::string::npos;
+  })) << "caught up: no lag";
+  auto members = Json(SignIn(app->port(), "sysadmin.demo").Call("GET", "/api/v1/admin/sync/members"));
+  EXPECT_EQ(members.at("items").at(0).at("stream_lag"), 0) << members;
+  EXPECT_GE(members.at("items").at(0).at("last_stream_seq").as_int64(), 3) << members;
 }
 
 // The whole national record: every field of DongBoHoSoMC the member's data has.
@@ -286,6 +293,115 @@ TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField)
   auto diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
   ASSERT_EQ(diffs.size(), 1u) << RecordDiff(app->app());
   EXPECT_NE(diffs[0].find("DanhSachGiayToKetQua"), std::string::npos) << diffs[0];
+}
+
+// A nats-server configuration where each member's user may publish only to its own subject
+// (and read the stream's state, make or update it); the portal's user may do anything.
+std::string MemberPermissions(const std::filesystem::path& dir) {
+  auto member = [](const std::string& user, const std::string& code) {
+    return "  {user: " + user + ", password: " + user + "-pw, permissions: {publish: {allow: [\"" + sync::SubjectFor(code) +
+           "\", \"$JS.API.STREAM.INFO.MOTCUA_SYNC\", \"$JS.API.STREAM.CREATE.MOTCUA_SYNC\", \"$JS.API.STREAM.UPDATE.MOTCUA_SYNC\"]}, "
+           "subscribe: {allow: [\"_INBOX.>\"]}}}\n";
+  };
+  std::string path = (dir / "nats.conf").string();
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  std::string text = "authorization {\n users = [\n  {user: portal, password: portal-pw}\n" + member("h99", "H99") + member("h22", "H22") + " ]\n}\n";
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  return path;
+}
+
+std::string H22Message(std::int64_t seq, const std::string& madonvi = "H22") {
+  sync::DossierFacts f;
+  f.code = "000.00.01.H22-261201-0001";
+  f.procedure_code = "1.005129";
+  f.status = 2;
+  f.seq = seq;
+  f.event_status = 2;
+  f.event_at = "2026-12-01T01:00:00.000Z";
+  f.action = "accept";
+  return json::serialize(sync::EventMessage(madonvi, "H22:x:" + std::to_string(seq), f));
+}
+
+TEST_P(Sync, NatsLetsEachMemberPublishOnlyItsOwnSubjectAndThePortalReportsLagPerMember) {
+  TempDir conf;
+  NatsServer nats(0, {"-c", MemberPermissions(conf.path())});
+  // The member H99 connects as its own user, limited to its subject.
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_nats_url = nats.Url();
+    c.sync_nats_user = "h99";
+    c.sync_nats_password = "h99-pw";
+    c.sync_relay_ms = 50;
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  for (int i = 0; i < 3; ++i) Submit(citizen, "quyền NATS " + std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Published() == 3; })) << app->app().sync_relay->Published();  // stream 1..3
+
+  // No user, or a wrong password: NATS refuses the connection.
+  EXPECT_FALSE(sync::Nats::Connect({.servers = {nats.Url()}, .timeout = 1s}));
+  EXPECT_FALSE(sync::Nats::Connect({.servers = {nats.Url()}, .timeout = 1s, .user = "h22", .password = "wrong"}));
+  auto h22 = sync::Nats::Connect({.servers = {nats.Url()}, .user = "h22", .password = "h22-pw"});
+  ASSERT_TRUE(h22) << h22.error().message;
+  // H22 publishing on H99's subject: NATS refuses it (never stored, never ingested).
+  sync::DossierFacts f;
+  f.code = "000.00.02.H99-261201-0009";
+  f.procedure_code = "1.005129";
+  f.status = 10;
+  f.seq = 1;
+  f.event_status = 10;
+  f.event_at = "2026-12-01T01:00:00.000Z";
+  std::vector<sync::OutMessage> foreign{{sync::SubjectFor("H99"), "h22-as-h99", json::serialize(sync::EventMessage("H99", "H99:x:1", f))}};
+  EXPECT_FALSE((*h22)->Publish(foreign, 2s).at(0)) << "NATS must refuse another member's subject";
+  // On its own subject: a record whose body names another member (stored by the stream,
+  // refused by the portal), then one of its own.
+  std::vector<sync::OutMessage> own{{sync::SubjectFor("H22"), "h22-names-h99", H22Message(1, "H99")},
+                                    {sync::SubjectFor("H22"), "h22-1", H22Message(1)}};  // stream 4..5
+  auto stored = (*h22)->Publish(own, 5s);
+  EXPECT_TRUE(stored.at(0) && stored.at(1));
+
+  // The portal (its own user) knows both members; before it ingests, each one's lag is the
+  // distance from its last message in the stream.
+  sync::Settings s = app::SyncSettings(app->config());
+  s.member.clear();
+  s.portal = true;
+  sync::Service portal(*app->app().db, s);
+  {
+    auto c = app->app().db->Acquire();
+    for (const char* code : {"H99", "H22"}) {
+      c->Execute({"test_sync_member", "INSERT INTO sync_members (code, created_at) VALUES ($1, '2026-12-01T00:00:00.000Z')"}, {code});
+    }
+  }
+  auto as_portal = sync::Nats::Connect({.servers = {nats.Url()}, .user = "portal", .password = "portal-pw"});
+  ASSERT_TRUE(as_portal) << as_portal.error().message;
+  portal.RefreshLag();
+  ASSERT_TRUE(portal.RefreshStreamLag(**as_portal));
+  auto lag_of = [&](const std::string& code) {
+    for (const auto& m : portal.Lag()) {
+      if (m.code == code) return static_cast<std::int64_t>(m.stream_lag);
+    }
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(lag_of("H99"), 3);
+  EXPECT_EQ(lag_of("H22"), 5);
+  {
+    sync::IngestWorker worker(portal, {.servers = {nats.Url()}, .user = "portal", .password = "portal-pw"});
+    ASSERT_TRUE(Eventually([&] { return worker.Ingested() == 4 && worker.Refused() == 1; })) << worker.Ingested() << " " << worker.Refused();
+    // The ingest loop refreshes the lag in the background (every 2 s).
+    EXPECT_TRUE(Eventually([&] { return lag_of("H99") == 0 && lag_of("H22") == 0; })) << lag_of("H99") << " " << lag_of("H22");
+  }
+  EXPECT_TRUE(app->app().sync->Compare("H99", Truth(app->app())).empty()) << Diff(app->app());
+  EXPECT_EQ(Count(app->app(), "SELECT rejected FROM sync_members WHERE code = 'H22'"), 1) << "the body named another member";
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE member_code = 'H22'"), 1);
+  EXPECT_EQ(Count(app->app(), "SELECT last_stream_seq FROM sync_members WHERE code = 'H22'"), 5);
+  // More from H99 while no portal runs: its lag grows by exactly those messages.
+  Submit(citizen, "sau khi cổng dừng");
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Published() == 4; }));
+  portal.RefreshLag();
+  ASSERT_TRUE(portal.RefreshStreamLag(**as_portal));
+  EXPECT_EQ(lag_of("H99"), 3) << "stream 6 against 3 taken";
+  EXPECT_EQ(lag_of("H22"), 0);
 }
 
 TEST_P(Sync, MembersKeepWorkingWhileNatsIsDownAndTheOutboxDrainsLater) {
