@@ -221,7 +221,8 @@ int main(int argc, char** argv) {
       sync::Service service(*db, app::SyncSettings(*cfg));
       std::cout << service.Resync(*from, *to) << " events queued for " << cfg->sync_member << "\n";
       if (!service.settings().nats_servers.empty()) {
-        auto nats = sync::Nats::Connect({.servers = service.settings().nats_servers, .name = "motcua resync"});
+        auto nats = sync::Nats::Connect({.servers = service.settings().nats_servers, .name = "motcua resync", .user = cfg->sync_nats_user,
+                                         .password = cfg->sync_nats_password, .creds = cfg->sync_nats_creds});
         if (!nats) {
           std::cerr << "motcua sync-resync: " << nats.error().message << "; the relay publishes them later\n";
           return 1;

@@ -295,11 +295,15 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   }
   // Status synchronisation: a member publishes its outbox; the portal ingests everyone's.
   auto sync_settings = SyncSettings(config);
+  sync_settings.public_url = identity_options.public_url;
   app->sync = std::make_unique<sync::Service>(*app->db, sync_settings);
   app->sync_deps = std::make_unique<sync::Deps>(sync::Deps{*app->sync, *app->workers, *app->identity});
   sync::RegisterRoutes(app->router, *app->sync_deps);
   sync::NatsOptions nats;
   nats.servers = sync_settings.nats_servers;
+  nats.user = config.sync_nats_user;
+  nats.password = config.sync_nats_password;
+  nats.creds = config.sync_nats_creds;
   nats.max_in_flight = sync_settings.max_in_flight;
   if (!config.sync_member.empty() && !nats.servers.empty() && config.sync_relay_ms > 0) {
     nats.name = "motcua relay " + config.sync_member;
@@ -339,6 +343,10 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
     app->metrics.AddGaugeSet("motcua_sync_member_last_event_age_seconds",
                              "Seconds since the latest event of each member (by the member's clock, never negative).",
                              per_member([](const sync::MemberLag& m) { return sync::AgeSeconds(m.last_event_at); }));
+    app->metrics.AddGaugeSet("motcua_sync_member_stream_lag",
+                             "Stream sequences between each member's last message in the stream and the last one the portal took "
+                             "(0: caught up; at least the member's messages still waiting).",
+                             per_member([](const sync::MemberLag& m) { return static_cast<double>(m.stream_lag); }));
     app->metrics.AddGaugeSet("motcua_sync_member_last_ingest_age_seconds", "Seconds since the portal last stored an event of each member.",
                              per_member([](const sync::MemberLag& m) { return sync::AgeSeconds(m.last_ingest_at); }));
   }

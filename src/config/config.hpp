@@ -85,6 +85,9 @@ struct Config {
   std::size_t sync_stream_replicas = 1;  ///< JetStream replicas of the sync stream (3 on a cluster)
   std::size_t sync_relay_ms = 500;       ///< how often the outbox is published (0 = no relay)
   std::size_t sync_dedup_window_seconds = 7200;  ///< the stream's Nats-Msg-Id duplicate window
+  std::string sync_nats_user;            ///< NATS user of this deployment (a member's may publish only its subject)
+  std::string sync_nats_password;        ///< its password (secret)
+  std::string sync_nats_creds;           ///< or a NATS .creds file (JWT and nkey seed); wins over user/password
   std::size_t payment_validity_minutes = 15;  ///< a pending transaction older than this is expired by the re-query job
 };
 

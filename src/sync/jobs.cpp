@@ -112,7 +112,7 @@ void IngestWorker::Run(bool first) {
       if (!messages.empty()) {
         std::vector<Incoming> batch;
         batch.reserve(messages.size());
-        for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}});
+        for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}, m.StreamSeq()});
         service_.Ingest(batch);  // throws: nothing acknowledged, all come back after ack_wait
         if (!ack_for_test_ || ack_for_test_()) {
           for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -133,6 +133,8 @@ void IngestWorker::Run(bool first) {
           ack_pending_ = st->ack_pending;
         }
         service_.RefreshLag();
+        // Per member: the stream's last sequence on its subject against the last one taken.
+        service_.RefreshStreamLag(*nats);
       }
     } catch (const std::exception& e) {
       auto now = std::chrono::steady_clock::now();

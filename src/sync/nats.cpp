@@ -184,6 +184,20 @@ class Client : public Nats {
     return out;
   }
 
+  core::Result<std::uint64_t> LastSeq(const std::string& stream, const std::string& subject) override {
+    natsMsg* msg = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetLastMsg(&msg, js_, stream.c_str(), subject.c_str(), nullptr, &jerr);
+    if (s == NATS_NOT_FOUND || jerr == JSNoMessageFoundErr) {
+      if (msg != nullptr) natsMsg_Destroy(msg);
+      return std::uint64_t{0};
+    }
+    if (s != NATS_OK) return std::unexpected(Unavailable("last message of " + subject + ": " + StatusText(s)));
+    std::uint64_t seq = natsMsg_GetSequence(msg);
+    natsMsg_Destroy(msg);
+    return seq;
+  }
+
   core::Result<std::unique_ptr<PullConsumer>> Pull(const std::string& stream, const std::string& durable, const std::string& filter,
                                                    std::int64_t max_ack_pending, std::chrono::seconds ack_wait) override {
     jsConsumerConfig cc;
@@ -233,6 +247,13 @@ std::string InMessage::MsgId() const {
   if (natsMsgHeader_Get(M(msg_), "Nats-Msg-Id", &v) != NATS_OK || v == nullptr) return {};
   return v;
 }
+std::uint64_t InMessage::StreamSeq() const {
+  jsMsgMetaData* meta = nullptr;
+  if (natsMsg_GetMetaData(&meta, M(msg_)) != NATS_OK) return 0;
+  std::uint64_t n = meta->Sequence.Stream;
+  jsMsgMetaData_Destroy(meta);
+  return n;
+}
 std::uint64_t InMessage::Delivered() const {
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, M(msg_)) != NATS_OK) return 1;
@@ -251,6 +272,14 @@ core::Result<std::unique_ptr<Nats>> Nats::Connect(const NatsOptions& o) {
   for (const auto& s : o.servers) servers.push_back(s.c_str());
   natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
   natsOptions_SetName(opts, o.name.c_str());
+  if (!o.creds.empty()) {
+    if (natsOptions_SetUserCredentialsFromFiles(opts, o.creds.c_str(), nullptr) != NATS_OK) {
+      natsOptions_Destroy(opts);
+      return std::unexpected(Unavailable("nats credentials file " + o.creds));
+    }
+  } else if (!o.user.empty()) {
+    natsOptions_SetUserInfo(opts, o.user.c_str(), o.password.c_str());
+  }
   natsOptions_SetTimeout(opts, o.timeout.count());
   natsOptions_SetAllowReconnect(opts, true);
   natsOptions_SetMaxReconnect(opts, -1);  // forever: a member outlives a NATS outage

@@ -23,6 +23,8 @@ struct NatsOptions {
   std::string name = "motcua";               ///< connection name shown by the server
   std::chrono::milliseconds timeout{2000};    ///< connect and JetStream API calls
   std::int64_t max_in_flight = 1024;          ///< unacknowledged async publishes at once
+  std::string user, password;                 ///< NATS user (a member's own, limited to its subject)
+  std::string creds;                          ///< or a .creds file (JWT + nkey seed); wins over user
 };
 
 struct StreamOptions {
@@ -49,6 +51,8 @@ class InMessage {
   std::string_view Subject() const;
   std::string_view Data() const;
   std::string MsgId() const;
+  /// Its sequence in the stream (0 when unknown).
+  std::uint64_t StreamSeq() const;
   /// How many times the server delivered it (1 the first time).
   std::uint64_t Delivered() const;
   /// Acknowledges (asynchronously); the server will not redeliver it.
@@ -89,6 +93,9 @@ class Nats {
   /// stored it (a duplicate Nats-Msg-Id counts as stored). Stops publishing at the first
   /// failure to enqueue; the rest are reported not stored.
   virtual std::vector<bool> Publish(std::span<const OutMessage> messages, std::chrono::milliseconds wait) = 0;
+  /// The stream sequence of the last message on `subject` (`$JS.API.STREAM.MSG.GET` with
+  /// `last_by_subj`); 0 when the subject has none.
+  virtual core::Result<std::uint64_t> LastSeq(const std::string& stream, const std::string& subject) = 0;
   /// A durable pull consumer of `stream` filtered to `filter` (created when missing).
   virtual core::Result<std::unique_ptr<PullConsumer>> Pull(const std::string& stream, const std::string& durable,
                                                            const std::string& filter, std::int64_t max_ack_pending,

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <set>
 
 #include "crypto/sha256.hpp"
 
@@ -84,6 +85,75 @@ void Time(const json::object& o, std::string_view key, bool required, std::vecto
   if (!it->value().is_string() || !ValidNationalTime(it->value().as_string())) {
     errors.push_back({std::string(key), "Thời điểm phải có dạng yyyyMMddHHmmss. / Must be a yyyyMMddHHmmss time."});
   }
+}
+
+// A list of the record (TaiLieuNop, DanhSachLePhi…): absent, null or an array of at most
+// `max` objects whose `texts` are strings (≤ 2000 bytes), `ints` integers within [0, hi] and
+// `times` national times.
+struct ListRule {
+  std::string_view key;
+  std::size_t max;
+  std::vector<std::string_view> texts;
+  std::vector<std::pair<std::string_view, std::int64_t>> ints;
+  std::vector<std::string_view> times;
+};
+
+void List(const json::object& o, const ListRule& rule, std::vector<RecordError>& errors) {
+  auto it = o.find(rule.key);
+  if (it == o.end() || it->value().is_null()) return;
+  std::string key(rule.key);
+  if (!it->value().is_array()) {
+    errors.push_back({key, "Phải là một mảng. / Must be an array."});
+    return;
+  }
+  const auto& a = it->value().as_array();
+  if (a.size() > rule.max) {
+    errors.push_back({key, "Quá nhiều mục (tối đa " + std::to_string(rule.max) + "). / Too many items (" + std::to_string(rule.max) + " at most)."});
+    return;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::string at = key + "/" + std::to_string(i);
+    if (!a[i].is_object()) {
+      errors.push_back({at, "Mỗi mục phải là một đối tượng. / Each item must be an object."});
+      continue;
+    }
+    const auto& item = a[i].as_object();
+    for (auto t : rule.texts) {
+      auto f = item.find(t);
+      if (f == item.end() || f->value().is_null()) continue;
+      if (!f->value().is_string() || f->value().as_string().size() > 2000) {
+        errors.push_back({at + "/" + std::string(t), "Phải là chuỗi tối đa 2000 byte. / Must be a string of 2000 bytes at most."});
+      }
+    }
+    for (const auto& [n, hi] : rule.ints) {
+      std::vector<RecordError> more;
+      Range(item, n, 0, hi, false, more);
+      for (auto& e : more) errors.push_back({at + "/" + e.field, e.message});
+    }
+    for (auto t : rule.times) {
+      std::vector<RecordError> more;
+      Time(item, t, false, more);
+      for (auto& e : more) errors.push_back({at + "/" + e.field, e.message});
+    }
+  }
+}
+
+// The lists of DongBoHoSoMC (DOMAIN.md §2.6) and the shapes of their items.
+const std::vector<ListRule>& DossierLists() {
+  static const std::vector<ListRule> rules{
+      {"DinhDanhCHS", 20, {"SoDinhDanh"}, {{"LoaiDinhDanh", 99}}, {}},
+      {"TaiLieuNop", 500,
+       {"TepDinhKemId", "TenTepDinhKem", "MaThanhPhanHoSo", "DuongDanTaiTepTin", "MaKetQuaThayThe"},
+       {{"DuocSoHoa", 3}, {"DuocTaiSuDung", 1}, {"DuocLayTuKhoDMQG", 1}}, {}},
+      {"DanhSachLePhi", 100, {"TenPhiLePhi", "MaPhiLePhi", "LoaiPhiLePhi"}, {{"HinhThucThu", 9}, {"Gia", 1'000'000'000'000}}, {}},
+      {"DanhSachTepDinhKemKhac", 100, {"TenGiayTo", "LoaiGiayTo"}, {{"SoLuong", 10000}}, {}},
+      {"DanhSachHoSoBoSung", 50,
+       {"HoSoBoSungId", "NguoiYeuCauBoSung", "NoiDungBoSung", "NguoiTiepNhanBoSung", "ThongTinTiepNhan"},
+       {{"TrangThaiBoSung", 9}},
+       {"NgayBoSung", "NgayTiepNhanBoSung", "NgayHenTraTruoc", "NgayHenTraMoi"}},
+      {"DanhSachGiayToKetQua", 100, {"TenGiayTo", "MaThanhPhanHoSo", "GiayToId", "DuongDanTepTinKetQua", "MaGiayToKetQua"}, {}, {}},
+  };
+  return rules;
 }
 
 void Code(const json::object& o, std::string_view member, std::vector<RecordError>& errors) {
@@ -178,6 +248,9 @@ std::vector<RecordError> CheckDossierRecord(const json::object& r, std::string_v
   Text(r, "DonViXuLy", 500, false, errors);
   Range(r, "TrangThaiHoSo", 1, 10, true, errors);
   for (auto key : {"NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy", "NgayTuChoi"}) Time(r, key, false, errors);
+  Range(r, "HoSoCoThanhPhanSoHoa", 0, 1, false, errors);
+  Range(r, "DuocThanhToanTrucTuyen", 0, 1, false, errors);
+  for (const auto& rule : DossierLists()) List(r, rule, errors);
   return errors;
 }
 
@@ -213,7 +286,159 @@ int Channel(const std::string& channel) {
   return 2;  // online
 }
 
+const json::array* ArrayOf(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_array() ? &it->value().as_array() : nullptr;
+}
+const json::object* ObjectOf(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
+}
+json::value LocalTimeOrNull(const json::object& o, std::string_view key) {
+  auto t = NationalTimeOfLocal(Str(o, key));
+  return t.empty() ? json::value(nullptr) : json::value(t);
+}
+
+// body.documents: [{code, name, attachments: [{id, name, size, content_type}]}]. Every file
+// the applicant gave is an electronic component (DuocSoHoa 1); nothing is reused from the
+// national document store yet.
+json::array SubmittedFiles(const json::object& body, const std::string& file_url) {
+  json::array out;
+  const json::array* docs = ArrayOf(body, "documents");
+  if (docs == nullptr) return out;
+  for (const auto& d : *docs) {
+    if (!d.is_object()) continue;
+    const json::array* files = ArrayOf(d.as_object(), "attachments");
+    if (files == nullptr) continue;
+    for (const auto& a : *files) {
+      if (!a.is_object()) continue;
+      std::string id = Str(a.as_object(), "id");
+      out.push_back(json::object{{"TepDinhKemId", id},
+                                 {"TenTepDinhKem", Str(a.as_object(), "name")},
+                                 {"IsDeleted", false},
+                                 {"MaThanhPhanHoSo", Str(d.as_object(), "code")},
+                                 {"DuongDanTaiTepTin", file_url + id},
+                                 {"DuocSoHoa", 1},
+                                 {"DuocTaiSuDung", 0},
+                                 {"DuocLayTuKhoDMQG", 0},
+                                 {"MaKetQuaThayThe", ""}});
+    }
+  }
+  return out;
+}
+
+std::int64_t Amount(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return 0;
+  if (it->value().is_int64()) return it->value().as_int64();
+  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().as_uint64());
+  if (it->value().is_double()) return static_cast<std::int64_t>(it->value().as_double());
+  return 0;
+}
+
+// The fees chosen at submission (body.fees: [{code, amount, kind, description}], collected at
+// receipt: HinhThucThu 1) and the items of payment requests paid through the payment platform
+// ([{kind, code, name, amount}]) not already listed. Paid online when any request was paid.
+std::pair<json::array, bool> Fees(const json::object& body, const std::string& paid_items) {
+  json::array out;
+  std::set<std::string> codes;
+  if (const json::array* fees = ArrayOf(body, "fees")) {
+    for (const auto& v : *fees) {
+      if (!v.is_object()) continue;
+      const auto& f = v.as_object();
+      codes.insert(Str(f, "code"));
+      out.push_back(json::object{{"TenPhiLePhi", Str(f, "description")}, {"MaPhiLePhi", Str(f, "code")}, {"HinhThucThu", 1},
+                                 {"Gia", Amount(f, "amount")}, {"LoaiPhiLePhi", Str(f, "kind")}});
+    }
+  }
+  bool paid = false;
+  if (!paid_items.empty()) {
+    boost::system::error_code ec;
+    auto v = json::parse(paid_items, ec);
+    if (!ec && v.is_array()) {
+      for (const auto& request : v.as_array()) {
+        if (!request.is_array()) continue;
+        paid = true;
+        for (const auto& item : request.as_array()) {
+          if (!item.is_object()) continue;
+          const auto& i = item.as_object();
+          if (!Str(i, "code").empty() && !codes.insert(Str(i, "code")).second) continue;
+          out.push_back(json::object{{"TenPhiLePhi", Str(i, "name")}, {"MaPhiLePhi", Str(i, "code")}, {"HinhThucThu", 1},
+                                     {"Gia", Amount(i, "amount")}, {"LoaiPhiLePhi", Str(i, "kind")}});
+        }
+      }
+    }
+  }
+  return {std::move(out), paid};
+}
+
+// body.supplement: the request (Decree 61/2018 Art. 15 allows one per dossier) and, once the
+// applicant answered, when. TrangThaiBoSung: 0 requested, 1 supplemented.
+json::array Supplements(const json::object& body, const DossierFacts& f) {
+  json::array out;
+  const json::object* s = ObjectOf(body, "supplement");
+  if (s == nullptr) return out;
+  json::array papers;
+  if (const json::array* docs = ArrayOf(*s, "documents")) {
+    for (const auto& d : *docs) {
+      if (d.is_string()) papers.push_back(json::object{{"MaThanhPhanHoSo", d.as_string()}});
+    }
+  }
+  bool answered = !Str(*s, "resubmitted_at").empty();
+  out.push_back(json::object{{"HoSoBoSungId", f.dossier_id + ":" + std::to_string(std::max<std::int64_t>(f.supplements, 1))},
+                             {"NguoiYeuCauBoSung", Str(*s, "requested_by")},
+                             {"NoiDungBoSung", Str(*s, "reason")},
+                             {"NgayBoSung", LocalTimeOrNull(*s, "requested_at")},
+                             {"NguoiTiepNhanBoSung", ""},
+                             {"ThongTinTiepNhan", ""},
+                             {"NgayTiepNhanBoSung", LocalTimeOrNull(*s, "resubmitted_at")},
+                             {"TrangThaiBoSung", answered ? 1 : 0},
+                             {"DanhSachGiayToBoSung", std::move(papers)},
+                             {"DanhSachLePhiBoSung", json::array{}},
+                             {"NgayHenTraTruoc", LocalTimeOrNull(*s, "previous_due_at")},
+                             {"NgayHenTraMoi", answered ? TimeOrNull(f.due_at) : json::value(nullptr)}});
+  return out;
+}
+
+// body.results: [{name, number, issued_at, issued_by, electronic, attachments: [{id, name}]}];
+// one entry per file, or one without a file for a paper result.
+json::array Results(const json::object& body, const std::string& file_url) {
+  json::array out;
+  const json::array* results = ArrayOf(body, "results");
+  if (results == nullptr) return out;
+  for (const auto& v : *results) {
+    if (!v.is_object()) continue;
+    const auto& r = v.as_object();
+    const json::array* files = ArrayOf(r, "attachments");
+    bool any = false;
+    if (files != nullptr) {
+      for (const auto& a : *files) {
+        if (!a.is_object()) continue;
+        std::string id = Str(a.as_object(), "id");
+        out.push_back(json::object{{"TenGiayTo", Str(r, "name")}, {"MaThanhPhanHoSo", ""}, {"GiayToId", id},
+                                   {"DuongDanTepTinKetQua", file_url + id}, {"MaGiayToKetQua", Str(r, "number")}});
+        any = true;
+      }
+    }
+    if (!any) {
+      out.push_back(json::object{{"TenGiayTo", Str(r, "name")}, {"MaThanhPhanHoSo", ""}, {"GiayToId", ""},
+                                 {"DuongDanTepTinKetQua", ""}, {"MaGiayToKetQua", Str(r, "number")}});
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string NationalTimeOfLocal(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS+07:00
+  if (s.size() < 25 || s.substr(19) != "+07:00") return {};
+  std::string out;
+  for (std::size_t i = 0; i < 19; ++i) {
+    if (s[i] >= '0' && s[i] <= '9') out.push_back(s[i]);
+  }
+  return ValidNationalTime(out) ? out : std::string();
+}
 
 json::object DossierRecord(const DossierFacts& f) {
   json::object r;
@@ -234,8 +459,22 @@ json::object DossierRecord(const DossierFacts& f) {
   // Refused at receipt (3) or stopped after appraisal (8): the day it ended is the refusal day.
   r["NgayTuChoi"] = f.status == 3 || f.status == 8 ? TimeOrNull(f.finished_at.empty() ? f.event_at : f.finished_at) : json::value(nullptr);
   r["DonViXuLy"] = f.handling_agency_name;
-  r["HoSoCoThanhPhanSoHoa"] = 0;
-  r["DuocThanhToanTrucTuyen"] = 0;
+  r["MaLinhVuc"] = f.field_code;
+  r["TenLinhVuc"] = f.field_name;
+  json::object body;
+  if (!f.body.empty()) {
+    boost::system::error_code ec;
+    auto v = json::parse(f.body, ec);
+    if (!ec && v.is_object()) body = std::move(v.as_object());
+  }
+  json::array files = SubmittedFiles(body, f.file_url);
+  r["HoSoCoThanhPhanSoHoa"] = files.empty() ? 0 : 1;
+  r["TaiLieuNop"] = std::move(files);
+  auto [fees, paid_online] = Fees(body, f.paid_items);
+  r["DanhSachLePhi"] = std::move(fees);
+  r["DuocThanhToanTrucTuyen"] = paid_online ? 1 : 0;
+  r["DanhSachHoSoBoSung"] = Supplements(body, f);
+  r["DanhSachGiayToKetQua"] = Results(body, f.file_url);
   json::array ids;
   if (!f.applicant_id_number.empty()) ids.push_back(json::object{{"LoaiDinhDanh", 1}, {"SoDinhDanh", f.applicant_id_number}});
   r["DinhDanhCHS"] = std::move(ids);

@@ -76,9 +76,23 @@ struct DossierFacts {
   std::int64_t seq = 0;
   std::string event_at, action, actor_name, actor_role, event_agency_name, note, step_started_at, step_due_at;
   int event_status = 0;
+  // what the dossier holds (its stored body: documents, fees, supplement, results, payment),
+  // the procedure's field in the catalog and the fees paid through the payment platform
+  std::string body;                  ///< dossiers.body (JSON); "" when unknown
+  std::string field_code, field_name;  ///< MALINHVUC / TENLINHVUC of the procedure
+  std::string paid_items;            ///< JSON array of the items of paid payment requests
+  std::string file_url;              ///< base of file links (`<public url>/api/v1/attachments/`)
+  std::int64_t supplements = 0;      ///< supplement requests so far (dossiers.supplements)
 };
 
-/// The DongBoHoSoMC record of a dossier's state.
+/// `2026-12-04T09:00:00+07:00` (RFC 3339 in Vietnam's time, as a dossier body stores
+/// instants) → `20261204090000`; empty for anything else.
+std::string NationalTimeOfLocal(std::string_view local);
+
+/// The DongBoHoSoMC record of a dossier's state: its fields, and TaiLieuNop (each submitted
+/// file), DanhSachLePhi (the fees of the dossier and of its paid payment requests),
+/// DanhSachHoSoBoSung (its supplement request), DanhSachGiayToKetQua (its results),
+/// MaLinhVuc/TenLinhVuc, HoSoCoThanhPhanSoHoa and DuocThanhToanTrucTuyen.
 boost::json::object DossierRecord(const DossierFacts& f);
 /// The CapNhatTienDoHoSoMC record of the event.
 boost::json::object ProgressRecord(const DossierFacts& f);

@@ -123,5 +123,49 @@ TEST(SyncRecord, TheMemberMessageCarriesBothNationalRecords) {
   EXPECT_TRUE(CheckProgressRecord(p, "H99").empty());
 }
 
+TEST(SyncRecord, LocalInstantsOfADossierBodyBecomeNationalTimes) {
+  EXPECT_EQ(NationalTimeOfLocal("2026-12-04T09:05:07+07:00"), "20261204090507");
+  EXPECT_EQ(NationalTimeOfLocal("2026-12-04T09:05:07Z"), "") << "only Vietnam's time is a local instant";
+  EXPECT_EQ(NationalTimeOfLocal("2026-02-30T09:05:07+07:00"), "");
+  EXPECT_EQ(NationalTimeOfLocal(""), "");
+}
+
+TEST(SyncRecord, TheRecordListsFilesFeesTheSupplementAndResultsOfTheBody) {
+  DossierFacts f;
+  f.code = "000.00.02.H99-261122-0001";
+  f.procedure_code = "2.913001";
+  f.dossier_id = "d1";
+  f.status = 10;
+  f.supplements = 1;
+  f.field_code = "G15-LLTP";
+  f.file_url = "https://h99.example/api/v1/attachments/";
+  f.body = R"({"documents":[{"code":"TP1","name":"Tờ khai","attachments":[{"id":"a1","name":"to-khai.pdf"},{"id":"a2","name":"anh.jpg"}]}],
+    "fees":[{"code":"PHI.LLTP","amount":200000,"kind":"PHI","description":"Phí"}],
+    "supplement":{"requested_at":"2026-11-23T08:00:00+07:00","reason":"Thiếu","documents":["TP2"],"requested_by":"Ngô Chuyên",
+                  "previous_due_at":"2026-12-01T17:00:00+07:00","resubmitted_at":null},
+    "results":[{"name":"Phiếu","number":"1/KQ","attachments":[]}]})";
+  f.paid_items = R"([[{"kind":"PHI","code":"PHI.LLTP","name":"Phí","amount":200000},{"kind":"le_phi","code":"LP","name":"Lệ phí","amount":5000}]])";
+  auto r = DossierRecord(f);
+  EXPECT_EQ(r.at("MaLinhVuc").as_string(), "G15-LLTP");
+  ASSERT_EQ(r.at("TaiLieuNop").as_array().size(), 2u);
+  EXPECT_EQ(r.at("TaiLieuNop").at(1).at("DuongDanTaiTepTin").as_string(), "https://h99.example/api/v1/attachments/a2");
+  EXPECT_EQ(r.at("HoSoCoThanhPhanSoHoa").as_int64(), 1);
+  ASSERT_EQ(r.at("DanhSachLePhi").as_array().size(), 2u) << "a paid item already listed is not listed twice";
+  EXPECT_EQ(r.at("DuocThanhToanTrucTuyen").as_int64(), 1);
+  const auto& s = r.at("DanhSachHoSoBoSung").at(0).as_object();
+  EXPECT_EQ(s.at("NgayBoSung").as_string(), "20261123080000");
+  EXPECT_EQ(s.at("TrangThaiBoSung").as_int64(), 0);
+  EXPECT_TRUE(s.at("NgayTiepNhanBoSung").is_null());
+  EXPECT_EQ(r.at("DanhSachGiayToKetQua").at(0).at("MaGiayToKetQua").as_string(), "1/KQ");
+  EXPECT_TRUE(CheckDossierRecord(r, "H99").empty());
+  // An empty body: empty lists, nothing digitised, nothing paid.
+  f.body.clear();
+  f.paid_items.clear();
+  r = DossierRecord(f);
+  EXPECT_TRUE(r.at("TaiLieuNop").as_array().empty());
+  EXPECT_EQ(r.at("HoSoCoThanhPhanSoHoa").as_int64(), 0);
+  EXPECT_EQ(r.at("DuocThanhToanTrucTuyen").as_int64(), 0);
+}
+
 }  // namespace
 }  // namespace motcua::sync

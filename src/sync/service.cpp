@@ -87,12 +87,17 @@ json::array ErrorsJson(const std::vector<RecordError>& errors) {
   return out;
 }
 
-using MemberEvents = std::map<std::string, std::pair<std::int64_t, std::string>>;  // code → (events, latest instant)
+struct MemberCount {
+  std::int64_t events = 0;
+  std::string latest;          // the latest event instant (the member's clock)
+  std::uint64_t stream_seq = 0;  // the highest stream sequence taken (stored or refused)
+};
+using MemberEvents = std::map<std::string, MemberCount>;
 
 void Count(MemberEvents& members, const std::string& member, const std::string& at) {
   auto& m = members[member];
-  m.first += 1;
-  if (at > m.second) m.second = at;
+  m.events += 1;
+  if (at > m.latest) m.latest = at;
 }
 
 // Stores validated rows: dossiers deduplicated to the highest seq per dossier (one statement
@@ -117,7 +122,8 @@ void Store(db::Connection& c, const std::vector<DossierRow>& dossiers, const std
   if (!steps.empty()) c.Execute(pg ? store::kInsertProgressPg : store::kInsertProgressSqlite, {json::serialize(steps), now});
   json::array counts;
   for (const auto& [code, m] : members) {
-    counts.push_back(json::object{{"m", code}, {"n", m.first}, {"at", m.second.empty() ? json::value(nullptr) : json::value(m.second)}});
+    counts.push_back(json::object{{"m", code}, {"n", m.events}, {"at", m.latest.empty() ? json::value(nullptr) : json::value(m.latest)},
+                                  {"q", m.stream_seq}});
   }
   if (!counts.empty()) c.Execute(pg ? store::kMemberEventsPg : store::kMemberEventsSqlite, {json::serialize(counts), now});
 }
@@ -156,7 +162,52 @@ DossierFacts FactsOf(const db::ResultSet& r, std::size_t i) {
   f.returned_at = r.Text(i, 23);
   f.handling_agency_name = r.Text(i, 24);
   f.step_due_at = r.Text(i, 25);
+  f.body = r.Text(i, 26);
+  f.supplements = r.Int(i, 27);
   return f;
+}
+
+// The field (MALINHVUC, TENLINHVUC) a catalog record names first; empty when none.
+std::pair<std::string, std::string> FieldOf(const std::string& record) {
+  boost::system::error_code ec;
+  auto v = json::parse(record, ec);
+  if (ec || !v.is_object()) return {};
+  const json::value* list = v.as_object().if_contains("LINHVUCTHUCHIEN");
+  if (list == nullptr || !list->is_array()) return {};
+  for (const auto& f : list->as_array()) {
+    if (f.is_object()) return {Str(f.as_object(), "MALINHVUC"), Str(f.as_object(), "TENLINHVUC")};
+  }
+  return {};
+}
+
+// The facts of rows read by kPendingEvents or kMemberLatest, with what other modules hold:
+// the procedure's field in the catalog and the dossier's paid payment requests.
+std::vector<DossierFacts> ReadFacts(db::Connection& c, const db::ResultSet& r, const std::string& file_url) {
+  std::vector<DossierFacts> out;
+  out.reserve(r.rows.size());
+  std::map<std::string, std::pair<std::string, std::string>> fields;
+  std::map<std::string, std::string> paid;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    auto f = FactsOf(r, i);
+    auto field = fields.find(f.procedure_code);
+    if (field == fields.end()) {
+      auto p = c.Execute(store::kProcedureRecord, {f.procedure_code});
+      field = fields.emplace(f.procedure_code, p.Empty() ? std::pair<std::string, std::string>() : FieldOf(p.Text(0, 0))).first;
+    }
+    f.field_code = field->second.first;
+    f.field_name = field->second.second;
+    auto items = paid.find(f.dossier_id);
+    if (items == paid.end()) {
+      auto p = c.Execute(store::kPaidItems, {f.dossier_id});
+      std::string list;
+      for (std::size_t j = 0; j < p.rows.size(); ++j) list += (list.empty() ? "[" : ",") + p.Text(j, 0);
+      items = paid.emplace(f.dossier_id, list.empty() ? list : list + "]").first;
+    }
+    f.paid_items = items->second;
+    f.file_url = file_url;
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 // Nats-Msg-Id: the member, the row (dossier id and event seq) and, after a re-sync, its
@@ -175,8 +226,9 @@ std::vector<OutMessage> Service::PendingMessages(std::size_t limit) {
   std::vector<OutMessage> out;
   out.reserve(r.rows.size());
   std::string subject = SubjectFor(settings_.member);
+  auto all = ReadFacts(*c, r, FileUrl());
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    auto facts = FactsOf(r, i);
+    const auto& facts = all[i];
     std::string row_id = r.Text(i, 0);
     std::string event_id = settings_.member + ":" + row_id;
     out.push_back({subject, MsgId(settings_.member, row_id, r.Int(i, 1)), json::serialize(EventMessage(settings_.member, event_id, facts))});
@@ -201,8 +253,9 @@ RelayReport Service::RelayOnce(Nats& nats, const std::string& holder) {
     if (r.Empty()) break;
     std::vector<OutMessage> messages;
     messages.reserve(r.rows.size());
+    auto all = ReadFacts(*c, r, FileUrl());
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
-      auto facts = FactsOf(r, i);
+      const auto& facts = all[i];
       std::string row_id = r.Text(i, 0);
       messages.push_back({subject, MsgId(settings_.member, row_id, r.Int(i, 1)),
                           json::serialize(EventMessage(settings_.member, settings_.member + ":" + row_id, facts))});
@@ -232,6 +285,25 @@ RelayReport Service::RelayOnce(Nats& nats, const std::string& holder) {
   }
   c->Execute(store::kPurgeSent, {core::FormatUtc(Clock::now() - settings_.keep_sent)});
   return report;
+}
+
+std::string Service::FileUrl() const {
+  std::string base = settings_.public_url ? settings_.public_url() : std::string();
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/api/v1/attachments/";
+}
+
+std::vector<json::object> Service::MemberRecords() {
+  auto c = db_.Acquire();
+  auto r = c->Execute(store::kMemberLatest);
+  std::vector<json::object> out;
+  out.reserve(r.rows.size());
+  for (auto& f : ReadFacts(*c, r, FileUrl())) {
+    auto record = DossierRecord(f);
+    record["seq"] = f.seq;
+    out.push_back(std::move(record));
+  }
+  return out;
 }
 
 std::pair<std::int64_t, std::string> Service::OutboxDepth() {
@@ -313,6 +385,10 @@ void Service::Ingest(std::span<Incoming> batch) {
     std::string at;
     in.accepted = Accept(in, dossiers, progress, at);
     if (in.accepted) Count(members, in.member, at);
+    if (in.stream_seq > 0 && !in.member.empty()) {
+      auto& m = members[in.member];
+      m.stream_seq = std::max(m.stream_seq, in.stream_seq);
+    }
     if (!in.accepted) {
       refused[in.member.empty() ? std::string("?") : in.member] += 1;
       core::Log(core::LogLevel::kWarn, "sync record refused", {{"member", std::string_view(in.member)}, {"reason", std::string_view(in.reason)}});
@@ -512,7 +588,8 @@ core::Result<json::object> Service::Members(const identity::Principal& who) {
   for (const auto& m : Lag()) {
     items.push_back(json::object{{"code", m.code}, {"name", m.name}, {"events", m.events}, {"rejected", m.rejected},
                                  {"last_event_at", m.last_event_at.empty() ? json::value(nullptr) : json::value(m.last_event_at)},
-                                 {"last_ingest_at", m.last_ingest_at.empty() ? json::value(nullptr) : json::value(m.last_ingest_at)}});
+                                 {"last_ingest_at", m.last_ingest_at.empty() ? json::value(nullptr) : json::value(m.last_ingest_at)},
+                                 {"last_stream_seq", m.last_stream_seq}, {"stream_lag", m.stream_lag}});
   }
   std::size_t total = items.size();
   return json::object{{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}};
@@ -542,20 +619,51 @@ core::Result<json::object> Service::PutMember(const identity::Principal& who, co
 
 std::vector<std::string> Service::Compare(const std::string& member,
                                           const std::vector<std::tuple<std::string, std::int64_t, int>>& truth) {
+  std::vector<json::object> records;
+  records.reserve(truth.size());
+  for (const auto& [code, seq, status] : truth) {
+    records.push_back(json::object{{"MaHoSo", code}, {"seq", seq}, {"TrangThaiHoSo", status}});
+  }
+  return CompareRecords(member, records);
+}
+
+std::vector<std::string> Service::CompareRecords(const std::string& member, const std::vector<json::object>& truth) {
   auto c = db_.Acquire();
   auto r = c->Execute(store::kMemberDossiers, {member});
-  std::map<std::string, std::pair<std::int64_t, int>> national;
-  for (std::size_t i = 0; i < r.rows.size(); ++i) national[r.Text(i, 0)] = {r.Int(i, 1), static_cast<int>(r.Int(i, 2))};
+  struct Held {
+    std::int64_t seq;
+    int status;
+    std::string record;
+  };
+  std::map<std::string, Held> national;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    national[r.Text(i, 0)] = {r.Int(i, 1), static_cast<int>(r.Int(i, 2)), r.Text(i, 3)};
+  }
   std::vector<std::string> diffs;
-  for (const auto& [code, seq, status] : truth) {
+  for (const auto& want : truth) {
+    std::string code = Str(want, "MaHoSo");
+    std::int64_t seq = IntOf(want, "seq").value_or(0);
+    int status = static_cast<int>(IntOf(want, "TrangThaiHoSo").value_or(0));
     auto it = national.find(code);
     if (it == national.end()) {
       diffs.push_back(code + ": missing");
       continue;
     }
-    if (it->second.first != seq || it->second.second != status) {
-      diffs.push_back(code + ": national seq " + std::to_string(it->second.first) + " status " + std::to_string(it->second.second) +
+    if (it->second.seq != seq || it->second.status != status) {
+      diffs.push_back(code + ": national seq " + std::to_string(it->second.seq) + " status " + std::to_string(it->second.status) +
                       ", member seq " + std::to_string(seq) + " status " + std::to_string(status));
+    } else {
+      // Every other national field the member's record names must be held as sent.
+      boost::system::error_code ec;
+      auto held = json::parse(it->second.record, ec);
+      for (const auto& [key, value] : want) {
+        if (key == "seq" || key == "MaHoSo" || key == "TrangThaiHoSo") continue;
+        const json::value* have = ec || !held.is_object() ? nullptr : held.as_object().if_contains(key);
+        if (have == nullptr || *have != value) {
+          diffs.push_back(code + ": " + std::string(key) + " national " + (have ? json::serialize(*have) : std::string("(none)")) +
+                          ", member " + json::serialize(value));
+        }
+      }
     }
     national.erase(it);
   }
@@ -573,10 +681,38 @@ void Service::RefreshLag() {
   auto r = c->Execute(store::kMembers);
   std::vector<MemberLag> out;
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    out.push_back({r.Text(i, 0), r.Text(i, 1), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5), r.Text(i, 6)});
+    MemberLag m{r.Text(i, 0), r.Text(i, 1), r.Int(i, 3), r.Int(i, 4), r.Text(i, 5), r.Text(i, 6)};
+    m.last_stream_seq = static_cast<std::uint64_t>(r.Int(i, 7));
+    out.push_back(std::move(m));
   }
   std::lock_guard lock(lag_mu_);
+  // The stream's side is refreshed separately (RefreshStreamLag): keep its last figures.
+  for (auto& m : out) {
+    auto old = std::find_if(lag_.begin(), lag_.end(), [&](const MemberLag& o) { return o.code == m.code; });
+    if (old != lag_.end()) m.stream_lag = old->stream_lag;
+  }
   lag_ = std::move(out);
+}
+
+bool Service::RefreshStreamLag(Nats& nats) {
+  std::vector<std::pair<std::string, std::uint64_t>> ingested;
+  {
+    std::lock_guard lock(lag_mu_);
+    for (const auto& m : lag_) ingested.emplace_back(m.code, m.last_stream_seq);
+  }
+  std::map<std::string, std::uint64_t> lag;
+  for (const auto& [code, taken] : ingested) {
+    auto last = nats.LastSeq(settings_.stream.name, SubjectFor(code));
+    if (!last) return false;
+    lag[code] = *last > taken ? *last - taken : 0;
+  }
+  std::lock_guard lock(lag_mu_);
+  for (auto& m : lag_) {
+    auto it = lag.find(m.code);
+    // A member ingested meanwhile: the sequence read then is newer than the one compared.
+    if (it != lag.end()) m.stream_lag = it->second;
+  }
+  return true;
 }
 
 }  // namespace motcua::sync

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,6 +45,7 @@ struct Settings {
   std::size_t ingest_batch = 1000;             ///< messages per fetch and per transaction
   std::chrono::seconds ack_wait{30};           ///< an unacknowledged message is redelivered after this
   std::chrono::hours keep_sent{24 * 7};        ///< sent outbox rows are deleted after this
+  std::function<std::string()> public_url;     ///< this deployment's base URL (file links); may be empty
 };
 
 /// What one relay pass did.
@@ -60,6 +62,7 @@ struct Incoming {
   std::string_view data;
   bool accepted = false;
   std::string reason;
+  std::uint64_t stream_seq = 0;  ///< its sequence in the stream (0: not from the stream)
 };
 
 /// What the portal knows of one member, for /metrics and the admin page.
@@ -67,6 +70,8 @@ struct MemberLag {
   std::string code, name;
   std::int64_t events = 0, rejected = 0;
   std::string last_event_at, last_ingest_at;
+  std::uint64_t last_stream_seq = 0;  ///< the last stream message of the member the portal took
+  std::uint64_t stream_lag = 0;       ///< the stream's last sequence on its subject minus that (0: caught up)
 };
 
 class Service {
@@ -84,6 +89,9 @@ class Service {
   /// Queues every event of [from, to) (UTC instants) again under a new generation, so it is
   /// published again even inside the stream's duplicate window. Returns the rows queued.
   std::int64_t Resync(const std::string& from, const std::string& to);
+  /// The DongBoHoSoMC record (plus `seq`) of every dossier of this member as its own data
+  /// says now: what the national view must converge to (the checker, CompareRecords).
+  std::vector<boost::json::object> MemberRecords();
   /// The message the relay publishes for each pending row (tests, the load generator).
   std::vector<OutMessage> PendingMessages(std::size_t limit);
 
@@ -113,14 +121,22 @@ class Service {
   /// (latest event seq, status)); the differences, empty when equal.
   std::vector<std::string> Compare(const std::string& member,
                                    const std::vector<std::tuple<std::string, std::int64_t, int>>& truth);
+  /// The same over whole records (`MaHoSo`, `seq`, `TrangThaiHoSo` and any other national
+  /// field, e.g. from MemberRecords): every field must be held as the member has it.
+  std::vector<std::string> CompareRecords(const std::string& member, const std::vector<boost::json::object>& truth);
 
   /// The last member figures read by RefreshLag (memory only: safe on any thread).
   std::vector<MemberLag> Lag() const;
   void RefreshLag();
+  /// Asks the stream for each known member's last sequence on its subject and keeps the
+  /// distance to what was ingested (the ingest loop calls it; /metrics reads memory only).
+  /// Returns false when the stream could not be asked (the previous figures stay).
+  bool RefreshStreamLag(Nats& nats);
 
   db::Database& Db() { return db_; }
 
  private:
+  std::string FileUrl() const;
   db::Database& db_;
   Settings settings_;
   mutable std::mutex lag_mu_;

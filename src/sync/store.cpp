@@ -13,10 +13,28 @@ const db::Query kPendingEvents{"sync_pending_events",
     "SELECT o.id, o.generation, o.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
     "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
     "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
-    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, '') "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
     "FROM sync_outbox o JOIN dossier_events e ON e.dossier_id = o.dossier_id AND e.seq = o.seq "
     "JOIN dossiers d ON d.id = o.dossier_id LEFT JOIN agencies a ON a.id = d.handling_agency_id "
     "WHERE o.sent_at IS NULL ORDER BY o.created_at, o.dossier_id, o.seq LIMIT $1"};
+// The member's own data for the checker: every dossier with its latest event, in the columns
+// of kPendingEvents (row id '<dossier id>:<seq>', generation 0).
+const db::Query kMemberLatest{"sync_member_latest",
+    "SELECT d.id || ':' || e.seq, 0, e.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
+    "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
+    "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
+    "FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id "
+    "AND e.seq = (SELECT MAX(x.seq) FROM dossier_events x WHERE x.dossier_id = d.id) "
+    "LEFT JOIN agencies a ON a.id = d.handling_agency_id ORDER BY d.code LIMIT 1000000"};
+// The payment module's requests, read-only: the items of those paid (through the platform).
+const db::Query kPaidItems{"sync_paid_items",
+    "SELECT items FROM payment_requests WHERE dossier_id = $1 AND state = 'paid' ORDER BY created_at, id LIMIT 50"};
+// The catalog's record of a procedure as published (else its latest version), read-only: its
+// field (LINHVUCTHUCHIEN).
+const db::Query kProcedureRecord{"sync_procedure_record",
+    "SELECT v.record FROM procedures p JOIN procedure_versions v ON v.code = p.code "
+    "AND v.version = COALESCE(p.published_version, p.latest_version) WHERE p.code = $1"};
 // The generation guards against marking a row a re-sync raised meanwhile.
 const db::Query kMarkSent{"sync_mark_sent",
     "UPDATE sync_outbox SET sent_at = $2 WHERE id = $1 AND generation = $3 AND sent_at IS NULL"};
@@ -81,13 +99,14 @@ const db::Query kInsertProgressSqlite{"sync_insert_progress_sqlite",
   " ON CONFLICT (code) DO UPDATE SET events = sync_members.events + excluded.events, "                  \
   "last_event_at = CASE WHEN sync_members.last_event_at IS NULL OR excluded.last_event_at > "           \
   "sync_members.last_event_at THEN excluded.last_event_at ELSE sync_members.last_event_at END, "        \
-  "last_ingest_at = excluded.last_ingest_at"
+  "last_ingest_at = excluded.last_ingest_at, last_stream_seq = CASE WHEN excluded.last_stream_seq > "     \
+  "sync_members.last_stream_seq THEN excluded.last_stream_seq ELSE sync_members.last_stream_seq END"
 const db::Query kMemberEventsPg{"sync_member_events_pg",
-    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at) "
-    "SELECT m, n, at, $2::text, $2::text FROM jsonb_to_recordset($1::jsonb) AS x(m text, n bigint, at text)" MOTCUA_MEMBER_EVENTS_UPSERT};
+    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at, last_stream_seq) "
+    "SELECT m, n, at, $2::text, $2::text, q FROM jsonb_to_recordset($1::jsonb) AS x(m text, n bigint, at text, q bigint)" MOTCUA_MEMBER_EVENTS_UPSERT};
 const db::Query kMemberEventsSqlite{"sync_member_events_sqlite",
-    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at) "
-    "SELECT value->>'m', value->>'n', value->>'at', $2, $2 FROM json_each($1) WHERE 1" MOTCUA_MEMBER_EVENTS_UPSERT};
+    "INSERT INTO sync_members (code, events, last_event_at, last_ingest_at, created_at, last_stream_seq) "
+    "SELECT value->>'m', value->>'n', value->>'at', $2, $2, value->>'q' FROM json_each($1) WHERE 1" MOTCUA_MEMBER_EVENTS_UPSERT};
 const db::Query kMemberRejected{"sync_member_rejected",
     "INSERT INTO sync_members (code, rejected, created_at) VALUES ($1, $2, $3) "
     "ON CONFLICT (code) DO UPDATE SET rejected = sync_members.rejected + excluded.rejected"};
@@ -96,8 +115,8 @@ const db::Query kUpsertMember{"sync_upsert_member",
     "INSERT INTO sync_members (code, name, client_id, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (code) DO UPDATE SET name = excluded.name, client_id = excluded.client_id"};
 const db::Query kMembers{"sync_members",
-    "SELECT code, name, COALESCE(client_id, ''), events, rejected, COALESCE(last_event_at, ''), COALESCE(last_ingest_at, '') "
-    "FROM sync_members ORDER BY code LIMIT 1000"};
+    "SELECT code, name, COALESCE(client_id, ''), events, rejected, COALESCE(last_event_at, ''), COALESCE(last_ingest_at, ''), "
+    "last_stream_seq FROM sync_members ORDER BY code LIMIT 1000"};
 
 const db::Query kCurrentSeq{"sync_current_seq",
     "SELECT seq FROM national_dossiers WHERE member_code = $1 AND MaHoSo = $2"};
@@ -130,6 +149,6 @@ const db::Query kStatsByStatus{"sync_stats_by_status",
     "SELECT TrangThaiHoSo, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY TrangThaiHoSo ORDER BY TrangThaiHoSo LIMIT 20"};
 // The checker: what the portal holds of one member.
 const db::Query kMemberDossiers{"sync_member_dossiers",
-    "SELECT MaHoSo, seq, TrangThaiHoSo FROM national_dossiers WHERE member_code = $1 ORDER BY MaHoSo LIMIT 1000000"};
+    "SELECT MaHoSo, seq, TrangThaiHoSo, record FROM national_dossiers WHERE member_code = $1 ORDER BY MaHoSo LIMIT 1000000"};
 
 }  // namespace motcua::sync::store

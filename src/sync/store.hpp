@@ -8,6 +8,7 @@ namespace motcua::sync::store {
 
 // Member side.
 extern const db::Query kTakeLease, kPendingEvents, kMarkSent, kOutboxDepth, kPurgeSent, kResync;
+extern const db::Query kMemberLatest, kPaidItems, kProcedureRecord;
 // Portal side.
 extern const db::Query kUpsertDossiersPg, kUpsertDossiersSqlite, kInsertProgressPg, kInsertProgressSqlite;
 extern const db::Query kMemberEventsPg, kMemberEventsSqlite, kMemberRejected, kMemberByClient, kUpsertMember, kMembers;

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -202,6 +203,205 @@ TEST_P(Sync, DossierEventsReachTheNationalViewExactlyOnce) {
   })) << metrics.substr(0, 300);
   EXPECT_NE(metrics.find("motcua_sync_outbox_depth 0"), std::string::npos);
   EXPECT_NE(metrics.find("motcua_sync_consumer_pending"), std::string::npos);
+  EXPECT_TRUE(Eventually([&] {
+    metrics = Fetch(app->port(), "GET", "/metrics").body;
+    return metrics.find("motcua_sync_member_stream_lag{member=\"H99\"} 0") != std::string::npos;
+  })) << "caught up: no lag";
+  auto members = Json(SignIn(app->port(), "sysadmin.demo").Call("GET", "/api/v1/admin/sync/members"));
+  EXPECT_EQ(members.at("items").at(0).at("stream_lag"), 0) << members;
+  EXPECT_GE(members.at("items").at(0).at("last_stream_seq").as_int64(), 3) << members;
+}
+
+// The whole national record: every field of DongBoHoSoMC the member's data has.
+bool RecordsConverged(app::App& a) { return a.sync->CompareRecords("H99", a.sync->MemberRecords()).empty(); }
+
+std::string RecordDiff(app::App& a) {
+  std::string out;
+  for (const auto& d : a.sync->CompareRecords("H99", a.sync->MemberRecords())) out += d + "\n";
+  return out;
+}
+
+TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField) {
+  NatsServer nats;
+  auto app = Federation(GetParam(), nats.Url());
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
+  User specialist = SignIn(app->port(), "specialist.demo"), leader = SignIn(app->port(), "leader.demo");
+  std::string code = Submit(citizen, "đủ trường quốc gia");
+  receiver.Act(code, "accept");
+  auto officers = leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist");
+  ASSERT_EQ(officers.status, 200) << officers.body;
+  leader.Act(code, "assign", {{"assignee_id", Json(officers).at("items").at(0).at("id")}});
+  specialist.Act(code, "request_supplement", {{"reason", "Thiếu bản chụp căn cước"}, {"documents", json::array{"GT.2913001.1.02"}}});
+  std::string extra = citizen.Upload("can-cuoc.pdf", "application/pdf", Pdf("cc"));
+  citizen.Act(code, "supplement", {{"documents", json::array{json::object{{"code", "GT.2913001.1.02"},
+                                                                          {"attachment_ids", json::array{json::string(extra)}}}}}});
+  specialist.Act(code, "appraise", {{"opinion", "Đủ điều kiện cấp"}});
+  leader.Act(code, "approve");
+  // A fee paid through the payment platform (how a request gets paid is the payment module's
+  // and its tests'): the record says the dossier was paid online and lists the item.
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_paid", "INSERT INTO payment_requests (id, dossier_id, dossier_code, agency_id, amount, reason, items, state, "
+                                  "created_at, paid_at) SELECT 'pr-1', id, code, handling_agency_id, 50000, 'Phí', "
+                                  "'[{\"kind\":\"le_phi\",\"code\":\"LP.1\",\"name\":\"Lệ phí cấp bản sao\",\"amount\":50000}]', "
+                                  "'paid', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z' FROM dossiers WHERE code = $1"},
+               {code});
+  }
+  std::string result = specialist.Upload("phieu-lltp.pdf", "application/pdf", Pdf("ket qua"));
+  specialist.Act(code, "issue_result", {{"results", json::array{json::object{{"name", "Phiếu lý lịch tư pháp số 1"}, {"number", "123/LLTP"},
+                                                                             {"attachment_ids", json::array{json::string(result)}}}}}});
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()) && RecordsConverged(app->app()); })) << Diff(app->app()) << RecordDiff(app->app());
+
+  auto owner = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + code + "?id_number=001085012345"));
+  ASSERT_TRUE(owner.at("details").as_bool()) << owner;
+  const auto& r = owner.at("DongBoHoSoMC");
+  EXPECT_EQ(r.at("MaLinhVuc"), "G15-LLTP");
+  EXPECT_EQ(r.at("TenLinhVuc"), "Lý lịch tư pháp");
+  EXPECT_EQ(r.at("HoSoCoThanhPhanSoHoa"), 1);
+  EXPECT_EQ(r.at("DuocThanhToanTrucTuyen"), 1);
+  const auto& files = r.at("TaiLieuNop").as_array();
+  ASSERT_EQ(files.size(), 2u) << r;
+  EXPECT_EQ(files[0].at("TenTepDinhKem"), "to-khai.pdf");
+  EXPECT_EQ(files[0].at("MaThanhPhanHoSo"), "GT.2913001.1.01");
+  EXPECT_EQ(files[1].at("TenTepDinhKem"), "can-cuoc.pdf");
+  std::string link(files[1].at("DuongDanTaiTepTin").as_string());
+  EXPECT_TRUE(link.ends_with("/api/v1/attachments/" + extra)) << link;
+  EXPECT_EQ(citizen.Call("GET", link.substr(link.find("/api/"))).status, 200) << "the link is the member's file";
+  const auto& supplements = r.at("DanhSachHoSoBoSung").as_array();
+  ASSERT_EQ(supplements.size(), 1u);
+  EXPECT_EQ(supplements[0].at("NoiDungBoSung"), "Thiếu bản chụp căn cước");
+  EXPECT_EQ(supplements[0].at("TrangThaiBoSung"), 1);
+  EXPECT_EQ(supplements[0].at("DanhSachGiayToBoSung").at(0).at("MaThanhPhanHoSo"), "GT.2913001.1.02");
+  EXPECT_TRUE(sync::ValidNationalTime(supplements[0].at("NgayBoSung").as_string())) << supplements[0];
+  EXPECT_TRUE(sync::ValidNationalTime(supplements[0].at("NgayTiepNhanBoSung").as_string())) << supplements[0];
+  const auto& results = r.at("DanhSachGiayToKetQua").as_array();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].at("TenGiayTo"), "Phiếu lý lịch tư pháp số 1");
+  EXPECT_EQ(results[0].at("MaGiayToKetQua"), "123/LLTP");
+  EXPECT_EQ(results[0].at("GiayToId"), json::value(result));
+  const auto& fees = r.at("DanhSachLePhi").as_array();
+  ASSERT_FALSE(fees.empty()) << r;
+  EXPECT_EQ(fees.back().at("MaPhiLePhi"), "LP.1");
+  EXPECT_EQ(fees.back().at("Gia"), 50000);
+
+  // The checker sees a national field that differs from the member's data.
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_tamper", "UPDATE national_dossiers SET record = replace(record, '123/LLTP', '999/LLTP') WHERE MaHoSo = $1"}, {code});
+  }
+  auto diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
+  ASSERT_EQ(diffs.size(), 1u) << RecordDiff(app->app());
+  EXPECT_NE(diffs[0].find("DanhSachGiayToKetQua"), std::string::npos) << diffs[0];
+}
+
+// A nats-server configuration where each member's user may publish only to its own subject
+// (and read the stream's state, make or update it); the portal's user may do anything.
+std::string MemberPermissions(const std::filesystem::path& dir) {
+  auto member = [](const std::string& user, const std::string& code) {
+    return "  {user: " + user + ", password: " + user + "-pw, permissions: {publish: {allow: [\"" + sync::SubjectFor(code) +
+           "\", \"$JS.API.STREAM.INFO.MOTCUA_SYNC\", \"$JS.API.STREAM.CREATE.MOTCUA_SYNC\", \"$JS.API.STREAM.UPDATE.MOTCUA_SYNC\"]}, "
+           "subscribe: {allow: [\"_INBOX.>\"]}}}\n";
+  };
+  std::string path = (dir / "nats.conf").string();
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  std::string text = "authorization {\n users = [\n  {user: portal, password: portal-pw}\n" + member("h99", "H99") + member("h22", "H22") + " ]\n}\n";
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  return path;
+}
+
+std::string H22Message(std::int64_t seq, const std::string& madonvi = "H22") {
+  sync::DossierFacts f;
+  f.code = "000.00.01.H22-261201-0001";
+  f.procedure_code = "1.005129";
+  f.status = 2;
+  f.seq = seq;
+  f.event_status = 2;
+  f.event_at = "2026-12-01T01:00:00.000Z";
+  f.action = "accept";
+  return json::serialize(sync::EventMessage(madonvi, "H22:x:" + std::to_string(seq), f));
+}
+
+TEST_P(Sync, NatsLetsEachMemberPublishOnlyItsOwnSubjectAndThePortalReportsLagPerMember) {
+  TempDir conf;
+  NatsServer nats(0, {"-c", MemberPermissions(conf.path())});
+  // The member H99 connects as its own user, limited to its subject.
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_nats_url = nats.Url();
+    c.sync_nats_user = "h99";
+    c.sync_nats_password = "h99-pw";
+    c.sync_relay_ms = 50;
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  for (int i = 0; i < 3; ++i) Submit(citizen, "quyền NATS " + std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Published() == 3; })) << app->app().sync_relay->Published();  // stream 1..3
+
+  // No user, or a wrong password: NATS refuses the connection.
+  EXPECT_FALSE(sync::Nats::Connect({.servers = {nats.Url()}, .timeout = 1s}));
+  EXPECT_FALSE(sync::Nats::Connect({.servers = {nats.Url()}, .timeout = 1s, .user = "h22", .password = "wrong"}));
+  auto h22 = sync::Nats::Connect({.servers = {nats.Url()}, .user = "h22", .password = "h22-pw"});
+  ASSERT_TRUE(h22) << h22.error().message;
+  // H22 publishing on H99's subject: NATS refuses it (never stored, never ingested).
+  sync::DossierFacts f;
+  f.code = "000.00.02.H99-261201-0009";
+  f.procedure_code = "1.005129";
+  f.status = 10;
+  f.seq = 1;
+  f.event_status = 10;
+  f.event_at = "2026-12-01T01:00:00.000Z";
+  std::vector<sync::OutMessage> foreign{{sync::SubjectFor("H99"), "h22-as-h99", json::serialize(sync::EventMessage("H99", "H99:x:1", f))}};
+  EXPECT_FALSE((*h22)->Publish(foreign, 2s).at(0)) << "NATS must refuse another member's subject";
+  // On its own subject: a record whose body names another member (stored by the stream,
+  // refused by the portal), then one of its own.
+  std::vector<sync::OutMessage> own{{sync::SubjectFor("H22"), "h22-names-h99", H22Message(1, "H99")},
+                                    {sync::SubjectFor("H22"), "h22-1", H22Message(1)}};  // stream 4..5
+  auto stored = (*h22)->Publish(own, 5s);
+  EXPECT_TRUE(stored.at(0) && stored.at(1));
+
+  // The portal (its own user) knows both members; before it ingests, each one's lag is the
+  // distance from its last message in the stream.
+  sync::Settings s = app::SyncSettings(app->config());
+  s.member.clear();
+  s.portal = true;
+  sync::Service portal(*app->app().db, s);
+  {
+    auto c = app->app().db->Acquire();
+    for (const char* code : {"H99", "H22"}) {
+      c->Execute({"test_sync_member", "INSERT INTO sync_members (code, created_at) VALUES ($1, '2026-12-01T00:00:00.000Z')"}, {code});
+    }
+  }
+  auto as_portal = sync::Nats::Connect({.servers = {nats.Url()}, .user = "portal", .password = "portal-pw"});
+  ASSERT_TRUE(as_portal) << as_portal.error().message;
+  portal.RefreshLag();
+  ASSERT_TRUE(portal.RefreshStreamLag(**as_portal));
+  auto lag_of = [&](const std::string& code) {
+    for (const auto& m : portal.Lag()) {
+      if (m.code == code) return static_cast<std::int64_t>(m.stream_lag);
+    }
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(lag_of("H99"), 3);
+  EXPECT_EQ(lag_of("H22"), 5);
+  {
+    sync::IngestWorker worker(portal, {.servers = {nats.Url()}, .user = "portal", .password = "portal-pw"});
+    ASSERT_TRUE(Eventually([&] { return worker.Ingested() == 4 && worker.Refused() == 1; })) << worker.Ingested() << " " << worker.Refused();
+    // The ingest loop refreshes the lag in the background (every 2 s).
+    EXPECT_TRUE(Eventually([&] { return lag_of("H99") == 0 && lag_of("H22") == 0; })) << lag_of("H99") << " " << lag_of("H22");
+  }
+  EXPECT_TRUE(app->app().sync->Compare("H99", Truth(app->app())).empty()) << Diff(app->app());
+  EXPECT_EQ(Count(app->app(), "SELECT rejected FROM sync_members WHERE code = 'H22'"), 1) << "the body named another member";
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE member_code = 'H22'"), 1);
+  EXPECT_EQ(Count(app->app(), "SELECT last_stream_seq FROM sync_members WHERE code = 'H22'"), 5);
+  // More from H99 while no portal runs: its lag grows by exactly those messages.
+  Submit(citizen, "sau khi cổng dừng");
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Published() == 4; }));
+  portal.RefreshLag();
+  ASSERT_TRUE(portal.RefreshStreamLag(**as_portal));
+  EXPECT_EQ(lag_of("H99"), 3) << "stream 6 against 3 taken";
+  EXPECT_EQ(lag_of("H22"), 0);
 }
 
 TEST_P(Sync, MembersKeepWorkingWhileNatsIsDownAndTheOutboxDrainsLater) {
@@ -222,6 +422,67 @@ TEST_P(Sync, MembersKeepWorkingWhileNatsIsDownAndTheOutboxDrainsLater) {
   receiver.Act(codes[1], "accept");
   nats.Start();
   ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+}
+
+TEST_P(Sync, AMemberOfflineForDaysCatchesUpInOrderWithoutLossOrDuplicates) {
+  std::uint16_t port = FreePort();
+  auto app = Federation(GetParam(), "nats://127.0.0.1:" + std::to_string(port));
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  std::string model = Submit(citizen, "mẫu");
+  // Five days of work while NATS is unreachable (20–24 Nov): 300 dossiers of 10 events each,
+  // written as the dossier module writes them (the outbox trigger queues every event).
+  constexpr int kDossiers = 300, kSteps = 10;
+  {
+    auto c = app->app().db->Acquire();
+    db::Transaction tx(*c);
+    std::string numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) + ") ";
+    c->Execute({"test_sync_offline_dossiers",
+                numbers + "INSERT INTO dossiers (id, code, procedure_code, procedure_name, case_code, channel, agency_id, agency_path, "
+                          "handling_agency_id, handling_path, owner_account, applicant_name, applicant_id_number, body, status, stage, "
+                          "submitted_at, version, updated_at) "
+                          "SELECT 'offline-' || n.i, '000.00.02.H99-261120-' || (1000 + n.i), d.procedure_code, d.procedure_name, "
+                          "d.case_code, d.channel, d.agency_id, d.agency_path, d.handling_agency_id, d.handling_path, d.owner_account, "
+                          "d.applicant_name, d.applicant_id_number, d.body, 10, 'done', '2026-11-20T01:00:00.000Z', 1, "
+                          "'2026-11-24T10:00:00.000Z' FROM dossiers d, n WHERE d.code = $1"},
+               {model});
+    std::string steps = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) +
+                        "), s(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM s WHERE j < " + std::to_string(kSteps) + ") ";
+    // Dossier i works on day 20 + i % 5; step j at 0j:00 UTC (the same day in Vietnam).
+    c->Execute({"test_sync_offline_events",
+                steps + "INSERT INTO dossier_events (dossier_id, seq, at, action, status_to, stage) "
+                        "SELECT 'offline-' || n.i, s.j, '2026-11-2' || (n.i % 5) || 'T' || CASE WHEN s.j < 10 THEN '0' ELSE '' END || s.j "
+                        "|| ':00:00.000Z', 'step', s.j, 'processing' FROM n, s"});
+    tx.Commit();
+  }
+  const std::int64_t events = kDossiers * kSteps + 1;
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == events; }, 10s)) << app->app().sync_relay->Depth();
+  EXPECT_GT(app->app().sync_relay->OldestAgeSeconds(), 86400.0) << "the oldest waits since 20 Nov";
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 0);
+
+  NatsServer nats(port);  // back after days
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 90s)) << Diff(app->app());
+  EXPECT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0; }));
+  // Each event once: the stream delivered exactly as many messages as there are events.
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == events; })) << app->app().sync_ingest->Ingested();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(app->app().sync_ingest->Ingested(), events);
+  // In order: every dossier holds its last step, and every step of every day is there once.
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE MaHoSo LIKE '%-261120-%' AND seq = 10 AND TrangThaiHoSo = 10"),
+            kDossiers);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(DISTINCT substr(ThoiDiemXuLy, 1, 8)) FROM national_progress WHERE MaHoSo LIKE '%-261120-%'"), 5);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo LIKE '%-261120-%'"), kDossiers * kSteps);
+  EXPECT_TRUE(RecordsConverged(app->app())) << RecordDiff(app->app());
+  EXPECT_EQ(Count(app->app(), "SELECT events FROM sync_members WHERE code = 'H99'"), events);
+
+  // Re-sync of two of those days (22 and 23 Nov in Vietnam, as `motcua sync-resync --from
+  // 2026-11-22 --to 2026-11-23` asks): published again under a new generation, stored once.
+  auto& svc = *app->app().sync;
+  EXPECT_EQ(svc.Resync("2026-11-21T17:00:00.000Z", "2026-11-23T17:00:00.000Z"), 2 * kDossiers / 5 * kSteps);
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == events + 2 * kDossiers / 5 * kSteps; }, 60s))
+      << app->app().sync_ingest->Ingested();
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo LIKE '%-261120-%'"), kDossiers * kSteps);
 }
 
 TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
@@ -447,13 +708,49 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   out = Json(post(progress, bearer));
   EXPECT_EQ(out.at("accepted"), 2) << out;
   EXPECT_EQ(ProgressRows(app->app()), 1);
+  // The lists of the record (DOMAIN.md §2.6) are stored as sent, and checked.
+  json::object full = good;
+  full["MaHoSo"] = "000.00.01.H41-261201-0003";
+  full["MaLinhVuc"] = "G09-HT";
+  full["HoSoCoThanhPhanSoHoa"] = 1;
+  full["DuocThanhToanTrucTuyen"] = 1;
+  full["TaiLieuNop"] = json::array{json::object{{"TepDinhKemId", "f1"}, {"TenTepDinhKem", "to-khai.pdf"}, {"IsDeleted", false},
+                                                {"MaThanhPhanHoSo", "TP1"}, {"DuongDanTaiTepTin", "https://h41.example/f1"}, {"DuocSoHoa", 1}}};
+  full["DanhSachLePhi"] = json::array{json::object{{"TenPhiLePhi", "Lệ phí"}, {"MaPhiLePhi", "LP"}, {"HinhThucThu", 1}, {"Gia", 8000}}};
+  full["DanhSachHoSoBoSung"] = json::array{json::object{{"HoSoBoSungId", "b1"}, {"NoiDungBoSung", "Thiếu"}, {"NgayBoSung", "20261201100000"},
+                                                        {"TrangThaiBoSung", 0}}};
+  full["DanhSachGiayToKetQua"] = json::array{json::object{{"TenGiayTo", "Trích lục"}, {"GiayToId", "k1"}, {"MaGiayToKetQua", "KQ1"}}};
+  json::object lists_bad = full;
+  lists_bad["MaHoSo"] = "000.00.01.H41-261201-0004";
+  lists_bad["TaiLieuNop"] = "to-khai.pdf";
+  lists_bad["DanhSachLePhi"] = json::array{json::object{{"Gia", -5}}};
+  lists_bad["DanhSachHoSoBoSung"] = json::array{json::object{{"NgayBoSung", "hôm qua"}}};
+  lists_bad["DanhSachGiayToKetQua"] = json::array{json::string("KQ1")};
+  lists_bad["DuocThanhToanTrucTuyen"] = 2;
+  batch["data"] = json::array{full, lists_bad};
+  out = Json(post(batch, bearer));
+  EXPECT_EQ(out.at("results").at(0).at("status"), "accepted") << out;
+  ASSERT_EQ(out.at("results").at(1).at("status"), "refused") << out;
+  std::set<std::string> fields;
+  for (const auto& e : out.at("results").at(1).at("errors").as_array()) fields.insert(std::string(e.at("field").as_string()));
+  for (const char* f : {"TaiLieuNop", "DanhSachLePhi/0/Gia", "DanhSachHoSoBoSung/0/NgayBoSung", "DanhSachGiayToKetQua/0", "DuocThanhToanTrucTuyen"}) {
+    EXPECT_TRUE(fields.contains(f)) << f << " in " << out.at("results").at(1);
+  }
+  auto held = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0003?id_number=001085012345"));
+  ASSERT_TRUE(held.at("details").as_bool()) << held;
+  EXPECT_EQ(held.at("DongBoHoSoMC").at("TaiLieuNop"), full.at("TaiLieuNop"));
+  EXPECT_EQ(held.at("DongBoHoSoMC").at("DanhSachGiayToKetQua").at(0).at("MaGiayToKetQua"), "KQ1");
+  for (const auto& d : app->app().sync->CompareRecords("H41", {full})) {
+    EXPECT_EQ(d.find("-0003"), std::string::npos) << "the checker compares the lists as sent: " << d;
+  }
+  batch["data"] = json::array{good};  // the record of the first dossier again (seq 2): a duplicate
   // Envelope errors, and speaking for another member.
   EXPECT_EQ(post(json::object{{"service", "TraCuuHoSo"}, {"data", json::array{good}}}, bearer).status, 400);
   EXPECT_EQ(post(json::object{{"service", "DongBoHoSoMC"}, {"data", json::array{}}}, bearer).status, 400);
   EXPECT_EQ(post(json::object{{"madonvi", "H22"}, {"service", "DongBoHoSoMC"}, {"data", json::array{good}}}, bearer).status, 403);
   auto members = Json(sysadmin.Call("GET", "/api/v1/admin/sync/members"));
   EXPECT_EQ(members.at("items").at(0).at("code"), "H41");
-  EXPECT_EQ(members.at("items").at(0).at("rejected"), 3);
+  EXPECT_EQ(members.at("items").at(0).at("rejected"), 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Sync, ::testing::Values("sqlite", "postgres"));

@@ -1,6 +1,6 @@
 // National sync for sysadmins of the national portal: each member (province, ministry) with
-// the events stored, records refused, its last event and our last ingest, and the national
-// counts by status (docs/sync.md).
+// the events stored, records refused, its last event and our last ingest, its lag in the
+// stream, and the national counts by status (docs/sync.md).
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import type { Lang, Messages } from '../i18n';
@@ -13,6 +13,7 @@ interface Member {
   rejected: number;
   last_event_at: string | null;
   last_ingest_at: string | null;
+  stream_lag: number;
 }
 interface StatRow {
   key: string;
@@ -31,6 +32,7 @@ const words = {
     refused: 'Bản ghi bị từ chối',
     lastEvent: 'Sự kiện gần nhất (giờ của đơn vị)',
     lastIngest: 'Lần nhận gần nhất',
+    lag: 'Độ trễ trong luồng (số thứ tự tin chưa nhận)',
     none: 'Chưa có đơn vị nào gửi dữ liệu.',
     stats: 'Hồ sơ theo đơn vị và trạng thái',
     total: 'Tổng',
@@ -45,6 +47,7 @@ const words = {
     refused: 'Records refused',
     lastEvent: 'Latest event (member clock)',
     lastIngest: 'Last stored',
+    lag: 'Lag in the stream (sequences not yet taken)',
     none: 'No member has sent anything yet.',
     stats: 'Dossiers by member and status',
     total: 'Total',
@@ -96,6 +99,7 @@ export function SyncAdmin({ t, lang }: { t: Messages; lang: Lang }) {
               <th scope="col">{w.refused}</th>
               <th scope="col">{w.lastEvent}</th>
               <th scope="col">{w.lastIngest}</th>
+              <th scope="col">{w.lag}</th>
             </tr>
           </thead>
           <tbody>
@@ -107,6 +111,7 @@ export function SyncAdmin({ t, lang }: { t: Messages; lang: Lang }) {
                 <td>{m.rejected}</td>
                 <td>{instant(m.last_event_at)}</td>
                 <td>{instant(m.last_ingest_at)}</td>
+                <td data-testid={`sync-lag-${m.code}`}>{m.stream_lag ?? 0}</td>
               </tr>
             ))}
           </tbody>
