@@ -149,6 +149,8 @@ test("the receiver sees the dossier's payments, receipts and ledger", async () =
   const ledger = page.getByRole('table', { name: 'Sổ thu của hồ sơ' });
   await ledger.waitFor();
   for (const event of ['Yêu cầu nộp', 'Bắt đầu thanh toán', 'Đã thu']) await ledger.getByRole('cell', { name: event, exact: true }).waitFor();
+  // Each row carries the transaction-type code of Decision 31/2021 Art. 36.
+  assert.ok((await ledger.getByRole('cell', { name: 'G22.99', exact: true }).count()) >= 3);
   await page.getByRole('link', { name: /^Biên lai thu phí/ }).waitFor();
   await shot(page, 'payment-5-officer');
   assert.deepEqual(await serious(page), []);
@@ -224,10 +226,6 @@ async function submitInWizard(page, shotName) {
   await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
   await page.getByLabel('Cá nhân tự yêu cầu').check();
   await page.getByLabel('Cơ quan tiếp nhận').selectOption({ label: 'Sở Tư pháp tỉnh An Hòa' });
-  // Said before submitting: the fee is collected now.
-  await page.getByText('Thủ tục này thu phí, lệ phí ngay khi nộp hồ sơ', { exact: false }).waitFor();
-  if (shotName) await shot(page, `${shotName}-1`);
-  assert.deepEqual(await serious(page), []);
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
   await page.getByRole('heading', { name: /Bước 2\/4/ }).waitFor();
   await page.locator('#p-form-nguoi_duoc_cap_phieu-noi_sinh').fill('Hà Nội');
@@ -248,6 +246,10 @@ async function submitInWizard(page, shotName) {
   await page.getByText('Đã tải lên to-khai.pdf.').waitFor();
   await page.getByRole('button', { name: 'Tiếp tục' }).click();
   await page.getByRole('heading', { name: /Bước 4\/4/ }).waitFor();
+  // Said before submitting: the fee is collected now.
+  await page.getByText('Thủ tục này thu phí, lệ phí ngay khi nộp hồ sơ', { exact: false }).waitFor();
+  if (shotName) await shot(page, `${shotName}-review`);
+  assert.deepEqual(await serious(page), []);
   await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
   await page.getByRole('heading', { level: 1, name: 'Đã nộp hồ sơ' }).waitFor();
   return (await page.getByTestId('dossier-code').innerText()).trim();
