@@ -144,6 +144,14 @@ void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
     }
     if (k.sum > 0) kinds.push_back(std::move(k));
   }
+  if (kinds.size() == 2 && c.GetEngine() == db::Engine::kPostgres) {
+    auto r = c.Execute(store::kPgIssueReceipts2, {t.agency_id, kinds[0].series, kinds[1].series, t.id, t.request_id, t.dossier_code, now,
+                                                  core::Uuid::NewV7().ToString(), std::string(kinds[0].kind), kinds[0].sum,
+                                                  json::serialize(kinds[0].lines), core::Uuid::NewV7().ToString(), std::string(kinds[1].kind),
+                                                  kinds[1].sum, json::serialize(kinds[1].lines)});
+    if (r.affected != 2) throw std::runtime_error("receipts not issued");
+    return;
+  }
   if (kinds.size() == 2) {
     auto n = c.Execute(store::kNextReceiptNumbers2, {t.agency_id, kinds[0].series, kinds[1].series});
     for (std::size_t i = 0; i < n.rows.size(); ++i) {
@@ -186,6 +194,18 @@ Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool 
   }
   json::object settled{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}};
   bool pg = c.GetEngine() == db::Engine::kPostgres;  // the same steps in fewer round trips
+  if (pg && t.request_state == "open") {
+    auto r = c.Execute(store::kPgSettleAndClose, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
+                                                  t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
+                                                  t.type_code, t.dossier_id});
+    if (r.Int(0, 0) != 1) return Outcome::kReplay;
+    if (r.Int(0, 2) == 0) {
+      dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
+                                                              {"platform_txn", conf.platform_txn}, {"online", true}});
+    }
+    IssueReceipts(c, t, now);  // last: see there
+    return Outcome::kSettled;
+  }
   if (pg) {
     if (c.Execute(store::kPgSettleWithLedger, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
                                                t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
@@ -198,16 +218,10 @@ Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool 
            now);
   }
   if (t.request_state == "open") {
-    bool others_open;
-    if (pg) {
-      others_open = c.Execute(store::kPgCloseRequest, {t.request_id, now, t.dossier_id}).Int(0, 1) != 0;
-    } else {
-      c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
-      // Other attempts at the same request are void now; their late success would be refund-due.
-      c.Execute(store::kCancelPendingOfRequest, {t.request_id, now, now});
-      others_open = !c.Execute(store::kAnyOpenRequest, {t.dossier_id}).Empty();
-    }
-    if (!others_open) {
+    c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
+    // Other attempts at the same request are void now; their late success would be refund-due.
+    c.Execute(store::kCancelPendingOfRequest, {t.request_id, now, now});
+    if (c.Execute(store::kAnyOpenRequest, {t.dossier_id}).Empty()) {
       dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
                                                               {"platform_txn", conf.platform_txn}, {"online", true}});
     }

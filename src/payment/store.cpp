@@ -57,21 +57,37 @@ const db::Query kClaimQuery{"payment_claim_query",
     "UPDATE payment_transactions SET next_query_at = $3, queries = queries + 1 WHERE id = $1 AND next_query_at = $2"};
 
 // PostgreSQL only (data-modifying CTEs): a settlement in fewer round trips. The settle UPDATE and
-// its ledger row in one statement (no row when the transaction was already settled)…
+// its ledger row in one statement (no row when the transaction was already settled; a request no
+// longer open)…
 const db::Query kPgSettleWithLedger{"payment_pg_settle_with_ledger",
     "WITH s AS (UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, "
     "updated_at = $5, next_query_at = NULL WHERE id = $1 AND state <> 'succeeded' RETURNING id) "
     "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
     "state_from, state_to, data, type_code) "
     "SELECT $6, $5, $7, s.id, $8, $9, $10, 'settled', $11::bigint, $12, 'succeeded', $13, $14 FROM s"};
-// …and the paid request, its other pending attempts cancelled and whether another request of the
-// dossier is still open (read from the statement's snapshot, so the request itself is left out).
-const db::Query kPgCloseRequest{"payment_pg_close_request",
-    "WITH r AS (UPDATE payment_requests SET state = 'paid', paid_at = $2 WHERE id = $1 AND state = 'open' RETURNING id), "
-    "x AS (UPDATE payment_transactions SET state = 'cancelled', updated_at = $2, next_query_at = $2 "
-    "WHERE request_id = $1 AND state = 'pending' RETURNING id) "
-    "SELECT (SELECT COUNT(*) FROM r), CASE WHEN EXISTS (SELECT 1 FROM payment_requests "
-    "WHERE dossier_id = $3 AND state = 'open' AND id <> $1) THEN 1 ELSE 0 END"};
+// …and, when the request is open, all in one statement: settle, ledger row, request
+// paid, its other pending attempts cancelled (not the one being settled), and whether another
+// request of the dossier is still open. Columns: ledger rows written (0: already settled), other open.
+const db::Query kPgSettleAndClose{"payment_pg_settle_and_close",
+    "WITH s AS (UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, "
+    "updated_at = $5, next_query_at = NULL WHERE id = $1 AND state <> 'succeeded' RETURNING id), "
+    "l AS (INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
+    "state_from, state_to, data, type_code) "
+    "SELECT $6, $5, $7, s.id, $8, $9, $10, 'settled', $11::bigint, $12, 'succeeded', $13, $14 FROM s RETURNING 1), "
+    "r AS (UPDATE payment_requests SET state = 'paid', paid_at = $5 WHERE id = $7 AND state = 'open' AND EXISTS (SELECT 1 FROM s) "
+    "RETURNING id), "
+    "x AS (UPDATE payment_transactions SET state = 'cancelled', updated_at = $5, next_query_at = $5 "
+    "WHERE request_id = $7 AND state = 'pending' AND id <> $1 AND EXISTS (SELECT 1 FROM s) RETURNING id) "
+    "SELECT (SELECT COUNT(*) FROM l), (SELECT COUNT(*) FROM r), CASE WHEN EXISTS (SELECT 1 FROM payment_requests "
+    "WHERE dossier_id = $15 AND state = 'open' AND id <> $7) THEN 1 ELSE 0 END"};
+// The phí and lệ phí numbers and their receipts in one statement.
+const db::Query kPgIssueReceipts2{"payment_pg_issue_receipts2",
+    "WITH n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1), ($1, $3, 1) "
+    "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING series, last) "
+    "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, items, "
+    "issued_at) SELECT v.id, $4, $5, $6, $1, v.kind, n.series, n.last, v.amount, v.items, $7 FROM n JOIN "
+    "(VALUES ($8::text, $9::text, $2::text, $10::bigint, $11::text), ($12::text, $13::text, $3::text, $14::bigint, $15::text)) "
+    "AS v (id, kind, series, amount, items) ON v.series = n.series"};
 const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
 
 const db::Query kSettledBetween{"payment_settled_between",
