@@ -256,7 +256,7 @@ export function PaymentPanel({ code, lang, onSettled }: { code: string; lang: La
             </ul>
           )}
           {r.state === 'open' && data.can_pay && (
-            <button type="button" disabled={busy} onClick={() => void pay(r.id)}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void pay(r.id)}>
               {busy ? w.paying : w.pay}
             </button>
           )}
