@@ -266,6 +266,14 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   pay.secret = config.payment_secret;
   pay.token = config.payment_platform_token;
   pay.validity = std::chrono::minutes(config.payment_validity_minutes);
+  if (config.receipt_signing_key.empty() != config.receipt_signing_cert.empty()) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "receipt_signing_key and receipt_signing_cert go together");
+  }
+  if (!config.receipt_signing_key.empty()) {
+    auto signer = payment::PdfSigner::Load(config.receipt_signing_key, config.receipt_signing_cert);
+    if (!signer) return std::unexpected(signer.error());
+    pay.receipt_signer = *signer;
+  }
   pay.public_url = identity_options.public_url;
   if (config.payment_requery_seconds > 0) {
     pay.requery_every = std::chrono::seconds(config.payment_requery_seconds);

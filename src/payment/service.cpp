@@ -538,7 +538,9 @@ core::Result<std::string> Service::ReceiptPdf(const Principal& who, const std::s
     r.bank = row.Text(0, 6);
     r.paid_at = r.head.issued_at;
   }
-  return docs::RenderPdf(r);
+  std::string pdf = docs::RenderPdf(r);
+  if (!settings_.receipt_signer) return pdf;
+  return settings_.receipt_signer->Sign(std::move(pdf), "Bien lai " + r.series + " so " + std::to_string(r.number));
 }
 
 core::Result<json::object> Service::Refund(const Principal& who, const std::string& code, const std::string& request_id,

@@ -20,6 +20,7 @@
 #include "db/database.hpp"
 #include "dossier/service.hpp"
 #include "identity/auth.hpp"
+#include "payment/pdf_sign.hpp"
 #include "payment/protocol.hpp"
 
 namespace motcua::payment {
@@ -34,6 +35,8 @@ struct Settings {
   std::chrono::seconds validity{15 * 60};
   /// The deployment's public base URL: the e-receipts' QR codes link its tracking page.
   std::function<std::string()> public_url;
+  /// Signs our e-receipts (PDF signature) when the deployment has a key and certificate.
+  std::shared_ptr<const PdfSigner> receipt_signer;
   bool Enabled() const { return !platform_url.empty(); }
 };
 

@@ -613,6 +613,68 @@ TEST_P(Payments, ReconciliationOverADateRangeHasPerDaySubtotalsThatMatchTheLedge
                        {{"Content-Type", "text/csv"}}).status, 200) << "31 days";
 }
 
+// Our e-receipts carry a PDF signature (adbe.pkcs7.detached) with the deployment's key: pdfsig
+// finds it valid and covering the whole file; one byte changed makes it invalid.
+TEST(PaymentReceiptSignature, ReceiptsAreSignedOverTheWholeFileAndATamperedByteBreaksIt) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("motcua-sign-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // A throwaway self-signed test certificate, made for this run only.
+  motcua::testing::Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj '/CN=motcua test receipts' -keyout '" +
+      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "' 2>/dev/null");
+  ASSERT_TRUE(fs::exists(dir / "cert.pem"));
+  payment::PaySim sim(payment::PaySimOptions{.partner = kPartner, .secret = kSecret});
+  sim.Start();
+  std::string url = sim.PlatformUrl();
+  TestApp app("sqlite", true, [&](config::Config& c) {
+    c.payment_platform_url = url;
+    c.payment_partner_code = kPartner;
+    c.payment_secret = kSecret;
+    c.payment_requery_seconds = 0;
+    c.receipt_signing_key = (dir / "key.pem").string();
+    c.receipt_signing_cert = (dir / "cert.pem").string();
+  });
+  sim.SetCallbackUrl("http://127.0.0.1:" + std::to_string(app.port()) + "/api/v1/payments/callback");
+  User citizen = SignIn(app.port(), "citizen.demo");
+  json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("x")))}}}};
+  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                    {"documents", docs}, {"summary", "LLTP"}};
+  std::string code(Json(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body))).at("code").as_string());
+  User receiver = SignIn(app.port(), "receiver.demo"), leader = SignIn(app.port(), "leader.demo");
+  receiver.Act(code, "accept");
+  auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));
+  leader.Act(code, "assign", {{"assignee_id", officers.at("items").at(0).at("id")}});
+  json::array items{json::object{{"kind", "phi"}, {"code", "P1"}, {"name", "Phí"}, {"amount", 150000}},
+                    json::object{{"kind", "le_phi"}, {"code", "L1"}, {"name", "Lệ phí"}, {"amount", 50000}}};
+  SignIn(app.port(), "specialist.demo").Act(code, "request_payment", {{"amount", 200000}, {"reason", "Phí"}, {"items", items}});
+  auto start = Json(citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}", {{"Idempotency-Key", "sig-1"}}));
+  std::string ref(start.at("reference").as_string());
+  ASSERT_EQ(Fetch(sim.Port(), "POST", "/pay/" + ref + "/approve", {}, "").status, 200);
+  sim.Flush();
+  auto pdf = citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipts/phi");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  std::ofstream(dir / "signed.pdf", std::ios::binary) << pdf.body;
+  std::string report = motcua::testing::Run("pdfsig '" + (dir / "signed.pdf").string() + "' 2>&1");
+  EXPECT_NE(report.find("adbe.pkcs7.detached"), std::string::npos) << report;
+  EXPECT_NE(report.find("Signature is Valid"), std::string::npos) << report;
+  EXPECT_NE(report.find("Total document signed"), std::string::npos) << report;
+  EXPECT_NE(report.find("motcua test receipts"), std::string::npos) << report;
+  // Still the same receipt for a reader.
+  EXPECT_NE(ReadPdf(pdf.body).text.find("BIÊN LAI THU PHÍ"), std::string::npos);
+  // One byte of the page changed (inside the signed range): the signature no longer holds.
+  std::string tampered = pdf.body;
+  auto at = tampered.find("stream\n");
+  ASSERT_NE(at, std::string::npos);
+  tampered[at + 20] = static_cast<char>(tampered[at + 20] ^ 0x01);
+  std::ofstream(dir / "tampered.pdf", std::ios::binary) << tampered;
+  std::string broken = motcua::testing::Run("pdfsig '" + (dir / "tampered.pdf").string() + "' 2>&1");
+  EXPECT_EQ(broken.find("Signature is Valid"), std::string::npos) << broken;
+  EXPECT_NE(broken.find("Digest Mismatch"), std::string::npos) << broken;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 TEST(PaymentsOff, WithoutConfigurationThePayButtonExplains) {
   TestApp app("sqlite");
   User citizen = SignIn(app.port(), "citizen.demo");
