@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
       // A phí and a lệ phí line, as an officer's request has: settling issues one e-receipt each.
       std::string items = "[{\"kind\":\"phi\",\"code\":\"P\",\"name\":\"Phí\",\"amount\":" + std::to_string(amount - 500) +
                           "},{\"kind\":\"le_phi\",\"code\":\"L\",\"name\":\"Lệ phí\",\"amount\":500}]";
-      c->Execute(payment::store::kInsertRequest, {req, dossier_id, code, agency, amount, std::string("bench"), items, now});
+      c->Execute(payment::store::kInsertRequest, {req, dossier_id, code, agency, amount, std::string("bench"), items, now, std::string("G22.99")});
       c->Execute(payment::store::kInsertTransaction, {core::Uuid::NewV7().ToString(), req, ref, std::string("bench"), nullptr, amount, now, now});
       payment::Confirmation conf;
       conf.code = "00";

@@ -266,12 +266,27 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   pay.secret = config.payment_secret;
   pay.token = config.payment_platform_token;
   pay.validity = std::chrono::minutes(config.payment_validity_minutes);
+  if (config.receipt_signing_key.empty() != config.receipt_signing_cert.empty()) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "receipt_signing_key and receipt_signing_cert go together");
+  }
+  if (!config.receipt_signing_key.empty()) {
+    auto signer = payment::PdfSigner::Load(config.receipt_signing_key, config.receipt_signing_cert);
+    if (!signer) return std::unexpected(signer.error());
+    pay.receipt_signer = *signer;
+  }
   pay.public_url = identity_options.public_url;
   if (config.payment_requery_seconds > 0) {
     pay.requery_every = std::chrono::seconds(config.payment_requery_seconds);
     pay.first_query_after = std::chrono::seconds(config.payment_requery_seconds);
   }
-  app->payments = std::make_unique<payment::Service>(*app->db, *app->dossiers, pay, payment::MakeHttpGateway(pay));
+  // On SQLite, writers take turns on one lock anyway; callbacks settled always on the same
+  // connection keep its page cache (a connection drops it whenever another one has written).
+  if (app->db->GetEngine() == db::Engine::kSqlite) {
+    auto settle = OpenDatabase(config.db, 1);
+    if (!settle) return std::unexpected(settle.error());
+    app->payment_db = std::move(*settle);
+  }
+  app->payments = std::make_unique<payment::Service>(*app->db, *app->dossiers, pay, payment::MakeHttpGateway(pay), app->payment_db.get());
   payment::Service* payments = app->payments.get();
   app->dossiers->SetStatusObserver([payments](db::Connection& c, const dossier::StatusChange& change) { payments->OnStatusChange(c, change); });
   app->payment_deps = std::make_unique<payment::Deps>(payment::Deps{*app->payments, *app->workers, *app->identity});

@@ -68,6 +68,8 @@ struct App {
   std::unique_ptr<dossier::DeadlineWatcher> deadline_watcher;  ///< after dossiers: stopped first
   std::unique_ptr<notify::Deps> notify_deps;
   std::unique_ptr<notify::Sender> notify_sender;  ///< stopped before the pools it uses
+  /// SQLite only: the one connection that settles payment callbacks (see payment::Service).
+  std::unique_ptr<db::Database> payment_db;
   std::unique_ptr<payment::Service> payments;
   std::unique_ptr<payment::Deps> payment_deps;
   std::unique_ptr<payment::RequeryJob> payment_requery;  ///< after payments: stopped first

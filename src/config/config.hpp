@@ -77,6 +77,8 @@ struct Config {
   std::string payment_partner_code;     ///< MaDoiTac
   std::string payment_secret;           ///< the shared secret of MaXacThuc
   std::string payment_platform_token;   ///< optional bearer token on calls to the platform
+  std::string receipt_signing_key;      ///< PEM private key that signs our e-receipts (with the cert)
+  std::string receipt_signing_cert;     ///< PEM certificate of that key
   std::size_t payment_requery_seconds = 60;  ///< how often pending transactions are re-queried (0 = never)
   // Status synchronisation with the national portal (docs/sync.md).
   std::string sync_member;               ///< this deployment's member code (H41, G09…); empty: not a member

@@ -2322,11 +2322,16 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   std::vector<core::FieldError> errors;
   for (const auto& [k, v] : config) {
     std::string key(k);
-    if (key != "form" && key != "cases" && key != "steps" && key != "agencies" && key != "payment_at_submission" && key != "transfer_days") {
+    if (key != "form" && key != "cases" && key != "steps" && key != "agencies" && key != "payment_at_submission" &&
+        key != "transfer_days" && key != "payment_type_code") {
       errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
     }
     if (key == "payment_at_submission" && !v.is_bool()) {
       errors.push_back({"/payment_at_submission", "payment_at_submission là true hoặc false. / payment_at_submission is true or false."});
+    }
+    // The payment transaction-type code of Decision 31/2021 Art. 36 (the payment module checks its form).
+    if (key == "payment_type_code" && (!v.is_string() || !v.as_string().starts_with("G22.99") || v.as_string().size() > 60)) {
+      errors.push_back({"/payment_type_code", "payment_type_code là mã loại giao dịch G22.99… / payment_type_code is a G22.99… transaction-type code."});
     }
   }
   if (auto it = config.find("agencies"); it != config.end()) {

@@ -117,19 +117,19 @@ awaitable<Response> PublicationPreview(Deps& d, Request req) {
   json::object b;
   if (!req.body.empty()) {
     auto body = Body(req);
-    if (!body) co_return Problem(req, body.error());
+    if (!body) co_return http::ProblemResponse(req, body.error());
     b = std::move(*body);
   }
   std::string code(req.PathParam("code"));
   Work work = [&d, code, b](const identity::Principal& p) { return d.service.PublicationPreview(p, code, b); };
-  Response r = co_await Signed(d, req, 200, work);
+  Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
   co_return r;
 }
 
 // A petitioner without an account: POST so that the key stays out of URLs and logs.
 awaitable<Response> Lookup(Deps& d, Request req, bool rate) {
   auto body = Body(req);
-  if (!body) co_return Problem(req, body.error());
+  if (!body) co_return http::ProblemResponse(req, body.error());
   if (d.lookup_limiter != nullptr) {
     if (int wait = d.lookup_limiter->Take("ip:" + ClientAddress(req), std::chrono::steady_clock::now()); wait > 0) {
       Response r = http::ProblemResponse(req, {ErrorCode::kTooManyRequests,
@@ -148,7 +148,7 @@ awaitable<Response> Lookup(Deps& d, Request req, bool rate) {
   json::object b = std::move(*body);
   bool en = English(req);
   auto out = co_await http::Offload(d.workers, [&]() { return rate ? d.service.LookupRate(code, key, b, en) : d.service.Lookup(code, key, en); });
-  if (!out) co_return Problem(req, out.error());
+  if (!out) co_return http::ProblemResponse(req, out.error());
   co_return http::JsonResponse(200, *out);
 }
 

@@ -141,10 +141,10 @@ struct PaySim::Impl {
     std::lock_guard lock(mu);
     if (q->type == "DOI_SOAT") {
       // The day's statement: every payment that succeeded on that local day, as CSV.
-      std::string csv = "MaThamChieu,SoTien,MaGiaoDich,MaNganHang,ThoiGianGD\r\n";
+      std::string csv = "MaThamChieu,SoTien,MaGiaoDich,MaNganHang,ThoiGianGD,MaLoaiGiaoDich\r\n";
       for (const auto& [ref, p] : payments) {
         if (p.state == kStatePaid && p.time.starts_with(q->reference) && q->reference.size() == 8) {
-          csv += ref + "," + std::to_string(p.init.amount) + "," + p.platform_txn + "," + p.bank + "," + p.time + "\r\n";
+          csv += ref + "," + std::to_string(p.init.amount) + "," + p.platform_txn + "," + p.bank + "," + p.time + "," + p.init.type_code + "\r\n";
         }
       }
       return Response::Text(200, std::move(csv), "text/csv; charset=utf-8");
@@ -170,7 +170,7 @@ struct PaySim::Impl {
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>Cổng thanh toán thử nghiệm</title></head><body>"
         "<h1>Cổng thanh toán thử nghiệm (sandbox)</h1><dl><dt>Mã tham chiếu</dt><dd id=\"reference\">" + ref +
         "</dd><dt>Số tiền</dt><dd id=\"amount\">" + std::to_string(p.init.amount) + " VND</dd><dt>Nội dung</dt><dd>" +
-        Escape(p.init.info) + "</dd><dt>Trạng thái</dt><dd id=\"state\">" + Escape(p.state) + "</dd></dl>";
+        Escape(p.init.info) + "</dd><dt>Loại giao dịch</dt><dd id=\"type-code\">" + Escape(p.init.type_code) + "</dd><dt>Trạng thái</dt><dd id=\"state\">" + Escape(p.state) + "</dd></dl>";
     if (p.state == kStatePending) {
       html += "<form method=\"post\" action=\"/pay/" + ref + "/approve\"><label for=\"bank\">Ngân hàng / Bank</label> "
               "<select id=\"bank\" name=\"bank\"><option>NCB</option><option>VCB</option><option>BIDV</option></select> "

@@ -82,6 +82,21 @@ std::optional<std::int64_t> ParseAmount(std::string_view s) {
 
 // ---- INIT ----
 
+bool ValidTypeCode(std::string_view code) {
+  if (!code.starts_with("G22.99")) return false;
+  std::string_view rest = code.substr(6);
+  int segments = 0;
+  while (!rest.empty()) {
+    if (rest[0] != '.' || ++segments > 4) return false;
+    rest.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < rest.size() && rest[n] != '.' && ((rest[n] >= '0' && rest[n] <= '9') || (rest[n] >= 'A' && rest[n] <= 'Z'))) ++n;
+    if (n == 0 || n > 10 || (n < rest.size() && rest[n] != '.')) return false;
+    rest.remove_prefix(n);
+  }
+  return true;
+}
+
 std::vector<std::string> InitMacFields(const Init& m) {
   return {"INIT", std::string(kVersion), m.partner, m.reference, std::to_string(m.amount), "PAY", "1", "1", "vi-VN", "VND",
           m.bank, m.info, m.time, m.ip};
@@ -96,7 +111,8 @@ std::string EncodeInit(const Init& m, std::string_view secret) {
   }
   json::object receipt{{"MaDichVu", "2"}, {"MaTTHC", m.procedure_code}, {"TenTTHC", m.procedure_name}, {"MaDonVi", m.agency_code},
                        {"TenDonVi", m.agency_name}, {"MaHoSo", m.dossier_code}, {"HoTenNguoiNop", m.payer_name},
-                       {"SoCMNDNguoiNop", m.payer_id}, {"NoiDungThanhToan", m.info}, {"PhiLePhi", lines}};
+                       {"SoCMNDNguoiNop", m.payer_id}, {"NoiDungThanhToan", m.info}, {"PhiLePhi", lines},
+                       {"MaLoaiGiaoDich", m.type_code}};
   json::object o{{"LoaiBanTin", "INIT"}, {"PhienBan", kVersion}, {"MaDoiTac", m.partner}, {"MaThamChieu", m.reference},
                  {"SoTien", std::to_string(m.amount)}, {"LoaiHinhThanhToan", "PAY"}, {"MaKenhThanhToan", "1"}, {"MaThietBi", "1"},
                  {"NgonNgu", "vi-VN"}, {"MaTienTe", "VND"}, {"MaNganHang", m.bank}, {"ThongTinGiaoDich", m.info},
@@ -133,6 +149,7 @@ std::optional<Init> DecodeInit(std::string_view body, std::string_view secret) {
     m.dossier_code = Str(b, "MaHoSo");
     m.payer_name = Str(b, "HoTenNguoiNop");
     m.payer_id = Str(b, "SoCMNDNguoiNop");
+    m.type_code = Str(b, "MaLoaiGiaoDich");
     if (auto l = b.find("PhiLePhi"); l != b.end() && l->value().is_array()) {
       for (const auto& x : l->value().as_array()) {
         if (!x.is_object()) continue;

@@ -48,7 +48,13 @@ struct Init {
   // ThongTinBienLai (subset we fill)
   std::string procedure_code, procedure_name, agency_code, agency_name, dossier_code, payer_name, payer_id;
   std::vector<FeeLine> fees;
+  /// The payment transaction-type code of Decision 31/2021 Art. 36 (`G22.99…`), sent as
+  /// ThongTinBienLai.MaLoaiGiaoDich (outside the MAC, whose fields are fixed by the table).
+  std::string type_code = "G22.99";
 };
+/// Whether `code` is a transaction-type code: `G22.99`, then up to four `.`-separated
+/// segments of 1–10 digits or capital letters (the rest of the structure is VPCP's).
+bool ValidTypeCode(std::string_view code);
 /// The MAC input fields of INIT, in the table's order (without the secret).
 std::vector<std::string> InitMacFields(const Init& m);
 /// The INIT request body (JSON), MaXacThuc included.

@@ -10,7 +10,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
   struct Sides {
     std::int64_t ours = 0, theirs = 0;
     bool in_ours = false, in_theirs = false;
-    std::string provider, agency;
+    std::string provider, agency, day;
   };
   std::map<std::string, Sides> by_ref;
   Reconciliation r;
@@ -20,6 +20,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
     s.in_ours = true;
     s.provider = l.provider;
     s.agency = l.agency;
+    s.day = l.day;
     r.ours_total += l.amount;
   }
   for (const auto& l : theirs) {
@@ -27,6 +28,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
     s.theirs += l.amount;
     s.in_theirs = true;
     if (s.provider.empty()) s.provider = l.provider;
+    if (s.day.empty()) s.day = l.day;
     r.theirs_total += l.amount;
   }
   for (const auto& [ref, s] : by_ref) {
@@ -44,15 +46,15 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
       outcome = "matched";
       ++r.matched;
     }
-    r.lines.push_back({ref, s.ours, s.theirs, outcome, s.provider, s.agency});
+    r.lines.push_back({ref, s.ours, s.theirs, outcome, s.provider, s.agency, s.day});
   }
   return r;
 }
 
-std::vector<ReconGroup> GroupLines(const Reconciliation& r, bool by_provider) {
+std::vector<ReconGroup> GroupLines(const Reconciliation& r, GroupBy by) {
   std::map<std::string, ReconGroup> groups;
   for (const auto& l : r.lines) {
-    const std::string& key = by_provider ? l.provider : l.agency;
+    const std::string& key = by == GroupBy::kProvider ? l.provider : by == GroupBy::kDay ? l.day : l.agency;
     ReconGroup& g = groups[key];
     g.key = key;
     g.ours_total += l.ours;
@@ -103,7 +105,7 @@ std::vector<std::string> SplitCsvLine(std::string_view line) {
 core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv, std::size_t max_lines) {
   if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a BOM from spreadsheet exports
   std::vector<StatementLine> out;
-  int ref_col = -1, amount_col = -1, txn_col = -1, bank_col = -1;
+  int ref_col = -1, amount_col = -1, txn_col = -1, bank_col = -1, time_col = -1, day_col = -1;
   std::size_t line_no = 0, start = 0;
   while (start < csv.size()) {
     auto end = csv.find('\n', start);
@@ -119,6 +121,8 @@ core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv,
         if (f[i] == "SoTien") amount_col = static_cast<int>(i);
         if (f[i] == "MaGiaoDich") txn_col = static_cast<int>(i);
         if (f[i] == "MaNganHang") bank_col = static_cast<int>(i);
+        if (f[i] == "ThoiGianGD") time_col = static_cast<int>(i);
+        if (f[i] == "Ngay") day_col = static_cast<int>(i);
       }
       if (ref_col < 0 || amount_col < 0) {
         return core::Fail(core::ErrorCode::kInvalidArgument,
@@ -138,7 +142,21 @@ core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv,
     auto col = [&](int c) { return c >= 0 && static_cast<std::size_t>(c) < f.size() ? f[static_cast<std::size_t>(c)] : std::string(); };
     std::string bank = col(bank_col);
     if (bank.size() > 50) bank.resize(50);
-    out.push_back({ref, *amount, col(txn_col), bank, ""});
+    // The day: Ngay YYYY-MM-DD, else the date part of ThoiGianGD yyyyMMddHHmmss (local time).
+    std::string day = col(day_col);
+    if (day.empty()) {
+      std::string t = col(time_col);
+      if (t.size() >= 8) day = t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2);
+    }
+    auto digits = [](std::string_view v) { return v.find_first_not_of("0123456789") == std::string_view::npos; };
+    if (!day.empty() && (day.size() != 10 || day[4] != '-' || day[7] != '-' || !digits(day.substr(0, 4)) || !digits(day.substr(5, 2)) ||
+                         !digits(day.substr(8, 2)))) {
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        "Ngày ở dòng " + std::to_string(line_no) + " của bảng kê không hợp lệ. / The day on line " +
+                            std::to_string(line_no) + " of the statement is not valid.",
+                        {{"line", std::to_string(line_no)}});
+    }
+    out.push_back({ref, *amount, col(txn_col), bank, "", day});
   }
   if (ref_col < 0) return core::Fail(core::ErrorCode::kInvalidArgument, "Bảng kê trống. / The statement is empty.");
   return out;
@@ -159,11 +177,11 @@ std::string CsvField(std::string s) {
 }  // namespace
 
 std::string ReconciliationCsv(const Reconciliation& r, const std::map<std::string, std::string>& agency_names) {
-  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi\r\n";
+  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi,Ngay\r\n";
   for (const auto& l : r.lines) {
     auto name = agency_names.find(l.agency);
     out += CsvField(l.reference) + "," + std::to_string(l.ours) + "," + std::to_string(l.theirs) + "," + l.outcome + "," +
-           CsvField(l.provider) + "," + CsvField(name != agency_names.end() ? name->second : l.agency) + "\r\n";
+           CsvField(l.provider) + "," + CsvField(name != agency_names.end() ? name->second : l.agency) + "," + l.day + "\r\n";
   }
   return out;
 }

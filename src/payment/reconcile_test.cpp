@@ -27,6 +27,7 @@ TEST(Reconcile, ParsesTheProvidersCsv) {
   EXPECT_EQ((*ok)[1].reference, "REF2");
   EXPECT_EQ((*ok)[0].amount, 200000);
   EXPECT_EQ((*ok)[0].platform_txn, "GD1");
+  EXPECT_EQ((*ok)[0].day, "2026-12-04");
   EXPECT_FALSE(ParseStatementCsv("a,b\n1,2\n"));
   EXPECT_FALSE(ParseStatementCsv("MaThamChieu,SoTien\nREF1,12.5\n"));
   EXPECT_FALSE(ParseStatementCsv(""));
@@ -36,7 +37,7 @@ TEST(Reconcile, SplitsPerProviderAndPerAgency) {
   std::vector<StatementLine> ours{{"A", 100, "", "VCB", "ag1"}, {"B", 200, "", "NCB", "ag1"}, {"C", 300, "", "VCB", "ag2"}};
   std::vector<StatementLine> theirs{{"A", 100, "t1", "VCB", ""}, {"B", 250, "t2", "NCB", ""}, {"D", 50, "t4", "BIDV", ""}};
   auto r = Reconcile(ours, theirs);
-  auto by_provider = GroupLines(r, true);
+  auto by_provider = GroupLines(r, GroupBy::kProvider);
   ASSERT_EQ(by_provider.size(), 3u);
   EXPECT_EQ(by_provider[0].key, "BIDV");
   EXPECT_EQ(by_provider[0].missing_ours, 1u);
@@ -47,15 +48,15 @@ TEST(Reconcile, SplitsPerProviderAndPerAgency) {
   EXPECT_EQ(by_provider[2].matched, 1u);
   EXPECT_EQ(by_provider[2].missing_theirs, 1u);
   EXPECT_EQ(by_provider[2].ours_total, 400);
-  auto by_agency = GroupLines(r, false);
+  auto by_agency = GroupLines(r, GroupBy::kAgency);
   ASSERT_EQ(by_agency.size(), 3u);
   EXPECT_EQ(by_agency[0].key, "") << "the statement's line we do not have belongs to no agency of ours";
   EXPECT_EQ(by_agency[1].key, "ag1");
   EXPECT_EQ(by_agency[1].ours_total, 300);
   EXPECT_EQ(by_agency[1].theirs_total, 350);
   std::string csv = ReconciliationCsv(r, {{"ag1", "Sở Tư pháp"}});
-  EXPECT_NE(csv.find("A,100,100,matched,VCB,Sở Tư pháp\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("C,300,0,missing_theirs,VCB,ag2\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("A,100,100,matched,VCB,Sở Tư pháp,\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("C,300,0,missing_theirs,VCB,ag2,\r\n"), std::string::npos) << csv;
   // Text from the provider's file cannot become a spreadsheet formula or break the columns.
   Reconciliation evil;
   evil.lines.push_back({"=HYPERLINK(\"x\")", 1, 1, "matched", "a,b", ""});
@@ -66,6 +67,31 @@ TEST(Reconcile, ReadsTheProviderColumn) {
   auto ok = ParseStatementCsv("MaThamChieu,SoTien,MaNganHang\nREF1,200000,VCB\n");
   ASSERT_TRUE(ok);
   EXPECT_EQ((*ok)[0].provider, "VCB");
+}
+
+TEST(Reconcile, SplitsPerDayWithSubtotalsThatAddUp) {
+  auto theirs = ParseStatementCsv("MaThamChieu,SoTien,ThoiGianGD\nA,100,20261203235959\nB,250,20261204000000\nD,50,20261204120000\n");
+  ASSERT_TRUE(theirs) << theirs.error().message;
+  EXPECT_EQ((*theirs)[0].day, "2026-12-03");
+  std::vector<StatementLine> ours{{"A", 100, "", "", "ag", "2026-12-03"}, {"B", 200, "", "", "ag", "2026-12-04"},
+                                  {"C", 300, "", "", "ag", "2026-12-05"}};
+  auto r = Reconcile(ours, *theirs);
+  auto days = GroupLines(r, GroupBy::kDay);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0].key, "2026-12-03");
+  EXPECT_EQ(days[0].matched, 1u);
+  EXPECT_EQ(days[1].key, "2026-12-04");
+  EXPECT_EQ(days[1].amount_mismatch, 1u);
+  EXPECT_EQ(days[1].missing_ours, 1u);
+  EXPECT_EQ(days[1].ours_total, 200);
+  EXPECT_EQ(days[1].theirs_total, 300);
+  EXPECT_EQ(days[2].missing_theirs, 1u);
+  std::int64_t ours_sum = 0, their_sum = 0;
+  for (const auto& d : days) ours_sum += d.ours_total, their_sum += d.theirs_total;
+  EXPECT_EQ(ours_sum, r.ours_total);
+  EXPECT_EQ(their_sum, r.theirs_total);
+  EXPECT_NE(ReconciliationCsv(r).find("C,300,0,missing_theirs,,ag,2026-12-05\r\n"), std::string::npos) << ReconciliationCsv(r);
+  EXPECT_FALSE(ParseStatementCsv("MaThamChieu,SoTien,Ngay\nA,100,04/12/2026\n"));
 }
 
 }  // namespace

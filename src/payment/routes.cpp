@@ -108,18 +108,23 @@ awaitable<Response> Ledger(Deps& d, Request req) {
 awaitable<Response> Reconciliation(Deps& d, Request req) {
   auto who = co_await identity::RequireSignedIn(d.auth, req);
   if (!who) co_return http::ProblemResponse(req, who.error());
+  // One day (?date=) or a window of days (?from=&to=, both included).
   std::string date(req.Query("date").value_or(""));
+  std::string from(req.Query("from").value_or(date)), to(req.Query("to").value_or(date));
+  if (!date.empty() && (req.Query("from") || req.Query("to"))) {
+    co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "Dùng date hoặc from và to, không cả hai. / Use date or from and to, not both.", {}});
+  }
   bool csv = req.Query("format").value_or("") == "csv";
   std::string source(req.Query("source").value_or("upload"));
   if (source != "upload" && source != "platform") {
     co_return http::ProblemResponse(req, core::Error{ErrorCode::kInvalidArgument, "source là upload hoặc platform. / source is upload or platform.", {}});
   }
   bool fetch = source == "platform";
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Reconciliation(*who, date, req.body, fetch); });
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Reconciliation(*who, from, to, req.body, fetch); });
   if (!out) co_return http::ProblemResponse(req, out.error());
   if (csv) {
     Response r = Response::Text(200, std::string(out->at("csv").as_string()), "text/csv; charset=utf-8");
-    r.SetHeader("Content-Disposition", "attachment; filename=\"doi-soat-" + date + ".csv\"");
+    r.SetHeader("Content-Disposition", "attachment; filename=\"doi-soat-" + (from == to ? from : from + "_" + to) + ".csv\"");
     co_return r;
   }
   out->erase("csv");

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <stdexcept>
+#include <vector>
 
 #include "calendar/work_calendar.hpp"
 #include "core/log.hpp"
@@ -49,17 +51,20 @@ struct LedgerEntry {
   std::int64_t amount = 0;
   std::string from, to;
   json::object data;
+  std::string type_code;  ///< the request's G22.99… code; empty: read from the request
 };
 
-void Append(db::Connection& c, const LedgerEntry& e) {
-  c.Execute(store::kInsertLedger, {core::Uuid::NewV7().ToString(), Now(), e.request_id, OptText(e.transaction_id), OptText(e.reference),
-                                   e.dossier_code, e.agency_id, e.event, e.amount, e.from, e.to, json::serialize(e.data)});
+void Append(db::Connection& c, const LedgerEntry& e, const std::string& at = Now()) {
+  c.Execute(store::kInsertLedger, {core::Uuid::NewV7().ToString(), at, e.request_id, OptText(e.transaction_id), OptText(e.reference),
+                                   e.dossier_code, e.agency_id, e.event, e.amount, e.from, e.to, json::serialize(e.data),
+                                   OptText(e.type_code)});
 }
 
 struct Txn {
   std::string id, request_id, reference, account, currency, state, pay_url, platform_txn, created_at;
   std::int64_t amount = 0;
   std::string request_state, dossier_id, dossier_code, agency_id;
+  std::string items, type_code;  ///< the request's fee lines (JSON) and transaction-type code
 };
 
 std::optional<Txn> ReadTxn(const db::ResultSet& r) {
@@ -67,7 +72,8 @@ std::optional<Txn> ReadTxn(const db::ResultSet& r) {
   if (r.Empty()) return std::nullopt;
   return Txn{r.Text(0, kTId), r.Text(0, kTRequestId), r.Text(0, kTReference), r.Text(0, kTAccount), r.Text(0, kTCurrency),
              r.Text(0, kTState), r.Text(0, kTPayUrl), r.Text(0, kTPlatformTxn), r.Text(0, kTCreatedAt), r.Int(0, kTAmount),
-             r.Text(0, kTRequestState), r.Text(0, kTDossierId), r.Text(0, kTDossierCode), r.Text(0, kTAgencyId)};
+             r.Text(0, kTRequestState), r.Text(0, kTDossierId), r.Text(0, kTDossierCode), r.Text(0, kTAgencyId),
+             r.Text(0, kTItems), r.Text(0, kTTypeCode)};
 }
 
 // RFC 3339 with `Z` or an offset; what we store and what the API accepts.
@@ -110,30 +116,60 @@ std::string Series(std::string_view kind, std::string_view platform_time) {
 }
 
 // At settlement: one e-receipt per kind of money in the request's items (phí and lệ phí apart),
-// numbered without gaps per agency and series, in the settlement's transaction.
+// numbered without gaps per agency and series, in the settlement's transaction. Called last in
+// that transaction: the counter rows it locks are every settlement's, so they are held only
+// until the commit that follows. The usual pair (phí and lệ phí) takes two statements.
 void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
-  auto req = c.Execute(store::kRequestById, {t.request_id});
-  if (req.Empty()) return;
-  json::value items = ParseOr(req.Text(0, 3), json::array{});
+  json::value items = ParseOr(t.items, json::array{});
   std::string time = PlatformTime(Clock::now());
-  for (std::string_view kind : {"phi", "le_phi", "other"}) {
-    json::array mine;
+  struct Kind {
+    std::string_view kind;
+    json::array lines;
     std::int64_t sum = 0;
+    std::string series;
+    std::int64_t number = 0;
+  };
+  std::vector<Kind> kinds;
+  for (std::string_view kind : {"phi", "le_phi", "other"}) {
+    Kind k{kind, {}, 0, Series(kind, time), 0};
     if (items.is_array()) {
       for (const auto& it : items.as_array()) {
         if (!it.is_object()) continue;
         const auto& o = it.as_object();
         const json::value* a = o.if_contains("amount");
         if (Str(o, "kind") != kind || !a || !a->is_int64() || a->as_int64() <= 0) continue;
-        sum += a->as_int64();
-        mine.push_back(json::object{{"code", Str(o, "code")}, {"name", Str(o, "name")}, {"amount", a->as_int64()}});
+        k.sum += a->as_int64();
+        k.lines.push_back(json::object{{"code", Str(o, "code")}, {"name", Str(o, "name")}, {"amount", a->as_int64()}});
       }
     }
-    if (sum <= 0) continue;
-    std::string series = Series(kind, time);
-    std::int64_t number = c.Execute(store::kNextReceiptNumber, {t.agency_id, series}).Int(0, 0);
-    c.Execute(store::kInsertReceipt, {core::Uuid::NewV7().ToString(), t.id, t.request_id, t.dossier_code, t.agency_id, std::string(kind),
-                                      series, number, sum, json::serialize(mine), now});
+    if (k.sum > 0) kinds.push_back(std::move(k));
+  }
+  if (kinds.size() == 2 && c.GetEngine() == db::Engine::kPostgres) {
+    auto r = c.Execute(store::kPgIssueReceipts2, {t.agency_id, kinds[0].series, kinds[1].series, t.id, t.request_id, t.dossier_code, now,
+                                                  core::Uuid::NewV7().ToString(), std::string(kinds[0].kind), kinds[0].sum,
+                                                  json::serialize(kinds[0].lines), core::Uuid::NewV7().ToString(), std::string(kinds[1].kind),
+                                                  kinds[1].sum, json::serialize(kinds[1].lines)});
+    if (r.affected != 2) throw std::runtime_error("receipts not issued");
+    return;
+  }
+  if (kinds.size() == 2) {
+    auto n = c.Execute(store::kNextReceiptNumbers2, {t.agency_id, kinds[0].series, kinds[1].series});
+    for (std::size_t i = 0; i < n.rows.size(); ++i) {
+      for (auto& k : kinds) {
+        if (k.series == n.Text(i, 0)) k.number = n.Int(i, 1);
+      }
+    }
+    if (kinds[0].number <= 0 || kinds[1].number <= 0) throw std::runtime_error("receipt numbers not returned");
+    c.Execute(store::kInsertReceipts2, {core::Uuid::NewV7().ToString(), t.id, t.request_id, t.dossier_code, t.agency_id,
+                                        std::string(kinds[0].kind), kinds[0].series, kinds[0].number, kinds[0].sum,
+                                        json::serialize(kinds[0].lines), now, core::Uuid::NewV7().ToString(), std::string(kinds[1].kind),
+                                        kinds[1].series, kinds[1].number, kinds[1].sum, json::serialize(kinds[1].lines)});
+    return;
+  }
+  for (auto& k : kinds) {
+    k.number = c.Execute(store::kNextReceiptNumber, {t.agency_id, k.series}).Int(0, 0);
+    c.Execute(store::kInsertReceipt, {core::Uuid::NewV7().ToString(), t.id, t.request_id, t.dossier_code, t.agency_id, std::string(k.kind),
+                                      k.series, k.number, k.sum, json::serialize(k.lines), now});
   }
 }
 
@@ -153,18 +189,39 @@ Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool 
   if (!paid) {
     if (c.Execute(store::kFailTransaction, {t.id, std::string("failed"), conf.code, now}).affected != 1) return Outcome::kReplay;
     Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "declined", t.amount, t.state, "failed",
-               json::object{{"code", conf.code}}});
+               json::object{{"code", conf.code}}, t.type_code}, now);
     return Outcome::kDeclined;
   }
-  if (c.Execute(store::kSettleTransaction, {t.id, conf.platform_txn, conf.bank, conf.code, now}).affected != 1) return Outcome::kReplay;
-  Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "settled", t.amount, t.state, "succeeded",
-             json::object{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}}});
-  IssueReceipts(c, t, now);
+  json::object settled{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}};
+  bool pg = c.GetEngine() == db::Engine::kPostgres;  // the same steps in fewer round trips
+  if (pg && t.request_state == "open") {
+    auto r = c.Execute(store::kPgSettleAndClose, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
+                                                  t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
+                                                  t.type_code, t.dossier_id});
+    if (r.Int(0, 0) != 1) return Outcome::kReplay;
+    if (r.Int(0, 2) == 0) {
+      dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
+                                                              {"platform_txn", conf.platform_txn}, {"online", true}});
+    }
+    IssueReceipts(c, t, now);  // last: see there
+    return Outcome::kSettled;
+  }
+  if (pg) {
+    if (c.Execute(store::kPgSettleWithLedger, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
+                                               t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
+                                               t.type_code}).affected != 1) {
+      return Outcome::kReplay;
+    }
+  } else {
+    if (c.Execute(store::kSettleTransaction, {t.id, conf.platform_txn, conf.bank, conf.code, now}).affected != 1) return Outcome::kReplay;
+    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "settled", t.amount, t.state, "succeeded", settled, t.type_code},
+           now);
+  }
   if (t.request_state == "open") {
     c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
     // Other attempts at the same request are void now; their late success would be refund-due.
     c.Execute(store::kCancelPendingOfRequest, {t.request_id, now, now});
-    if (c.Execute(store::kCountOpenRequests, {t.dossier_id}).Int(0, 0) == 0) {
+    if (c.Execute(store::kAnyOpenRequest, {t.dossier_id}).Empty()) {
       dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
                                                               {"platform_txn", conf.platform_txn}, {"online", true}});
     }
@@ -174,15 +231,17 @@ Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool 
       c.Execute(store::kSetRequestState, {t.request_id, std::string("cancelled"), std::string("refund_due"), nullptr, now});
     }
     Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "refund_due", t.amount, "succeeded", "refund_due",
-               json::object{{"rule", t.request_state == "cancelled" ? "dossier_not_processed" : "paid_twice"}}});
+               json::object{{"rule", t.request_state == "cancelled" ? "dossier_not_processed" : "paid_twice"}}, t.type_code}, now);
   }
+  IssueReceipts(c, t, now);  // last: see there
   return Outcome::kSettled;
 }
 
 }  // namespace
 
-Service::Service(db::Database& db, dossier::Service& dossiers, Settings settings, std::unique_ptr<Gateway> gateway)
-    : db_(db), dossiers_(dossiers), settings_(std::move(settings)), gateway_(std::move(gateway)) {}
+Service::Service(db::Database& db, dossier::Service& dossiers, Settings settings, std::unique_ptr<Gateway> gateway,
+                 db::Database* settle_db)
+    : db_(db), dossiers_(dossiers), settings_(std::move(settings)), gateway_(std::move(gateway)), settle_db_(settle_db ? *settle_db : db) {}
 
 // ---- requests raised and closed by the workflow ----
 
@@ -197,8 +256,14 @@ void Service::OnStatusChange(db::Connection& c, const dossier::StatusChange& ch)
     if (auto it = ch.data.find("items"); it != ch.data.end() && it->value().is_array()) items = it->value().as_array();
     if (items.empty()) items.push_back(json::object{{"kind", "other"}, {"code", ""}, {"name", reason}, {"amount", amount}});
     std::string id = core::Uuid::NewV7().ToString();
-    c.Execute(store::kInsertRequest, {id, ch.dossier_id, ch.code, ch.agency_id, amount, reason, json::serialize(items), now});
-    Append(c, {id, "", "", ch.code, ch.agency_id, "requested", amount, "", "open", json::object{{"items", items}}});
+    // The transaction-type code (Art. 36) of the procedure's configuration, else the general G22.99.
+    std::string type_code = "G22.99";
+    if (auto cfg = c.Execute(store::kProcedureTypeCode, {ch.procedure_code}); !cfg.Empty()) {
+      json::value v = ParseOr(cfg.Text(0, 0), json::object{});
+      if (v.is_object() && ValidTypeCode(Str(v.as_object(), "payment_type_code"))) type_code = Str(v.as_object(), "payment_type_code");
+    }
+    c.Execute(store::kInsertRequest, {id, ch.dossier_id, ch.code, ch.agency_id, amount, reason, json::serialize(items), now, type_code});
+    Append(c, {id, "", "", ch.code, ch.agency_id, "requested", amount, "", "open", json::object{{"items", items}}, type_code});
     return;
   }
   bool not_processed = ch.to == dossier::kNotReceived || ch.to == dossier::kWithdrawn || ch.to == dossier::kStopped;
@@ -263,6 +328,7 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
                                     {"items", ParseOr(reqs.Text(i, 3), json::array{})}, {"state", reqs.Text(i, 4)},
                                     {"created_at", Local(reqs.Text(i, 5))}, {"paid_at", LocalOrNull(reqs.OptText(i, 6))},
                                     {"closed_at", LocalOrNull(reqs.OptText(i, 7))}, {"refunded_at", LocalOrNull(reqs.OptText(i, 9))},
+                                    {"type_code", reqs.Text(i, 10)},
                                     {"transactions", std::move(attempts)}});
   }
   // Refunds by rule: each refund-due amount and whether it was paid back.
@@ -294,7 +360,7 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
     for (std::size_t i = 0; i < l.rows.size(); ++i) {
       ledger.push_back(json::object{{"at", Local(l.Text(i, 0))}, {"event", l.Text(i, 1)}, {"amount", l.Int(i, 2)},
                                     {"reference", l.IsNull(i, 3) ? json::value(nullptr) : json::value(l.Text(i, 3))},
-                                    {"from", l.Text(i, 4)}, {"to", l.Text(i, 5)}});
+                                    {"from", l.Text(i, 4)}, {"to", l.Text(i, 5)}, {"type_code", l.Text(i, 6)}});
     }
     out["ledger"] = std::move(ledger);
   }
@@ -347,6 +413,7 @@ core::Result<json::object> Service::Start(const Principal& who, const std::strin
     init.dossier_code = facts->code;
     init.payer_name = facts->applicant_name;
     init.payer_id = facts->applicant_id_number;
+    init.type_code = open.Text(row, 5);
     auto items = ParseOr(open.Text(row, 3), json::array{});
     if (items.is_array()) {
       for (const auto& it : items.as_array()) {
@@ -366,7 +433,8 @@ core::Result<json::object> Service::Start(const Principal& who, const std::strin
       }
       throw;
     }
-    Append(*c, {open.Text(row, 0), txn_id, init.reference, facts->code, open.Text(row, 4), "initiated", init.amount, "", "pending", {}});
+    Append(*c, {open.Text(row, 0), txn_id, init.reference, facts->code, open.Text(row, 4), "initiated", init.amount, "", "pending", {},
+                init.type_code});
     tx.Commit();
   }
   // INIT outside the transaction: the platform may be slow; nothing is held meanwhile.
@@ -402,7 +470,7 @@ CallbackReply Service::Callback(std::string_view body) {
   if (!conf) return refuse("02", "malformed message", "");
   if (!VerifyConfirmation(*conf, settings_.secret)) return refuse("01", "invalid MaXacThuc", conf->reference);
   if (conf->partner != settings_.partner) return refuse("03", "unknown MaDoiTac", conf->reference);
-  auto c = db_.Acquire();
+  auto c = settle_db_.Acquire();
   try {
     db::Transaction tx(*c);
     auto t = ReadTxn(c->Execute(store::kTransactionByReference, {conf->reference}));
@@ -470,7 +538,9 @@ core::Result<std::string> Service::ReceiptPdf(const Principal& who, const std::s
     r.bank = row.Text(0, 6);
     r.paid_at = r.head.issued_at;
   }
-  return docs::RenderPdf(r);
+  std::string pdf = docs::RenderPdf(r);
+  if (!settings_.receipt_signer) return pdf;
+  return settings_.receipt_signer->Sign(std::move(pdf), "Bien lai " + r.series + " so " + std::to_string(r.number));
 }
 
 core::Result<json::object> Service::Refund(const Principal& who, const std::string& code, const std::string& request_id,
@@ -534,39 +604,56 @@ core::Result<json::object> Service::Ledger(const Principal& who, const std::stri
     auto opt = [&](std::size_t col) { return r.IsNull(i, col) ? json::value(nullptr) : json::value(r.Text(i, col)); };
     items.push_back(json::object{{"id", r.Text(i, 0)}, {"at", Local(r.Text(i, 1))}, {"request_id", r.Text(i, 2)}, {"transaction_id", opt(3)},
                                  {"reference", opt(4)}, {"dossier_code", r.Text(i, 5)}, {"agency_id", r.Text(i, 6)}, {"event", r.Text(i, 7)},
-                                 {"amount", r.Int(i, 8)}, {"from", r.Text(i, 9)}, {"to", r.Text(i, 10)}});
+                                 {"amount", r.Int(i, 8)}, {"from", r.Text(i, 9)}, {"to", r.Text(i, 10)}, {"type_code", r.Text(i, 11)}});
     if (r.Text(i, 7) == "settled") total += r.Int(i, 8);
   }
   json::value next = r.rows.size() > limit ? json::value(r.Text(limit - 1, 0)) : json::value(nullptr);
   return json::object{{"items", std::move(items)}, {"next_cursor", next}, {"settled_total_on_page", total}};
 }
 
-core::Result<json::object> Service::Reconciliation(const Principal& who, const std::string& date, std::string_view statement_csv, bool fetch) {
+core::Result<json::object> Service::Reconciliation(const Principal& who, const std::string& from_day, const std::string& to_day,
+                                                   std::string_view statement_csv, bool fetch) {
   bool sysadmin = who.HasRole(identity::Role::kSysadmin);
   if (who.kind != identity::AccountKind::kOfficer || who.enrolment_required || (!sysadmin && !who.HasRole(identity::Role::kAgencyAdmin))) {
     return Fail(ErrorCode::kForbidden, "Chỉ quản trị cơ quan đối soát được. / Only agency administrators reconcile payments.");
   }
-  // The local day [00:00, 24:00) in Vietnam (UTC+7).
-  auto from = date.size() == 10 ? ParseInstant(date + "T00:00:00+07:00") : std::nullopt;
-  if (!from) return Fail(ErrorCode::kInvalidArgument, "date là ngày YYYY-MM-DD. / date is a YYYY-MM-DD day.", {{"date", "invalid"}});
-  std::string fetched;
+  // Local days [from 00:00, to + 1 day 00:00) in Vietnam (UTC+7).
+  auto from = from_day.size() == 10 ? ParseInstant(from_day + "T00:00:00+07:00") : std::nullopt;
+  if (!from) return Fail(ErrorCode::kInvalidArgument, "Ngày đầu là YYYY-MM-DD. / The first day is a YYYY-MM-DD day.", {{"from", "invalid"}});
+  auto last = to_day.size() == 10 ? ParseInstant(to_day + "T00:00:00+07:00") : std::nullopt;
+  if (!last) return Fail(ErrorCode::kInvalidArgument, "Ngày cuối là YYYY-MM-DD. / The last day is a YYYY-MM-DD day.", {{"to", "invalid"}});
+  if (*last < *from) return Fail(ErrorCode::kInvalidArgument, "Ngày cuối không trước ngày đầu. / The last day is not before the first.", {{"to", "before from"}});
+  auto days = std::chrono::duration_cast<std::chrono::hours>(*last - *from).count() / 24 + 1;
+  if (days > kMaxReconciliationDays) {
+    return Fail(ErrorCode::kInvalidArgument, "Đối soát tối đa 31 ngày một lần. / At most 31 days are reconciled at a time.", {{"to", "too far"}});
+  }
+  auto day_of = [](Clock::time_point t) { return calendar::FormatLocal(std::chrono::floor<std::chrono::seconds>(t)).substr(0, 10); };
+  std::vector<StatementLine> fetched_lines;
   if (fetch) {
     if (!settings_.Enabled()) return Fail(ErrorCode::kUnavailable, "Thanh toán trực tuyến chưa được cấu hình. / Online payment is not set up.");
-    auto s = gateway_->Statement(date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2));
-    if (!s) return std::unexpected(s.error());
-    fetched = std::move(*s);
-    statement_csv = fetched;
+    // DOI_SOAT is one local day a message: one per day of the window, each line tagged with its day.
+    for (auto d = *from; d <= *last; d += std::chrono::hours(24)) {
+      std::string day = day_of(d);
+      auto s = gateway_->Statement(day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2));
+      if (!s) return std::unexpected(s.error());
+      auto lines = ParseStatementCsv(*s);
+      if (!lines) return std::unexpected(lines.error());
+      for (auto& l : *lines) {
+        l.day = day;
+        fetched_lines.push_back(std::move(l));
+      }
+    }
   }
-  auto theirs = ParseStatementCsv(statement_csv);
+  auto theirs = fetch ? core::Result<std::vector<StatementLine>>(std::move(fetched_lines)) : ParseStatementCsv(statement_csv);
   if (!theirs) return std::unexpected(theirs.error());
   std::string subtree = sysadmin ? std::string("%") : who.agency_path + "%";
   auto c = db_.Acquire();
-  auto rows = c->Execute(store::kSettledBetween, {subtree, At(*from), At(*from + std::chrono::hours(24))});
+  auto rows = c->Execute(store::kSettledBetween, {subtree, At(*from), At(*last + std::chrono::hours(24))});
   std::vector<StatementLine> ours;
   std::map<std::string, std::pair<std::string, std::string>> agencies;  // id → code, name
   std::set<std::string> our_refs;
   for (std::size_t i = 0; i < rows.rows.size(); ++i) {
-    ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2), rows.Text(i, 4), rows.Text(i, 3)});
+    ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2), rows.Text(i, 4), rows.Text(i, 3), Local(rows.Text(i, 7)).substr(0, 10)});
     agencies[rows.Text(i, 3)] = {rows.Text(i, 5), rows.Text(i, 6)};
     our_refs.insert(rows.Text(i, 0));
   }
@@ -583,34 +670,45 @@ core::Result<json::object> Service::Reconciliation(const Principal& who, const s
     return json::object{{"matched", g.matched}, {"amount_mismatch", g.amount_mismatch}, {"missing_ours", g.missing_ours},
                         {"missing_theirs", g.missing_theirs}, {"ours_total", g.ours_total}, {"theirs_total", g.theirs_total}};
   };
-  json::array lines, by_agency, by_provider;
+  json::array lines, by_agency, by_provider, by_day;
   std::map<std::string, std::string> names;
   for (const auto& [id, a] : agencies) names[id] = a.second;
   for (const auto& l : r.lines) {
     auto a = agencies.find(l.agency);
     lines.push_back(json::object{{"reference", l.reference}, {"ours", l.ours}, {"theirs", l.theirs}, {"outcome", l.outcome},
-                                 {"provider", l.provider}, {"agency_code", a != agencies.end() ? a->second.first : ""},
+                                 {"provider", l.provider}, {"day", l.day}, {"agency_code", a != agencies.end() ? a->second.first : ""},
                                  {"agency_name", a != agencies.end() ? a->second.second : ""}});
   }
-  for (const auto& g : GroupLines(r, false)) {
+  for (const auto& g : GroupLines(r, GroupBy::kAgency)) {
     auto a = agencies.find(g.key);
     json::object o = counts(g);
     o["agency_code"] = a != agencies.end() ? a->second.first : "";
     o["agency_name"] = a != agencies.end() ? a->second.second : "";
     by_agency.push_back(std::move(o));
   }
-  for (const auto& g : GroupLines(r, true)) {
+  for (const auto& g : GroupLines(r, GroupBy::kProvider)) {
     json::object o = counts(g);
     o["provider"] = g.key;
     by_provider.push_back(std::move(o));
   }
-  return json::object{{"date", date},
-                      {"source", fetch ? "platform" : "upload"},
-                      {"summary", counts(r)},
-                      {"by_agency", std::move(by_agency)},
-                      {"by_provider", std::move(by_provider)},
-                      {"lines", std::move(lines)},
-                      {"csv", ReconciliationCsv(r, names)}};
+  // Per-day subtotals: their counts and totals add up to the summary; each day's ours_total is
+  // that day's settled ledger total.
+  for (const auto& g : GroupLines(r, GroupBy::kDay)) {
+    json::object o = counts(g);
+    o["day"] = g.key.empty() ? json::value(nullptr) : json::value(g.key);
+    by_day.push_back(std::move(o));
+  }
+  json::object out{{"from", from_day},
+                   {"to", to_day},
+                   {"source", fetch ? "platform" : "upload"},
+                   {"summary", counts(r)},
+                   {"by_day", std::move(by_day)},
+                   {"by_agency", std::move(by_agency)},
+                   {"by_provider", std::move(by_provider)},
+                   {"lines", std::move(lines)},
+                   {"csv", ReconciliationCsv(r, names)}};
+  if (from_day == to_day) out["date"] = from_day;
+  return out;
 }
 
 // ---- re-query of lost callbacks ----

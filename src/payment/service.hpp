@@ -20,6 +20,7 @@
 #include "db/database.hpp"
 #include "dossier/service.hpp"
 #include "identity/auth.hpp"
+#include "payment/pdf_sign.hpp"
 #include "payment/protocol.hpp"
 
 namespace motcua::payment {
@@ -34,6 +35,8 @@ struct Settings {
   std::chrono::seconds validity{15 * 60};
   /// The deployment's public base URL: the e-receipts' QR codes link its tracking page.
   std::function<std::string()> public_url;
+  /// Signs our e-receipts (PDF signature) when the deployment has a key and certificate.
+  std::shared_ptr<const PdfSigner> receipt_signer;
   bool Enabled() const { return !platform_url.empty(); }
 };
 
@@ -68,7 +71,10 @@ struct RequeryReport {
 
 class Service {
  public:
-  Service(db::Database& db, dossier::Service& dossiers, Settings settings, std::unique_ptr<Gateway> gateway);
+  /// `settle_db`, when given, is where callbacks are settled (SQLite: one connection whose page
+  /// cache stays warm; the settlement is serialised by SQLite's write lock anyway).
+  Service(db::Database& db, dossier::Service& dossiers, Settings settings, std::unique_ptr<Gateway> gateway,
+          db::Database* settle_db = nullptr);
 
   /// Wired as the dossier module's status observer: raises a request at request_payment,
   /// cancels open requests (and marks taken money refund-due) when the dossier is withdrawn,
@@ -98,12 +104,14 @@ class Service {
   core::Result<boost::json::object> Ledger(const identity::Principal& who, const std::string& from, const std::string& to,
                                            const std::string& after, std::size_t limit);
 
-  /// The daily statement (Decision 31/2021 Art. 36) of the caller's agency subtree for the
-  /// local date `date` (YYYY-MM-DD): our settled transactions against the provider's statement
-  /// (CSV, see reconcile.hpp; fetched from the platform with `fetch`), in total, per agency and
-  /// per payment provider. The lines also come as CSV in "csv".
-  core::Result<boost::json::object> Reconciliation(const identity::Principal& who, const std::string& date, std::string_view statement_csv,
-                                                   bool fetch = false);
+  /// The statement (Decision 31/2021 Art. 36) of the caller's agency subtree for the local days
+  /// `from`…`to` (YYYY-MM-DD, both included, at most kMaxReconciliationDays): our settled
+  /// transactions against the provider's statement (CSV, see reconcile.hpp; fetched from the
+  /// platform day by day with `fetch`), in total, per day, per agency and per payment provider.
+  /// The lines also come as CSV in "csv".
+  core::Result<boost::json::object> Reconciliation(const identity::Principal& who, const std::string& from, const std::string& to,
+                                                   std::string_view statement_csv, bool fetch = false);
+  static constexpr int kMaxReconciliationDays = 31;
 
   /// One pass of the re-query job at `now`: QUERY each pending transaction that is due; safe on
   /// several nodes (each transaction is claimed by moving its next_query_at).
@@ -116,6 +124,7 @@ class Service {
   dossier::Service& dossiers_;
   Settings settings_;
   std::unique_ptr<Gateway> gateway_;
+  db::Database& settle_db_;
 };
 
 /// Runs Service::Requery every `interval` on its own thread until destroyed.

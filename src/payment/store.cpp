@@ -4,23 +4,27 @@ namespace motcua::payment::store {
 
 #define TXN_COLUMNS                                                                                                   \
   "t.id, t.request_id, t.reference, t.account_id, t.amount, t.currency, t.state, t.pay_url, t.platform_txn, t.created_at, " \
-  "r.state, r.dossier_id, r.dossier_code, r.agency_id, t.queries, t.next_query_at"
+  "r.state, r.dossier_id, r.dossier_code, r.agency_id, t.queries, t.next_query_at, r.items, r.type_code"
 
 const db::Query kInsertRequest{"payment_insert_request",
-    "INSERT INTO payment_requests (id, dossier_id, dossier_code, agency_id, amount, reason, items, state, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)"};
+    "INSERT INTO payment_requests (id, dossier_id, dossier_code, agency_id, amount, reason, items, state, created_at, type_code) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9)"};
+const db::Query kProcedureTypeCode{"payment_procedure_type_code",
+    "SELECT config FROM procedure_configs WHERE procedure_code = $1"};
 const db::Query kOpenRequests{"payment_open_requests",
-    "SELECT id, amount, reason, items, agency_id FROM payment_requests WHERE dossier_id = $1 AND state = 'open' ORDER BY created_at, id"};
+    "SELECT id, amount, reason, items, agency_id, type_code FROM payment_requests WHERE dossier_id = $1 AND state = 'open' "
+    "ORDER BY created_at, id"};
 const db::Query kRequestsOfDossier{"payment_requests_of_dossier",
-    "SELECT id, amount, reason, items, state, created_at, paid_at, closed_at, agency_id, refunded_at FROM payment_requests "
+    "SELECT id, amount, reason, items, state, created_at, paid_at, closed_at, agency_id, refunded_at, type_code FROM payment_requests "
     "WHERE dossier_id = $1 ORDER BY created_at, id LIMIT 100"};
 const db::Query kRequestById{"payment_request_by_id",
     "SELECT id, amount, reason, items, state, dossier_id, dossier_code, agency_id FROM payment_requests WHERE id = $1"};
 const db::Query kSetRequestState{"payment_set_request_state",
     "UPDATE payment_requests SET state = $3, paid_at = COALESCE($4, paid_at), closed_at = COALESCE($5, closed_at) "
     "WHERE id = $1 AND state = $2"};
-const db::Query kCountOpenRequests{"payment_count_open_requests",
-    "SELECT COUNT(*) FROM payment_requests WHERE dossier_id = $1 AND state = 'open'"};
+// Whether any request of the dossier is still open: the first index entry answers (no count).
+const db::Query kAnyOpenRequest{"payment_any_open_request",
+    "SELECT 1 FROM payment_requests WHERE dossier_id = $1 AND state = 'open' LIMIT 1"};
 
 const db::Query kInsertTransaction{"payment_insert_transaction",
     "INSERT INTO payment_transactions (id, request_id, reference, account_id, idempotency_key, amount, currency, state, "
@@ -52,29 +56,69 @@ const db::Query kDueForQuery{"payment_due_for_query",
 const db::Query kClaimQuery{"payment_claim_query",
     "UPDATE payment_transactions SET next_query_at = $3, queries = queries + 1 WHERE id = $1 AND next_query_at = $2"};
 
+// PostgreSQL only (data-modifying CTEs): a settlement in fewer round trips. The settle UPDATE and
+// its ledger row in one statement (no row when the transaction was already settled; a request no
+// longer open)…
+const db::Query kPgSettleWithLedger{"payment_pg_settle_with_ledger",
+    "WITH s AS (UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, "
+    "updated_at = $5, next_query_at = NULL WHERE id = $1 AND state <> 'succeeded' RETURNING id) "
+    "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
+    "state_from, state_to, data, type_code) "
+    "SELECT $6, $5, $7, s.id, $8, $9, $10, 'settled', $11::bigint, $12, 'succeeded', $13, $14 FROM s"};
+// …and, when the request is open, all in one statement: settle, ledger row, request
+// paid, its other pending attempts cancelled (not the one being settled), and whether another
+// request of the dossier is still open. Columns: ledger rows written (0: already settled), other open.
+const db::Query kPgSettleAndClose{"payment_pg_settle_and_close",
+    "WITH s AS (UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, "
+    "updated_at = $5, next_query_at = NULL WHERE id = $1 AND state <> 'succeeded' RETURNING id), "
+    "l AS (INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
+    "state_from, state_to, data, type_code) "
+    "SELECT $6, $5, $7, s.id, $8, $9, $10, 'settled', $11::bigint, $12, 'succeeded', $13, $14 FROM s RETURNING 1), "
+    "r AS (UPDATE payment_requests SET state = 'paid', paid_at = $5 WHERE id = $7 AND state = 'open' AND EXISTS (SELECT 1 FROM s) "
+    "RETURNING id), "
+    "x AS (UPDATE payment_transactions SET state = 'cancelled', updated_at = $5, next_query_at = $5 "
+    "WHERE request_id = $7 AND state = 'pending' AND id <> $1 AND EXISTS (SELECT 1 FROM s) RETURNING id) "
+    "SELECT (SELECT COUNT(*) FROM l), (SELECT COUNT(*) FROM r), CASE WHEN EXISTS (SELECT 1 FROM payment_requests "
+    "WHERE dossier_id = $15 AND state = 'open' AND id <> $7) THEN 1 ELSE 0 END"};
+// The phí and lệ phí numbers and their receipts in one statement.
+const db::Query kPgIssueReceipts2{"payment_pg_issue_receipts2",
+    "WITH n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1), ($1, $3, 1) "
+    "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING series, last) "
+    "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, items, "
+    "issued_at) SELECT v.id, $4, $5, $6, $1, v.kind, n.series, n.last, v.amount, v.items, $7 FROM n JOIN "
+    "(VALUES ($8::text, $9::text, $2::text, $10::bigint, $11::text), ($12::text, $13::text, $3::text, $14::bigint, $15::text)) "
+    "AS v (id, kind, series, amount, items) ON v.series = n.series"};
 const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
 
 const db::Query kSettledBetween{"payment_settled_between",
-    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, ''), l.agency_id, COALESCE(t.bank_code, ''), a.code, a.name "
+    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, ''), l.agency_id, COALESCE(t.bank_code, ''), a.code, a.name, l.at "
     "FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
     "LEFT JOIN payment_transactions t ON t.id = l.transaction_id "
     "WHERE l.event = 'settled' AND a.path LIKE $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT 100001"};
 
 const db::Query kInsertLedger{"payment_insert_ledger",
     "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
-    "state_from, state_to, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
+    "state_from, state_to, data, type_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+    "COALESCE($13, (SELECT type_code FROM payment_requests WHERE id = $3)))"};
 const db::Query kLedgerOfDossier{"payment_ledger_of_dossier",
-    "SELECT l.at, l.event, l.amount, l.reference, l.state_from, l.state_to FROM payment_ledger l "
+    "SELECT l.at, l.event, l.amount, l.reference, l.state_from, l.state_to, l.type_code FROM payment_ledger l "
     "JOIN payment_requests r ON r.id = l.request_id WHERE r.dossier_id = $1 ORDER BY l.id LIMIT 500"};
 const db::Query kLedger{"payment_ledger",
     "SELECT l.id, l.at, l.request_id, l.transaction_id, l.reference, l.dossier_code, l.agency_id, l.event, l.amount, "
-    "l.state_from, l.state_to FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
+    "l.state_from, l.state_to, l.type_code FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
     "WHERE a.path LIKE $1 AND l.at >= $2 AND l.at < $3 AND l.id > $4 ORDER BY l.id LIMIT $5"};
 
 // E-receipts: a gapless number per agency and series (the upsert's row lock serialises issuers).
 const db::Query kNextReceiptNumber{"payment_next_receipt_number",
     "INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1) "
     "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING last"};
+// The phí and lệ phí numbers of one settlement in one statement (the usual request has both).
+const db::Query kNextReceiptNumbers2{"payment_next_receipt_numbers2",
+    "INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1), ($1, $3, 1) "
+    "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING series, last"};
+const db::Query kInsertReceipts2{"payment_insert_receipts2",
+    "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, items, "
+    "issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11), ($12, $2, $3, $4, $5, $13, $14, $15, $16, $17, $11)"};
 const db::Query kInsertReceipt{"payment_insert_receipt",
     "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, items, "
     "issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"};

@@ -7,13 +7,13 @@ namespace motcua::payment::store {
 
 /// Columns of kTransactionByReference / kTransactionById.
 enum TxnCol { kTId, kTRequestId, kTReference, kTAccount, kTAmount, kTCurrency, kTState, kTPayUrl, kTPlatformTxn, kTCreatedAt,
-              kTRequestState, kTDossierId, kTDossierCode, kTAgencyId, kTQueries, kTNextQueryAt };
+              kTRequestState, kTDossierId, kTDossierCode, kTAgencyId, kTQueries, kTNextQueryAt, kTItems, kTTypeCode };
 
-extern const db::Query kInsertRequest, kOpenRequests, kRequestsOfDossier, kSetRequestState, kCountOpenRequests, kRequestById;
+extern const db::Query kInsertRequest, kProcedureTypeCode, kOpenRequests, kRequestsOfDossier, kSetRequestState, kAnyOpenRequest, kRequestById;
 extern const db::Query kInsertTransaction, kTransactionByReference, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
-    kSettleTransaction, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
+    kSettleTransaction, kPgSettleWithLedger, kPgSettleAndClose, kPgIssueReceipts2, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
 extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger, kSettledBetween;
-extern const db::Query kNextReceiptNumber, kInsertReceipt, kReceiptsOfDossier, kReceiptByReference;
+extern const db::Query kNextReceiptNumber, kNextReceiptNumbers2, kInsertReceipts2, kInsertReceipt, kReceiptsOfDossier, kReceiptByReference;
 extern const db::Query kRefundsOfDossier, kMarkRefunded, kExpireTransaction, kAgencyOfReference;
 
 }  // namespace motcua::payment::store

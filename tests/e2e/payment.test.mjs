@@ -3,8 +3,10 @@
 // a citizen pays a dossier's phí and lệ phí through the sandbox's approval page and the dossier
 // continues, with both e-receipts downloadable; a declined payment leaves it waiting; the receiver
 // sees the dossier's ledger; the agency administrator reconciles the day against the statement
-// fetched from the platform. Dossiers are brought to "waiting for payment" through the API.
-import { test } from 'node:test';
+// fetched from the platform over a window of days; and, for a procedure that collects its fee at
+// submission, a citizen submits in the wizard, pays from its last screen (and, declined first,
+// pays again). Dossiers are otherwise brought to "waiting for payment" through the API.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
 import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser } from './browser.mjs';
@@ -147,6 +149,8 @@ test("the receiver sees the dossier's payments, receipts and ledger", async () =
   const ledger = page.getByRole('table', { name: 'Sổ thu của hồ sơ' });
   await ledger.waitFor();
   for (const event of ['Yêu cầu nộp', 'Bắt đầu thanh toán', 'Đã thu']) await ledger.getByRole('cell', { name: event, exact: true }).waitFor();
+  // Each row carries the transaction-type code of Decision 31/2021 Art. 36.
+  assert.ok((await ledger.getByRole('cell', { name: 'G22.99', exact: true }).count()) >= 3);
   await page.getByRole('link', { name: /^Biên lai thu phí/ }).waitFor();
   await shot(page, 'payment-5-officer');
   assert.deepEqual(await serious(page), []);
@@ -170,8 +174,14 @@ test('the agency administrator reconciles the day against the statement fetched 
     name: 'bang-ke.csv', mimeType: 'text/csv',
     buffer: Buffer.from(`MaThamChieu,SoTien,MaNganHang\n${reference},200000,VCB\nLA20261204,5000,NCB\n`),
   });
+  // A window of days (from the day before to today), with per-day subtotals.
+  const today = await page.getByLabel('Từ ngày').inputValue();
+  const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
+  await page.getByLabel('Từ ngày').fill(yesterday);
   await page.getByRole('button', { name: 'Đối soát', exact: true }).click();
   const result = page.getByTestId('recon-result');
+  await result.getByRole('heading', { name: `Tổng hợp — ${yesterday} → ${today}` }).waitFor();
+  await page.getByRole('table', { name: 'Theo ngày' }).getByRole('rowheader', { name: today }).waitFor();
   await result.getByText('Bảng kê từ tệp tải lên.').waitFor();
   assert.match(await page.getByTestId('recon-missing_ours').innerText(), /^1\s/);
   await page.getByRole('table', { name: 'Chi tiết giao dịch' }).getByRole('cell', { name: 'Thiếu trên hệ thống' }).waitFor();
@@ -189,12 +199,116 @@ test('the agency administrator reconciles the day against the statement fetched 
   await page.getByRole('table', { name: 'Chi tiết giao dịch' }).getByRole('cell', { name: reference }).waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải kết quả (CSV)' }).click()]);
   const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi'), csv);
+  assert.ok(csv.startsWith('MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi,Ngay'), csv);
   assert.ok(csv.includes(`${reference},200000,200000,matched,VCB,`), csv);
   await shot(page, 'payment-7-reconciled');
   assert.deepEqual(await serious(page), []);
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, 'payment-7-reconciled-phone');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+
+// Payment at submission: the procedure's configuration collects the fee when the citizen applies.
+async function collectAtSubmission(on) {
+  const admin = await apiAs('admin.demo');
+  const { config } = await admin.call('GET', '/api/v1/admin/procedures/2.913001/config');
+  await admin.call('PUT', '/api/v1/admin/procedures/2.913001/config', { ...config, payment_at_submission: on });
+  await admin.ctx.dispose();
+}
+after(() => collectAtSubmission(false));
+
+// The wizard, filled completely, up to "Đã nộp hồ sơ"; the dossier code.
+async function submitInWizard(page, shotName) {
+  await page.goto(`${base}/thu-tuc/2.913001`);
+  await page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
+  await page.getByLabel('Cá nhân tự yêu cầu').check();
+  await page.getByLabel('Cơ quan tiếp nhận').selectOption({ label: 'Sở Tư pháp tỉnh An Hòa' });
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('heading', { name: /Bước 2\/4/ }).waitFor();
+  await page.locator('#p-form-nguoi_duoc_cap_phieu-noi_sinh').fill('Hà Nội');
+  await page.locator('#p-form-nguoi_duoc_cap_phieu-quoc_tich').fill('Việt Nam');
+  await page.locator('#p-form-nguoi_duoc_cap_phieu-dan_toc').fill('Kinh');
+  await page.locator('#p-form-nguoi_duoc_cap_phieu-noi_thuong_tru').fill('Số 1 phố Tràng Tiền, Hà Nội');
+  await page.locator('#p-form-loai_phieu').selectOption('1');
+  await page.locator('#p-form-so_luong_phieu').fill('1');
+  await page.locator('#p-form-muc_dich').fill('Bổ sung hồ sơ xin việc');
+  await page.locator('#p-form-hinh_thuc_nhan').selectOption('truc_tiep');
+  await page.getByRole('button', { name: /Thêm: Nơi cư trú/ }).click();
+  await page.locator('#p-form-qua_trinh_cu_tru-0-tu_ngay').fill('1999-03-02');
+  await page.locator('#p-form-qua_trinh_cu_tru-0-noi_cu_tru').fill('Phường Tràng Tiền, Hà Nội');
+  await page.getByLabel('Trích yếu nội dung yêu cầu').fill('Xin cấp Phiếu lý lịch tư pháp, nộp phí khi nộp hồ sơ');
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('heading', { name: /Bước 3\/4/ }).waitFor();
+  await page.locator('#p-documents-GT-2913001-1-01').setInputFiles({ name: 'to-khai.pdf', mimeType: 'application/pdf', buffer: tinyPdf('to khai') });
+  await page.getByText('Đã tải lên to-khai.pdf.').waitFor();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
+  await page.getByRole('heading', { name: /Bước 4\/4/ }).waitFor();
+  // Said before submitting: the fee is collected now.
+  await page.getByText('Thủ tục này thu phí, lệ phí ngay khi nộp hồ sơ', { exact: false }).waitFor();
+  if (shotName) await shot(page, `${shotName}-review`);
+  assert.deepEqual(await serious(page), []);
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Đã nộp hồ sơ' }).waitFor();
+  return (await page.getByTestId('dossier-code').innerText()).trim();
+}
+
+test('payment at submission: the citizen submits in the wizard, pays at the platform and the dossier goes on', async () => {
+  await collectAtSubmission(true);
+  const { context, page, errors } = await freshPage();
+  await signIn(page, 'citizen.demo', '/ho-so-cua-toi');
+  const code = await submitInWizard(page, 'payment-8-wizard');
+  // The last screen: the dossier waits for its fee, with the pay step.
+  const payNow = page.getByRole('region', { name: 'Thanh toán phí, lệ phí' });
+  await payNow.getByTestId('payment-state').filter({ hasText: 'Chờ thanh toán' }).waitFor();
+  await shot(page, 'payment-8-wizard-pay');
+  assert.deepEqual(await serious(page), []);
+  await payNow.getByRole('button', { name: 'Thanh toán trực tuyến' }).click();
+
+  // At the platform's approval page: the amount is the fee chosen in the wizard.
+  await page.waitForURL((u) => u.href.startsWith(process.env.PAYSIM_URL));
+  assert.equal((await page.locator('#amount').innerText()).trim(), '200000 VND');
+  assert.match(await page.locator('#type-code').innerText(), /^G22\.99/);
+  await page.getByRole('button', { name: 'Thanh toán (approve)' }).click();
+
+  // Back on the dossier: paid, and the dossier goes on to the receiving officer (status 1).
+  await page.waitForURL((u) => u.pathname === '/ho-so' && u.searchParams.get('ma') === code && u.searchParams.get('MaLoi') === '00');
+  await page.getByTestId('payment-state').filter({ hasText: 'Đã thanh toán' }).waitFor({ timeout: 20000 });
+  await page.getByTestId('dossier-status').filter({ hasText: 'Mới đăng ký' }).waitFor({ timeout: 20000 });
+  await page.getByRole('link', { name: /^Biên lai thu phí BLP-\d\d số \d{7} \(200\.000 đồng, PDF\)$/ }).waitFor();
+  await shot(page, 'payment-8-wizard-paid');
+  assert.deepEqual(await serious(page), []);
+  // The receiving officer can now accept it.
+  const receiver = await apiAs('receiver.demo');
+  const accepted = await receiver.call('POST', `/api/v1/dossiers/${code}/actions/accept`, {});
+  assert.equal(accepted.status, 2);
+  await receiver.ctx.dispose();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('payment at submission declined: a clear message, the dossier still waits, and the citizen pays again', async () => {
+  await collectAtSubmission(true);
+  const { context, page, errors } = await freshPage();
+  await signIn(page, 'citizen.demo', '/ho-so-cua-toi');
+  const code = await submitInWizard(page);
+  await page.getByRole('region', { name: 'Thanh toán phí, lệ phí' }).getByRole('button', { name: 'Thanh toán trực tuyến' }).click();
+  await page.waitForURL((u) => u.href.startsWith(process.env.PAYSIM_URL));
+  await page.getByRole('button', { name: 'Hủy (decline)' }).click();
+  await page.waitForURL((u) => u.pathname === '/ho-so' && u.searchParams.get('ma') === code && u.searchParams.get('MaLoi') === '24');
+  await page.getByRole('status').filter({ hasText: 'Giao dịch không thành công (mã 24). Bạn có thể thanh toán lại.' }).waitFor();
+  await page.getByTestId('txn-state').filter({ hasText: 'không thành công' }).waitFor({ timeout: 20000 });
+  await page.getByTestId('dossier-status').filter({ hasText: 'Yêu cầu thực hiện nghĩa vụ tài chính' }).waitFor();
+  await shot(page, 'payment-9-wizard-declined');
+  assert.deepEqual(await serious(page), []);
+  // Paying again from the dossier page settles it.
+  await page.getByRole('button', { name: 'Thanh toán trực tuyến' }).click();
+  await page.waitForURL((u) => u.href.startsWith(process.env.PAYSIM_URL));
+  await page.getByRole('button', { name: 'Thanh toán (approve)' }).click();
+  await page.waitForURL((u) => u.pathname === '/ho-so' && u.searchParams.get('MaLoi') === '00');
+  await page.getByTestId('dossier-status').filter({ hasText: 'Mới đăng ký' }).waitFor({ timeout: 20000 });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -510,6 +510,171 @@ TEST_P(Payments, AProcedureThatCollectsAtReceiptWaitsForPaymentAtSubmission) {
   EXPECT_EQ(Payments_(citizen, unpaid).at("refunds").as_array().size(), 0u);
 }
 
+TEST_P(Payments, TheTransactionTypeCodeIsStoredSentAndShownInTheLedger) {
+  User admin = SignIn(port(), "admin.demo"), citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  // Without configuration: the general G22.99.
+  std::string plain = DossierWaitingForPayment(citizen);
+  EXPECT_EQ(Payments_(citizen, plain).at("requests").at(0).at("type_code"), "G22.99");
+  // The procedure's own code (Decision 31/2021 Art. 36); a malformed one is refused.
+  json::object config = Json(admin.Call("GET", "/api/v1/admin/procedures/2.913001/config")).at("config").as_object();
+  config["payment_type_code"] = "X22.99.1";
+  EXPECT_EQ(admin.Call("PUT", "/api/v1/admin/procedures/2.913001/config", json::serialize(config)).status, 400);
+  config["payment_type_code"] = 2299;
+  EXPECT_EQ(admin.Call("PUT", "/api/v1/admin/procedures/2.913001/config", json::serialize(config)).status, 400);
+  config["payment_type_code"] = "G22.99.01.2913001";
+  ASSERT_EQ(admin.Call("PUT", "/api/v1/admin/procedures/2.913001/config", json::serialize(config)).status, 200);
+  std::string code = DossierWaitingForPayment(citizen);
+  EXPECT_EQ(Payments_(citizen, code).at("requests").at(0).at("type_code"), "G22.99.01.2913001");
+  std::string ref = StartPaying(citizen, code, "t-1");
+  // Sent in INIT (ThongTinBienLai.MaLoaiGiaoDich): the platform shows it on its page and statement.
+  auto page = Fetch(sim_->Port(), "GET", "/pay/" + ref, {}, "");
+  EXPECT_NE(page.body.find(">G22.99.01.2913001<"), std::string::npos) << page.body;
+  Decide(ref, true);
+  // Every ledger row of the request carries it: the dossier's and the agency's ledger.
+  auto p = Payments_(receiver, code);
+  ASSERT_GE(p.at("ledger").as_array().size(), 3u);
+  for (const auto& e : p.at("ledger").as_array()) EXPECT_EQ(e.at("type_code"), "G22.99.01.2913001") << e;
+  auto ledger = Json(admin.Call("GET", "/api/v1/admin/payments/ledger?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z"));
+  std::size_t coded = 0, general = 0;
+  for (const auto& e : ledger.at("items").as_array()) {
+    if (e.at("dossier_code") == json::value(code)) coded += e.at("type_code") == "G22.99.01.2913001";
+    if (e.at("dossier_code") == json::value(plain)) general += e.at("type_code") == "G22.99";
+  }
+  EXPECT_EQ(coded, 3u) << "requested, initiated, settled";
+  EXPECT_EQ(general, 1u) << "requested";
+}
+
+TEST_P(Payments, ReconciliationOverADateRangeHasPerDaySubtotalsThatMatchTheLedger) {
+  User admin = SignIn(port(), "admin.demo"), citizen = SignIn(port(), "citizen.demo");
+  std::string code = DossierWaitingForPayment(citizen);
+  std::string ref = StartPaying(citizen, code, "r-1");
+  Decide(ref, true);
+  auto ledger = Json(admin.Call("GET", "/api/v1/admin/payments/ledger?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z"));
+  std::string day;
+  std::int64_t ledger_total = 0;
+  for (const auto& e : ledger.at("items").as_array()) {
+    if (e.at("event") == "settled") {
+      day = std::string(e.at("at").as_string()).substr(0, 10);
+      ledger_total += e.at("amount").as_int64();
+    }
+  }
+  ASSERT_EQ(day.size(), 10u);
+  // A window around the day: the statement has our payment (on its day) and one of theirs two days before.
+  auto shift = [](const std::string& d, int days) {
+    std::chrono::year_month_day ymd{std::chrono::year(std::stoi(d.substr(0, 4))), std::chrono::month(static_cast<unsigned>(std::stoi(d.substr(5, 2)))),
+                                    std::chrono::day(static_cast<unsigned>(std::stoi(d.substr(8, 2))))};
+    std::chrono::year_month_day out{std::chrono::sys_days(ymd) + std::chrono::days(days)};
+    char buf[11];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(out.year()), static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
+    return std::string(buf);
+  };
+  std::string from = shift(day, -3), to = shift(day, 1), before = shift(day, -2);
+  std::string compact = before.substr(0, 4) + before.substr(5, 2) + before.substr(8, 2);
+  std::string statement = "MaThamChieu,SoTien,ThoiGianGD\n" + ref + ",200000," + day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2) +
+                          "101500\nTHEIRS1,7000," + compact + "090000\n";
+  auto rec = admin.Call("POST", "/api/v1/admin/payments/reconciliation?from=" + from + "&to=" + to, statement, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(rec.status, 200) << rec.body;
+  json::value r = Json(rec);
+  EXPECT_EQ(r.at("from"), json::value(from));
+  EXPECT_EQ(r.at("to"), json::value(to));
+  EXPECT_EQ(r.at("summary").at("matched"), 1);
+  EXPECT_EQ(r.at("summary").at("missing_ours"), 1);
+  EXPECT_EQ(r.at("summary").at("ours_total"), ledger_total);
+  ASSERT_EQ(r.at("by_day").as_array().size(), 2u) << r;
+  EXPECT_EQ(r.at("by_day").at(0).at("day"), json::value(before));
+  EXPECT_EQ(r.at("by_day").at(0).at("missing_ours"), 1);
+  EXPECT_EQ(r.at("by_day").at(0).at("theirs_total"), 7000);
+  EXPECT_EQ(r.at("by_day").at(1).at("day"), json::value(day));
+  EXPECT_EQ(r.at("by_day").at(1).at("ours_total"), ledger_total) << "the day's subtotal is the day's settled ledger total";
+  std::int64_t ours = 0, theirs = 0;
+  for (const auto& d : r.at("by_day").as_array()) ours += d.at("ours_total").as_int64(), theirs += d.at("theirs_total").as_int64();
+  EXPECT_EQ(ours, r.at("summary").at("ours_total").as_int64());
+  EXPECT_EQ(theirs, r.at("summary").at("theirs_total").as_int64());
+  // The CSV export carries each line's day.
+  auto csv = admin.Call("POST", "/api/v1/admin/payments/reconciliation?format=csv&from=" + from + "&to=" + to, statement, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find(ref + ",200000,200000,matched,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("THEIRS1,0,7000,missing_ours,,," + before + "\r\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.Header("Content-Disposition").value_or("").find("doi-soat-" + from + "_" + to + ".csv"), std::string::npos);
+  // Fetched from the platform: one DOI_SOAT per day of the window.
+  auto fetched = Json(admin.Call("POST", "/api/v1/admin/payments/reconciliation?source=platform&from=" + from + "&to=" + to, ""));
+  EXPECT_EQ(fetched.at("summary").at("matched"), 1) << fetched;
+  ASSERT_EQ(fetched.at("by_day").as_array().size(), 1u);
+  EXPECT_EQ(fetched.at("by_day").at(0).at("day"), json::value(day));
+  // A window outside the payment's day has nothing of ours.
+  auto earlier = Json(admin.Call("POST", "/api/v1/admin/payments/reconciliation?from=" + shift(day, -40) + "&to=" + shift(day, -10), "MaThamChieu,SoTien\n"));
+  EXPECT_EQ(earlier.at("summary").at("ours_total"), 0);
+  // Bad windows: reversed, longer than 31 days, malformed, both forms at once.
+  for (std::string q : {"from=" + to + "&to=" + from, "from=" + shift(day, -31) + "&to=" + day, "from=" + day + "&to=2026-13-01",
+                        "from=" + day, "date=" + day + "&from=" + day + "&to=" + day}) {
+    EXPECT_EQ(admin.Call("POST", "/api/v1/admin/payments/reconciliation?" + q, statement, {{"Content-Type", "text/csv"}}).status, 400) << q;
+  }
+  EXPECT_EQ(admin.Call("POST", "/api/v1/admin/payments/reconciliation?from=" + shift(day, -30) + "&to=" + day, statement,
+                       {{"Content-Type", "text/csv"}}).status, 200) << "31 days";
+}
+
+// Our e-receipts carry a PDF signature (adbe.pkcs7.detached) with the deployment's key: pdfsig
+// finds it valid and covering the whole file; one byte changed makes it invalid.
+TEST(PaymentReceiptSignature, ReceiptsAreSignedOverTheWholeFileAndATamperedByteBreaksIt) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("motcua-sign-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // A throwaway self-signed test certificate, made for this run only.
+  motcua::testing::Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj '/CN=motcua test receipts' -keyout '" +
+      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "' 2>/dev/null");
+  ASSERT_TRUE(fs::exists(dir / "cert.pem"));
+  payment::PaySim sim(payment::PaySimOptions{.partner = kPartner, .secret = kSecret});
+  sim.Start();
+  std::string url = sim.PlatformUrl();
+  TestApp app("sqlite", true, [&](config::Config& c) {
+    c.payment_platform_url = url;
+    c.payment_partner_code = kPartner;
+    c.payment_secret = kSecret;
+    c.payment_requery_seconds = 0;
+    c.receipt_signing_key = (dir / "key.pem").string();
+    c.receipt_signing_cert = (dir / "cert.pem").string();
+  });
+  sim.SetCallbackUrl("http://127.0.0.1:" + std::to_string(app.port()) + "/api/v1/payments/callback");
+  User citizen = SignIn(app.port(), "citizen.demo");
+  json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("x")))}}}};
+  json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                    {"documents", docs}, {"summary", "LLTP"}};
+  std::string code(Json(citizen.Call("POST", "/api/v1/dossiers", json::serialize(body))).at("code").as_string());
+  User receiver = SignIn(app.port(), "receiver.demo"), leader = SignIn(app.port(), "leader.demo");
+  receiver.Act(code, "accept");
+  auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));
+  leader.Act(code, "assign", {{"assignee_id", officers.at("items").at(0).at("id")}});
+  json::array items{json::object{{"kind", "phi"}, {"code", "P1"}, {"name", "Phí"}, {"amount", 150000}},
+                    json::object{{"kind", "le_phi"}, {"code", "L1"}, {"name", "Lệ phí"}, {"amount", 50000}}};
+  SignIn(app.port(), "specialist.demo").Act(code, "request_payment", {{"amount", 200000}, {"reason", "Phí"}, {"items", items}});
+  auto start = Json(citizen.Call("POST", "/api/v1/dossiers/" + code + "/payments", "{}", {{"Idempotency-Key", "sig-1"}}));
+  std::string ref(start.at("reference").as_string());
+  ASSERT_EQ(Fetch(sim.Port(), "POST", "/pay/" + ref + "/approve", {}, "").status, 200);
+  sim.Flush();
+  auto pdf = citizen.Call("GET", "/api/v1/dossiers/" + code + "/payments/" + ref + "/receipts/phi");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  std::ofstream(dir / "signed.pdf", std::ios::binary) << pdf.body;
+  std::string report = motcua::testing::Run("pdfsig '" + (dir / "signed.pdf").string() + "' 2>&1");
+  EXPECT_NE(report.find("adbe.pkcs7.detached"), std::string::npos) << report;
+  EXPECT_NE(report.find("Signature is Valid"), std::string::npos) << report;
+  EXPECT_NE(report.find("Total document signed"), std::string::npos) << report;
+  EXPECT_NE(report.find("motcua test receipts"), std::string::npos) << report;
+  // Still the same receipt for a reader.
+  EXPECT_NE(ReadPdf(pdf.body).text.find("BIÊN LAI THU PHÍ"), std::string::npos);
+  // One byte of the page changed (inside the signed range): the signature no longer holds.
+  std::string tampered = pdf.body;
+  auto at = tampered.find("stream\n");
+  ASSERT_NE(at, std::string::npos);
+  tampered[at + 20] = static_cast<char>(tampered[at + 20] ^ 0x01);
+  std::ofstream(dir / "tampered.pdf", std::ios::binary) << tampered;
+  std::string broken = motcua::testing::Run("pdfsig '" + (dir / "tampered.pdf").string() + "' 2>&1");
+  EXPECT_EQ(broken.find("Signature is Valid"), std::string::npos) << broken;
+  EXPECT_NE(broken.find("Digest Mismatch"), std::string::npos) << broken;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 TEST(PaymentsOff, WithoutConfigurationThePayButtonExplains) {
   TestApp app("sqlite");
   User citizen = SignIn(app.port(), "citizen.demo");

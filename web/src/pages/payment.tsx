@@ -49,6 +49,7 @@ interface LedgerRow {
   reference: string | null;
   from: string;
   to: string;
+  type_code?: string;
 }
 interface Payments {
   enabled: boolean;
@@ -87,6 +88,7 @@ const words = {
     event: 'Sự kiện',
     amount: 'Số tiền',
     reference: 'Mã tham chiếu',
+    typeCode: 'Mã loại giao dịch',
     events: {
       requested: 'Yêu cầu nộp', initiated: 'Bắt đầu thanh toán', init_failed: 'Không khởi tạo được', settled: 'Đã thu', declined: 'Không thành công',
       expired: 'Hết hạn', cancelled: 'Hủy', paid_at_counter: 'Nộp tại quầy', refund_due: 'Phải hoàn trả', refunded: 'Đã hoàn trả',
@@ -117,6 +119,7 @@ const words = {
     event: 'Event',
     amount: 'Amount',
     reference: 'Reference',
+    typeCode: 'Transaction type code',
     events: {
       requested: 'Requested', initiated: 'Payment started', init_failed: 'Could not start', settled: 'Collected', declined: 'Declined',
       expired: 'Expired', cancelled: 'Cancelled', paid_at_counter: 'Paid at the counter', refund_due: 'Refund due', refunded: 'Refunded',
@@ -253,7 +256,7 @@ export function PaymentPanel({ code, lang, onSettled }: { code: string; lang: La
             </ul>
           )}
           {r.state === 'open' && data.can_pay && (
-            <button type="button" disabled={busy} onClick={() => void pay(r.id)}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void pay(r.id)}>
               {busy ? w.paying : w.pay}
             </button>
           )}
@@ -291,6 +294,7 @@ export function PaymentPanel({ code, lang, onSettled }: { code: string; lang: La
                 <th scope="col">{w.event}</th>
                 <th scope="col">{w.amount}</th>
                 <th scope="col">{w.reference}</th>
+                <th scope="col">{w.typeCode}</th>
               </tr>
             </thead>
             <tbody>
@@ -300,6 +304,7 @@ export function PaymentPanel({ code, lang, onSettled }: { code: string; lang: La
                   <td>{w.events[l.event] ?? l.event}</td>
                   <td className="num">{money(l.amount, lang)}</td>
                   <td className="code">{l.reference ?? '—'}</td>
+                  <td className="code">{l.type_code ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,6 @@
-// Daily reconciliation of online payments (Decision 31/2021 Art. 36, docs/payment.md) for agency
+// Reconciliation of online payments over one day or a window of days (Decision 31/2021 Art. 36, docs/payment.md) for agency
 // administrators: the provider's statement — uploaded as CSV or fetched from the payment
-// platform — against our ledger, in total, per agency and per payment provider, each line
+// platform — against our ledger, in total, per day, per agency and per payment provider, each line
 // matched / amount mismatch / missing on either side; the result downloads as CSV.
 import { useState, type FormEvent } from 'react';
 import { currentCsrfToken } from '../api';
@@ -25,24 +25,30 @@ interface Line {
   provider: string;
   agency_code: string;
   agency_name: string;
+  day: string;
 }
 interface Result {
-  date: string;
+  from: string;
+  to: string;
   source: 'upload' | 'platform';
   summary: Counts;
   by_agency: (Counts & { agency_code: string; agency_name: string })[];
   by_provider: (Counts & { provider: string })[];
+  by_day: (Counts & { day: string | null })[];
   lines: Line[];
 }
 
 const words = {
   vi: {
-    lead: 'So khớp các giao dịch đã thu trong ngày trên hệ thống với bảng kê của nền tảng thanh toán, theo từng cơ quan và từng ngân hàng/trung gian thanh toán.',
-    date: 'Ngày đối soát',
+    lead: 'So khớp các giao dịch đã thu trong khoảng ngày chọn trên hệ thống với bảng kê của nền tảng thanh toán, theo từng ngày, từng cơ quan và từng ngân hàng/trung gian thanh toán.',
+    from: 'Từ ngày',
+    to: 'Đến ngày (tối đa 31 ngày)',
+    byDay: 'Theo ngày',
+    day: 'Ngày',
     source: 'Bảng kê của nền tảng thanh toán',
     upload: 'Tải lên tệp CSV',
     platform: 'Lấy trực tiếp từ nền tảng thanh toán',
-    file: 'Tệp bảng kê (CSV, có cột MaThamChieu, SoTien; tùy chọn MaGiaoDich, MaNganHang)',
+    file: 'Tệp bảng kê (CSV, có cột MaThamChieu, SoTien; tùy chọn MaGiaoDich, MaNganHang, ThoiGianGD hoặc Ngay)',
     run: 'Đối soát',
     running: 'Đang đối soát…',
     download: 'Tải kết quả (CSV)',
@@ -60,7 +66,7 @@ const words = {
     theirs: 'Bảng kê',
     outcome: 'Kết quả',
     unknown: '(không xác định)',
-    none: 'Không có giao dịch nào trong ngày này.',
+    none: 'Không có giao dịch nào trong khoảng ngày này.',
     outcomes: { matched: 'Khớp', amount_mismatch: 'Lệch số tiền', missing_ours: 'Thiếu trên hệ thống', missing_theirs: 'Thiếu trên bảng kê' },
     oursTotal: 'Tổng hệ thống',
     theirsTotal: 'Tổng bảng kê',
@@ -68,12 +74,15 @@ const words = {
     fromUpload: 'Bảng kê từ tệp tải lên.',
   },
   en: {
-    lead: "Matches the day's collected transactions in this system against the payment platform's statement, per agency and per bank or payment intermediary.",
-    date: 'Day',
+    lead: "Matches the transactions collected in this system over the chosen days against the payment platform's statement, per day, per agency and per bank or payment intermediary.",
+    from: 'From',
+    to: 'To (at most 31 days)',
+    byDay: 'Per day',
+    day: 'Day',
     source: "The payment platform's statement",
     upload: 'Upload a CSV file',
     platform: 'Fetch it from the payment platform',
-    file: 'Statement file (CSV with MaThamChieu, SoTien; optionally MaGiaoDich, MaNganHang)',
+    file: 'Statement file (CSV with MaThamChieu, SoTien; optionally MaGiaoDich, MaNganHang, ThoiGianGD or Ngay)',
     run: 'Reconcile',
     running: 'Reconciling…',
     download: 'Download the result (CSV)',
@@ -91,7 +100,7 @@ const words = {
     theirs: 'Statement',
     outcome: 'Outcome',
     unknown: '(unknown)',
-    none: 'No transactions on this day.',
+    none: 'No transactions on these days.',
     outcomes: { matched: 'Matched', amount_mismatch: 'Amount differs', missing_ours: 'Missing here', missing_theirs: 'Missing in the statement' },
     oursTotal: 'Our total',
     theirsTotal: 'Statement total',
@@ -144,7 +153,8 @@ function CountsTable({ caption, rows, keyHeader, w, lang }: {
 export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
   const w = words[lang === 'en' ? 'en' : 'vi'];
   const { me, loaded } = useSession();
-  const [date, setDate] = useState(today);
+  const [from, setFrom] = useState(today);
+  const [to, setTo] = useState(today);
   const [source, setSource] = useState<'upload' | 'platform'>('upload');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -164,7 +174,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
   }
 
   const call = async (csv: boolean, body: string) => {
-    const q = new URLSearchParams({ date, source });
+    const q = new URLSearchParams({ from, to, source });
     if (csv) q.set('format', 'csv');
     return fetch(`/api/v1/admin/payments/reconciliation?${q.toString()}`, {
       method: 'POST',
@@ -210,7 +220,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = url;
-    a.download = `doi-soat-${date}.csv`;
+    a.download = from === to ? `doi-soat-${from}.csv` : `doi-soat-${from}_${to}.csv`;
     document.body.appendChild(a);
     a.click();
     a.remove();
@@ -223,7 +233,10 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
       <h1>{t.reconTitle}</h1>
       <p>{w.lead}</p>
       <form className="form recon-form" onSubmit={(e) => void run(e)}>
-        <Field id="recon-date" label={w.date} type="date" value={date} onChange={setDate} required />
+        <div className="recon-window">
+          <Field id="recon-from" label={w.from} type="date" value={from} onChange={setFrom} required />
+          <Field id="recon-to" label={w.to} type="date" value={to} onChange={setTo} required />
+        </div>
         <fieldset>
           <legend>{w.source}</legend>
           <label>
@@ -247,7 +260,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
       {result && (
         <section aria-labelledby="recon-result" data-testid="recon-result">
           <h2 id="recon-result">
-            {w.summary} — {result.date}
+            {w.summary} — {result.from === result.to ? result.from : `${result.from} → ${result.to}`}
           </h2>
           <p>{result.source === 'platform' ? w.fromPlatform : w.fromUpload}</p>
           <div className="recon-summary">
@@ -270,6 +283,8 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
             <p>{w.none}</p>
           ) : (
             <>
+              <CountsTable caption={w.byDay} keyHeader={w.day} w={w} lang={lang}
+                rows={result.by_day.map((g) => ({ key: g.day ?? '', c: g }))} />
               <CountsTable caption={w.byAgency} keyHeader={w.agency} w={w} lang={lang}
                 rows={result.by_agency.map((g) => ({ key: g.agency_name ? `${g.agency_name} (${g.agency_code})` : '', c: g }))} />
               <CountsTable caption={w.byProvider} keyHeader={w.provider} w={w} lang={lang}
@@ -282,6 +297,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
                   <caption>{w.lines}</caption>
                   <thead>
                     <tr>
+                      <th scope="col">{w.day}</th>
                       <th scope="col">{w.reference}</th>
                       <th scope="col">{w.agency}</th>
                       <th scope="col">{w.provider}</th>
@@ -293,6 +309,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
                   <tbody>
                     {lines.map((l) => (
                       <tr key={l.reference} className={`outcome-${l.outcome}`}>
+                        <td>{l.day || w.unknown}</td>
                         <td className="code">{l.reference}</td>
                         <td>{l.agency_name || w.unknown}</td>
                         <td>{l.provider || w.unknown}</td>
