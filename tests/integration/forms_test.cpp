@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "integration/api_user.hpp"
+#include "integration/pdf_read.hpp"
 #include "integration/test_app.hpp"
 
 namespace motcua::testing {
@@ -22,44 +23,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 constexpr const char* kPublicUrl = "https://dichvucong.example.gov.vn";
-
-std::string Run(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  ::pclose(p);
-  return out;
-}
-
-// The PDF's text (pdftotext) with white space runs made one space, and what its first page's
-// QR code says (pdftoppm at 150 dpi, then zbarimg).
-struct Read {
-  std::string text, qr;
-};
-
-Read ReadPdf(const std::string& pdf) {
-  static std::atomic<int> n{0};
-  fs::path dir = fs::temp_directory_path() / ("motcua-forms-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  fs::create_directories(dir);
-  std::ofstream(dir / "f.pdf", std::ios::binary) << pdf;
-  Read out;
-  for (char ch : Run("pdftotext -raw -enc UTF-8 '" + (dir / "f.pdf").string() + "' -")) {
-    bool space = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f';
-    if (!space) out.text += ch;
-    else if (!out.text.empty() && out.text.back() != ' ') out.text += ' ';
-  }
-  Run("pdftoppm -r 150 -png -f 1 -l 1 '" + (dir / "f.pdf").string() + "' '" + (dir / "page").string() + "'");
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".png") out.qr = Run("zbarimg --raw -q '" + e.path().string() + "'");
-  }
-  while (!out.qr.empty() && (out.qr.back() == '\n' || out.qr.back() == '\r')) out.qr.pop_back();
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  return out;
-}
 
 class Forms : public ::testing::TestWithParam<std::string> {
  protected:

@@ -16,6 +16,7 @@
 #include <fstream>
 
 #include "integration/api_user.hpp"
+#include "integration/pdf_read.hpp"
 #include "integration/test_app.hpp"
 #include "payment/paysim.hpp"
 #include "payment/protocol.hpp"
@@ -27,43 +28,6 @@ namespace json = boost::json;
 constexpr const char* kPartner = "MOTCUA-TEST";
 constexpr const char* kSecret = "test-secret-2026";
 constexpr const char* kPublicUrl = "https://dichvucong.example.gov.vn";
-
-std::string Run(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  ::pclose(p);
-  return out;
-}
-
-// A PDF's text (pdftotext, white space runs made one space) and its first page's QR code (zbarimg).
-struct Read {
-  std::string text, qr;
-};
-Read ReadPdf(const std::string& pdf) {
-  namespace fs = std::filesystem;
-  static std::atomic<int> n{0};
-  fs::path dir = fs::temp_directory_path() / ("motcua-receipt-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  fs::create_directories(dir);
-  std::ofstream(dir / "f.pdf", std::ios::binary) << pdf;
-  Read out;
-  for (char ch : Run("pdftotext -raw -enc UTF-8 '" + (dir / "f.pdf").string() + "' -")) {
-    bool space = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f';
-    if (!space) out.text += ch;
-    else if (!out.text.empty() && out.text.back() != ' ') out.text += ' ';
-  }
-  Run("pdftoppm -r 150 -png -f 1 -l 1 '" + (dir / "f.pdf").string() + "' '" + (dir / "page").string() + "'");
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".png") out.qr = Run("zbarimg --raw -q '" + e.path().string() + "'");
-  }
-  while (!out.qr.empty() && (out.qr.back() == '\n' || out.qr.back() == '\r')) out.qr.pop_back();
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  return out;
-}
 
 class Payments : public ::testing::TestWithParam<std::string> {
  protected:
