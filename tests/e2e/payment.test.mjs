@@ -131,7 +131,7 @@ test('a declined payment leaves the dossier waiting and the citizen may pay agai
   await page.waitForURL((u) => u.href.startsWith(process.env.PAYSIM_URL));
   await page.getByRole('button', { name: 'Hủy (decline)' }).click();
   await page.waitForURL((u) => u.pathname === '/ho-so' && u.searchParams.get('MaLoi') === '24');
-  await page.getByRole('status').filter({ hasText: 'Giao dịch không thành công (mã 24). Bạn có thể thanh toán lại.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Giao dịch không thành công (mã 24). Bạn có thể thanh toán lại.' }).waitFor();
   await page.getByTestId('txn-state').filter({ hasText: 'không thành công' }).waitFor({ timeout: 20000 });
   await page.getByTestId('payment-state').filter({ hasText: 'Chờ thanh toán' }).waitFor();
   await page.getByTestId('dossier-status').filter({ hasText: 'Yêu cầu thực hiện nghĩa vụ tài chính' }).waitFor();
@@ -298,7 +298,7 @@ test('payment at submission declined: a clear message, the dossier still waits, 
   await page.waitForURL((u) => u.href.startsWith(process.env.PAYSIM_URL));
   await page.getByRole('button', { name: 'Hủy (decline)' }).click();
   await page.waitForURL((u) => u.pathname === '/ho-so' && u.searchParams.get('ma') === code && u.searchParams.get('MaLoi') === '24');
-  await page.getByRole('status').filter({ hasText: 'Giao dịch không thành công (mã 24). Bạn có thể thanh toán lại.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Giao dịch không thành công (mã 24). Bạn có thể thanh toán lại.' }).waitFor();
   await page.getByTestId('txn-state').filter({ hasText: 'không thành công' }).waitFor({ timeout: 20000 });
   await page.getByTestId('dossier-status').filter({ hasText: 'Yêu cầu thực hiện nghĩa vụ tài chính' }).waitFor();
   await shot(page, 'payment-9-wizard-declined');

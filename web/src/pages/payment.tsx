@@ -212,8 +212,9 @@ export function PaymentPanel({ code, lang, onSettled }: { code: string; lang: La
 
   return (
     <div className="payments">
-      {error && <Notice>{error}</Notice>}
-      {back && <Notice>{back === '00' ? (pending ? w.back00 : w.backDone) : w.backFailed.replace('{code}', back)}</Notice>}
+      {error && <p className="error" role="alert">{error}</p>}
+      {back === '00' && <Notice>{pending ? w.back00 : w.backDone}</Notice>}
+      {back && back !== '00' && <p className="error" role="alert">{w.backFailed.replace('{code}', back)}</p>}
       {!data.enabled && data.disabled_reason && <p>{data.disabled_reason}</p>}
       {data.requests.map((r) => (
         <div key={r.id} className="payment-request">
