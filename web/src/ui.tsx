@@ -152,3 +152,43 @@ export function useLeaveGuard(dirty: boolean, question: string): void {
     };
   }, [dirty, question]);
 }
+
+// ---- labelled inputs of the admin editors, with their server error beside them ----
+
+/** A text input (or textarea) with its label, hint and error; `id` also names the error line. */
+export function TextField({ id, error, label, value, onChange, type = 'text', hint, required, inputMode, multiline, readOnly, mono, list, narrow }: {
+  id: string; error?: string; label: string; value: string; onChange: (v: string) => void; type?: string; hint?: string;
+  required?: boolean; inputMode?: 'numeric' | 'decimal' | 'text'; multiline?: boolean; readOnly?: boolean; mono?: boolean; list?: string; narrow?: boolean;
+}) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const common = { id, name: id, value, required, readOnly, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, className: mono ? 'mono' : undefined };
+  return (
+    <div className={narrow ? 'field narrow' : 'field'}>
+      <label htmlFor={id}>
+        {label}
+        {required && <span aria-hidden="true"> *</span>}
+      </label>
+      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
+      {multiline ? <textarea rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
+        : <input type={type} inputMode={inputMode} list={list} spellCheck={mono ? false : undefined} {...common} onChange={(e) => onChange(e.target.value)} />}
+      {error && <p id={`${id}-error`} className="error">{error}</p>}
+    </div>
+  );
+}
+
+/** A select with its label and error; a value not among `options` is kept as its own choice. */
+export function SelectField({ id, error, label, value, onChange, options }: {
+  id: string; error?: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][];
+}) {
+  const all = options.some(([v]) => v === value) ? options : [...options, [value, value] as [string, string]];
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}>
+        {all.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+      {error && <p id={`${id}-error`} className="error">{error}</p>}
+    </div>
+  );
+}

@@ -10,7 +10,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { setLeaveGuard } from '../router';
 import { useSession } from '../session';
-import { ErrorSummary, ItemTools, Link, Notice, moved, useLeaveGuard } from '../ui';
+import { ErrorSummary, ItemTools, Link, Notice, SelectField, TextField, moved, useLeaveGuard } from '../ui';
 import type { Detail } from './catalog';
 import { ObjectFields, initialValue, when, type Schema } from './dossierCommon';
 
@@ -161,41 +161,13 @@ interface Ctx {
 }
 const hasErrorUnder = (ctx: Ctx, ptr: string) => Object.keys(ctx.errors).some((e) => e === ptr || e.startsWith(`${ptr}/`));
 
-function Input({ ctx, ptr, label, value, onChange, hint, inputMode, multiline, mono, list, narrow }: {
-  ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; hint?: string;
-  inputMode?: 'numeric' | 'decimal' | 'text'; multiline?: boolean; mono?: boolean; list?: string; narrow?: boolean;
-}) {
-  const id = idOf(ptr);
-  const error = ctx.errors[ptr];
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, name: id, value, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, className: mono ? 'mono' : undefined };
-  return (
-    <div className={narrow ? 'field narrow' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
-      {multiline ? <textarea rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
-        : <input type="text" inputMode={inputMode} list={list} spellCheck={mono ? false : undefined} {...common} onChange={(e) => onChange(e.target.value)} />}
-      {error && <p id={`${id}-error`} className="error">{error}</p>}
-    </div>
-  );
+function Input(props: Omit<Parameters<typeof TextField>[0], 'id' | 'error'> & { ctx: Ctx; ptr: string }) {
+  const { ctx, ptr, ...rest } = props;
+  return <TextField id={idOf(ptr)} error={ctx.errors[ptr]} {...rest} />;
 }
 
-function Select({ ctx, ptr, label, value, onChange, options }: {
-  ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][];
-}) {
-  const id = idOf(ptr);
-  const error = ctx.errors[ptr];
-  const all = options.some(([v]) => v === value) ? options : [...options, [value, value] as [string, string]];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}>
-        {all.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
-      </select>
-      {error && <p id={`${id}-error`} className="error">{error}</p>}
-    </div>
-  );
+function Select({ ctx, ptr, ...rest }: { ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][] }) {
+  return <SelectField id={idOf(ptr)} error={ctx.errors[ptr]} {...rest} />;
 }
 
 function Check({ ctx, ptr, label, checked, onChange }: { ctx: Ctx; ptr: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {

@@ -8,7 +8,7 @@ import { api, type FieldError } from '../api';
 import type { Lang, Messages } from '../i18n';
 import { navigate, setLeaveGuard } from '../router';
 import { useSession } from '../session';
-import { ErrorSummary, ItemTools, Link, Notice, moved, useLeaveGuard } from '../ui';
+import { ErrorSummary, ItemTools, Link, Notice, SelectField, TextField, moved, useLeaveGuard } from '../ui';
 import { ProcedureView, type Detail } from './catalog';
 
 type Rec = Record<string, unknown>;
@@ -177,44 +177,13 @@ function toRecord(f: Form, base: Rec): Rec {
 
 interface Ctx { errors: Record<string, string> }
 
-function Input({ ctx, ptr, label, value, onChange, type = 'text', hint, required, inputMode, multiline, readOnly }: {
-  ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; type?: string; hint?: string;
-  required?: boolean; inputMode?: 'numeric' | 'text'; multiline?: boolean; readOnly?: boolean;
-}) {
-  const id = idOf(ptr);
-  const error = ctx.errors[ptr];
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, name: id, value, required, readOnly, 'aria-invalid': error ? true : undefined, 'aria-describedby': described };
-  return (
-    <div className="field">
-      <label htmlFor={id}>
-        {label}
-        {required && <span aria-hidden="true"> *</span>}
-      </label>
-      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
-      {multiline ? <textarea rows={3} {...common} onChange={(e) => onChange(e.target.value)} />
-        : <input type={type} inputMode={inputMode} {...common} onChange={(e) => onChange(e.target.value)} />}
-      {error && <p id={`${id}-error`} className="error">{error}</p>}
-    </div>
-  );
+function Input(props: Omit<Parameters<typeof TextField>[0], 'id' | 'error'> & { ctx: Ctx; ptr: string }) {
+  const { ctx, ptr, ...rest } = props;
+  return <TextField id={idOf(ptr)} error={ctx.errors[ptr]} {...rest} />;
 }
 
-function Select({ ctx, ptr, label, value, onChange, options }: {
-  ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][];
-}) {
-  const id = idOf(ptr);
-  const error = ctx.errors[ptr];
-  const all = options.some(([v]) => v === value) ? options : [...options, [value, value] as [string, string]];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}>
-        {all.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
-      </select>
-      {error && <p id={`${id}-error`} className="error">{error}</p>}
-    </div>
-  );
+function Select({ ctx, ptr, ...rest }: { ctx: Ctx; ptr: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][] }) {
+  return <SelectField id={idOf(ptr)} error={ctx.errors[ptr]} {...rest} />;
 }
 
 /** Up / down / remove for the i-th of n items. */
