@@ -115,23 +115,21 @@ std::string Series(std::string_view kind, std::string_view platform_time) {
   return std::string(kind == "phi" ? "BLP-" : kind == "le_phi" ? "BLL-" : "BLT-") + yy;
 }
 
-// At settlement: one e-receipt per kind of money in the request's items (phí and lệ phí apart),
-// numbered without gaps per agency and series, in the settlement's transaction. Called last in
-// that transaction: the counter rows it locks are every settlement's, so they are held only
-// until the commit that follows. The usual pair (phí and lệ phí) takes two statements.
-void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
+struct ReceiptKind {
+  std::string_view kind;
+  json::array lines;
+  std::int64_t sum = 0;
+  std::string series;
+  std::int64_t number = 0;
+};
+
+// The receipts a settlement of `t` issues: one per kind of money with a positive sum.
+std::vector<ReceiptKind> PlanReceipts(const Txn& t) {
   json::value items = ParseOr(t.items, json::array{});
   std::string time = PlatformTime(Clock::now());
-  struct Kind {
-    std::string_view kind;
-    json::array lines;
-    std::int64_t sum = 0;
-    std::string series;
-    std::int64_t number = 0;
-  };
-  std::vector<Kind> kinds;
+  std::vector<ReceiptKind> kinds;
   for (std::string_view kind : {"phi", "le_phi", "other"}) {
-    Kind k{kind, {}, 0, Series(kind, time), 0};
+    ReceiptKind k{kind, {}, 0, Series(kind, time), 0};
     if (items.is_array()) {
       for (const auto& it : items.as_array()) {
         if (!it.is_object()) continue;
@@ -144,6 +142,25 @@ void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
     }
     if (k.sum > 0) kinds.push_back(std::move(k));
   }
+  return kinds;
+}
+
+// The planned receipts as the JSON parameter of kPgSettleCloseAndReceipts.
+std::string ReceiptsParam(const std::vector<ReceiptKind>& kinds) {
+  json::array a;
+  for (const auto& k : kinds) {
+    a.push_back(json::object{{"id", core::Uuid::NewV7().ToString()}, {"kind", k.kind}, {"series", k.series}, {"amount", k.sum},
+                             {"items", json::serialize(k.lines)}});
+  }
+  return json::serialize(a);
+}
+
+// At settlement: one e-receipt per kind of money in the request's items (phí and lệ phí apart),
+// numbered without gaps per agency and series, in the settlement's transaction. Called last in
+// that transaction: the counter rows it locks are every settlement's, so they are held only
+// until the commit that follows. The usual pair (phí and lệ phí) takes one statement on PostgreSQL, two on SQLite.
+void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
+  std::vector<ReceiptKind> kinds = PlanReceipts(t);
   if (kinds.size() == 2 && c.GetEngine() == db::Engine::kPostgres) {
     auto r = c.Execute(store::kPgIssueReceipts2, {t.agency_id, kinds[0].series, kinds[1].series, t.id, t.request_id, t.dossier_code, now,
                                                   core::Uuid::NewV7().ToString(), std::string(kinds[0].kind), kinds[0].sum,
@@ -195,15 +212,30 @@ Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool 
   json::object settled{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}};
   bool pg = c.GetEngine() == db::Engine::kPostgres;  // the same steps in fewer round trips
   if (pg && t.request_state == "open") {
-    auto r = c.Execute(store::kPgSettleAndClose, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
-                                                  t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
-                                                  t.type_code, t.dossier_id});
+    // Settled, closed and receipted in one statement; the receipts' counter rows stay locked
+    // only until the commit, unless this was the dossier's last open request.
+    std::vector<ReceiptKind> kinds = PlanReceipts(t);
+    auto r = c.Execute(store::kPgSettleCloseAndReceipts,
+                       {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id, t.reference,
+                        t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled), t.type_code, t.dossier_id,
+                        ReceiptsParam(kinds)});
     if (r.Int(0, 0) != 1) return Outcome::kReplay;
-    if (r.Int(0, 2) == 0) {
-      dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
-                                                              {"platform_txn", conf.platform_txn}, {"online", true}});
+    if (r.Int(0, 3) != static_cast<std::int64_t>(kinds.size())) throw std::runtime_error("receipts not issued");
+    if (r.Int(0, 1) == 1) {
+      if (r.Int(0, 2) == 0) {
+        dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
+                                                                {"platform_txn", conf.platform_txn}, {"online", true}});
+      }
+      return Outcome::kSettled;
     }
-    IssueReceipts(c, t, now);  // last: see there
+    // The request closed between our read and the settlement (withdrawn or paid meanwhile).
+    auto q = c.Execute(store::kRequestById, {t.request_id});
+    std::string state = q.Empty() ? std::string("cancelled") : q.Text(0, 4);
+    if (state == "cancelled") {
+      c.Execute(store::kSetRequestState, {t.request_id, std::string("cancelled"), std::string("refund_due"), nullptr, now});
+    }
+    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "refund_due", t.amount, "succeeded", "refund_due",
+               json::object{{"rule", state == "cancelled" ? "dossier_not_processed" : "paid_twice"}}, t.type_code}, now);
     return Outcome::kSettled;
   }
   if (pg) {

@@ -65,10 +65,14 @@ const db::Query kPgSettleWithLedger{"payment_pg_settle_with_ledger",
     "INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
     "state_from, state_to, data, type_code) "
     "SELECT $6, $5, $7, s.id, $8, $9, $10, 'settled', $11::bigint, $12, 'succeeded', $13, $14 FROM s"};
-// …and, when the request is open, all in one statement: settle, ledger row, request
-// paid, its other pending attempts cancelled (not the one being settled), and whether another
-// request of the dossier is still open. Columns: ledger rows written (0: already settled), other open.
-const db::Query kPgSettleAndClose{"payment_pg_settle_and_close",
+// …and, when the request is open, all in one statement: settle, ledger row, request paid, its
+// other pending attempts cancelled (not the one being settled), whether another request of the
+// dossier is still open, and the settlement's e-receipts: $16 is a JSON array of
+// {id, kind, series, amount, items} (one per kind of money; items is the JSON text of its lines),
+// each series' next number taken only when this statement settled the transaction. Columns:
+// ledger rows written (0: already settled), request closed (0: no longer open), other open,
+// receipts written.
+const db::Query kPgSettleCloseAndReceipts{"payment_pg_settle_close_and_receipts",
     "WITH s AS (UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, "
     "updated_at = $5, next_query_at = NULL WHERE id = $1 AND state <> 'succeeded' RETURNING id), "
     "l AS (INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
@@ -77,9 +81,16 @@ const db::Query kPgSettleAndClose{"payment_pg_settle_and_close",
     "r AS (UPDATE payment_requests SET state = 'paid', paid_at = $5 WHERE id = $7 AND state = 'open' AND EXISTS (SELECT 1 FROM s) "
     "RETURNING id), "
     "x AS (UPDATE payment_transactions SET state = 'cancelled', updated_at = $5, next_query_at = $5 "
-    "WHERE request_id = $7 AND state = 'pending' AND id <> $1 AND EXISTS (SELECT 1 FROM s) RETURNING id) "
+    "WHERE request_id = $7 AND state = 'pending' AND id <> $1 AND EXISTS (SELECT 1 FROM s) RETURNING id), "
+    "v AS (SELECT * FROM jsonb_to_recordset($16::jsonb) AS j (id text, kind text, series text, amount bigint, items text) "
+    "WHERE EXISTS (SELECT 1 FROM s)), "
+    "n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) SELECT $10, v.series, 1 FROM v "
+    "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING series, last), "
+    "p AS (INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, "
+    "items, issued_at) SELECT v.id, $1, $7, $9, $10, v.kind, n.series, n.last, v.amount, v.items, $5 FROM n JOIN v "
+    "ON v.series = n.series RETURNING 1) "
     "SELECT (SELECT COUNT(*) FROM l), (SELECT COUNT(*) FROM r), CASE WHEN EXISTS (SELECT 1 FROM payment_requests "
-    "WHERE dossier_id = $15 AND state = 'open' AND id <> $7) THEN 1 ELSE 0 END"};
+    "WHERE dossier_id = $15 AND state = 'open' AND id <> $7) THEN 1 ELSE 0 END, (SELECT COUNT(*) FROM p)"};
 // The phí and lệ phí numbers and their receipts in one statement.
 const db::Query kPgIssueReceipts2{"payment_pg_issue_receipts2",
     "WITH n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1), ($1, $3, 1) "

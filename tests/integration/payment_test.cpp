@@ -528,7 +528,7 @@ TEST_P(Payments, ReconciliationOverADateRangeHasPerDaySubtotalsThatMatchTheLedge
     std::chrono::year_month_day ymd{std::chrono::year(std::stoi(d.substr(0, 4))), std::chrono::month(static_cast<unsigned>(std::stoi(d.substr(5, 2)))),
                                     std::chrono::day(static_cast<unsigned>(std::stoi(d.substr(8, 2))))};
     std::chrono::year_month_day out{std::chrono::sys_days(ymd) + std::chrono::days(days)};
-    char buf[11];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(out.year()), static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
     return std::string(buf);
   };
