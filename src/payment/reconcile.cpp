@@ -10,7 +10,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
   struct Sides {
     std::int64_t ours = 0, theirs = 0;
     bool in_ours = false, in_theirs = false;
-    std::string provider, agency, day;
+    std::string provider, agency, day, type_code;
   };
   std::map<std::string, Sides> by_ref;
   Reconciliation r;
@@ -21,6 +21,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
     s.provider = l.provider;
     s.agency = l.agency;
     s.day = l.day;
+    s.type_code = l.type_code;
     r.ours_total += l.amount;
   }
   for (const auto& l : theirs) {
@@ -29,6 +30,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
     s.in_theirs = true;
     if (s.provider.empty()) s.provider = l.provider;
     if (s.day.empty()) s.day = l.day;
+    if (s.type_code.empty()) s.type_code = l.type_code;
     r.theirs_total += l.amount;
   }
   for (const auto& [ref, s] : by_ref) {
@@ -46,7 +48,7 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
       outcome = "matched";
       ++r.matched;
     }
-    r.lines.push_back({ref, s.ours, s.theirs, outcome, s.provider, s.agency, s.day});
+    r.lines.push_back({ref, s.ours, s.theirs, outcome, s.provider, s.agency, s.day, s.type_code});
   }
   return r;
 }
@@ -54,7 +56,10 @@ Reconciliation Reconcile(const std::vector<StatementLine>& ours, const std::vect
 std::vector<ReconGroup> GroupLines(const Reconciliation& r, GroupBy by) {
   std::map<std::string, ReconGroup> groups;
   for (const auto& l : r.lines) {
-    const std::string& key = by == GroupBy::kProvider ? l.provider : by == GroupBy::kDay ? l.day : l.agency;
+    const std::string& key = by == GroupBy::kProvider ? l.provider
+                             : by == GroupBy::kDay    ? l.day
+                             : by == GroupBy::kType   ? l.type_code
+                                                      : l.agency;
     ReconGroup& g = groups[key];
     g.key = key;
     g.ours_total += l.ours;
@@ -105,7 +110,7 @@ std::vector<std::string> SplitCsvLine(std::string_view line) {
 core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv, std::size_t max_lines) {
   if (csv.starts_with("\xEF\xBB\xBF")) csv.remove_prefix(3);  // a BOM from spreadsheet exports
   std::vector<StatementLine> out;
-  int ref_col = -1, amount_col = -1, txn_col = -1, bank_col = -1, time_col = -1, day_col = -1;
+  int ref_col = -1, amount_col = -1, txn_col = -1, bank_col = -1, time_col = -1, day_col = -1, type_col = -1;
   std::size_t line_no = 0, start = 0;
   while (start < csv.size()) {
     auto end = csv.find('\n', start);
@@ -123,6 +128,7 @@ core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv,
         if (f[i] == "MaNganHang") bank_col = static_cast<int>(i);
         if (f[i] == "ThoiGianGD") time_col = static_cast<int>(i);
         if (f[i] == "Ngay") day_col = static_cast<int>(i);
+        if (f[i] == "MaLoaiGiaoDich") type_col = static_cast<int>(i);
       }
       if (ref_col < 0 || amount_col < 0) {
         return core::Fail(core::ErrorCode::kInvalidArgument,
@@ -156,7 +162,9 @@ core::Result<std::vector<StatementLine>> ParseStatementCsv(std::string_view csv,
                             std::to_string(line_no) + " of the statement is not valid.",
                         {{"line", std::to_string(line_no)}});
     }
-    out.push_back({ref, *amount, col(txn_col), bank, "", day});
+    std::string type = col(type_col);
+    if (type.size() > 50) type.resize(50);
+    out.push_back({ref, *amount, col(txn_col), bank, "", day, type});
   }
   if (ref_col < 0) return core::Fail(core::ErrorCode::kInvalidArgument, "Bảng kê trống. / The statement is empty.");
   return out;
@@ -177,11 +185,11 @@ std::string CsvField(std::string s) {
 }  // namespace
 
 std::string ReconciliationCsv(const Reconciliation& r, const std::map<std::string, std::string>& agency_names) {
-  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi,Ngay\r\n";
+  std::string out = "MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi,Ngay,MaLoaiGiaoDich\r\n";
   for (const auto& l : r.lines) {
     auto name = agency_names.find(l.agency);
     out += CsvField(l.reference) + "," + std::to_string(l.ours) + "," + std::to_string(l.theirs) + "," + l.outcome + "," +
-           CsvField(l.provider) + "," + CsvField(name != agency_names.end() ? name->second : l.agency) + "," + l.day + "\r\n";
+           CsvField(l.provider) + "," + CsvField(name != agency_names.end() ? name->second : l.agency) + "," + l.day + "," + CsvField(l.type_code) + "\r\n";
   }
   return out;
 }

@@ -55,8 +55,8 @@ TEST(Reconcile, SplitsPerProviderAndPerAgency) {
   EXPECT_EQ(by_agency[1].ours_total, 300);
   EXPECT_EQ(by_agency[1].theirs_total, 350);
   std::string csv = ReconciliationCsv(r, {{"ag1", "Sở Tư pháp"}});
-  EXPECT_NE(csv.find("A,100,100,matched,VCB,Sở Tư pháp,\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("C,300,0,missing_theirs,VCB,ag2,\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("A,100,100,matched,VCB,Sở Tư pháp,,\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("C,300,0,missing_theirs,VCB,ag2,,\r\n"), std::string::npos) << csv;
   // Text from the provider's file cannot become a spreadsheet formula or break the columns.
   Reconciliation evil;
   evil.lines.push_back({"=HYPERLINK(\"x\")", 1, 1, "matched", "a,b", ""});
@@ -90,8 +90,36 @@ TEST(Reconcile, SplitsPerDayWithSubtotalsThatAddUp) {
   for (const auto& d : days) ours_sum += d.ours_total, their_sum += d.theirs_total;
   EXPECT_EQ(ours_sum, r.ours_total);
   EXPECT_EQ(their_sum, r.theirs_total);
-  EXPECT_NE(ReconciliationCsv(r).find("C,300,0,missing_theirs,,ag,2026-12-05\r\n"), std::string::npos) << ReconciliationCsv(r);
+  EXPECT_NE(ReconciliationCsv(r).find("C,300,0,missing_theirs,,ag,2026-12-05,\r\n"), std::string::npos) << ReconciliationCsv(r);
   EXPECT_FALSE(ParseStatementCsv("MaThamChieu,SoTien,Ngay\nA,100,04/12/2026\n"));
+}
+
+// Decision 31/2021 Art. 36: reconciliation by transaction type. Ours carry the request's code; a
+// line only the statement has keeps the statement's MaLoaiGiaoDich (or none).
+TEST(Reconcile, SplitsPerTransactionType) {
+  auto theirs = ParseStatementCsv("MaThamChieu,SoTien,MaLoaiGiaoDich\nA,100,G22.99\nB,250,G22.99.01\nD,50,G22.99.01\nE,70,\n");
+  ASSERT_TRUE(theirs) << theirs.error().message;
+  EXPECT_EQ((*theirs)[1].type_code, "G22.99.01");
+  std::vector<StatementLine> ours{{"A", 100, "", "", "ag", "2026-12-04", "G22.99"}, {"B", 250, "", "", "ag", "2026-12-04", "G22.99.01"},
+                                  {"C", 300, "", "", "ag", "2026-12-04", "G22.99.01"}};
+  auto r = Reconcile(ours, *theirs);
+  auto types = GroupLines(r, GroupBy::kType);
+  ASSERT_EQ(types.size(), 3u);
+  EXPECT_EQ(types[0].key, "");
+  EXPECT_EQ(types[0].missing_ours, 1u);  // E: the statement names no type
+  EXPECT_EQ(types[1].key, "G22.99");
+  EXPECT_EQ(types[1].matched, 1u);
+  EXPECT_EQ(types[2].key, "G22.99.01");
+  EXPECT_EQ(types[2].matched, 1u);
+  EXPECT_EQ(types[2].missing_ours, 1u);
+  EXPECT_EQ(types[2].missing_theirs, 1u);
+  EXPECT_EQ(types[2].ours_total, 550);
+  EXPECT_EQ(types[2].theirs_total, 300);
+  std::int64_t ours_sum = 0, their_sum = 0;
+  for (const auto& t : types) ours_sum += t.ours_total, their_sum += t.theirs_total;
+  EXPECT_EQ(ours_sum, r.ours_total);
+  EXPECT_EQ(their_sum, r.theirs_total);
+  EXPECT_NE(ReconciliationCsv(r).find("D,0,50,missing_ours,,,,G22.99.01\r\n"), std::string::npos) << ReconciliationCsv(r);
 }
 
 }  // namespace

@@ -685,7 +685,8 @@ core::Result<json::object> Service::Reconciliation(const Principal& who, const s
   std::map<std::string, std::pair<std::string, std::string>> agencies;  // id → code, name
   std::set<std::string> our_refs;
   for (std::size_t i = 0; i < rows.rows.size(); ++i) {
-    ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2), rows.Text(i, 4), rows.Text(i, 3), Local(rows.Text(i, 7)).substr(0, 10)});
+    ours.push_back({rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2), rows.Text(i, 4), rows.Text(i, 3), Local(rows.Text(i, 7)).substr(0, 10),
+                    rows.Text(i, 8)});
     agencies[rows.Text(i, 3)] = {rows.Text(i, 5), rows.Text(i, 6)};
     our_refs.insert(rows.Text(i, 0));
   }
@@ -702,13 +703,13 @@ core::Result<json::object> Service::Reconciliation(const Principal& who, const s
     return json::object{{"matched", g.matched}, {"amount_mismatch", g.amount_mismatch}, {"missing_ours", g.missing_ours},
                         {"missing_theirs", g.missing_theirs}, {"ours_total", g.ours_total}, {"theirs_total", g.theirs_total}};
   };
-  json::array lines, by_agency, by_provider, by_day;
+  json::array lines, by_agency, by_provider, by_day, by_type;
   std::map<std::string, std::string> names;
   for (const auto& [id, a] : agencies) names[id] = a.second;
   for (const auto& l : r.lines) {
     auto a = agencies.find(l.agency);
     lines.push_back(json::object{{"reference", l.reference}, {"ours", l.ours}, {"theirs", l.theirs}, {"outcome", l.outcome},
-                                 {"provider", l.provider}, {"day", l.day}, {"agency_code", a != agencies.end() ? a->second.first : ""},
+                                 {"provider", l.provider}, {"day", l.day}, {"type_code", l.type_code}, {"agency_code", a != agencies.end() ? a->second.first : ""},
                                  {"agency_name", a != agencies.end() ? a->second.second : ""}});
   }
   for (const auto& g : GroupLines(r, GroupBy::kAgency)) {
@@ -730,6 +731,13 @@ core::Result<json::object> Service::Reconciliation(const Principal& who, const s
     o["day"] = g.key.empty() ? json::value(nullptr) : json::value(g.key);
     by_day.push_back(std::move(o));
   }
+  // Per transaction-type code (Art. 36): a line the statement has and we do not keeps its code
+  // only when the statement names one.
+  for (const auto& g : GroupLines(r, GroupBy::kType)) {
+    json::object o = counts(g);
+    o["type_code"] = g.key.empty() ? json::value(nullptr) : json::value(g.key);
+    by_type.push_back(std::move(o));
+  }
   json::object out{{"from", from_day},
                    {"to", to_day},
                    {"source", fetch ? "platform" : "upload"},
@@ -737,6 +745,7 @@ core::Result<json::object> Service::Reconciliation(const Principal& who, const s
                    {"by_day", std::move(by_day)},
                    {"by_agency", std::move(by_agency)},
                    {"by_provider", std::move(by_provider)},
+                   {"by_type", std::move(by_type)},
                    {"lines", std::move(lines)},
                    {"csv", ReconciliationCsv(r, names)}};
   if (from_day == to_day) out["date"] = from_day;

@@ -102,7 +102,8 @@ const db::Query kPgIssueReceipts2{"payment_pg_issue_receipts2",
 const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
 
 const db::Query kSettledBetween{"payment_settled_between",
-    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, ''), l.agency_id, COALESCE(t.bank_code, ''), a.code, a.name, l.at "
+    "SELECT l.reference, l.amount, COALESCE(t.platform_txn, ''), l.agency_id, COALESCE(t.bank_code, ''), a.code, a.name, l.at, "
+    "COALESCE(l.type_code, '') "
     "FROM payment_ledger l JOIN agencies a ON a.id = l.agency_id "
     "LEFT JOIN payment_transactions t ON t.id = l.transaction_id "
     "WHERE l.event = 'settled' AND a.path LIKE $1 AND l.at >= $2 AND l.at < $3 ORDER BY l.id LIMIT 100001"};

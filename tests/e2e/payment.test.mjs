@@ -195,11 +195,12 @@ test('the agency administrator reconciles the day against the statement fetched 
   assert.match(await page.getByTestId('recon-amount_mismatch').innerText(), /^0\s/);
   const byProvider = page.getByRole('table', { name: 'Theo ngân hàng / trung gian thanh toán' });
   await byProvider.getByRole('rowheader', { name: 'VCB' }).waitFor();
+  await page.getByRole('table', { name: 'Theo loại giao dịch' }).getByRole('rowheader', { name: /^G22\.99/ }).waitFor();
   await page.getByRole('table', { name: 'Theo cơ quan' }).getByRole('rowheader', { name: /000\.00\.02\.H99/ }).waitFor();
   await page.getByRole('table', { name: 'Chi tiết giao dịch' }).getByRole('cell', { name: reference }).waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải kết quả (CSV)' }).click()]);
   const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi,Ngay'), csv);
+  assert.ok(csv.startsWith('MaThamChieu,SoTienHeThong,SoTienDoiTac,KetQua,MaNganHang,DonVi,Ngay,MaLoaiGiaoDich'), csv);
   assert.ok(csv.includes(`${reference},200000,200000,matched,VCB,`), csv);
   await shot(page, 'payment-7-reconciled');
   assert.deepEqual(await serious(page), []);

@@ -1,6 +1,7 @@
 // Reconciliation of online payments over one day or a window of days (Decision 31/2021 Art. 36, docs/payment.md) for agency
 // administrators: the provider's statement — uploaded as CSV or fetched from the payment
-// platform — against our ledger, in total, per day, per agency and per payment provider, each line
+// platform — against our ledger, in total, per day, per agency, per payment provider and per
+// transaction-type code (G22.…), each line
 // matched / amount mismatch / missing on either side; the result downloads as CSV.
 import { useState, type FormEvent } from 'react';
 import { currentCsrfToken } from '../api';
@@ -26,6 +27,7 @@ interface Line {
   agency_code: string;
   agency_name: string;
   day: string;
+  type_code: string;
 }
 interface Result {
   from: string;
@@ -35,12 +37,13 @@ interface Result {
   by_agency: (Counts & { agency_code: string; agency_name: string })[];
   by_provider: (Counts & { provider: string })[];
   by_day: (Counts & { day: string | null })[];
+  by_type: (Counts & { type_code: string | null })[];
   lines: Line[];
 }
 
 const words = {
   vi: {
-    lead: 'So khớp các giao dịch đã thu trong khoảng ngày chọn trên hệ thống với bảng kê của nền tảng thanh toán, theo từng ngày, từng cơ quan và từng ngân hàng/trung gian thanh toán.',
+    lead: 'So khớp các giao dịch đã thu trong khoảng ngày chọn trên hệ thống với bảng kê của nền tảng thanh toán, theo từng ngày, từng cơ quan, từng ngân hàng/trung gian thanh toán và từng loại giao dịch.',
     from: 'Từ ngày',
     to: 'Đến ngày (tối đa 31 ngày)',
     byDay: 'Theo ngày',
@@ -48,7 +51,7 @@ const words = {
     source: 'Bảng kê của nền tảng thanh toán',
     upload: 'Tải lên tệp CSV',
     platform: 'Lấy trực tiếp từ nền tảng thanh toán',
-    file: 'Tệp bảng kê (CSV, có cột MaThamChieu, SoTien; tùy chọn MaGiaoDich, MaNganHang, ThoiGianGD hoặc Ngay)',
+    file: 'Tệp bảng kê (CSV, có cột MaThamChieu, SoTien; tùy chọn MaGiaoDich, MaNganHang, MaLoaiGiaoDich, ThoiGianGD hoặc Ngay)',
     run: 'Đối soát',
     running: 'Đang đối soát…',
     download: 'Tải kết quả (CSV)',
@@ -57,6 +60,8 @@ const words = {
     summary: 'Tổng hợp',
     byAgency: 'Theo cơ quan',
     byProvider: 'Theo ngân hàng / trung gian thanh toán',
+    byType: 'Theo loại giao dịch',
+    type: 'Mã loại giao dịch',
     lines: 'Chi tiết giao dịch',
     onlyProblems: 'Chỉ hiện giao dịch lệch',
     agency: 'Cơ quan',
@@ -74,7 +79,7 @@ const words = {
     fromUpload: 'Bảng kê từ tệp tải lên.',
   },
   en: {
-    lead: "Matches the transactions collected in this system over the chosen days against the payment platform's statement, per day, per agency and per bank or payment intermediary.",
+    lead: "Matches the transactions collected in this system over the chosen days against the payment platform's statement, per day, per agency, per bank or payment intermediary and per transaction type.",
     from: 'From',
     to: 'To (at most 31 days)',
     byDay: 'Per day',
@@ -82,7 +87,7 @@ const words = {
     source: "The payment platform's statement",
     upload: 'Upload a CSV file',
     platform: 'Fetch it from the payment platform',
-    file: 'Statement file (CSV with MaThamChieu, SoTien; optionally MaGiaoDich, MaNganHang, ThoiGianGD or Ngay)',
+    file: 'Statement file (CSV with MaThamChieu, SoTien; optionally MaGiaoDich, MaNganHang, MaLoaiGiaoDich, ThoiGianGD or Ngay)',
     run: 'Reconcile',
     running: 'Reconciling…',
     download: 'Download the result (CSV)',
@@ -91,6 +96,8 @@ const words = {
     summary: 'Summary',
     byAgency: 'Per agency',
     byProvider: 'Per bank or payment intermediary',
+    byType: 'Per transaction type',
+    type: 'Transaction-type code',
     lines: 'Transactions',
     onlyProblems: 'Only discrepancies',
     agency: 'Agency',
@@ -289,6 +296,8 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
                 rows={result.by_agency.map((g) => ({ key: g.agency_name ? `${g.agency_name} (${g.agency_code})` : '', c: g }))} />
               <CountsTable caption={w.byProvider} keyHeader={w.provider} w={w} lang={lang}
                 rows={result.by_provider.map((g) => ({ key: g.provider, c: g }))} />
+              <CountsTable caption={w.byType} keyHeader={w.type} w={w} lang={lang}
+                rows={(result.by_type ?? []).map((g) => ({ key: g.type_code ?? '', c: g }))} />
               <label className="check">
                 <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} /> {w.onlyProblems}
               </label>
@@ -301,6 +310,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
                       <th scope="col">{w.reference}</th>
                       <th scope="col">{w.agency}</th>
                       <th scope="col">{w.provider}</th>
+                      <th scope="col">{w.type}</th>
                       <th scope="col" className="num">{w.ours}</th>
                       <th scope="col" className="num">{w.theirs}</th>
                       <th scope="col">{w.outcome}</th>
@@ -313,6 +323,7 @@ export function Reconciliation({ t, lang }: { t: Messages; lang: Lang }) {
                         <td className="code">{l.reference}</td>
                         <td>{l.agency_name || w.unknown}</td>
                         <td>{l.provider || w.unknown}</td>
+                        <td className="code">{l.type_code || w.unknown}</td>
                         <td className="num">{money(l.ours, lang)}</td>
                         <td className="num">{money(l.theirs, lang)}</td>
                         <td>{w.outcomes[l.outcome] ?? l.outcome}</td>
