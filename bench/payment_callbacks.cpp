@@ -2,9 +2,10 @@
 //
 //   motcua_bench_payment <db url> <callbacks> <client threads>
 //     Builds a motcua deployment in this process on an empty database (demo data, payments
-//     configured), takes one online dossier to "waiting for payment" (status 6) through the API,
-//     adds <callbacks> pending transactions (one payment request each, as partial payments of
-//     that dossier), then posts one signed confirmation per transaction to
+//     configured), takes one online dossier to "waiting for payment" (status 6) through the API
+//     and copies it into 500 dossiers, adds <callbacks> pending transactions (one payment request
+//     each, spread over the dossiers as partial payments: each dossier keeps one more request
+//     open, so none moves on), then posts one signed confirmation per transaction to
 //     POST /api/v1/payments/callback from <client threads> keep-alive connections. The server
 //     verifies each MaXacThuc (SHA-256, constant-time compare), checks partner, amount, currency
 //     and reference, settles the transaction, closes its request, appends the ledger row and
@@ -41,6 +42,7 @@ using testing::RequestText;
 
 constexpr const char* kPartner = "MOTCUA-BENCH";
 constexpr const char* kSecret = "bench-secret";
+constexpr int kDossiers = 500;  // the dossiers the callbacks are spread over
 
 struct Session {
   std::uint16_t port;
@@ -128,16 +130,30 @@ int main(int argc, char** argv) {
   {
     auto c = app.db->Acquire();
     auto d = c->Execute({"bench_dossier_id", "SELECT id, handling_agency_id FROM dossiers WHERE code = $1"}, {code});
-    std::string dossier_id = d.Text(0, 0), agency = d.Text(0, 1);
+    std::string agency = d.Text(0, 1);
     db::Transaction tx(*c);
     std::string now = core::NowUtc();
+    // Copies of the dossier (new id and code), each with one request left open throughout, so
+    // that settlements of different dossiers run side by side as they do in service.
+    std::vector<std::pair<std::string, std::string>> dossiers{{d.Text(0, 0), code}};
+    c->Execute({"bench_clone", "CREATE TEMP TABLE bench_clone AS SELECT * FROM dossiers WHERE id = $1"}, {d.Text(0, 0)});
+    for (int j = 1; j < kDossiers; ++j) {
+      std::string id = core::Uuid::NewV7().ToString(), copy = code + "-" + std::to_string(j);
+      c->Execute({"bench_clone_key", "UPDATE bench_clone SET id = $1, code = $2"}, {id, copy});
+      c->Execute({"bench_clone_insert", "INSERT INTO dossiers SELECT * FROM bench_clone"});
+      c->Execute(payment::store::kInsertRequest, {core::Uuid::NewV7().ToString(), id, copy, agency, std::int64_t{1000}, std::string("bench"),
+                                                  std::string("[]"), now, std::string("G22.99")});
+      dossiers.emplace_back(id, copy);
+    }
+    c->Execute({"bench_clone_drop", "DROP TABLE bench_clone"});
     for (int i = 0; i < count; ++i) {
+      const auto& [dossier_id, dossier_code] = dossiers[static_cast<std::size_t>(i % kDossiers)];
       std::string req = core::Uuid::NewV7().ToString(), ref = "BENCH" + std::to_string(1000000 + i);
       std::int64_t amount = 1000 + i;
       // A phí and a lệ phí line, as an officer's request has: settling issues one e-receipt each.
       std::string items = "[{\"kind\":\"phi\",\"code\":\"P\",\"name\":\"Phí\",\"amount\":" + std::to_string(amount - 500) +
                           "},{\"kind\":\"le_phi\",\"code\":\"L\",\"name\":\"Lệ phí\",\"amount\":500}]";
-      c->Execute(payment::store::kInsertRequest, {req, dossier_id, code, agency, amount, std::string("bench"), items, now, std::string("G22.99")});
+      c->Execute(payment::store::kInsertRequest, {req, dossier_id, dossier_code, agency, amount, std::string("bench"), items, now, std::string("G22.99")});
       c->Execute(payment::store::kInsertTransaction, {core::Uuid::NewV7().ToString(), req, ref, std::string("bench"), nullptr, amount, now, now});
       payment::Confirmation conf;
       conf.code = "00";

@@ -73,6 +73,28 @@ void Transaction::Commit() {
   conn_.in_transaction = false;
 }
 
+ResultSet Transaction::ExecuteThenCommit(const Query& query, std::initializer_list<Value> params) {
+  std::span<const Value> p(params.begin(), params.size());
+  auto started = std::chrono::steady_clock::now();
+  bool ok = false;
+  ResultSet r;
+  try {
+    r = conn_.RunThenCommit(query, p);
+    ok = true;
+  } catch (...) {
+    if (conn_.observer != nullptr && *conn_.observer) {
+      (*conn_.observer)(query.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), false);
+    }
+    throw;
+  }
+  if (conn_.observer != nullptr && *conn_.observer) {
+    (*conn_.observer)(query.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), ok);
+  }
+  done_ = true;
+  conn_.in_transaction = false;
+  return r;
+}
+
 ReadBatch::ReadBatch(Connection& conn) : conn_(conn) {
   if (conn_.in_transaction) return;
   conn_.BeginReads();

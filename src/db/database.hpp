@@ -98,8 +98,17 @@ class Connection {
   const QueryObserver* observer = nullptr;  ///< set by the pool
 
  protected:
+  friend class Transaction;
   /// The engine's statement execution (prepared-statement cache, binding, conversion).
   virtual ResultSet Run(const Query& query, std::span<const Value> params) = 0;
+  /// Runs the statement, then commits. PostgreSQL sends both at once (pipeline mode): locks the
+  /// statement takes are released without waiting a round trip for the client. Throws DbError
+  /// (nothing committed) when either fails.
+  virtual ResultSet RunThenCommit(const Query& query, std::span<const Value> params) {
+    ResultSet r = Run(query, params);
+    Commit();
+    return r;
+  }
 };
 
 /// RAII transaction: rolls back unless Commit() was called.
@@ -110,6 +119,10 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   void Commit();
+  /// The transaction's last statement and its commit in one go (see Connection::RunThenCommit):
+  /// for a statement that takes a lock every writer needs (a counter row), held then only while
+  /// the database runs it. On an exception nothing is committed and the destructor rolls back.
+  ResultSet ExecuteThenCommit(const Query& query, std::initializer_list<Value> params);
   Connection& conn() { return conn_; }
 
  private:

@@ -1,6 +1,9 @@
 #include <libpq-fe.h>
 
+#include <memory>
+#include <span>
 #include <unordered_map>
+#include <vector>
 
 #include "core/text.hpp"
 #include "db/database.hpp"
@@ -47,38 +50,79 @@ class PgConnection final : public Connection {
 
   ~PgConnection() override { PQfinish(conn_); }
 
-  ResultSet Run(const Query& query, std::span<const Value> params) override {
-    EnsurePrepared(query);
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    std::vector<int> lengths(params.size(), 0);
-    std::vector<int> formats(params.size(), 0);
+  // Parameters as libpq wants them: text, except bytea (binary); NULL as a null pointer.
+  struct Bound {
+    std::vector<std::string> text;
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+  };
+  static Bound Bind(std::span<const Value> params) {
+    Bound b{std::vector<std::string>(params.size()), std::vector<const char*>(params.size(), nullptr),
+            std::vector<int>(params.size(), 0), std::vector<int>(params.size(), 0)};
     for (std::size_t i = 0; i < params.size(); ++i) {
       const Value& v = params[i];
       if (std::holds_alternative<std::nullptr_t>(v)) continue;
       if (auto* n = std::get_if<std::int64_t>(&v)) {
-        text[i] = std::to_string(*n);
+        b.text[i] = std::to_string(*n);
       } else if (auto* d = std::get_if<double>(&v)) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.17g", *d);
-        text[i] = buf;
+        b.text[i] = buf;
       } else if (auto* s = std::get_if<std::string>(&v)) {
-        text[i] = *s;
+        b.text[i] = *s;
       } else {
-        const auto& b = std::get<Bytes>(v);
-        values[i] = b.data.data();
-        lengths[i] = static_cast<int>(b.data.size());
-        formats[i] = 1;
+        const auto& bytes = std::get<Bytes>(v);
+        b.values[i] = bytes.data.data();
+        b.lengths[i] = static_cast<int>(bytes.data.size());
+        b.formats[i] = 1;
         continue;
       }
-      values[i] = text[i].c_str();
-      lengths[i] = static_cast<int>(text[i].size());
+      b.values[i] = b.text[i].c_str();
+      b.lengths[i] = static_cast<int>(b.text[i].size());
     }
+    return b;
+  }
+
+  ResultSet Run(const Query& query, std::span<const Value> params) override {
+    EnsurePrepared(query);
+    Bound b = Bind(params);
     std::string name(query.name);
     PgResult res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
-                                values.data(), lengths.data(), formats.data(), 0));
+                                b.values.data(), b.lengths.data(), b.formats.data(), 0));
     Check(res.get(), query.name);
     return Convert(res.get());
+  }
+
+  // The statement and COMMIT in one pipeline, then one sync: one round trip.
+  ResultSet RunThenCommit(const Query& query, std::span<const Value> params) override {
+    EnsurePrepared(query);
+    Bound b = Bind(params);
+    std::string name(query.name);
+    if (PQenterPipelineMode(conn_) != 1) return Connection::RunThenCommit(query, params);
+    bool sent = PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), b.values.data(), b.lengths.data(),
+                                    b.formats.data(), 0) == 1 &&
+                PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 && PQpipelineSync(conn_) == 1;
+    // Every result up to the sync is read before anything is thrown, so the connection leaves
+    // pipeline mode clean: [statement results] NULL [COMMIT result] NULL [sync].
+    std::vector<std::unique_ptr<PgResult>> results[2];
+    if (sent) {
+      for (int part = 0; part < 2; ++part) {
+        while (PGresult* r = PQgetResult(conn_)) results[part].push_back(std::make_unique<PgResult>(r));
+      }
+      while (PGresult* r = PQgetResult(conn_)) {
+        bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (sync) break;
+      }
+    }
+    PQexitPipelineMode(conn_);
+    if (!sent || results[0].empty() || results[1].empty()) {
+      throw DbError(DbError::Kind::kUnavailable, std::string(query.name) + ": pipeline failed: " + PQerrorMessage(conn_));
+    }
+    Check(results[0].back()->get(), query.name);
+    // An error in the statement leaves the COMMIT "aborted": the transaction is then rolled back.
+    Check(results[1].back()->get(), "commit");
+    return Convert(results[0].back()->get());
   }
 
   void ExecuteScript(std::string_view sql) override {

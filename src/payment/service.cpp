@@ -145,7 +145,7 @@ std::vector<ReceiptKind> PlanReceipts(const Txn& t) {
   return kinds;
 }
 
-// The planned receipts as the JSON parameter of kPgSettleCloseAndReceipts.
+// The planned receipts as the JSON parameter of kPgIssueReceipts.
 std::string ReceiptsParam(const std::vector<ReceiptKind>& kinds) {
   json::array a;
   for (const auto& k : kinds) {
@@ -156,17 +156,19 @@ std::string ReceiptsParam(const std::vector<ReceiptKind>& kinds) {
 }
 
 // At settlement: one e-receipt per kind of money in the request's items (phí and lệ phí apart),
-// numbered without gaps per agency and series, in the settlement's transaction. Called last in
-// that transaction: the counter rows it locks are every settlement's, so they are held only
-// until the commit that follows. The usual pair (phí and lệ phí) takes one statement on PostgreSQL, two on SQLite.
-void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
+// numbered without gaps per agency and series, in the settlement's transaction, which this
+// commits. The counter rows are every settlement's of the agency, so they are locked last and
+// held as briefly as can be: on PostgreSQL one statement sent together with the COMMIT (no round
+// trip to us while they are held); on SQLite the one writer is serial anyway.
+void IssueReceiptsAndCommit(db::Transaction& tx, const Txn& t, const std::string& now) {
+  db::Connection& c = tx.conn();
   std::vector<ReceiptKind> kinds = PlanReceipts(t);
-  if (kinds.size() == 2 && c.GetEngine() == db::Engine::kPostgres) {
-    auto r = c.Execute(store::kPgIssueReceipts2, {t.agency_id, kinds[0].series, kinds[1].series, t.id, t.request_id, t.dossier_code, now,
-                                                  core::Uuid::NewV7().ToString(), std::string(kinds[0].kind), kinds[0].sum,
-                                                  json::serialize(kinds[0].lines), core::Uuid::NewV7().ToString(), std::string(kinds[1].kind),
-                                                  kinds[1].sum, json::serialize(kinds[1].lines)});
-    if (r.affected != 2) throw std::runtime_error("receipts not issued");
+  if (kinds.empty()) {
+    tx.Commit();
+    return;
+  }
+  if (c.GetEngine() == db::Engine::kPostgres) {
+    tx.ExecuteThenCommit(store::kPgIssueReceipts, {t.agency_id, t.id, t.request_id, t.dossier_code, now, ReceiptsParam(kinds)});
     return;
   }
   if (kinds.size() == 2) {
@@ -181,13 +183,14 @@ void IssueReceipts(db::Connection& c, const Txn& t, const std::string& now) {
                                         std::string(kinds[0].kind), kinds[0].series, kinds[0].number, kinds[0].sum,
                                         json::serialize(kinds[0].lines), now, core::Uuid::NewV7().ToString(), std::string(kinds[1].kind),
                                         kinds[1].series, kinds[1].number, kinds[1].sum, json::serialize(kinds[1].lines)});
-    return;
+  } else {
+    for (auto& k : kinds) {
+      k.number = c.Execute(store::kNextReceiptNumber, {t.agency_id, k.series}).Int(0, 0);
+      c.Execute(store::kInsertReceipt, {core::Uuid::NewV7().ToString(), t.id, t.request_id, t.dossier_code, t.agency_id, std::string(k.kind),
+                                        k.series, k.number, k.sum, json::serialize(k.lines), now});
+    }
   }
-  for (auto& k : kinds) {
-    k.number = c.Execute(store::kNextReceiptNumber, {t.agency_id, k.series}).Int(0, 0);
-    c.Execute(store::kInsertReceipt, {core::Uuid::NewV7().ToString(), t.id, t.request_id, t.dossier_code, t.agency_id, std::string(k.kind),
-                                      k.series, k.number, k.sum, json::serialize(k.lines), now});
-  }
+  tx.Commit();
 }
 
 // Who records a refund: the one-stop receivers (they take counter payments) and agency administrators.
@@ -196,76 +199,89 @@ bool CanRefund(const Principal& who) {
          (who.HasRole(identity::Role::kReceiver) || who.HasRole(identity::Role::kAgencyAdmin) || who.HasRole(identity::Role::kSysadmin));
 }
 
+// The transaction a verdict is about, read inside the transaction that applies it (see
+// kPgTransactionForVerdict).
+std::optional<Txn> ReadForVerdict(db::Connection& c, const std::string& reference) {
+  return ReadTxn(c.Execute(c.GetEngine() == db::Engine::kPostgres ? store::kPgTransactionForVerdict : store::kTransactionByReference,
+                           {reference}));
+}
+
 enum class Outcome { kSettled, kDeclined, kReplay };
 
-// Applies the platform's verdict on a transaction inside `c`'s transaction. A success settles
-// it once (the state guard, then the unique (reference, event) ledger row); money taken for a
-// request that is no longer open (withdrawn dossier, paid twice) becomes refund-due.
-Outcome Apply(db::Connection& c, dossier::Service& dossiers, const Txn& t, bool paid, const Confirmation& conf) {
+// Applies the platform's verdict on a transaction and commits `tx`. A success settles it once
+// (the state guard, then the unique (reference, event) ledger row); money taken for a request
+// that is no longer open (withdrawn dossier, paid twice) becomes refund-due. The e-receipts come
+// last, with the commit (IssueReceiptsAndCommit).
+Outcome Apply(db::Transaction& tx, dossier::Service& dossiers, const Txn& t, bool paid, const Confirmation& conf) {
+  db::Connection& c = tx.conn();
   std::string now = Now();
   if (!paid) {
-    if (c.Execute(store::kFailTransaction, {t.id, std::string("failed"), conf.code, now}).affected != 1) return Outcome::kReplay;
+    if (c.Execute(store::kFailTransaction, {t.id, std::string("failed"), conf.code, now}).affected != 1) {
+      tx.Commit();
+      return Outcome::kReplay;
+    }
     Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "declined", t.amount, t.state, "failed",
                json::object{{"code", conf.code}}, t.type_code}, now);
+    tx.Commit();
     return Outcome::kDeclined;
   }
   json::object settled{{"platform_txn", conf.platform_txn}, {"bank", conf.bank}, {"time", conf.time}};
   bool pg = c.GetEngine() == db::Engine::kPostgres;  // the same steps in fewer round trips
+  // Whether the request was still open when the settlement wrote; how it ends when it was not.
+  bool closed = false;
   if (pg && t.request_state == "open") {
-    // Settled, closed and receipted in one statement; the receipts' counter rows stay locked
-    // only until the commit, unless this was the dossier's last open request.
-    std::vector<ReceiptKind> kinds = PlanReceipts(t);
-    auto r = c.Execute(store::kPgSettleCloseAndReceipts,
-                       {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id, t.reference,
-                        t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled), t.type_code, t.dossier_id,
-                        ReceiptsParam(kinds)});
-    if (r.Int(0, 0) != 1) return Outcome::kReplay;
-    if (r.Int(0, 3) != static_cast<std::int64_t>(kinds.size())) throw std::runtime_error("receipts not issued");
-    if (r.Int(0, 1) == 1) {
-      if (r.Int(0, 2) == 0) {
+    auto r = c.Execute(store::kPgSettleAndClose, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
+                                                  t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
+                                                  t.type_code, t.dossier_id});
+    if (r.Int(0, 0) != 1) {
+      tx.Commit();
+      return Outcome::kReplay;
+    }
+    closed = r.Int(0, 1) == 1;
+    if (closed && r.Int(0, 2) == 0) {
+      dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
+                                                              {"platform_txn", conf.platform_txn}, {"online", true}});
+    }
+  } else if (pg) {
+    if (c.Execute(store::kPgSettleWithLedger, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
+                                               t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
+                                               t.type_code}).affected != 1) {
+      tx.Commit();
+      return Outcome::kReplay;
+    }
+  } else {
+    if (c.Execute(store::kSettleTransaction, {t.id, conf.platform_txn, conf.bank, conf.code, now}).affected != 1) {
+      tx.Commit();
+      return Outcome::kReplay;
+    }
+    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "settled", t.amount, t.state, "succeeded", settled, t.type_code},
+           now);
+    if (t.request_state == "open") {
+      c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
+      // Other attempts at the same request are void now; their late success would be refund-due.
+      c.Execute(store::kCancelPendingOfRequest, {t.request_id, now, now});
+      if (c.Execute(store::kAnyOpenRequest, {t.dossier_id}).Empty()) {
         dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
                                                                 {"platform_txn", conf.platform_txn}, {"online", true}});
       }
-      return Outcome::kSettled;
+      closed = true;
     }
-    // The request closed between our read and the settlement (withdrawn or paid meanwhile).
-    auto q = c.Execute(store::kRequestById, {t.request_id});
-    std::string state = q.Empty() ? std::string("cancelled") : q.Text(0, 4);
+  }
+  if (!closed) {
+    // Money taken for a dossier that will not be processed, or for a request already paid (also
+    // when the request closed between our read and the settlement).
+    std::string state = t.request_state;
+    if (pg && state == "open") {
+      auto q = c.Execute(store::kRequestById, {t.request_id});
+      state = q.Empty() ? std::string("cancelled") : q.Text(0, 4);
+    }
     if (state == "cancelled") {
       c.Execute(store::kSetRequestState, {t.request_id, std::string("cancelled"), std::string("refund_due"), nullptr, now});
     }
     Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "refund_due", t.amount, "succeeded", "refund_due",
                json::object{{"rule", state == "cancelled" ? "dossier_not_processed" : "paid_twice"}}, t.type_code}, now);
-    return Outcome::kSettled;
   }
-  if (pg) {
-    if (c.Execute(store::kPgSettleWithLedger, {t.id, conf.platform_txn, conf.bank, conf.code, now, core::Uuid::NewV7().ToString(), t.request_id,
-                                               t.reference, t.dossier_code, t.agency_id, t.amount, t.state, json::serialize(settled),
-                                               t.type_code}).affected != 1) {
-      return Outcome::kReplay;
-    }
-  } else {
-    if (c.Execute(store::kSettleTransaction, {t.id, conf.platform_txn, conf.bank, conf.code, now}).affected != 1) return Outcome::kReplay;
-    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "settled", t.amount, t.state, "succeeded", settled, t.type_code},
-           now);
-  }
-  if (t.request_state == "open") {
-    c.Execute(store::kSetRequestState, {t.request_id, std::string("open"), std::string("paid"), now, nullptr});
-    // Other attempts at the same request are void now; their late success would be refund-due.
-    c.Execute(store::kCancelPendingOfRequest, {t.request_id, now, now});
-    if (c.Execute(store::kAnyOpenRequest, {t.dossier_id}).Empty()) {
-      dossiers.ConfirmPaymentOn(c, t.dossier_id, json::object{{"reference", t.reference}, {"amount", t.amount},
-                                                              {"platform_txn", conf.platform_txn}, {"online", true}});
-    }
-  } else {
-    // Money taken for a dossier that will not be processed (or a request already paid).
-    if (t.request_state == "cancelled") {
-      c.Execute(store::kSetRequestState, {t.request_id, std::string("cancelled"), std::string("refund_due"), nullptr, now});
-    }
-    Append(c, {t.request_id, t.id, t.reference, t.dossier_code, t.agency_id, "refund_due", t.amount, "succeeded", "refund_due",
-               json::object{{"rule", t.request_state == "cancelled" ? "dossier_not_processed" : "paid_twice"}}, t.type_code}, now);
-  }
-  IssueReceipts(c, t, now);  // last: see there
+  IssueReceiptsAndCommit(tx, t, now);
   return Outcome::kSettled;
 }
 
@@ -505,13 +521,12 @@ CallbackReply Service::Callback(std::string_view body) {
   auto c = settle_db_.Acquire();
   try {
     db::Transaction tx(*c);
-    auto t = ReadTxn(c->Execute(store::kTransactionByReference, {conf->reference}));
+    auto t = ReadForVerdict(*c, conf->reference);
     if (!t) return refuse("04", "unknown MaThamChieu", conf->reference);
     auto amount = ParseAmount(conf->amount);
     if (!amount || *amount != t->amount) return refuse("05", "amount does not match the request", conf->reference);
     if (conf->currency != t->currency) return refuse("06", "currency does not match the request", conf->reference);
-    Outcome o = Apply(*c, dossiers_, *t, conf->code == kSuccess, *conf);
-    tx.Commit();
+    Outcome o = Apply(tx, dossiers_, *t, conf->code == kSuccess, *conf);
     if (o == Outcome::kReplay) return reply(200, "00", "already recorded");
     core::Log(core::LogLevel::kInfo, "payment callback", {{"reference", std::string_view(conf->reference)}, {"code", std::string_view(conf->code)}});
     return reply(200, "00", "ok", true);
@@ -785,7 +800,7 @@ RequeryReport Service::Requery(Clock::time_point now) {
       continue;
     }
     db::Transaction tx(*c);
-    auto t = ReadTxn(c->Execute(store::kTransactionByReference, {reference}));
+    auto t = ReadForVerdict(*c, reference);
     auto amount = ParseAmount(answer->amount);
     if (!t || answer->reference != reference || (answer->state == kStatePaid && (!amount || *amount != t->amount))) {
       core::Log(core::LogLevel::kWarn, "payment QUERY answer does not match", {{"reference", std::string_view(reference)}});
@@ -797,8 +812,7 @@ RequeryReport Service::Requery(Clock::time_point now) {
       tx.Commit();
       continue;
     }
-    Outcome o = Apply(*c, dossiers_, *t, answer->state == kStatePaid, *answer);
-    tx.Commit();
+    Outcome o = Apply(tx, dossiers_, *t, answer->state == kStatePaid, *answer);
     if (o == Outcome::kSettled) ++report.settled;
     if (o == Outcome::kDeclined) ++report.failed;
   }

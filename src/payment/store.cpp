@@ -31,6 +31,13 @@ const db::Query kInsertTransaction{"payment_insert_transaction",
     "created_at, updated_at, next_query_at) VALUES ($1, $2, $3, $4, $5, $6, 'VND', 'pending', $7, $7, $8)"};
 const db::Query kTransactionByReference{"payment_transaction_by_reference",
     "SELECT " TXN_COLUMNS " FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id WHERE t.reference = $1"};
+// Before a verdict is applied (PostgreSQL): the same, locking the dossier's row until the commit.
+// Settlements of one dossier's requests then take turns, so the last one sees the others paid
+// and moves the dossier on (two at once would each see the other still open). SQLite has one
+// writer; it reads with kTransactionByReference.
+const db::Query kPgTransactionForVerdict{"payment_pg_transaction_for_verdict",
+    "SELECT " TXN_COLUMNS " FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id "
+    "JOIN dossiers d ON d.id = r.dossier_id WHERE t.reference = $1 FOR NO KEY UPDATE OF d"};
 const db::Query kTransactionByKey{"payment_transaction_by_key",
     "SELECT " TXN_COLUMNS " FROM payment_transactions t JOIN payment_requests r ON r.id = t.request_id "
     "WHERE t.account_id = $1 AND t.idempotency_key = $2"};
@@ -66,13 +73,10 @@ const db::Query kPgSettleWithLedger{"payment_pg_settle_with_ledger",
     "state_from, state_to, data, type_code) "
     "SELECT $6, $5, $7, s.id, $8, $9, $10, 'settled', $11::bigint, $12, 'succeeded', $13, $14 FROM s"};
 // …and, when the request is open, all in one statement: settle, ledger row, request paid, its
-// other pending attempts cancelled (not the one being settled), whether another request of the
-// dossier is still open, and the settlement's e-receipts: $16 is a JSON array of
-// {id, kind, series, amount, items} (one per kind of money; items is the JSON text of its lines),
-// each series' next number taken only when this statement settled the transaction. Columns:
-// ledger rows written (0: already settled), request closed (0: no longer open), other open,
-// receipts written.
-const db::Query kPgSettleCloseAndReceipts{"payment_pg_settle_close_and_receipts",
+// other pending attempts cancelled (not the one being settled), and whether another request of
+// the dossier is still open. Columns: ledger rows written (0: already settled), request closed
+// (0: no longer open), other open.
+const db::Query kPgSettleAndClose{"payment_pg_settle_and_close",
     "WITH s AS (UPDATE payment_transactions SET state = 'succeeded', platform_txn = $2, bank_code = $3, result_code = $4, "
     "updated_at = $5, next_query_at = NULL WHERE id = $1 AND state <> 'succeeded' RETURNING id), "
     "l AS (INSERT INTO payment_ledger (id, at, request_id, transaction_id, reference, dossier_code, agency_id, event, amount, "
@@ -81,24 +85,19 @@ const db::Query kPgSettleCloseAndReceipts{"payment_pg_settle_close_and_receipts"
     "r AS (UPDATE payment_requests SET state = 'paid', paid_at = $5 WHERE id = $7 AND state = 'open' AND EXISTS (SELECT 1 FROM s) "
     "RETURNING id), "
     "x AS (UPDATE payment_transactions SET state = 'cancelled', updated_at = $5, next_query_at = $5 "
-    "WHERE request_id = $7 AND state = 'pending' AND id <> $1 AND EXISTS (SELECT 1 FROM s) RETURNING id), "
-    "v AS (SELECT * FROM jsonb_to_recordset($16::jsonb) AS j (id text, kind text, series text, amount bigint, items text) "
-    "WHERE EXISTS (SELECT 1 FROM s)), "
-    "n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) SELECT $10, v.series, 1 FROM v "
-    "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING series, last), "
-    "p AS (INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, "
-    "items, issued_at) SELECT v.id, $1, $7, $9, $10, v.kind, n.series, n.last, v.amount, v.items, $5 FROM n JOIN v "
-    "ON v.series = n.series RETURNING 1) "
+    "WHERE request_id = $7 AND state = 'pending' AND id <> $1 AND EXISTS (SELECT 1 FROM s) RETURNING id) "
     "SELECT (SELECT COUNT(*) FROM l), (SELECT COUNT(*) FROM r), CASE WHEN EXISTS (SELECT 1 FROM payment_requests "
-    "WHERE dossier_id = $15 AND state = 'open' AND id <> $7) THEN 1 ELSE 0 END, (SELECT COUNT(*) FROM p)"};
-// The phí and lệ phí numbers and their receipts in one statement.
-const db::Query kPgIssueReceipts2{"payment_pg_issue_receipts2",
-    "WITH n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) VALUES ($1, $2, 1), ($1, $3, 1) "
+    "WHERE dossier_id = $15 AND state = 'open' AND id <> $7) THEN 1 ELSE 0 END"};
+// A settlement's e-receipts in one statement: $6 is a JSON array of {id, kind, series, amount,
+// items} (one per kind of money; items is the JSON text of its lines); each series of the agency
+// ($1) gives its next number.
+const db::Query kPgIssueReceipts{"payment_pg_issue_receipts",
+    "WITH v AS (SELECT * FROM jsonb_to_recordset($6::jsonb) AS j (id text, kind text, series text, amount bigint, items text)), "
+    "n AS (INSERT INTO payment_receipt_counters (agency_id, series, last) SELECT $1, v.series, 1 FROM v "
     "ON CONFLICT (agency_id, series) DO UPDATE SET last = payment_receipt_counters.last + 1 RETURNING series, last) "
-    "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, items, "
-    "issued_at) SELECT v.id, $4, $5, $6, $1, v.kind, n.series, n.last, v.amount, v.items, $7 FROM n JOIN "
-    "(VALUES ($8::text, $9::text, $2::text, $10::bigint, $11::text), ($12::text, $13::text, $3::text, $14::bigint, $15::text)) "
-    "AS v (id, kind, series, amount, items) ON v.series = n.series"};
+    "INSERT INTO payment_receipts (id, transaction_id, request_id, dossier_code, agency_id, kind, series, number, amount, "
+    "items, issued_at) SELECT v.id, $2, $3, $4, $1, v.kind, n.series, n.last, v.amount, v.items, $5 FROM n JOIN v "
+    "ON v.series = n.series"};
 const db::Query kStopQuerying{"payment_stop_querying", "UPDATE payment_transactions SET next_query_at = NULL WHERE id = $1"};
 
 const db::Query kSettledBetween{"payment_settled_between",

@@ -10,8 +10,8 @@ enum TxnCol { kTId, kTRequestId, kTReference, kTAccount, kTAmount, kTCurrency, k
               kTRequestState, kTDossierId, kTDossierCode, kTAgencyId, kTQueries, kTNextQueryAt, kTItems, kTTypeCode };
 
 extern const db::Query kInsertRequest, kProcedureTypeCode, kOpenRequests, kRequestsOfDossier, kSetRequestState, kAnyOpenRequest, kRequestById;
-extern const db::Query kInsertTransaction, kTransactionByReference, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
-    kSettleTransaction, kPgSettleWithLedger, kPgSettleCloseAndReceipts, kPgIssueReceipts2, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
+extern const db::Query kInsertTransaction, kTransactionByReference, kPgTransactionForVerdict, kTransactionByKey, kTransactionsOfDossier, kSetPayUrl,
+    kSettleTransaction, kPgSettleWithLedger, kPgSettleAndClose, kPgIssueReceipts, kFailTransaction, kCancelPendingOfRequest, kDueForQuery, kClaimQuery, kStopQuerying;
 extern const db::Query kInsertLedger, kLedgerOfDossier, kLedger, kSettledBetween;
 extern const db::Query kNextReceiptNumber, kNextReceiptNumbers2, kInsertReceipts2, kInsertReceipt, kReceiptsOfDossier, kReceiptByReference;
 extern const db::Query kRefundsOfDossier, kMarkRefunded, kExpireTransaction, kAgencyOfReference;

@@ -14,12 +14,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "integration/api_user.hpp"
 #include "integration/pdf_read.hpp"
 #include "integration/test_app.hpp"
+#include "core/time.hpp"
+#include "core/uuid.hpp"
+#include "db/database.hpp"
 #include "payment/paysim.hpp"
 #include "payment/protocol.hpp"
+#include "payment/store.hpp"
 
 namespace motcua::testing {
 namespace {
@@ -472,6 +477,49 @@ TEST_P(Payments, AProcedureThatCollectsAtReceiptWaitsForPaymentAtSubmission) {
   citizen.Act(unpaid, "withdraw", {{"reason", "Nộp nhầm"}});
   EXPECT_EQ(Payments_(citizen, unpaid).at("requests").at(0).at("state"), "cancelled");
   EXPECT_EQ(Payments_(citizen, unpaid).at("refunds").as_array().size(), 0u);
+}
+
+// A dossier with two open requests (partial payments) whose two payments are confirmed at the
+// same moment: whichever settles last sees the other paid and moves the dossier on — neither
+// may leave it waiting for a payment that has been made. Five dossiers, both callbacks at once.
+TEST_P(Payments, TwoRequestsPaidAtOnceMoveTheDossierOn) {
+  User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
+  auto raw = db::Database::Open(app_->db_url(), {.size = 1});
+  ASSERT_TRUE(raw);
+  for (int round = 0; round < 5; ++round) {
+    std::string code = DossierWaitingForPayment(citizen);
+    std::array<std::string, 2> refs{"RACE" + std::to_string(round) + "A", "RACE" + std::to_string(round) + "B"};
+    {
+      auto c = raw->Acquire();
+      auto d = c->Execute({"t_dossier", "SELECT id, handling_agency_id FROM dossiers WHERE code = $1"}, {code});
+      auto first = c->Execute({"t_first_request", "SELECT id FROM payment_requests WHERE dossier_code = $1"}, {code});
+      ASSERT_EQ(first.rows.size(), 1u);
+      std::string now = core::NowUtc(), second = core::Uuid::NewV7().ToString();
+      std::string items = R"([{"kind":"phi","code":"P2","name":"Phí bổ sung","amount":30000}])";
+      c->Execute(payment::store::kInsertRequest, {second, d.Text(0, 0), code, d.Text(0, 1), std::int64_t{30000}, std::string("Phí bổ sung"),
+                                                  items, now, std::string("G22.99")});
+      c->Execute(payment::store::kInsertTransaction, {core::Uuid::NewV7().ToString(), first.Text(0, 0), refs[0], std::string("race"), nullptr,
+                                                      std::int64_t{200000}, now, nullptr});
+      c->Execute(payment::store::kInsertTransaction, {core::Uuid::NewV7().ToString(), second, refs[1], std::string("race"), nullptr,
+                                                      std::int64_t{30000}, now, nullptr});
+    }
+    std::array<std::string, 2> bodies{Callback(refs[0], "200000", kSecret), Callback(refs[1], "30000", kSecret)};
+    std::array<int, 2> statuses{};
+    std::atomic<int> ready{0};
+    std::vector<std::thread> both;
+    for (int i = 0; i < 2; ++i) {
+      both.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < 2) std::this_thread::yield();
+        statuses[static_cast<std::size_t>(i)] = PostCallback(bodies[static_cast<std::size_t>(i)]).status;
+      });
+    }
+    for (auto& t : both) t.join();
+    EXPECT_EQ(statuses[0], 200);
+    EXPECT_EQ(statuses[1], 200);
+    EXPECT_EQ(Status(citizen, code), 4) << "round " << round << ": both requests are paid";
+    EXPECT_EQ(Events(receiver, code, "settled"), 2u);
+  }
 }
 
 TEST_P(Payments, TheTransactionTypeCodeIsStoredSentAndShownInTheLedger) {

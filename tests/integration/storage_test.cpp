@@ -108,6 +108,40 @@ TEST_P(StorageTest, TransactionsCommitOrRollBackAsAWhole) {
   EXPECT_EQ(Count(), 1);
 }
 
+// The last statement sent with the commit (PostgreSQL: one pipeline): its rows are answered and
+// committed; when it fails, nothing of the transaction is committed, the error is the
+// statement's, and the connection serves the next transaction normally.
+TEST_P(StorageTest, ALastStatementSentWithTheCommitCommitsOrFailsWithIt) {
+  CreateItems();
+  const db::Query returning{"storage_insert_returning", "INSERT INTO items (id, name) VALUES ($1, $2) RETURNING id"};
+  {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{1}, std::string("a"), nullptr, nullptr, nullptr});
+    auto r = tx.ExecuteThenCommit(returning, {std::int64_t{2}, std::string("b")});
+    ASSERT_EQ(r.rows.size(), 1u);
+    EXPECT_EQ(r.Int(0, 0), 2);
+  }
+  EXPECT_EQ(Count(), 2);
+  try {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{3}, std::string("c"), nullptr, nullptr, nullptr});
+    tx.ExecuteThenCommit(returning, {std::int64_t{4}, std::string("a")});  // the duplicate name
+    FAIL() << "duplicate accepted";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUniqueViolation) << e.what();
+  }
+  EXPECT_EQ(Count(), 2) << "nothing of the failed transaction remains";
+  for (int i = 0; i < 3; ++i) {  // the connections that ran it still work, in and out of transactions
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{10 + i}, std::string("n") + std::to_string(i), nullptr, nullptr, nullptr});
+    tx.Commit();
+  }
+  EXPECT_EQ(Count(), 5);
+}
+
 TEST_P(StorageTest, AReadBatchSeesOneSnapshotOnSqliteAndRefusesWrites) {
   CreateItems();
   const Query count{"t_items_count", "SELECT count(*) FROM items"};
