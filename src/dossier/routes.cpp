@@ -379,10 +379,20 @@ awaitable<Response> RegisterDocument(Deps& d, Request req) {
   co_return Pdf(std::move(*out), SafeName("mau-06-" + from + "-" + to) + ".pdf");
 }
 
+// ETag: the configuration's revision, for If-Match on PUT.
+void SetRevisionTag(Response& r) {
+  if (r.status != 200) return;
+  auto v = json::parse(r.body, {}, {});
+  if (const auto* o = v.if_object(); o && o->contains("revision") && o->at("revision").is_string()) {
+    r.SetHeader("ETag", "\"" + std::string(o->at("revision").as_string()) + "\"");
+  }
+}
+
 awaitable<Response> GetConfig(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
   Work work = [&d, code](const identity::Principal& p) { return Value(d.service.GetConfig(p, code)); };
   Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
+  SetRevisionTag(r);
   co_return r;
 }
 
@@ -391,8 +401,17 @@ awaitable<Response> PutConfig(Deps& d, Request req) {
   if (!body) co_return http::ProblemResponse(req, body.error());
   std::string code(req.PathParam("code"));
   json::object b = std::move(*body);
-  Work work = [&d, code, b](const identity::Principal& p) { return Value(d.service.PutConfig(p, code, b)); };
+  // If-Match: "<revision>" (from the GET's ETag): saved only over that revision, else 409.
+  std::optional<std::string> if_match;
+  if (auto h = req.Header("If-Match"); h && !h->empty()) {
+    std::string_view v = *h;
+    if (v.starts_with("W/")) v.remove_prefix(2);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    if_match = std::string(v);
+  }
+  Work work = [&d, code, b, if_match](const identity::Principal& p) { return Value(d.service.PutConfig(p, code, b, if_match)); };
   Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
+  SetRevisionTag(r);
   co_return r;
 }
 

@@ -2299,6 +2299,17 @@ core::Result<std::string> Service::RegisterCsv(const Principal& who, const std::
 
 // ---- configuration (forms, documents, step allotments) ----
 
+namespace {
+
+// A configuration's revision: "0" before the first save, else a digest of what is stored and
+// when it was saved (two saves give two revisions even with the same content).
+std::string ConfigRevision(const db::ResultSet& row) {
+  if (row.Empty()) return "0";
+  return crypto::Sha256::Hex(row.Text(0, 0) + "|" + row.Text(0, 1)).substr(0, 20);
+}
+
+}  // namespace
+
 core::Result<json::object> Service::GetConfig(const Principal& who, const std::string& procedure_code) {
   if (auto ok = identity::RequireAnyRole(who, {Role::kAgencyAdmin}); !ok) return std::unexpected(ok.error());
   auto c = db_.Acquire();
@@ -2312,11 +2323,13 @@ core::Result<json::object> Service::GetConfig(const Principal& who, const std::s
   }
   auto r = c->Execute(store::kFindConfig, {procedure_code});
   json::object out{{"procedure_code", procedure_code}, {"config", r.Empty() ? json::object{} : ParseObject(r.Text(0, 0))},
-                   {"updated_at", r.Empty() ? json::value(nullptr) : json::value(Local(r.Text(0, 1)))}};
+                   {"updated_at", r.Empty() ? json::value(nullptr) : json::value(Local(r.Text(0, 1)))},
+                   {"revision", ConfigRevision(r)}};
   return out;
 }
 
-core::Result<json::object> Service::PutConfig(const Principal& who, const std::string& procedure_code, const json::object& config) {
+core::Result<json::object> Service::PutConfig(const Principal& who, const std::string& procedure_code, const json::object& config,
+                                              const std::optional<std::string>& if_match) {
   auto current = GetConfig(who, procedure_code);
   if (!current) return std::unexpected(current.error());
   std::vector<core::FieldError> errors;
@@ -2394,7 +2407,24 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   }
   if (!errors.empty()) return Invalid("Cấu hình chưa hợp lệ. / The configuration is not valid.", std::move(errors));
   auto c = db_.Acquire();
-  c->Execute(store::kUpsertConfig, {procedure_code, json::serialize(config), Now(), who.account_id});
+  if (!if_match) {
+    c->Execute(store::kUpsertConfig, {procedure_code, json::serialize(config), Now(), who.account_id});
+    return GetConfig(who, procedure_code);
+  }
+  // Only over the revision the editor loaded: the row it names, written only if still that row.
+  auto base = c->Execute(store::kFindConfig, {procedure_code});
+  auto conflict = [&](const db::ResultSet& now_row) {
+    std::string at = now_row.Empty() ? std::string() : Local(now_row.Text(0, 1));
+    return Fail(ErrorCode::kConflict,
+                "Cấu hình đã được lưu lúc " + at + " sau khi bạn mở trang; hãy tải lại rồi sửa tiếp. / The configuration was saved at " +
+                    at + " after you opened it; reload it and edit again.");
+  };
+  if (ConfigRevision(base) != *if_match) return conflict(base);
+  db::Value old_config = base.Empty() ? db::Value(nullptr) : db::Value(base.Text(0, 0));
+  db::Value old_at = base.Empty() ? db::Value(nullptr) : db::Value(base.Text(0, 1));
+  if (c->Execute(store::kUpsertConfigIf, {procedure_code, json::serialize(config), Now(), who.account_id, old_config, old_at}).affected != 1) {
+    return conflict(c->Execute(store::kFindConfig, {procedure_code}));
+  }
   return GetConfig(who, procedure_code);
 }
 

@@ -129,9 +129,12 @@ class Service {
   /// Mẫu 05 control sheet of one dossier.
   core::Result<std::string> ControlSheetCsv(const identity::Principal& who, const std::string& code);
 
+  /// The procedure's configuration with its `revision` (the route's ETag).
   core::Result<boost::json::object> GetConfig(const identity::Principal& who, const std::string& procedure_code);
+  /// Saves it. With `if_match` (a revision from GetConfig) only over that revision: kConflict,
+  /// nothing written, when someone saved meanwhile.
   core::Result<boost::json::object> PutConfig(const identity::Principal& who, const std::string& procedure_code,
-                                              const boost::json::object& config);
+                                              const boost::json::object& config, const std::optional<std::string>& if_match = std::nullopt);
 
   /// One pass of the deadline watcher at `now`: marks dossiers due within one working day and
   /// overdue, records late steps, and queues notifications. Safe to run on several nodes.

@@ -432,6 +432,40 @@ TEST_P(Dossiers, InterAgencyDeadlinesArePresetPerAgencyInTheProcess) {
   leader.Act(code, "transfer", {{"agency_id", "000.00.00.G03"}, {"due_in_days", 7}}, 403);
 }
 
+// Two administrators edit one procedure's configuration: each GET carries an ETag (the revision);
+// a PUT with If-Match saves only over that revision, so the second save of the same starting
+// point is refused with 409 and writes nothing. Without If-Match a PUT still saves (API clients).
+TEST_P(Dossiers, ConfigurationSavesOnlyOverTheRevisionTheEditorLoaded) {
+  User admin = SignIn(port(), "admin.demo");
+  const std::string path = "/api/v1/admin/procedures/2.913001/config";
+  auto first = admin.Call("GET", path);
+  ASSERT_EQ(first.status, 200);
+  std::string tag(first.Header("ETag").value_or(""));
+  ASSERT_EQ(tag, "\"" + std::string(Json(first).at("revision").as_string()) + "\"") << first.body;
+  json::object config = Json(first).at("config").as_object();
+
+  json::object mine = config, theirs = config;
+  mine["steps"] = json::object{{"received", 6}};
+  theirs["steps"] = json::object{{"received", 2}};
+  auto saved = admin.Call("PUT", path, json::serialize(mine), {{"If-Match", tag}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  std::string new_tag(saved.Header("ETag").value_or(""));
+  EXPECT_NE(new_tag, tag);
+  EXPECT_EQ(new_tag, std::string(admin.Call("GET", path).Header("ETag").value_or(""))) << "the GET gives the saved revision";
+  auto late = admin.Call("PUT", path, json::serialize(theirs), {{"If-Match", tag}, {"Accept-Language", "en"}});
+  ASSERT_EQ(late.status, 409) << late.body;
+  EXPECT_NE(late.body.find("reload it and edit again"), std::string::npos) << late.body;
+  EXPECT_EQ(Json(admin.Call("GET", path)).at("config").at("steps").at("received"), 6) << "the refused save wrote nothing";
+  // Saving over the new revision works; the same content saved again is a new revision too.
+  auto again = admin.Call("PUT", path, json::serialize(theirs), {{"If-Match", new_tag}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again).at("config").at("steps").at("received"), 2);
+  EXPECT_EQ(admin.Call("PUT", path, json::serialize(theirs), {{"If-Match", new_tag}}).status, 409);
+  // A made-up revision is refused; no If-Match saves unconditionally.
+  EXPECT_EQ(admin.Call("PUT", path, json::serialize(mine), {{"If-Match", "\"abc\""}}).status, 409);
+  EXPECT_EQ(admin.Call("PUT", path, json::serialize(mine)).status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Dossiers, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace

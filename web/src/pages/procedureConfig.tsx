@@ -386,7 +386,7 @@ function ObjectEditor({ ctx, ptr, schema, onChange, heading, nested }: {
 
 // ---- the page ----
 
-interface Loaded { procedure_code: string; config: Rec; updated_at: string | null }
+interface Loaded { procedure_code: string; config: Rec; updated_at: string | null; revision: string }
 
 /** Which tab shows the place a problem points at, and the case whose form it is in. */
 function placeOf(pointer: string): { tab: Tab; target?: string } {
@@ -567,15 +567,15 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
     }
     setBusy(true);
     setNotice(null);
-    // The API has no If-Match: before writing over it, check that the configuration is still the
-    // one this page loaded (its time of saving, to the second, and its content).
-    const fresh = await api<Loaded>('GET', `/api/v1/admin/procedures/${encodeURIComponent(code)}/config`, undefined, lang);
-    if (fresh.ok && (fresh.data.updated_at !== loaded.updated_at || JSON.stringify(fresh.data.config) !== JSON.stringify(loaded.config))) {
+    // Saved only over the revision this page loaded (If-Match); 409 when someone saved meanwhile.
+    const path = `/api/v1/admin/procedures/${encodeURIComponent(code)}/config`;
+    const r = await api<Loaded>('PUT', path, body.value, lang, { 'If-Match': `"${loaded.revision}"` });
+    if (!r.ok && r.problem.status === 409) {
+      const fresh = await api<Loaded>('GET', path, undefined, lang);
       setBusy(false);
-      setProblem({ message: t.cf.conflict.replace('{at}', when(fresh.data.updated_at)), errors: [], conflict: true });
+      setProblem({ message: t.cf.conflict.replace('{at}', when(fresh.ok ? fresh.data.updated_at : null)), errors: [], conflict: true });
       return;
     }
-    const r = await api<Loaded>('PUT', `/api/v1/admin/procedures/${encodeURIComponent(code)}/config`, body.value, lang);
     setBusy(false);
     if (!r.ok) {
       setProblem({ message: r.problem.detail || r.problem.title || t.genericError, errors: r.problem.errors, conflict: false });
