@@ -3,6 +3,7 @@
 #include <memory>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/text.hpp"
@@ -83,8 +84,12 @@ class PgConnection final : public Connection {
     return b;
   }
 
+  // A transaction's BEGIN is not sent on its own: it goes out in one pipeline with the
+  // transaction's first statement (one round trip fewer for every transaction). A transaction
+  // that ran no statement sends neither BEGIN nor COMMIT.
   ResultSet Run(const Query& query, std::span<const Value> params) override {
     EnsurePrepared(query);
+    if (begin_pending_) return Pipeline(true, query, params, false);
     Bound b = Bind(params);
     std::string name(query.name);
     PgResult res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
@@ -93,20 +98,57 @@ class PgConnection final : public Connection {
     return Convert(res.get());
   }
 
-  // The statement and COMMIT in one pipeline, then one sync: one round trip.
+  // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
   ResultSet RunThenCommit(const Query& query, std::span<const Value> params) override {
     EnsurePrepared(query);
+    return Pipeline(begin_pending_, query, params, true);
+  }
+
+  void ExecuteScript(std::string_view sql) override {
+    FlushBegin();
+    std::string text(sql);
+    PgResult res(PQexec(conn_, text.c_str()));
+    Check(res.get(), "script");
+  }
+
+  Engine GetEngine() const override { return Engine::kPostgres; }
+  bool Healthy() const override { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+  void Begin() override { begin_pending_ = true; }
+  void Commit() override {
+    if (std::exchange(begin_pending_, false)) return;  // nothing ran: nothing to commit
+    ExecuteScript("COMMIT");
+  }
+  void Rollback() override {
+    if (std::exchange(begin_pending_, false)) return;
+    ExecuteScript("ROLLBACK");
+  }
+
+ private:
+  void FlushBegin() {
+    if (!std::exchange(begin_pending_, false)) return;
+    PgResult res(PQexec(conn_, "BEGIN"));
+    Check(res.get(), "begin");
+  }
+
+  // [BEGIN] statement [COMMIT], sent together, then one sync. Every result up to the sync is
+  // read before anything is thrown, so the connection leaves pipeline mode clean. A failed
+  // statement leaves the COMMIT "aborted" (nothing committed; the caller rolls back).
+  ResultSet Pipeline(bool begin, const Query& query, std::span<const Value> params, bool commit) {
+    begin_pending_ = false;
     Bound b = Bind(params);
     std::string name(query.name);
-    if (PQenterPipelineMode(conn_) != 1) return Connection::RunThenCommit(query, params);
-    bool sent = PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), b.values.data(), b.lengths.data(),
+    if (PQenterPipelineMode(conn_) != 1) {
+      throw DbError(DbError::Kind::kUnavailable, std::string(query.name) + ": cannot enter pipeline mode: " + PQerrorMessage(conn_));
+    }
+    auto plain = [&](const char* sql) { return PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1; };
+    bool sent = (!begin || plain("BEGIN")) &&
+                PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), b.values.data(), b.lengths.data(),
                                     b.formats.data(), 0) == 1 &&
-                PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 && PQpipelineSync(conn_) == 1;
-    // Every result up to the sync is read before anything is thrown, so the connection leaves
-    // pipeline mode clean: [statement results] NULL [COMMIT result] NULL [sync].
-    std::vector<std::unique_ptr<PgResult>> results[2];
+                (!commit || plain("COMMIT")) && PQpipelineSync(conn_) == 1;
+    const int parts = (begin ? 1 : 0) + 1 + (commit ? 1 : 0);
+    std::vector<std::unique_ptr<PgResult>> results[3];
     if (sent) {
-      for (int part = 0; part < 2; ++part) {
+      for (int part = 0; part < parts; ++part) {
         while (PGresult* r = PQgetResult(conn_)) results[part].push_back(std::make_unique<PgResult>(r));
       }
       while (PGresult* r = PQgetResult(conn_)) {
@@ -116,26 +158,18 @@ class PgConnection final : public Connection {
       }
     }
     PQexitPipelineMode(conn_);
-    if (!sent || results[0].empty() || results[1].empty()) {
-      throw DbError(DbError::Kind::kUnavailable, std::string(query.name) + ": pipeline failed: " + PQerrorMessage(conn_));
+    for (int part = 0; part < parts; ++part) {
+      if (!sent || results[part].empty()) {
+        throw DbError(DbError::Kind::kUnavailable, std::string(query.name) + ": pipeline failed: " + PQerrorMessage(conn_));
+      }
     }
-    Check(results[0].back()->get(), query.name);
-    // An error in the statement leaves the COMMIT "aborted": the transaction is then rolled back.
-    Check(results[1].back()->get(), "commit");
-    return Convert(results[0].back()->get());
+    if (begin) Check(results[0].back()->get(), "begin");
+    const PgResult& statement = *results[begin ? 1 : 0].back();
+    Check(statement.get(), query.name);
+    if (commit) Check(results[parts - 1].back()->get(), "commit");
+    return Convert(statement.get());
   }
 
-  void ExecuteScript(std::string_view sql) override {
-    std::string text(sql);
-    PgResult res(PQexec(conn_, text.c_str()));
-    Check(res.get(), "script");
-  }
-
-  Engine GetEngine() const override { return Engine::kPostgres; }
-  bool Healthy() const override { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
-  void Begin() override { ExecuteScript("BEGIN"); }
-
- private:
   void EnsurePrepared(const Query& query) {
     auto it = prepared_.find(query.name);
     if (it != prepared_.end()) {
@@ -217,6 +251,7 @@ class PgConnection final : public Connection {
     return out;
   }
 
+  bool begin_pending_ = false;  ///< Begin() called, BEGIN not yet sent (see Run)
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string_view, std::string_view> prepared_;
 };
