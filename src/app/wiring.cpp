@@ -6,6 +6,7 @@
 #include "docs/forms.hpp"
 #include "dossier/demo.hpp"
 #include "identity/demo.hpp"
+#include "identity/store.hpp"
 #include "system/store.hpp"
 
 namespace motcua::app {
@@ -131,6 +132,12 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   if (!migrated) return std::unexpected(migrated.error());
   for (const auto& name : migrated->applied) {
     core::Log(core::LogLevel::kInfo, "migration applied", {{"name", std::string_view(name)}});
+  }
+  {
+    auto conn = app->db->Acquire();
+    if (auto n = identity::store::FillAgencySearchKeys(*conn); n > 0) {
+      core::Log(core::LogLevel::kInfo, "agency search keys filled", {{"agencies", static_cast<std::int64_t>(n)}});
+    }
   }
   crypto::PasswordCost cost{.iterations = config.password_hash_iterations,
                             .memory_kib = config.password_hash_memory_kib};

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/uuid.hpp"
+#include "text/fold.hpp"
 
 namespace motcua::identity::store {
 
@@ -50,25 +51,29 @@ const Query kAgencyByCode{"identity_agency_by_code", AGENCY_SELECT "WHERE a.code
 const Query kAgencyById{"identity_agency_by_id", AGENCY_SELECT "WHERE a.id = $1"};
 const Query kAgencyRoots{"identity_agency_roots",
                          AGENCY_SELECT
-                         "WHERE a.parent_id IS NULL AND ($1 = '' OR a.name LIKE $1 OR a.code LIKE $1) "
+                         "WHERE a.parent_id IS NULL AND ($1 = '' OR a.search_key LIKE $1) "
                          "ORDER BY a.code LIMIT $2"};
 const Query kAgencyChildren{"identity_agency_children",
                             AGENCY_SELECT
-                            "WHERE a.parent_id = $3 AND ($1 = '' OR a.name LIKE $1 OR a.code LIKE $1) "
+                            "WHERE a.parent_id = $3 AND ($1 = '' OR a.search_key LIKE $1) "
                             "ORDER BY a.code LIMIT $2"};
 const Query kAgencySearch{"identity_agency_search",
-                          AGENCY_SELECT "WHERE (a.name LIKE $1 OR a.code LIKE $1) ORDER BY a.code LIMIT $2"};
+                          AGENCY_SELECT "WHERE a.search_key LIKE $1 ORDER BY a.code LIMIT $2"};
+// Rows written before the search key existed (migration 0015), filled at start-up.
+const Query kAgenciesWithoutKey{"identity_agencies_without_key",
+                                "SELECT id, code, name, name_en FROM agencies WHERE search_key = '' LIMIT 1000"};
+const Query kSetAgencyKey{"identity_set_agency_key", "UPDATE agencies SET search_key = $2 WHERE id = $1"};
 const Query kAgencySubtree{"identity_agency_subtree",
                            AGENCY_SELECT "WHERE a.path LIKE $1 ORDER BY length(a.path), a.code"};
 const Query kInsertAgency{
     "identity_insert_agency",
     "INSERT INTO agencies (id, code, code_d20, name, name_en, level, kind, parent_id, path, "
-    "address, phone, email, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"};
+    "address, phone, email, created_at, updated_at, search_key) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)"};
 const Query kUpdateAgency{
     "identity_update_agency",
     "UPDATE agencies SET code_d20 = $2, name = $3, name_en = $4, level = $5, kind = $6, "
-    "address = $7, phone = $8, email = $9, updated_at = $10 WHERE id = $1"};
+    "address = $7, phone = $8, email = $9, updated_at = $10, search_key = $11 WHERE id = $1"};
 
 #define ACCOUNT_SELECT                                                                          \
   "SELECT id, kind, login, COALESCE(password_hash, ''), full_name, COALESCE(personal_id, ''), " \
@@ -234,9 +239,41 @@ std::optional<Agency> FindAgencyById(db::Connection& c, const std::string& id) {
   return AgencyAt(r, 0);
 }
 
+namespace {
+
+// What an agency is found by: its code, name and English name, folded (text::Fold), one line.
+std::string SearchKey(const std::string& code, const std::string& name, const std::string& name_en) {
+  return text::Fold(code + " " + name + " " + name_en);
+}
+
+// A LIKE pattern matching `q` (folded) anywhere; % and _ in the query are literal characters
+// of no agency name, so they are dropped rather than escaped.
+std::string Pattern(const std::string& q) {
+  std::string f = text::Fold(q);
+  std::erase_if(f, [](char ch) { return ch == '%' || ch == '_'; });
+  return "%" + f + "%";
+}
+
+}  // namespace
+
+std::size_t FillAgencySearchKeys(db::Connection& c) {
+  std::size_t filled = 0;
+  for (;;) {
+    auto r = c.Execute(kAgenciesWithoutKey);
+    if (r.Empty()) return filled;
+    db::Transaction tx(c);
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      c.Execute(kSetAgencyKey, {r.Text(i, 0), SearchKey(r.Text(i, 1), r.Text(i, 2), r.Text(i, 3))});
+    }
+    tx.Commit();
+    filled += r.rows.size();
+  }
+}
+
 std::vector<Agency> ListAgencies(db::Connection& c, const std::string& parent_id,
                                  const std::string& q, int limit) {
-  std::string like = q.empty() ? "" : "%" + q + "%";
+  std::string like = q.empty() ? "" : Pattern(q);
+  if (like == "%%") return {};  // nothing searchable was asked for
   db::ResultSet r;
   if (parent_id == "*") {
     r = c.Execute(kAgencySearch, {like, std::int64_t{limit}});
@@ -259,12 +296,12 @@ std::vector<Agency> AgencySubtree(db::Connection& c, const std::string& path) {
 
 void InsertAgency(db::Connection& c, const Agency& a, const std::string& now) {
   c.Execute(kInsertAgency, {a.id, a.code, Opt(a.code_d20), a.name, a.name_en, a.level, a.kind,
-                            Opt(a.parent_id), a.path, a.address, a.phone, a.email, now});
+                            Opt(a.parent_id), a.path, a.address, a.phone, a.email, now, SearchKey(a.code, a.name, a.name_en)});
 }
 
 void UpdateAgency(db::Connection& c, const Agency& a, const std::string& now) {
   c.Execute(kUpdateAgency, {a.id, Opt(a.code_d20), a.name, a.name_en, a.level, a.kind, a.address,
-                            a.phone, a.email, now});
+                            a.phone, a.email, now, SearchKey(a.code, a.name, a.name_en)});
 }
 
 std::optional<Account> FindAccountByLogin(db::Connection& c, const std::string& login) {

@@ -45,6 +45,8 @@ std::vector<Agency> ListAgencies(db::Connection& c, const std::string& parent_id
 /// The subtree under `path` (every agency when empty), parents before children.
 std::vector<Agency> AgencySubtree(db::Connection& c, const std::string& path);
 void InsertAgency(db::Connection& c, const Agency& a, const std::string& now);
+/// Fills the search key of agencies written before it existed; how many. Run at start-up.
+std::size_t FillAgencySearchKeys(db::Connection& c);
 void UpdateAgency(db::Connection& c, const Agency& a, const std::string& now);
 
 // Accounts

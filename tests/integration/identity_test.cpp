@@ -12,11 +12,13 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "crypto/encoding.hpp"
 #include "crypto/jose.hpp"
 #include "crypto/sha256.hpp"
 #include "crypto/totp.hpp"
+#include "db/database.hpp"
 #include "identity/oidc.hpp"
 #include "http/target.hpp"
 #include "integration/test_app.hpp"
@@ -370,6 +372,35 @@ TEST_P(Identity, OfficerAdministrationStaysInsideTheAgencySubtree) {
   Browser sys = SignedIn("sysadmin.demo");
   auto all = sys.Call("GET", "/api/v1/admin/accounts?limit=200");
   EXPECT_NE(all.body.find("receiver2.demo"), std::string::npos);
+}
+
+// Agencies are found whatever the case and the diacritics ("so tu phap" finds "Sở Tư pháp"), by
+// code and by English name too; rows written before the search key existed get one at start-up.
+TEST_P(Identity, AgencySearchIgnoresCaseAndDiacritics) {
+  auto names = [&](const std::string& q) {
+    auto r = Json(Fetch(port(), "GET", "/api/v1/agencies?q=" + q));
+    std::set<std::string> out;
+    for (const auto& a : r.at("items").as_array()) out.insert(Str(a, "code"));
+    return out;
+  };
+  for (std::string q : {"so%20tu%20phap", "S%E1%BB%9E%20T%C6%AF%20PH%C3%81P", "S%E1%BB%9F%20t%C6%B0%20ph%C3%A1p", "02.h99", "justice"}) {
+    EXPECT_TRUE(names(q).contains("000.00.02.H99")) << q;
+  }
+  EXPECT_TRUE(names("zzzz").empty());
+  EXPECT_TRUE(names("%25").empty()) << "a literal % matches nothing, not everything";
+  // Under a parent too.
+  auto province = Json(Fetch(port(), "GET", "/api/v1/agencies/000.00.00.H99"));
+  auto children = Json(Fetch(port(), "GET", "/api/v1/agencies?parent=" + Str(province, "id") + "&q=tu%20phap"));
+  ASSERT_FALSE(children.at("items").as_array().empty()) << children;
+  // Keys lost (as before migration 0015): filled again at start-up.
+  {
+    auto raw = db::Database::Open(app_->db_url(), {.size = 1});
+    ASSERT_TRUE(raw);
+    raw->Acquire()->Execute({"t_clear_keys", "UPDATE agencies SET search_key = ''"});
+  }
+  EXPECT_TRUE(names("so%20tu%20phap").empty());
+  app_->Restart();
+  EXPECT_TRUE(names("so%20tu%20phap").contains("000.00.02.H99"));
 }
 
 TEST_P(Identity, AgencyImportIsAllOrNothingAndScoped) {
