@@ -62,3 +62,12 @@ export function tinyPdf(text) {
   const body = `1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% ${text}\n`;
   return Buffer.from(`%PDF-1.4\n${body}trailer<</Root 1 0 R>>\n%%EOF\n`, 'latin1');
 }
+
+// Signs in through the login page, which then goes on to `returnTo`.
+export async function signIn(page, login, returnTo) {
+  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
+  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
+}

@@ -6,17 +6,9 @@
 // form field, a stale action (409), the print view and public tracking along the way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser } from './browser.mjs';
+import { base, freshPage, serious, shot, tinyPdf, useBrowser, signIn } from './browser.mjs';
 
 useBrowser();
-
-async function signIn(page, login, returnTo) {
-  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
-  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
-}
 
 // Opens a workflow action on the dossier page, fills it, sends it, and waits for the new status.
 async function act(page, action, status, fill = async () => {}) {

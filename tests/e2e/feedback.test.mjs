@@ -6,17 +6,9 @@
 // into the procedure's FAQ. Every page passes axe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, PASSWORD, freshPage, serious, shot, useBrowser } from './browser.mjs';
+import { base, PASSWORD, freshPage, serious, shot, useBrowser, signIn } from './browser.mjs';
 
 useBrowser();
-
-async function signIn(page, login, returnTo) {
-  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
-  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
-}
 
 // A signed-in API caller (cookie + CSRF token).
 async function apiAs(login) {

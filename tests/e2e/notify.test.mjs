@@ -4,17 +4,9 @@
 // template that names a field the event does not have. Every page passes axe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser } from './browser.mjs';
+import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser, signIn } from './browser.mjs';
 
 useBrowser();
-
-async function signIn(page, login, returnTo) {
-  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
-  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
-}
 
 // An online submission of 2.913001 over the API, as citizen.demo.
 async function submitOverApi() {

@@ -9,7 +9,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
-import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser } from './browser.mjs';
+import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser, signIn } from './browser.mjs';
 
 useBrowser();
 assert.ok(process.env.PAYSIM_URL, 'PAYSIM_URL must name the running payment sandbox');
@@ -66,14 +66,6 @@ async function dossierWaitingForPayment() {
   assert.equal(waiting.status, 6);
   for (const s of [citizen, receiver, leader, specialist]) await s.ctx.dispose();
   return d.code;
-}
-
-async function signIn(page, login, returnTo) {
-  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
-  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
 }
 
 let paid = '';

@@ -6,20 +6,12 @@
 // field. Checked with axe, on a desktop and a phone screen.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, PASSWORD, freshPage, serious, shot, useBrowser } from './browser.mjs';
+import { base, PASSWORD, freshPage, serious, shot, useBrowser, signIn } from './browser.mjs';
 
 useBrowser();
 
 const CODE = '2.913001';
 const id = (pointer) => `#cf${pointer.replace(/[^A-Za-z0-9_]/g, '-')}`;
-
-async function signIn(page, login, returnTo) {
-  await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);
-  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(login);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
-}
 
 // The admin's API session, to read the configuration as the server keeps it and to put the
 // demo's configuration back afterwards (other browser tests fill in this procedure's form).
