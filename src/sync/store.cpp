@@ -135,18 +135,32 @@ const db::Query kNationalMine{"sync_national_mine",
     "FROM national_dossiers WHERE SoGiayToChuHoSo = $1 ORDER BY event_at DESC, MaHoSo LIMIT $2 OFFSET $3"};
 const db::Query kCountNationalMine{"sync_count_national_mine",
     "SELECT COUNT(*) FROM national_dossiers WHERE SoGiayToChuHoSo = $1"};
+// "My dossiers" on the portal: the applicant's dossiers at the members, except those held
+// here as the caller's own (the dossier module lists them), newest submission first.
+#define MOTCUA_NATIONAL_OTHERS_WHERE                                                                    \
+  " FROM national_dossiers n WHERE n.SoGiayToChuHoSo = $1 AND ($2 = 0 OR n.TrangThaiHoSo = $2) AND NOT EXISTS (" \
+  "SELECT 1 FROM dossiers d WHERE d.code = n.MaHoSo AND d.owner_account = $3)"
+const db::Query kNationalOthers{"sync_national_others",
+    "SELECT n.member_code, n.MaHoSo, n.TrangThaiHoSo, n.MaTTHC, n.TenTTHC, COALESCE(n.NgayNopHoSo, ''), "
+    "COALESCE(n.NgayTiepNhan, ''), COALESCE(n.NgayHenTra, ''), COALESCE(n.NgayTra, ''), n.DonViXuLy, "
+    "COALESCE((SELECT m.name FROM sync_members m WHERE m.code = n.member_code), '')" MOTCUA_NATIONAL_OTHERS_WHERE
+    " ORDER BY COALESCE(n.NgayNopHoSo, '') DESC, n.MaHoSo DESC LIMIT $4"};
+const db::Query kCountNationalOthers{"sync_count_national_others", "SELECT COUNT(*)" MOTCUA_NATIONAL_OTHERS_WHERE};
 // The identity module's accounts table, read-only: the signed-in citizen's ID number.
 const db::Query kAccountPersonalId{"sync_account_personal_id",
     "SELECT COALESCE(personal_id, '') FROM accounts WHERE id = $1"};
 
+// Statistics from the roll-up (national_stats, migration 0014), over days of receipt
+// [$1, $2] (yyyyMMdd; '' and '99999999' for all).
 const db::Query kStatsByMember{"sync_stats_by_member",
-    "SELECT member_code, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY member_code, TrangThaiHoSo "
-    "ORDER BY member_code, TrangThaiHoSo LIMIT 20000"};
+    "SELECT member_code, TrangThaiHoSo, CAST(SUM(n) AS BIGINT) FROM national_stats WHERE day >= $1 AND day <= $2 "
+    "GROUP BY member_code, TrangThaiHoSo HAVING SUM(n) <> 0 ORDER BY member_code, TrangThaiHoSo LIMIT 20000"};
 const db::Query kStatsByProcedure{"sync_stats_by_procedure",
-    "SELECT MaTTHC, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY MaTTHC, TrangThaiHoSo "
-    "ORDER BY MaTTHC, TrangThaiHoSo LIMIT 20000"};
+    "SELECT MaTTHC, TrangThaiHoSo, CAST(SUM(n) AS BIGINT) FROM national_stats WHERE day >= $1 AND day <= $2 "
+    "GROUP BY MaTTHC, TrangThaiHoSo HAVING SUM(n) <> 0 ORDER BY MaTTHC, TrangThaiHoSo LIMIT 20000"};
 const db::Query kStatsByStatus{"sync_stats_by_status",
-    "SELECT TrangThaiHoSo, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY TrangThaiHoSo ORDER BY TrangThaiHoSo LIMIT 20"};
+    "SELECT TrangThaiHoSo, TrangThaiHoSo, CAST(SUM(n) AS BIGINT) FROM national_stats WHERE day >= $1 AND day <= $2 "
+    "GROUP BY TrangThaiHoSo HAVING SUM(n) <> 0 ORDER BY TrangThaiHoSo LIMIT 20"};
 // The checker: what the portal holds of one member.
 const db::Query kMemberDossiers{"sync_member_dossiers",
     "SELECT MaHoSo, seq, TrangThaiHoSo, record FROM national_dossiers WHERE member_code = $1 ORDER BY MaHoSo LIMIT 1000000"};
