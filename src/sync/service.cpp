@@ -164,6 +164,8 @@ DossierFacts FactsOf(const db::ResultSet& r, std::size_t i) {
   f.step_due_at = r.Text(i, 25);
   f.body = r.Text(i, 26);
   f.supplements = r.Int(i, 27);
+  f.submitted_to_name = r.Text(i, 28);
+  f.owner_assurance = static_cast<int>(r.Int(i, 29));
   return f;
 }
 

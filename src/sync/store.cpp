@@ -7,13 +7,21 @@ const db::Query kTakeLease{"sync_take_lease",
     "INSERT INTO sync_leases (name, holder, until) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET "
     "holder = excluded.holder, until = excluded.until WHERE sync_leases.until < $4 OR sync_leases.holder = $2"};
 
+// The agency the dossier was submitted to (NoiNopHoSo) and the owner account's assurance
+// level (TaiKhoanDuocXacThucVoiVNeID; 0 without an account): identity's and agencies' tables,
+// read-only.
+#define MOTCUA_SYNC_MORE_FACTS                                                                          \
+  "COALESCE((SELECT r.name FROM agencies r WHERE r.id = d.agency_id), ''), "                            \
+  "COALESCE((SELECT u.assurance_level FROM accounts u WHERE u.id = d.owner_account), 0) "
+
 // Oldest first; one dossier's events in their order. The dossier columns are its state now
 // (committed), which is never older than the event.
 const db::Query kPendingEvents{"sync_pending_events",
     "SELECT o.id, o.generation, o.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
     "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
     "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
-    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements, "
+    MOTCUA_SYNC_MORE_FACTS
     "FROM sync_outbox o JOIN dossier_events e ON e.dossier_id = o.dossier_id AND e.seq = o.seq "
     "JOIN dossiers d ON d.id = o.dossier_id LEFT JOIN agencies a ON a.id = d.handling_agency_id "
     "WHERE o.sent_at IS NULL ORDER BY o.created_at, o.dossier_id, o.seq LIMIT $1"};
@@ -23,7 +31,8 @@ const db::Query kMemberLatest{"sync_member_latest",
     "SELECT d.id || ':' || e.seq, 0, e.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
     "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
     "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
-    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements, "
+    MOTCUA_SYNC_MORE_FACTS
     "FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id "
     "AND e.seq = (SELECT MAX(x.seq) FROM dossier_events x WHERE x.dossier_id = d.id) "
     "LEFT JOIN agencies a ON a.id = d.handling_agency_id ORDER BY d.code LIMIT 1000000"};

@@ -286,6 +286,16 @@ TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField)
   ASSERT_FALSE(fees.empty()) << r;
   EXPECT_EQ(fees.back().at("MaPhiLePhi"), "LP.1");
   EXPECT_EQ(fees.back().at("Gia"), 50000);
+  // Result delivery from the e-form (in person: 0), where it was submitted, and the account.
+  EXPECT_EQ(r.at("HinhThuc"), 0) << r;
+  {
+    auto c = app->app().db->Acquire();
+    auto a = c->Execute({"test_sync_submitted_to", "SELECT a.name FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE d.code = $1"}, {code});
+    ASSERT_FALSE(a.Empty());
+    EXPECT_EQ(r.at("NoiNopHoSo"), json::value(a.Text(0, 0)));
+    auto level = c->Execute({"test_sync_assurance", "SELECT assurance_level FROM accounts WHERE login = 'citizen.demo'"});
+    EXPECT_EQ(r.at("TaiKhoanDuocXacThucVoiVNeID"), level.Int(0, 0) >= 2 ? 1 : 0) << r;
+  }
 
   // The checker sees a national field that differs from the member's data.
   {
@@ -295,6 +305,14 @@ TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField)
   auto diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
   ASSERT_EQ(diffs.size(), 1u) << RecordDiff(app->app());
   EXPECT_NE(diffs[0].find("DanhSachGiayToKetQua"), std::string::npos) << diffs[0];
+  // The checker compares the fields added from the member's data too.
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_tamper_delivery", "UPDATE national_dossiers SET record = replace(record, '\"HinhThuc\":0', '\"HinhThuc\":1') WHERE MaHoSo = $1"}, {code});
+  }
+  diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
+  ASSERT_EQ(diffs.size(), 2u) << RecordDiff(app->app());
+  EXPECT_NE(diffs[1].find("HinhThuc"), std::string::npos) << diffs[1];
 }
 
 // A nats-server configuration where each member's user may publish only to its own subject
