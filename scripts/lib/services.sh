@@ -63,7 +63,8 @@ start_nats() {
   export MOTCUA_TEST_NATS_URL="nats://127.0.0.1:$port"
 }
 
-# `motcua serve` with demo data on a temp SQLite database. Sets MOTCUA_BASE_URL.
+# `motcua serve` with demo data on a temp SQLite database, also playing the national portal
+# (HTTP sync API, national tracking; no NATS). Sets MOTCUA_BASE_URL.
 start_motcua() {  # binary, web dir, [extra serve args…]
   local bin=$1 web=$2 dir port pid sim_port sim_pid
   shift 2
@@ -82,7 +83,7 @@ start_motcua() {  # binary, web dir, [extra serve args…]
   "$bin" serve --demo --listen "127.0.0.1:$port" --db "sqlite:$dir/motcua.db" \
     --blob-dir "$dir/blobs" --web-dir "$web" --demo-mail-log "$dir/demo-mail.log" \
     --payment-platform-url "http://127.0.0.1:$sim_port/api/paygov" --payment-partner-code MOTCUA-DEMO \
-    --payment-secret demo-paysim-secret --payment-requery-seconds 30 "$@" >"$dir/serve.log" 2>&1 &
+    --payment-secret demo-paysim-secret --payment-requery-seconds 30 --sync-portal true "$@" >"$dir/serve.log" 2>&1 &
   pid=$!
   MOTCUA_CLEANUP+=("kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf $dir")
   wait_for_port "$port" 30 || { cat "$dir/serve.log"; return 1; }

@@ -137,7 +137,9 @@ int main(int argc, char** argv) {
   resync->add_option("--from", resync_from, "first day, YYYY-MM-DD")->required();
   resync->add_option("--to", resync_to, "last day, YYYY-MM-DD")->required();
   resync->add_option("--member", resync_member, "the member code, checked against sync_member");
-  AddConfigOptions(*resync, resync_flags, {"db", "log_level", "sync_member", "sync_nats_url", "sync_stream_replicas"});
+  AddConfigOptions(*resync, resync_flags,
+                   {"db", "log_level", "public_url", "sync_member", "sync_nats_url", "sync_nats_user", "sync_nats_password",
+                    "sync_nats_creds", "sync_stream_replicas"});
 
   cli.add_subcommand("version", "Print the version and exit.");
 
@@ -218,7 +220,11 @@ int main(int argc, char** argv) {
     }
     try {
       auto db = db::Database::Open(cfg->db, {.size = 2});
-      sync::Service service(*db, app::SyncSettings(*cfg));
+      // The records carry file links under the deployment's public URL, as the server's relay
+      // builds them: give the command the same public_url.
+      auto settings = app::SyncSettings(*cfg);
+      settings.public_url = [url = config::PublicUrl(*cfg, 0)] { return url; };
+      sync::Service service(*db, settings);
       std::cout << service.Resync(*from, *to) << " events queued for " << cfg->sync_member << "\n";
       if (!service.settings().nats_servers.empty()) {
         auto nats = sync::Nats::Connect({.servers = service.settings().nats_servers, .name = "motcua resync", .user = cfg->sync_nats_user,

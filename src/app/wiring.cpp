@@ -321,6 +321,16 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   app->sync = std::make_unique<sync::Service>(*app->db, sync_settings);
   app->sync_deps = std::make_unique<sync::Deps>(sync::Deps{*app->sync, *app->workers, *app->identity});
   sync::RegisterRoutes(app->router, *app->sync_deps);
+  if (config.sync_portal) {
+    // "My dossiers" on the portal also lists the applicant's dossiers at the other members.
+    app->dossiers->SetOtherDossiers([s = app->sync.get()](db::Connection& c, const identity::Principal& who, int status, std::size_t n) {
+      auto [found, total] = s->OthersOf(c, who, status, n);
+      std::vector<dossier::OtherDossier> out;
+      out.reserve(found.size());
+      for (auto& f : found) out.push_back({f.submitted, std::move(f.code), std::move(f.item)});
+      return std::make_pair(std::move(out), total);
+    });
+  }
   sync::NatsOptions nats;
   nats.servers = sync_settings.nats_servers;
   nats.user = config.sync_nats_user;

@@ -1508,11 +1508,50 @@ core::Result<json::object> Service::GetBundle(const Principal& who, const std::s
 core::Result<json::object> Service::Mine(const Principal& who, std::optional<int> status, std::size_t offset, std::size_t limit, bool en) {
   auto c = db_.Acquire();
   std::int64_t st = status.value_or(0);
-  auto r = c->Execute(store::kMine, {who.account_id, st, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
-  auto total = c->Execute(store::kCountMine, {who.account_id, st}).Int(0, 0);
   json::array items;
-  for (std::size_t i = 0; i < r.rows.size(); ++i) items.push_back(DossierJson(*c, ReadRow(r, i), &who, calendar_, en, false));
-  std::size_t next = offset + r.rows.size();
+  std::int64_t total = 0;
+  std::size_t next = offset;
+  if (!others_) {
+    auto r = c->Execute(store::kMine, {who.account_id, st, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
+    total = c->Execute(store::kCountMine, {who.account_id, st}).Int(0, 0);
+    for (std::size_t i = 0; i < r.rows.size(); ++i) items.push_back(DossierJson(*c, ReadRow(r, i), &who, calendar_, en, false));
+    next = offset + r.rows.size();
+  } else {
+    // Local dossiers and the caller's dossiers at other members, merged newest first by
+    // submission (then code, both descending, as kMine): the first offset + limit of each
+    // side decide the page.
+    auto r = c->Execute(store::kMine, {who.account_id, st, static_cast<std::int64_t>(offset + limit), std::int64_t{0}});
+    auto [other, other_total] = others_(*c, who, static_cast<int>(st), offset + limit);
+    total = c->Execute(store::kCountMine, {who.account_id, st}).Int(0, 0) + other_total;
+    std::size_t i = 0, j = 0;
+    next = 0;
+    while (next < offset + limit && (i < r.rows.size() || j < other.size())) {
+      bool local = j >= other.size();
+      Row row;
+      if (i < r.rows.size()) {
+        row = ReadRow(r, i);
+        if (!local) {
+          auto t = ParseInstant(row.submitted_at);
+          auto mine = t ? Clock::time_point(*t) : Clock::time_point{};
+          local = mine > other[j].submitted || (mine == other[j].submitted && row.code > other[j].code);
+        }
+      }
+      if (next++ < offset) {
+        local ? ++i : ++j;
+        continue;
+      }
+      if (local) {
+        items.push_back(DossierJson(*c, row, &who, calendar_, en, false));
+        ++i;
+      } else {
+        auto& item = other[j++].item;
+        if (!item.contains("status_label") && item.contains("status") && item.at("status").is_int64()) {
+          item["status_label"] = StatusLabel(static_cast<int>(item.at("status").as_int64()), en);
+        }
+        items.push_back(std::move(item));
+      }
+    }
+  }
   return json::object{{"items", items}, {"next_cursor", static_cast<std::int64_t>(next) < total ? json::value(std::to_string(next)) : json::value(nullptr)},
                       {"total", total}};
 }

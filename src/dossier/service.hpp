@@ -54,6 +54,19 @@ struct StatusChange {
 };
 using StatusObserver = std::function<void(db::Connection&, const StatusChange&)>;
 
+/// A dossier the applicant holds elsewhere (on the national portal: at another member), listed
+/// in "my dossiers" next to the local ones. `item` is the list entry as answered; Mine fills
+/// `status_label` when it is missing.
+struct OtherDossier {
+  std::chrono::system_clock::time_point submitted;  ///< the merge order (newest first, then code)
+  std::string code;
+  boost::json::object item;
+};
+/// The first `n` of the caller's other dossiers (status 0: any), newest first, and how many
+/// there are; on the connection of the listing.
+using OtherDossiers = std::function<std::pair<std::vector<OtherDossier>, std::int64_t>(
+    db::Connection&, const identity::Principal&, int status, std::size_t n)>;
+
 /// What the payment module needs of a dossier the caller may see.
 struct PaymentFacts {
   std::string id, code, procedure_code, procedure_name, agency_id, agency_code, agency_name, agency_path;
@@ -153,6 +166,9 @@ class Service {
   /// Set once, before serving (app/ wires the payment module here). Runs inside the
   /// transaction of every action that changes the status; throwing rolls the action back.
   void SetStatusObserver(StatusObserver observer) { observer_ = std::move(observer); }
+  /// Set once, before serving (app/ wires the national portal's view here): Mine lists these
+  /// too, merged by submission instant.
+  void SetOtherDossiers(OtherDossiers others) { others_ = std::move(others); }
   /// The dossier `code` when `who` may see it (kNotFound otherwise, as Get). On `c`.
   core::Result<PaymentFacts> FactsForPayment(db::Connection& c, const identity::Principal& who, const std::string& code);
   /// The payment platform confirmed the money: a dossier waiting for payment (status 6) goes
@@ -176,6 +192,7 @@ class Service {
   Limits limits_;
   std::shared_ptr<PlanCache> plans_;
   StatusObserver observer_;
+  OtherDossiers others_;
 };
 
 /// The content type the bytes really are (application/pdf, image/jpeg, image/png), or "".

@@ -250,6 +250,9 @@ std::vector<RecordError> CheckDossierRecord(const json::object& r, std::string_v
   for (auto key : {"NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy", "NgayTuChoi"}) Time(r, key, false, errors);
   Range(r, "HoSoCoThanhPhanSoHoa", 0, 1, false, errors);
   Range(r, "DuocThanhToanTrucTuyen", 0, 1, false, errors);
+  Range(r, "HinhThuc", 0, 1, false, errors);
+  Range(r, "TaiKhoanDuocXacThucVoiVNeID", 0, 1, false, errors);
+  Text(r, "NoiNopHoSo", 500, false, errors);
   for (const auto& rule : DossierLists()) List(r, rule, errors);
   return errors;
 }
@@ -475,6 +478,17 @@ json::object DossierRecord(const DossierFacts& f) {
   r["DuocThanhToanTrucTuyen"] = paid_online ? 1 : 0;
   r["DanhSachHoSoBoSung"] = Supplements(body, f);
   r["DanhSachGiayToKetQua"] = Results(body, f.file_url);
+  // Where it was submitted: the receiving agency (online dossiers too: the agency they went to).
+  if (!f.submitted_to_name.empty()) r["NoiNopHoSo"] = f.submitted_to_name;
+  // An account identified at level 2 (VNeID level 2, Decree 59/2022) submitted it.
+  r["TaiKhoanDuocXacThucVoiVNeID"] = f.owner_assurance >= 2 ? 1 : 0;
+  // Result delivery (0 in person, 1 by post) where the procedure's e-form asks for it
+  // (hinh_thuc_nhan); an electronic copy on VNeID has no national code, so nothing is sent.
+  if (const json::object* form = ObjectOf(body, "form")) {
+    std::string how = Str(*form, "hinh_thuc_nhan");
+    if (how == "truc_tiep") r["HinhThuc"] = 0;
+    if (how == "buu_chinh") r["HinhThuc"] = 1;
+  }
   json::array ids;
   if (!f.applicant_id_number.empty()) ids.push_back(json::object{{"LoaiDinhDanh", 1}, {"SoDinhDanh", f.applicant_id_number}});
   r["DinhDanhCHS"] = std::move(ids);

@@ -83,6 +83,8 @@ struct DossierFacts {
   std::string paid_items;            ///< JSON array of the items of paid payment requests
   std::string file_url;              ///< base of file links (`<public url>/api/v1/attachments/`)
   std::int64_t supplements = 0;      ///< supplement requests so far (dossiers.supplements)
+  std::string submitted_to_name;     ///< the agency the dossier was submitted to (NoiNopHoSo)
+  int owner_assurance = 0;           ///< the owner account's assurance level (Decree 59/2022); 0: no account
 };
 
 /// `2026-12-04T09:00:00+07:00` (RFC 3339 in Vietnam's time, as a dossier body stores

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <boost/json.hpp>
 
 namespace motcua::sync {
@@ -168,4 +170,41 @@ TEST(SyncRecord, TheRecordListsFilesFeesTheSupplementAndResultsOfTheBody) {
 }
 
 }  // namespace
+
+TEST(SyncRecord, DeliveryPlaceOfSubmissionAndVerifiedAccountComeFromTheMembersData) {
+  DossierFacts f;
+  f.code = "000.00.02.H99-261122-0002";
+  f.procedure_code = "2.913001";
+  f.status = 2;
+  f.submitted_to_name = "Sở Tư pháp tỉnh An Hòa";
+  f.owner_assurance = 2;
+  f.body = R"({"form":{"hinh_thuc_nhan":"buu_chinh"}})";
+  auto r = DossierRecord(f);
+  EXPECT_EQ(r.at("HinhThuc"), 1);
+  EXPECT_EQ(r.at("NoiNopHoSo"), "Sở Tư pháp tỉnh An Hòa");
+  EXPECT_EQ(r.at("TaiKhoanDuocXacThucVoiVNeID"), 1);
+  EXPECT_TRUE(CheckDossierRecord(r, "H99").empty());
+  f.body = R"({"form":{"hinh_thuc_nhan":"truc_tiep"}})";
+  f.owner_assurance = 1;
+  r = DossierRecord(f);
+  EXPECT_EQ(r.at("HinhThuc"), 0);
+  EXPECT_EQ(r.at("TaiKhoanDuocXacThucVoiVNeID"), 0);
+  // An electronic copy on VNeID has no national code; a procedure without the question neither.
+  f.body = R"({"form":{"hinh_thuc_nhan":"vneid"}})";
+  EXPECT_FALSE(DossierRecord(f).contains("HinhThuc"));
+  f.body = "{}";
+  f.submitted_to_name.clear();
+  f.owner_assurance = 0;  // entered at the counter: no account
+  r = DossierRecord(f);
+  EXPECT_FALSE(r.contains("HinhThuc"));
+  EXPECT_FALSE(r.contains("NoiNopHoSo"));
+  EXPECT_EQ(r.at("TaiKhoanDuocXacThucVoiVNeID"), 0);
+  // Over HTTP the same fields are checked.
+  boost::json::object bad{{"MaHoSo", "000.00.02.H99-261122-0003"}, {"MaTTHC", "2.913001"}, {"TrangThaiHoSo", 2},
+                          {"HinhThuc", 3}, {"TaiKhoanDuocXacThucVoiVNeID", "có"}, {"NoiNopHoSo", std::string(600, 'x')}};
+  std::set<std::string> fields;
+  for (const auto& e : CheckDossierRecord(bad, "H99")) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"HinhThuc", "TaiKhoanDuocXacThucVoiVNeID", "NoiNopHoSo"}));
+}
+
 }  // namespace motcua::sync

@@ -68,8 +68,8 @@ awaitable<Response> Mine(Deps& d, Request req) {
 }
 
 awaitable<Response> Stats(Deps& d, Request req) {
-  std::string by(req.Query("by").value_or("member"));
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Stats(by); });
+  std::string by(req.Query("by").value_or("member")), from(req.Query("from").value_or("")), to(req.Query("to").value_or(""));
+  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Stats(by, from, to); });
   if (!out) co_return http::ProblemResponse(req, out.error());
   co_return http::JsonResponse(200, json::value(std::move(*out)));
 }

@@ -164,6 +164,8 @@ DossierFacts FactsOf(const db::ResultSet& r, std::size_t i) {
   f.step_due_at = r.Text(i, 25);
   f.body = r.Text(i, 26);
   f.supplements = r.Int(i, 27);
+  f.submitted_to_name = r.Text(i, 28);
+  f.owner_assurance = static_cast<int>(r.Int(i, 29));
   return f;
 }
 
@@ -554,15 +556,85 @@ core::Result<json::object> Service::Mine(const identity::Principal& who, std::si
                       {"total", total}};
 }
 
-core::Result<json::object> Service::Stats(const std::string& by) {
+namespace {
+
+// yyyyMMddHHmmss in Asia/Ho_Chi_Minh (UTC+7, no daylight saving) → the instant; nullopt when malformed.
+std::optional<Clock::time_point> NationalInstant(std::string_view s) {
+  if (s.size() != 14 || !std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t len) { return std::stoi(std::string(s.substr(at, len))); };
+  std::chrono::year_month_day ymd{std::chrono::year(num(0, 4)), std::chrono::month(static_cast<unsigned>(num(4, 2))),
+                                  std::chrono::day(static_cast<unsigned>(num(6, 2)))};
+  if (!ymd.ok()) return std::nullopt;
+  return Clock::time_point(std::chrono::sys_days(ymd)) + std::chrono::hours(num(8, 2)) + std::chrono::minutes(num(10, 2)) +
+         std::chrono::seconds(num(12, 2)) - std::chrono::hours(7);
+}
+
+// yyyyMMddHHmmss → RFC 3339 in Vietnam's time, as the dossier API answers instants.
+json::value NationalLocal(std::string_view s) {
+  if (!NationalInstant(s)) return nullptr;
+  return json::value(std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" + std::string(s.substr(6, 2)) + "T" +
+                     std::string(s.substr(8, 2)) + ":" + std::string(s.substr(10, 2)) + ":" + std::string(s.substr(12, 2)) + "+07:00");
+}
+
+}  // namespace
+
+std::pair<std::vector<OtherDossier>, std::int64_t> Service::OthersOf(db::Connection& c, const identity::Principal& who, int status,
+                                                                     std::size_t n) {
+  std::pair<std::vector<OtherDossier>, std::int64_t> out{{}, 0};
+  if (who.kind != identity::AccountKind::kCitizen && who.kind != identity::AccountKind::kBusiness) return out;
+  auto p = c.Execute(store::kAccountPersonalId, {who.account_id});
+  std::string id = p.Empty() ? std::string() : p.Text(0, 0);
+  if (id.empty()) return out;
+  std::int64_t st = status;
+  auto r = c.Execute(store::kNationalOthers, {id, st, who.account_id, static_cast<std::int64_t>(n)});
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    std::string member = r.Text(i, 0), code = r.Text(i, 1), submitted = r.Text(i, 5);
+    json::object agency{{"id", ""}, {"code", member}, {"name", r.Text(i, 9)}};
+    json::object item{{"code", code},
+                      {"source", "national"},
+                      {"member", json::object{{"code", member}, {"name", r.Text(i, 10)}}},
+                      {"procedure_code", r.Text(i, 3)},
+                      {"procedure_name", r.Text(i, 4)},
+                      {"status", r.Int(i, 2)},
+                      {"agency", agency},
+                      {"handling_agency", agency},
+                      {"submitted_at", NationalLocal(submitted)},
+                      {"received_at", NationalLocal(r.Text(i, 6))},
+                      {"due_at", NationalLocal(r.Text(i, 7))},
+                      {"returned_at", NationalLocal(r.Text(i, 8))},
+                      {"tracking_url", "/api/v1/national/dossiers/" + code}};
+    out.first.push_back({NationalInstant(submitted).value_or(Clock::time_point{}), code, std::move(item)});
+  }
+  out.second = c.Execute(store::kCountNationalOthers, {id, st, who.account_id}).Int(0, 0);
+  return out;
+}
+
+core::Result<json::object> Service::Stats(const std::string& by, const std::string& from, const std::string& to) {
   const db::Query* q = by == "member" ? &store::kStatsByMember : by == "procedure" ? &store::kStatsByProcedure
                                                               : by == "status" ? &store::kStatsByStatus : nullptr;
   if (q == nullptr) {
     return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
         "by phải là member, procedure hoặc status. / by must be member, procedure or status.", {{"/by", "member | procedure | status"}}}));
   }
+  // Days of receipt, YYYY-MM-DD (Asia/Ho_Chi_Minh), both included; the roll-up keeps yyyyMMdd.
+  auto day = [](const std::string& d) -> std::optional<std::string> {
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return std::nullopt;
+    std::string out = d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2);
+    if (!std::all_of(out.begin(), out.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return std::nullopt;
+    return out;
+  };
+  auto lo = from.empty() ? std::optional<std::string>("") : day(from);
+  auto hi = to.empty() ? std::optional<std::string>("99999999") : day(to);
+  if (!lo || !hi) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
+        "from và to là ngày YYYY-MM-DD. / from and to are days, YYYY-MM-DD.", {{!lo ? "/from" : "/to", "YYYY-MM-DD"}}}));
+  }
+  if (*hi < *lo) {
+    return core::Result<json::object>(std::unexpected(core::Error{ErrorCode::kInvalidArgument,
+        "to không được trước from. / to must not be before from.", {{"/to", "≥ from"}}}));
+  }
   auto c = db_.Acquire();
-  auto r = c->Execute(*q);
+  auto r = c->Execute(*q, {*lo, *hi});
   json::array rows;
   std::int64_t total = 0;
   std::string last;

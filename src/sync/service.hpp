@@ -65,6 +65,13 @@ struct Incoming {
   std::uint64_t stream_seq = 0;  ///< its sequence in the stream (0: not from the stream)
 };
 
+/// One of an applicant's dossiers at a member, as "my dossiers" lists it (OthersOf).
+struct OtherDossier {
+  std::chrono::system_clock::time_point submitted;  ///< NgayNopHoSo (the list's order)
+  std::string code;
+  boost::json::object item;
+};
+
 /// What the portal knows of one member, for /metrics and the admin page.
 struct MemberLag {
   std::string code, name;
@@ -109,9 +116,15 @@ class Service {
                                           const std::string& id_number);
   /// The signed-in citizen's dossiers at every member (by their personal ID number).
   core::Result<boost::json::object> Mine(const identity::Principal& who, std::size_t offset, std::size_t limit);
-  /// National statistics: counts by status per member (`member`), per procedure
-  /// (`procedure`) or overall (`status`).
-  core::Result<boost::json::object> Stats(const std::string& by);
+  /// "My dossiers" on the portal: the first `n` of `who`'s dossiers at the members (status
+  /// 0: any), newest submission first, except those this deployment holds as `who`'s own;
+  /// and how many there are. On `c` (the dossier module's listing connection).
+  std::pair<std::vector<OtherDossier>, std::int64_t> OthersOf(db::Connection& c, const identity::Principal& who, int status,
+                                                              std::size_t n);
+  /// National statistics from the roll-up: counts by status per member (`member`), per
+  /// procedure (`procedure`) or overall (`status`), of dossiers received in [from, to]
+  /// (YYYY-MM-DD, empty: unbounded).
+  core::Result<boost::json::object> Stats(const std::string& by, const std::string& from = "", const std::string& to = "");
   /// Members with their lag (sysadmin).
   core::Result<boost::json::object> Members(const identity::Principal& who);
   /// Registers or updates a member, binding an OAuth client to it (sysadmin).

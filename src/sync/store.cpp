@@ -7,13 +7,21 @@ const db::Query kTakeLease{"sync_take_lease",
     "INSERT INTO sync_leases (name, holder, until) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET "
     "holder = excluded.holder, until = excluded.until WHERE sync_leases.until < $4 OR sync_leases.holder = $2"};
 
+// The agency the dossier was submitted to (NoiNopHoSo) and the owner account's assurance
+// level (TaiKhoanDuocXacThucVoiVNeID; 0 without an account): identity's and agencies' tables,
+// read-only.
+#define MOTCUA_SYNC_MORE_FACTS                                                                          \
+  "COALESCE((SELECT r.name FROM agencies r WHERE r.id = d.agency_id), ''), "                            \
+  "COALESCE((SELECT u.assurance_level FROM accounts u WHERE u.id = d.owner_account), 0) "
+
 // Oldest first; one dossier's events in their order. The dossier columns are its state now
 // (committed), which is never older than the event.
 const db::Query kPendingEvents{"sync_pending_events",
     "SELECT o.id, o.generation, o.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
     "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
     "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
-    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements, "
+    MOTCUA_SYNC_MORE_FACTS
     "FROM sync_outbox o JOIN dossier_events e ON e.dossier_id = o.dossier_id AND e.seq = o.seq "
     "JOIN dossiers d ON d.id = o.dossier_id LEFT JOIN agencies a ON a.id = d.handling_agency_id "
     "WHERE o.sent_at IS NULL ORDER BY o.created_at, o.dossier_id, o.seq LIMIT $1"};
@@ -23,7 +31,8 @@ const db::Query kMemberLatest{"sync_member_latest",
     "SELECT d.id || ':' || e.seq, 0, e.seq, e.at, e.action, e.status_to, e.actor_name, e.actor_role, COALESCE(e.agency_name, ''), "
     "e.note, d.id, d.code, d.procedure_code, d.procedure_name, d.channel, d.applicant_name, d.applicant_id_number, d.summary, "
     "d.status, d.submitted_at, COALESCE(d.received_at, ''), COALESCE(d.due_at, ''), COALESCE(d.finished_at, ''), "
-    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements "
+    "COALESCE(d.returned_at, ''), COALESCE(a.name, ''), COALESCE(d.step_due_at, ''), d.body, d.supplements, "
+    MOTCUA_SYNC_MORE_FACTS
     "FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id "
     "AND e.seq = (SELECT MAX(x.seq) FROM dossier_events x WHERE x.dossier_id = d.id) "
     "LEFT JOIN agencies a ON a.id = d.handling_agency_id ORDER BY d.code LIMIT 1000000"};
@@ -135,18 +144,32 @@ const db::Query kNationalMine{"sync_national_mine",
     "FROM national_dossiers WHERE SoGiayToChuHoSo = $1 ORDER BY event_at DESC, MaHoSo LIMIT $2 OFFSET $3"};
 const db::Query kCountNationalMine{"sync_count_national_mine",
     "SELECT COUNT(*) FROM national_dossiers WHERE SoGiayToChuHoSo = $1"};
+// "My dossiers" on the portal: the applicant's dossiers at the members, except those held
+// here as the caller's own (the dossier module lists them), newest submission first.
+#define MOTCUA_NATIONAL_OTHERS_WHERE                                                                    \
+  " FROM national_dossiers n WHERE n.SoGiayToChuHoSo = $1 AND ($2 = 0 OR n.TrangThaiHoSo = $2) AND NOT EXISTS (" \
+  "SELECT 1 FROM dossiers d WHERE d.code = n.MaHoSo AND d.owner_account = $3)"
+const db::Query kNationalOthers{"sync_national_others",
+    "SELECT n.member_code, n.MaHoSo, n.TrangThaiHoSo, n.MaTTHC, n.TenTTHC, COALESCE(n.NgayNopHoSo, ''), "
+    "COALESCE(n.NgayTiepNhan, ''), COALESCE(n.NgayHenTra, ''), COALESCE(n.NgayTra, ''), n.DonViXuLy, "
+    "COALESCE((SELECT m.name FROM sync_members m WHERE m.code = n.member_code), '')" MOTCUA_NATIONAL_OTHERS_WHERE
+    " ORDER BY COALESCE(n.NgayNopHoSo, '') DESC, n.MaHoSo DESC LIMIT $4"};
+const db::Query kCountNationalOthers{"sync_count_national_others", "SELECT COUNT(*)" MOTCUA_NATIONAL_OTHERS_WHERE};
 // The identity module's accounts table, read-only: the signed-in citizen's ID number.
 const db::Query kAccountPersonalId{"sync_account_personal_id",
     "SELECT COALESCE(personal_id, '') FROM accounts WHERE id = $1"};
 
+// Statistics from the roll-up (national_stats, migration 0014), over days of receipt
+// [$1, $2] (yyyyMMdd; '' and '99999999' for all).
 const db::Query kStatsByMember{"sync_stats_by_member",
-    "SELECT member_code, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY member_code, TrangThaiHoSo "
-    "ORDER BY member_code, TrangThaiHoSo LIMIT 20000"};
+    "SELECT member_code, TrangThaiHoSo, CAST(SUM(n) AS BIGINT) FROM national_stats WHERE day >= $1 AND day <= $2 "
+    "GROUP BY member_code, TrangThaiHoSo HAVING SUM(n) <> 0 ORDER BY member_code, TrangThaiHoSo LIMIT 20000"};
 const db::Query kStatsByProcedure{"sync_stats_by_procedure",
-    "SELECT MaTTHC, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY MaTTHC, TrangThaiHoSo "
-    "ORDER BY MaTTHC, TrangThaiHoSo LIMIT 20000"};
+    "SELECT MaTTHC, TrangThaiHoSo, CAST(SUM(n) AS BIGINT) FROM national_stats WHERE day >= $1 AND day <= $2 "
+    "GROUP BY MaTTHC, TrangThaiHoSo HAVING SUM(n) <> 0 ORDER BY MaTTHC, TrangThaiHoSo LIMIT 20000"};
 const db::Query kStatsByStatus{"sync_stats_by_status",
-    "SELECT TrangThaiHoSo, TrangThaiHoSo, COUNT(*) FROM national_dossiers GROUP BY TrangThaiHoSo ORDER BY TrangThaiHoSo LIMIT 20"};
+    "SELECT TrangThaiHoSo, TrangThaiHoSo, CAST(SUM(n) AS BIGINT) FROM national_stats WHERE day >= $1 AND day <= $2 "
+    "GROUP BY TrangThaiHoSo HAVING SUM(n) <> 0 ORDER BY TrangThaiHoSo LIMIT 20"};
 // The checker: what the portal holds of one member.
 const db::Query kMemberDossiers{"sync_member_dossiers",
     "SELECT MaHoSo, seq, TrangThaiHoSo, record FROM national_dossiers WHERE member_code = $1 ORDER BY MaHoSo LIMIT 1000000"};

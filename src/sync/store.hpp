@@ -13,6 +13,7 @@ extern const db::Query kMemberLatest, kPaidItems, kProcedureRecord;
 extern const db::Query kUpsertDossiersPg, kUpsertDossiersSqlite, kInsertProgressPg, kInsertProgressSqlite;
 extern const db::Query kMemberEventsPg, kMemberEventsSqlite, kMemberRejected, kMemberByClient, kUpsertMember, kMembers;
 extern const db::Query kCurrentSeq, kNationalByCode, kNationalProgress, kNationalMine, kCountNationalMine, kAccountPersonalId;
+extern const db::Query kNationalOthers, kCountNationalOthers;
 extern const db::Query kStatsByMember, kStatsByProcedure, kStatsByStatus, kMemberDossiers;
 
 }  // namespace motcua::sync::store

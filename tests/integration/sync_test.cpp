@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <random>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -284,6 +286,16 @@ TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField)
   ASSERT_FALSE(fees.empty()) << r;
   EXPECT_EQ(fees.back().at("MaPhiLePhi"), "LP.1");
   EXPECT_EQ(fees.back().at("Gia"), 50000);
+  // Result delivery from the e-form (in person: 0), where it was submitted, and the account.
+  EXPECT_EQ(r.at("HinhThuc"), 0) << r;
+  {
+    auto c = app->app().db->Acquire();
+    auto a = c->Execute({"test_sync_submitted_to", "SELECT a.name FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE d.code = $1"}, {code});
+    ASSERT_FALSE(a.Empty());
+    EXPECT_EQ(r.at("NoiNopHoSo"), json::value(a.Text(0, 0)));
+    auto level = c->Execute({"test_sync_assurance", "SELECT assurance_level FROM accounts WHERE login = 'citizen.demo'"});
+    EXPECT_EQ(r.at("TaiKhoanDuocXacThucVoiVNeID"), level.Int(0, 0) >= 2 ? 1 : 0) << r;
+  }
 
   // The checker sees a national field that differs from the member's data.
   {
@@ -293,6 +305,14 @@ TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField)
   auto diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
   ASSERT_EQ(diffs.size(), 1u) << RecordDiff(app->app());
   EXPECT_NE(diffs[0].find("DanhSachGiayToKetQua"), std::string::npos) << diffs[0];
+  // The checker compares the fields added from the member's data too.
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_tamper_delivery", "UPDATE national_dossiers SET record = replace(record, '\"HinhThuc\":0', '\"HinhThuc\":1') WHERE MaHoSo = $1"}, {code});
+  }
+  diffs = app->app().sync->CompareRecords("H99", app->app().sync->MemberRecords());
+  ASSERT_EQ(diffs.size(), 2u) << RecordDiff(app->app());
+  EXPECT_NE(diffs[1].find("HinhThuc"), std::string::npos) << diffs[1];
 }
 
 // A nats-server configuration where each member's user may publish only to its own subject
@@ -751,6 +771,364 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   auto members = Json(sysadmin.Call("GET", "/api/v1/admin/sync/members"));
   EXPECT_EQ(members.at("items").at(0).at("code"), "H41");
   EXPECT_EQ(members.at("items").at(0).at("rejected"), 4);
+}
+
+// "My dossiers" on the national portal: the applicant's local dossiers and those other members
+// publish (here over the HTTP sync API), merged newest submission first, each dossier once.
+TEST_P(Sync, MyDossiersOnThePortalListOtherMembersDossiersOnceInOrder) {
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_portal = true;
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  auto& svc = *app->app().sync;
+  User citizen = SignIn(app->port(), "citizen.demo");  // ID number 001085012345
+  std::string early = Submit(citizen, "nộp giữa tháng"), late = Submit(citizen, "nộp hôm nay");
+  ASSERT_FALSE(early.empty());
+  ASSERT_FALSE(late.empty());
+  {
+    auto c = app->app().db->Acquire();
+    c->Execute({"test_sync_backdate", "UPDATE dossiers SET submitted_at = '2026-11-15T01:00:00.000Z' WHERE code = $1"}, {early});
+  }
+  // This deployment is a member too: its own dossiers reach its national view (and must not
+  // be listed twice).
+  auto pending = svc.PendingMessages(100);
+  std::vector<sync::Incoming> own;
+  for (const auto& m : pending) own.push_back({"H99", m.data, false, {}});
+  svc.Ingest(own);
+  ASSERT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE member_code = 'H99'"), 2);
+
+  User sysadmin = SignIn(app->port(), "sysadmin.demo");
+  ASSERT_EQ(sysadmin.Call("PUT", "/api/v1/admin/sync/members/H41", R"({"name":"UBND tỉnh Nghệ An","client_id":"demo-service"})").status, 200);
+  auto token = Fetch(app->port(), "POST", "/oauth2/token",
+                     {{"Content-Type", "application/x-www-form-urlencoded"},
+                      {"Authorization", "Basic " + crypto::Base64Encode("demo-service:demo-service-secret")}},
+                     "grant_type=client_credentials");
+  ASSERT_EQ(token.status, 200) << token.body;
+  std::string bearer = "Bearer " + std::string(Json(token).at("access_token").as_string());
+  auto record = [](const std::string& n, const std::string& submitted, int status, const std::string& id_number) {
+    return json::object{{"MaHoSo", "000.00.01.H41-2611" + n}, {"MaTTHC", "1.005129"}, {"TenTTHC", "Đăng ký khai sinh"},
+                        {"TrangThaiHoSo", status}, {"NgayNopHoSo", submitted}, {"NgayTiepNhan", submitted},
+                        {"NgayHenTra", "20261230170000"}, {"DonViXuLy", "UBND xã Hưng Lộc"}, {"SoGiayToChuHoSo", id_number}};
+  };
+  json::object batch{{"madonvi", "H41"}, {"service", "DongBoHoSoMC"},
+                     {"data", json::array{record("10-0001", "20261110080000", 2, "001085012345"),
+                                          record("20-0002", "20261120080000", 4, "001085012345"),
+                                          record("21-0003", "20261121080000", 4, "079190123456")}}};
+  auto posted = Fetch(app->port(), "POST", "/api/v1/national/sync", {{"Authorization", bearer}, {"Content-Type", "application/json"}},
+                      json::serialize(batch));
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  ASSERT_EQ(Json(posted).at("accepted"), 3) << posted.body;
+
+  std::vector<std::string> want{late, "000.00.01.H41-261120-0002", early, "000.00.01.H41-261110-0001"};
+  auto mine = Json(citizen.Call("GET", "/api/v1/me/dossiers"));
+  EXPECT_EQ(mine.at("total"), 4) << mine;
+  std::vector<std::string> got;
+  for (const auto& it : mine.at("items").as_array()) got.emplace_back(it.at("code").as_string());
+  EXPECT_EQ(got, want) << mine;
+  // Another member's dossier is marked with its member and agency, and links to national tracking.
+  const auto& other = mine.at("items").at(1).as_object();
+  EXPECT_EQ(other.at("source"), "national");
+  EXPECT_EQ(other.at("member").at("code"), "H41");
+  EXPECT_EQ(other.at("member").at("name"), "UBND tỉnh Nghệ An");
+  EXPECT_EQ(other.at("agency").at("name"), "UBND xã Hưng Lộc");
+  EXPECT_EQ(other.at("tracking_url"), "/api/v1/national/dossiers/000.00.01.H41-261120-0002");
+  EXPECT_EQ(other.at("submitted_at"), "2026-11-20T08:00:00+07:00");
+  EXPECT_EQ(other.at("status"), 4);
+  EXPECT_FALSE(std::string(other.at("status_label").as_string()).empty());
+  EXPECT_FALSE(mine.at("items").at(0).as_object().contains("source")) << "a local dossier is the dossier module's own";
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/national/dossiers/000.00.01.H41-261120-0002")).at("details"), true);
+
+  // Paging one at a time walks the same order, each dossier once.
+  std::vector<std::string> walked;
+  std::string cursor = "0";
+  for (int i = 0; i < 10 && !cursor.empty(); ++i) {
+    auto page = Json(citizen.Call("GET", "/api/v1/me/dossiers?limit=1&cursor=" + cursor));
+    ASSERT_EQ(page.at("items").as_array().size(), 1u) << page;
+    walked.emplace_back(page.at("items").at(0).at("code").as_string());
+    cursor = page.at("next_cursor").is_null() ? std::string() : std::string(page.at("next_cursor").as_string());
+  }
+  EXPECT_EQ(walked, want);
+  auto tail = Json(citizen.Call("GET", "/api/v1/me/dossiers?limit=3&cursor=3"));
+  EXPECT_EQ(tail.at("items").as_array().size(), 1u) << tail;
+  EXPECT_TRUE(tail.at("next_cursor").is_null());
+  EXPECT_TRUE(Json(citizen.Call("GET", "/api/v1/me/dossiers?cursor=9")).at("items").as_array().empty());
+  // The status filter applies to both.
+  auto in_progress = Json(citizen.Call("GET", "/api/v1/me/dossiers?status=4"));
+  EXPECT_EQ(in_progress.at("total"), 1) << in_progress;
+  EXPECT_EQ(in_progress.at("items").at(0).at("code"), "000.00.01.H41-261120-0002");
+  auto fresh = Json(citizen.Call("GET", "/api/v1/me/dossiers?status=1"));
+  EXPECT_EQ(fresh.at("total"), 2) << fresh;
+  // Bad paging is refused; another applicant sees only theirs.
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/me/dossiers?limit=0").status, 400);
+  EXPECT_EQ(citizen.Call("GET", "/api/v1/me/dossiers?cursor=x").status, 400);
+  auto second = Json(SignIn(app->port(), "citizen2.demo").Call("GET", "/api/v1/me/dossiers"));
+  EXPECT_EQ(second.at("total"), 1) << second;
+  EXPECT_EQ(second.at("items").at(0).at("code"), "000.00.01.H41-261121-0003");
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/me/dossiers").status, 401);
+}
+
+// The roll-up (national_stats) against a direct count of the national view, bucket by bucket.
+std::string RollUpDiff(app::App& a) {
+  auto c = a.db->Acquire();
+  auto direct = c->Execute({"test_sync_stats_direct",
+                            "SELECT member_code, MaTTHC, TrangThaiHoSo, substr(COALESCE(NgayTiepNhan, NgayNopHoSo, ''), 1, 8), COUNT(*) "
+                            "FROM national_dossiers GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"});
+  auto rolled = c->Execute({"test_sync_stats_rolled",
+                            "SELECT member_code, MaTTHC, TrangThaiHoSo, day, n FROM national_stats WHERE n <> 0 ORDER BY 1, 2, 3, 4"});
+  auto text = [](const db::ResultSet& r) {
+    std::string out;
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+      out += r.Text(i, 0) + " " + r.Text(i, 1) + " " + std::to_string(r.Int(i, 2)) + " " + r.Text(i, 3) + " = " + std::to_string(r.Int(i, 4)) + "\n";
+    }
+    return out;
+  };
+  std::string d = text(direct), r = text(rolled);
+  return d == r ? std::string() : "direct:\n" + d + "roll-up:\n" + r;
+}
+
+TEST_P(Sync, TheStatisticsRollUpEqualsADirectCountAfterDuplicatedReorderedAndHttpRecords) {
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_portal = true;
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  auto& svc = *app->app().sync;
+  // Dossier n of procedure p moves through statuses 1 → 2 → 4 → 10; received (NgayTiepNhan) on
+  // 1 or 2 Dec from its second event on; before that only submitted (30 Nov).
+  auto message = [](int n, std::int64_t seq) {
+    static const int kStatus[] = {0, 1, 2, 4, 10};
+    sync::DossierFacts f;
+    f.code = "000.00.02.H99-261130-" + std::to_string(1000 + n);
+    f.procedure_code = n % 3 == 0 ? "1.005129" : "2.913001";
+    f.status = kStatus[seq];
+    f.event_status = f.status;
+    f.seq = seq;
+    f.submitted_at = "2026-11-30T02:00:00.000Z";
+    if (seq >= 2) f.received_at = n % 2 == 0 ? "2026-12-01T02:00:00.000Z" : "2026-12-02T02:00:00.000Z";
+    f.event_at = "2026-12-0" + std::to_string(seq) + "T03:00:00.000Z";
+    f.action = "step" + std::to_string(seq);
+    return json::serialize(sync::EventMessage("H99", "H99:s" + std::to_string(n) + ":" + std::to_string(seq), f));
+  };
+  std::vector<std::string> bytes;  // every event of 12 dossiers, then again, shuffled
+  for (int n = 0; n < 12; ++n) {
+    for (int seq = 1; seq <= 4 - n % 3; ++seq) bytes.push_back(message(n, seq));
+  }
+  std::vector<std::string> deliveries = bytes;
+  deliveries.insert(deliveries.end(), bytes.begin(), bytes.end());
+  std::mt19937 rng(20261204);
+  std::shuffle(deliveries.begin(), deliveries.end(), rng);
+  for (std::size_t at = 0; at < deliveries.size(); at += 7) {  // batches of 7, duplicates inside some
+    std::vector<sync::Incoming> batch;
+    for (std::size_t i = at; i < std::min(at + 7, deliveries.size()); ++i) batch.push_back({"H99", deliveries[i], false, {}});
+    batch.push_back({"H99", deliveries[at], false, {}});
+    svc.Ingest(batch);
+    ASSERT_EQ(RollUpDiff(app->app()), "") << "after the batch at " << at;
+  }
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 12);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE TrangThaiHoSo = 10"), 4) << "n % 3 == 0 reach 10";
+
+  // HTTP API records: accepted, duplicate, stale, newer, without seq.
+  User sysadmin = SignIn(app->port(), "sysadmin.demo");
+  ASSERT_EQ(sysadmin.Call("PUT", "/api/v1/admin/sync/members/H41", R"({"name":"Nghệ An","client_id":"demo-service"})").status, 200);
+  auto token = Fetch(app->port(), "POST", "/oauth2/token",
+                     {{"Content-Type", "application/x-www-form-urlencoded"},
+                      {"Authorization", "Basic " + crypto::Base64Encode("demo-service:demo-service-secret")}},
+                     "grant_type=client_credentials");
+  ASSERT_EQ(token.status, 200) << token.body;
+  std::string bearer = "Bearer " + std::string(Json(token).at("access_token").as_string());
+  auto record = [](const std::string& n, int status, const std::string& received, std::optional<int> seq) {
+    json::object r{{"MaHoSo", "000.00.01.H41-261201-" + n}, {"MaTTHC", "1.005129"}, {"TrangThaiHoSo", status},
+                   {"NgayNopHoSo", "20261201080000"}};
+    if (!received.empty()) r["NgayTiepNhan"] = received;
+    if (seq) r["seq"] = *seq;
+    return r;
+  };
+  auto post = [&](json::array data) {
+    auto r = Fetch(app->port(), "POST", "/api/v1/national/sync", {{"Authorization", bearer}, {"Content-Type", "application/json"}},
+                   json::serialize(json::object{{"madonvi", "H41"}, {"service", "DongBoHoSoMC"}, {"data", std::move(data)}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r);
+  };
+  post({record("0001", 2, "20261201090000", 2), record("0002", 1, "", std::nullopt), record("0003", 4, "20261202090000", 3)});
+  auto out = post({record("0001", 2, "20261201090000", 2), record("0001", 1, "", 1), record("0001", 4, "20261203090000", 5),
+                   record("0002", 2, "20261202090000", std::nullopt), record("0003", 9, "20261202090000", 2)});
+  EXPECT_EQ(out.at("results").at(0).at("status"), "duplicate") << out;
+  EXPECT_EQ(out.at("results").at(1).at("status"), "stale") << out;
+  EXPECT_EQ(out.at("results").at(2).at("status"), "accepted") << out;
+  EXPECT_EQ(out.at("results").at(4).at("status"), "stale") << out;
+  EXPECT_EQ(RollUpDiff(app->app()), "");
+
+  // The API serves the roll-up: totals equal a direct count, per member and per day.
+  auto stats = Json(Fetch(app->port(), "GET", "/api/v1/national/stats?by=member"));
+  EXPECT_EQ(stats.at("total"), 15) << stats;
+  EXPECT_EQ(stats.at("rows").at(0).at("key"), "H41");
+  EXPECT_EQ(stats.at("rows").at(0).at("by_status").at("4"), 2) << stats;
+  EXPECT_EQ(stats.at("rows").at(1).at("total"), 12);
+  auto day = Json(Fetch(app->port(), "GET", "/api/v1/national/stats?by=status&from=2026-12-02&to=2026-12-02"));
+  EXPECT_EQ(day.at("total"), Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE COALESCE(NgayTiepNhan, NgayNopHoSo) LIKE '20261202%'"))
+      << day;
+  EXPECT_GT(day.at("total").as_int64(), 0);
+  auto procedure = Json(Fetch(app->port(), "GET", "/api/v1/national/stats?by=procedure&from=2026-11-30"));
+  EXPECT_EQ(procedure.at("total"), 15) << procedure;
+  for (const char* bad : {"?by=agency", "?from=2026-13", "?from=2026-12-0x", "?to=02/12/2026", "?from=2026-12-03&to=2026-12-01"}) {
+    auto r = Fetch(app->port(), "GET", std::string("/api/v1/national/stats") + bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+  }
+
+  // A transaction that fails half-way leaves the roll-up as it was (same transaction).
+  {
+    auto c = app->app().db->Acquire();
+    db::Transaction tx(*c);
+    c->Execute({"test_sync_stats_abort", "UPDATE national_dossiers SET TrangThaiHoSo = 9 WHERE member_code = 'H41'"});
+    EXPECT_EQ(c->Execute({"test_sync_stats_inside", "SELECT CAST(SUM(n) AS BIGINT) FROM national_stats WHERE member_code = 'H41' AND TrangThaiHoSo = 9"})
+                  .Int(0, 0), 3) << "inside the transaction the roll-up moved with the rows";
+  }  // not committed: rolled back
+  EXPECT_EQ(RollUpDiff(app->app()), "");
+  EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/stats?by=member")).at("total"), 15);
+
+  // Two ingests at once (PostgreSQL: two writers) over the same buckets: no deadlock, exact.
+  std::vector<std::string> more;
+  for (int n = 12; n < 60; ++n) {
+    for (int seq = 1; seq <= 4; ++seq) more.push_back(message(n, seq));
+  }
+  std::shuffle(more.begin(), more.end(), rng);
+  auto half = [&](std::size_t from) {
+    for (std::size_t at = from; at < more.size(); at += 20) {
+      std::vector<sync::Incoming> batch;
+      for (std::size_t i = at; i < std::min(at + 10, more.size()); ++i) batch.push_back({"H99", more[i], false, {}});
+      svc.Ingest(batch);
+    }
+  };
+  std::thread a(half, 0), b(half, 10);
+  a.join();
+  b.join();
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 63);
+  EXPECT_EQ(RollUpDiff(app->app()), "");
+}
+
+// Runs the motcua binary to its end: its exit status and its output (stdout and stderr).
+std::pair<int, std::string> RunMotcua(std::vector<std::string> args) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return {-1, "pipe"};
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    std::string bin = MOTCUA_BINARY;
+    std::vector<char*> argv{bin.data()};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  ssize_t n = 0;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+// `motcua sync-resync` as an operator runs it, against the member's database and NATS: a
+// member whose five days of work never reached the portal (longer than the stream keeps
+// events), then a portal that lost two of those days. Bad arguments publish nothing.
+TEST_P(Sync, TheResyncCommandRepublishesAMemberDateRangeUntilThePortalEqualsTheMember) {
+  NatsServer nats;
+  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_portal = true;
+    c.sync_nats_url = nats.Url();
+    c.sync_relay_ms = 0;  // no relay in the server: only the command publishes
+  });
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  std::string model = Submit(citizen, "mẫu");
+  constexpr int kDossiers = 100, kSteps = 5;
+  {
+    auto c = app->app().db->Acquire();
+    db::Transaction tx(*c);
+    std::string numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) + ") ";
+    c->Execute({"test_sync_resync_dossiers",
+                numbers + "INSERT INTO dossiers (id, code, procedure_code, procedure_name, case_code, channel, agency_id, agency_path, "
+                          "handling_agency_id, handling_path, owner_account, applicant_name, applicant_id_number, body, status, stage, "
+                          "submitted_at, version, updated_at) "
+                          "SELECT 'resync-' || n.i, '000.00.02.H99-261120-' || (1000 + n.i), d.procedure_code, d.procedure_name, "
+                          "d.case_code, d.channel, d.agency_id, d.agency_path, d.handling_agency_id, d.handling_path, d.owner_account, "
+                          "d.applicant_name, d.applicant_id_number, d.body, 5, 'processing', '2026-11-20T01:00:00.000Z', 1, "
+                          "'2026-11-24T10:00:00.000Z' FROM dossiers d, n WHERE d.code = $1"},
+               {model});
+    std::string steps = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) +
+                        "), s(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM s WHERE j < " + std::to_string(kSteps) + ") ";
+    // Dossier i works on day 20 + i % 5 (Vietnam), step j at 0j:00 UTC.
+    c->Execute({"test_sync_resync_events",
+                steps + "INSERT INTO dossier_events (dossier_id, seq, at, action, status_to, stage) "
+                        "SELECT 'resync-' || n.i, s.j, '2026-11-2' || (n.i % 5) || 'T0' || s.j || ':00:00.000Z', 'step', s.j, "
+                        "'processing' FROM n, s"});
+    tx.Commit();
+  }
+  const std::string db = app->db_url(), url = nats.Url();
+  auto resync = [&](std::vector<std::string> more) {
+    std::vector<std::string> args{"sync-resync", "--db", db, "--sync-nats-url", url, "--public-url",
+                                  "http://127.0.0.1:" + std::to_string(app->port())};
+    args.insert(args.end(), more.begin(), more.end());
+    return RunMotcua(args);
+  };
+  auto republished = [&] { return Count(app->app(), "SELECT COUNT(*) FROM sync_outbox WHERE generation > 0 OR sent_at IS NOT NULL"); };
+
+  // Bad arguments: a clear error, a non-zero exit, nothing queued or published.
+  struct Bad {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<Bad> bad{
+      {{"--sync-member", "H99", "--from", "2026-11-24", "--to", "2026-11-20"}, "from not after to"},
+      {{"--sync-member", "H99", "--from", "2026-13-01", "--to", "2026-11-24"}, "YYYY-MM-DD"},
+      {{"--sync-member", "H99", "--from", "20/11/2026", "--to", "2026-11-24"}, "YYYY-MM-DD"},
+      {{"--sync-member", "H99", "--member", "H41", "--from", "2026-11-20", "--to", "2026-11-24"}, "not H41"},
+      {{"--from", "2026-11-20", "--to", "2026-11-24"}, "sync_member is not set"},
+      {{"--sync-member", "H99", "--from", "2026-11-20"}, "--to"},
+  };
+  for (const auto& b : bad) {
+    auto [status, out] = resync(b.args);
+    EXPECT_NE(status, 0) << out;
+    EXPECT_NE(out.find(b.says), std::string::npos) << out;
+  }
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(republished(), 0);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 0);
+  EXPECT_EQ(app->app().sync_ingest->Ingested(), 0);
+
+  // The five days: every event of them published; the portal ends equal to the member.
+  auto [status, out] = resync({"--sync-member", "H99", "--member", "H99", "--from", "2026-11-20", "--to", "2026-11-24"});
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find(std::to_string(kDossiers * kSteps) + " events queued for H99"), std::string::npos) << out;
+  EXPECT_NE(out.find(" published, 0 waiting"), std::string::npos) << out;
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 60s)) << Diff(app->app());
+  EXPECT_TRUE(RecordsConverged(app->app())) << RecordDiff(app->app());
+
+  // The portal loses 22 and 23 Nov; a re-sync of those two days restores them, each event once.
+  {
+    auto c = app->app().db->Acquire();
+    db::Transaction tx(*c);
+    c->Execute({"test_sync_resync_lose_progress",
+                "DELETE FROM national_progress WHERE MaHoSo IN (SELECT code FROM dossiers WHERE id LIKE 'resync-%' AND "
+                "CAST(substr(id, 8) AS INTEGER) % 5 IN (2, 3))"});
+    c->Execute({"test_sync_resync_lose_dossiers",
+                "DELETE FROM national_dossiers WHERE MaHoSo IN (SELECT code FROM dossiers WHERE id LIKE 'resync-%' AND "
+                "CAST(substr(id, 8) AS INTEGER) % 5 IN (2, 3))"});
+    tx.Commit();
+  }
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 1 + kDossiers * 3 / 5);
+  auto again = resync({"--sync-member", "H99", "--from", "2026-11-22", "--to", "2026-11-23"});
+  ASSERT_EQ(again.first, 0) << again.second;
+  EXPECT_NE(again.second.find(std::to_string(kDossiers * 2 / 5 * kSteps) + " events queued"), std::string::npos) << again.second;
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 60s)) << Diff(app->app());
+  EXPECT_TRUE(RecordsConverged(app->app())) << RecordDiff(app->app());
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo LIKE '%-261120-%'"), kDossiers * kSteps);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Sync, ::testing::Values("sqlite", "postgres"));

@@ -7,7 +7,7 @@ import type { Lang, Messages } from '../i18n';
 import { useSession } from '../session';
 import { ErrorSummary, Link, Notice } from '../ui';
 import { PaymentPanel } from './payment';
-import { bundleHref, bundleSubmitHref, dossierHref, formPdfHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
+import { bundleHref, bundleSubmitHref, dossierHref, trackHref, formPdfHref, printHref, submitHref, FilePicker, FormValues, StatusTag, errorsAt, fill, money, when, type Dossier, type FileRef, type Template } from './dossierCommon';
 
 interface Page<T> {
   items: T[];
@@ -128,8 +128,9 @@ export function MyDossiers({ t, lang }: { t: Messages; lang: Lang }) {
           </p>
         )}
         {items && items.length === 0 && !error && <p>{t.ds.mineEmpty}</p>}
+        {items?.some((d) => d.source === 'national') && <p className="hint spaced">{t.ds.otherMemberNote}</p>}
         {items && items.length > 0 && (
-          <table className="table">
+          <table className="table stack">
             <thead>
               <tr>
                 <th scope="col">{t.ds.code}</th>
@@ -141,14 +142,23 @@ export function MyDossiers({ t, lang }: { t: Messages; lang: Lang }) {
             </thead>
             <tbody>
               {items.map((d) => (
-                <tr key={d.code} data-testid="my-dossier">
-                  <td className="code">
-                    <Link to={dossierHref(d.code)}>{d.code}</Link>
+                <tr key={d.code} data-testid="my-dossier" data-source={d.source ?? 'local'}>
+                  <td className="code" data-label={t.ds.code}>
+                    {/* Another member's dossier: the national tracking view, not the local page. */}
+                    <Link to={d.source === 'national' ? trackHref(d.code) : dossierHref(d.code)}>{d.code}</Link>
                   </td>
-                  <td>{d.procedure_name}</td>
-                  <td>{when(d.submitted_at)}</td>
-                  <td>{when(d.due_at)}</td>
-                  <td>
+                  <td data-label={t.ds.procedure}>
+                    {d.procedure_name}
+                    {d.source === 'national' && (
+                      <span className="held-by" data-testid="held-by">
+                        <strong>{fill(t.ds.heldBy, { member: d.member?.name || d.member?.code || '' })}</strong>
+                        {d.agency?.name && <span className="hint">{fill(t.ds.heldByAgency, { agency: d.agency.name })}</span>}
+                      </span>
+                    )}
+                  </td>
+                  <td data-label={t.ds.submittedAt}>{when(d.submitted_at)}</td>
+                  <td data-label={t.ds.dueAt}>{when(d.due_at)}</td>
+                  <td data-label={t.ds.status}>
                     <StatusTag status={d.status} label={d.status_label} overdue={d.overdue} t={t} />
                   </td>
                 </tr>

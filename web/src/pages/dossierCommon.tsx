@@ -96,6 +96,9 @@ export interface Dossier {
   overdue: boolean;
   summary: string;
   bundle_id?: string | null;
+  /** Set on the national portal for a dossier held by another member (province, ministry). */
+  source?: 'national';
+  member?: { code: string; name: string };
   applicant?: Record<string, string> | null;
   representative?: Record<string, string> | null;
   form?: Record<string, unknown> | null;
