@@ -152,6 +152,34 @@ std::int64_t Events(app::App& a) { return Count(a, "SELECT COUNT(*) FROM dossier
 std::int64_t ProgressRows(app::App& a) { return Count(a, "SELECT COUNT(*) FROM national_progress"); }
 
 // The national view equals the member's data, and every event is one progress record.
+// Work the portal has not heard of: `dossiers` copies of the dossier `model` (ids `<prefix>1…`,
+// codes 000.00.02.H99-261120-1001…, at `status`/`stage`), each with `steps` events; dossier i
+// works on 20 + i % 5 November (Vietnam), step j at j:00 UTC. Written as the dossier module
+// writes them: the outbox trigger queues every event.
+void InsertBackdatedWork(db::Database& database, const std::string& model, const std::string& prefix, int dossiers, int steps,
+                         int status, const std::string& stage) {
+  auto c = database.Acquire();
+  db::Transaction tx(*c);
+  c->Execute({"test_sync_backdated_dossiers",
+              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) "
+              "INSERT INTO dossiers (id, code, procedure_code, procedure_name, case_code, channel, agency_id, agency_path, "
+              "handling_agency_id, handling_path, owner_account, applicant_name, applicant_id_number, body, status, stage, "
+              "submitted_at, version, updated_at) "
+              "SELECT $3 || n.i, '000.00.02.H99-261120-' || (1000 + n.i), d.procedure_code, d.procedure_name, "
+              "d.case_code, d.channel, d.agency_id, d.agency_path, d.handling_agency_id, d.handling_path, d.owner_account, "
+              "d.applicant_name, d.applicant_id_number, d.body, $4, $5, '2026-11-20T01:00:00.000Z', 1, "
+              "'2026-11-24T10:00:00.000Z' FROM dossiers d, n WHERE d.code = $1"},
+             {model, std::int64_t{dossiers}, prefix, std::int64_t{status}, stage});
+  c->Execute({"test_sync_backdated_events",
+              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1), "
+              "s(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM s WHERE j < $2) "
+              "INSERT INTO dossier_events (dossier_id, seq, at, action, status_to, stage) "
+              "SELECT $3 || n.i, s.j, '2026-11-2' || (n.i % 5) || 'T' || CASE WHEN s.j < 10 THEN '0' ELSE '' END || s.j "
+              "|| ':00:00.000Z', 'step', s.j, 'processing' FROM n, s"},
+             {std::int64_t{dossiers}, std::int64_t{steps}, prefix});
+  tx.Commit();
+}
+
 bool Converged(app::App& a) {
   return a.sync->Compare("H99", Truth(a)).empty() && ProgressRows(a) == Events(a);
 }
@@ -450,31 +478,9 @@ TEST_P(Sync, AMemberOfflineForDaysCatchesUpInOrderWithoutLossOrDuplicates) {
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   User citizen = SignIn(app->port(), "citizen.demo");
   std::string model = Submit(citizen, "mẫu");
-  // Five days of work while NATS is unreachable (20–24 Nov): 300 dossiers of 10 events each,
-  // written as the dossier module writes them (the outbox trigger queues every event).
+  // Five days of work while NATS is unreachable (20–24 Nov): 300 dossiers of 10 events each.
   constexpr int kDossiers = 300, kSteps = 10;
-  {
-    auto c = app->app().db->Acquire();
-    db::Transaction tx(*c);
-    std::string numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) + ") ";
-    c->Execute({"test_sync_offline_dossiers",
-                numbers + "INSERT INTO dossiers (id, code, procedure_code, procedure_name, case_code, channel, agency_id, agency_path, "
-                          "handling_agency_id, handling_path, owner_account, applicant_name, applicant_id_number, body, status, stage, "
-                          "submitted_at, version, updated_at) "
-                          "SELECT 'offline-' || n.i, '000.00.02.H99-261120-' || (1000 + n.i), d.procedure_code, d.procedure_name, "
-                          "d.case_code, d.channel, d.agency_id, d.agency_path, d.handling_agency_id, d.handling_path, d.owner_account, "
-                          "d.applicant_name, d.applicant_id_number, d.body, 10, 'done', '2026-11-20T01:00:00.000Z', 1, "
-                          "'2026-11-24T10:00:00.000Z' FROM dossiers d, n WHERE d.code = $1"},
-               {model});
-    std::string steps = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) +
-                        "), s(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM s WHERE j < " + std::to_string(kSteps) + ") ";
-    // Dossier i works on day 20 + i % 5; step j at 0j:00 UTC (the same day in Vietnam).
-    c->Execute({"test_sync_offline_events",
-                steps + "INSERT INTO dossier_events (dossier_id, seq, at, action, status_to, stage) "
-                        "SELECT 'offline-' || n.i, s.j, '2026-11-2' || (n.i % 5) || 'T' || CASE WHEN s.j < 10 THEN '0' ELSE '' END || s.j "
-                        "|| ':00:00.000Z', 'step', s.j, 'processing' FROM n, s"});
-    tx.Commit();
-  }
+  InsertBackdatedWork(*app->app().db, model, "offline-", kDossiers, kSteps, 10, "done");
   const std::int64_t events = kDossiers * kSteps + 1;
   ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == events; }, 10s)) << app->app().sync_relay->Depth();
   EXPECT_GT(app->app().sync_relay->OldestAgeSeconds(), 86400.0) << "the oldest waits since 20 Nov";
@@ -1048,28 +1054,7 @@ TEST_P(Sync, TheResyncCommandRepublishesAMemberDateRangeUntilThePortalEqualsTheM
   User citizen = SignIn(app->port(), "citizen.demo");
   std::string model = Submit(citizen, "mẫu");
   constexpr int kDossiers = 100, kSteps = 5;
-  {
-    auto c = app->app().db->Acquire();
-    db::Transaction tx(*c);
-    std::string numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) + ") ";
-    c->Execute({"test_sync_resync_dossiers",
-                numbers + "INSERT INTO dossiers (id, code, procedure_code, procedure_name, case_code, channel, agency_id, agency_path, "
-                          "handling_agency_id, handling_path, owner_account, applicant_name, applicant_id_number, body, status, stage, "
-                          "submitted_at, version, updated_at) "
-                          "SELECT 'resync-' || n.i, '000.00.02.H99-261120-' || (1000 + n.i), d.procedure_code, d.procedure_name, "
-                          "d.case_code, d.channel, d.agency_id, d.agency_path, d.handling_agency_id, d.handling_path, d.owner_account, "
-                          "d.applicant_name, d.applicant_id_number, d.body, 5, 'processing', '2026-11-20T01:00:00.000Z', 1, "
-                          "'2026-11-24T10:00:00.000Z' FROM dossiers d, n WHERE d.code = $1"},
-               {model});
-    std::string steps = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(kDossiers) +
-                        "), s(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM s WHERE j < " + std::to_string(kSteps) + ") ";
-    // Dossier i works on day 20 + i % 5 (Vietnam), step j at 0j:00 UTC.
-    c->Execute({"test_sync_resync_events",
-                steps + "INSERT INTO dossier_events (dossier_id, seq, at, action, status_to, stage) "
-                        "SELECT 'resync-' || n.i, s.j, '2026-11-2' || (n.i % 5) || 'T0' || s.j || ':00:00.000Z', 'step', s.j, "
-                        "'processing' FROM n, s"});
-    tx.Commit();
-  }
+  InsertBackdatedWork(*app->app().db, model, "resync-", kDossiers, kSteps, 5, "processing");
   const std::string db = app->db_url(), url = nats.Url();
   auto resync = [&](std::vector<std::string> more) {
     std::vector<std::string> args{"sync-resync", "--db", db, "--sync-nats-url", url, "--public-url",
