@@ -1,5 +1,7 @@
 #include "dossier/routes.hpp"
 
+#include <memory>
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -379,20 +381,27 @@ awaitable<Response> RegisterDocument(Deps& d, Request req) {
   co_return Pdf(std::move(*out), SafeName("mau-06-" + from + "-" + to) + ".pdf");
 }
 
-// ETag: the configuration's revision, for If-Match on PUT.
-void SetRevisionTag(Response& r) {
-  if (r.status != 200) return;
-  auto v = json::parse(r.body, {}, {});
-  if (const auto* o = v.if_object(); o && o->contains("revision") && o->at("revision").is_string()) {
-    r.SetHeader("ETag", "\"" + std::string(o->at("revision").as_string()) + "\"");
-  }
+// ETag: the configuration's revision (kept by the work that read it), for If-Match on PUT.
+void SetRevisionTag(Response& r, const std::string& revision) {
+  if (r.status == 200 && !revision.empty()) r.SetHeader("ETag", "\"" + revision + "\"");
+}
+
+// The work of a config route, remembering the answer's revision in `revision`.
+template <typename Call>
+Work ConfigWork(std::shared_ptr<std::string> revision, Call call) {
+  return [revision, call](const identity::Principal& p) {
+    auto r = call(p);
+    if (r && r->contains("revision") && r->at("revision").is_string()) *revision = r->at("revision").as_string();
+    return Value(std::move(r));
+  };
 }
 
 awaitable<Response> GetConfig(Deps& d, Request req) {
   std::string code(req.PathParam("code"));
-  Work work = [&d, code](const identity::Principal& p) { return Value(d.service.GetConfig(p, code)); };
+  auto revision = std::make_shared<std::string>();
+  Work work = ConfigWork(revision, [&d, code](const identity::Principal& p) { return d.service.GetConfig(p, code); });
   Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
-  SetRevisionTag(r);
+  SetRevisionTag(r, *revision);
   co_return r;
 }
 
@@ -409,9 +418,10 @@ awaitable<Response> PutConfig(Deps& d, Request req) {
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
     if_match = std::string(v);
   }
-  Work work = [&d, code, b, if_match](const identity::Principal& p) { return Value(d.service.PutConfig(p, code, b, if_match)); };
+  auto revision = std::make_shared<std::string>();
+  Work work = ConfigWork(revision, [&d, code, b, if_match](const identity::Principal& p) { return d.service.PutConfig(p, code, b, if_match); });
   Response r = co_await identity::Signed(d.auth, d.workers, req, 200, work);
-  SetRevisionTag(r);
+  SetRevisionTag(r, *revision);
   co_return r;
 }
 

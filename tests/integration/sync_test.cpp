@@ -108,13 +108,15 @@ class NatsServer {
   pid_t pid_ = -1;
 };
 
-// A deployment that is both a member (H99, the demo province) and the national portal.
-std::unique_ptr<TestApp> Federation(const std::string& engine, const std::string& nats_url, int replicas = 1) {
+// A deployment that is both a member (H99, the demo province) and the national portal; without
+// a NATS URL it has no relay (records come over the HTTP API), with relay_ms 0 the test drives it.
+std::unique_ptr<TestApp> Federation(const std::string& engine, const std::string& nats_url = "", int replicas = 1,
+                                    std::size_t relay_ms = 50) {
   return std::make_unique<TestApp>(engine, false, [&](config::Config& c) {
     c.sync_member = "H99";
     c.sync_portal = true;
     c.sync_nats_url = nats_url;
-    c.sync_relay_ms = 50;
+    c.sync_relay_ms = relay_ms;
     c.sync_stream_replicas = static_cast<std::size_t>(replicas);
   });
 }
@@ -573,12 +575,7 @@ TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
 TEST_P(Sync, ARelayCrashBetweenPublishAndMarkIsDeduplicatedByMsgId) {
   NatsServer nats;
   // The relay is off: this test drives it by hand.
-  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
-    c.sync_member = "H99";
-    c.sync_portal = true;
-    c.sync_nats_url = nats.Url();
-    c.sync_relay_ms = 0;
-  });
+  auto app = Federation(GetParam(), nats.Url(), 1, 0);
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   User citizen = SignIn(app->port(), "citizen.demo");
   for (int i = 0; i < 3; ++i) Submit(citizen, "sập giữa chừng " + std::to_string(i));
@@ -782,10 +779,7 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
 // "My dossiers" on the national portal: the applicant's local dossiers and those other members
 // publish (here over the HTTP sync API), merged newest submission first, each dossier once.
 TEST_P(Sync, MyDossiersOnThePortalListOtherMembersDossiersOnceInOrder) {
-  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
-    c.sync_member = "H99";
-    c.sync_portal = true;
-  });
+  auto app = Federation(GetParam());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   auto& svc = *app->app().sync;
   User citizen = SignIn(app->port(), "citizen.demo");  // ID number 001085012345
@@ -894,10 +888,7 @@ std::string RollUpDiff(app::App& a) {
 }
 
 TEST_P(Sync, TheStatisticsRollUpEqualsADirectCountAfterDuplicatedReorderedAndHttpRecords) {
-  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
-    c.sync_member = "H99";
-    c.sync_portal = true;
-  });
+  auto app = Federation(GetParam());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   auto& svc = *app->app().sync;
   // Dossier n of procedure p moves through statuses 1 → 2 → 4 → 10; received (NgayTiepNhan) on
@@ -1044,12 +1035,7 @@ std::pair<int, std::string> RunMotcua(std::vector<std::string> args) {
 // events), then a portal that lost two of those days. Bad arguments publish nothing.
 TEST_P(Sync, TheResyncCommandRepublishesAMemberDateRangeUntilThePortalEqualsTheMember) {
   NatsServer nats;
-  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
-    c.sync_member = "H99";
-    c.sync_portal = true;
-    c.sync_nats_url = nats.Url();
-    c.sync_relay_ms = 0;  // no relay in the server: only the command publishes
-  });
+  auto app = Federation(GetParam(), nats.Url(), 1, 0);  // no relay in the server: only the command publishes
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   User citizen = SignIn(app->port(), "citizen.demo");
   std::string model = Submit(citizen, "mẫu");
