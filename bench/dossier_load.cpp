@@ -64,7 +64,7 @@ HttpResponse Call(std::unique_ptr<Connection>& conn, std::uint16_t port, const s
 int Http(std::uint16_t port, int seconds, int threads) {
   std::atomic<bool> stop{false};
   std::mutex mu;
-  std::vector<double> latencies;
+  std::vector<double> latencies, uploads;
   std::string last_code;
   std::atomic<int> failures{0};
   auto worker = [&](int t) {
@@ -79,7 +79,7 @@ int Http(std::uint16_t port, int seconds, int threads) {
     std::string set = login.Header("Set-Cookie").value_or("");
     std::string cookie = set.substr(0, set.find(';'));
     std::string csrf(json::parse(login.body).at("csrf_token").as_string());
-    std::vector<double> mine;
+    std::vector<double> mine, mine_up;
     std::string code;
     for (int i = 0; !stop; ++i) {
       auto t0 = Clock::now();
@@ -91,6 +91,7 @@ int Http(std::uint16_t port, int seconds, int threads) {
         ++failures;
         return;
       }
+      mine_up.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", Form()},
                         {"summary", "Phiếu lý lịch tư pháp"},
                         {"documents", json::array{json::object{{"code", "GT.2913001.1.01"},
@@ -109,6 +110,7 @@ int Http(std::uint16_t port, int seconds, int threads) {
     }
     std::lock_guard lock(mu);
     latencies.insert(latencies.end(), mine.begin(), mine.end());
+    uploads.insert(uploads.end(), mine_up.begin(), mine_up.end());
     if (!code.empty()) last_code = code;
   };
   std::vector<std::thread> pool;
@@ -121,8 +123,10 @@ int Http(std::uint16_t port, int seconds, int threads) {
   if (failures > 0 || latencies.empty()) return 1;
   std::sort(latencies.begin(), latencies.end());
   auto at = [&](double q) { return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
-  std::printf("submissions=%zu per_second=%.1f p50_ms=%.2f p99_ms=%.2f code=%s\n", latencies.size(),
-              static_cast<double>(latencies.size()) / elapsed, at(0.5), at(0.99), last_code.c_str());
+  std::sort(uploads.begin(), uploads.end());
+  double upload_p50 = uploads.empty() ? 0 : uploads[uploads.size() / 2];
+  std::printf("submissions=%zu per_second=%.1f p50_ms=%.2f p99_ms=%.2f upload_p50_ms=%.2f code=%s\n", latencies.size(),
+              static_cast<double>(latencies.size()) / elapsed, at(0.5), at(0.99), upload_p50, last_code.c_str());
   return 0;
 }
 

@@ -28,8 +28,11 @@ wait_for_port() {  # port, seconds
 
 # PostgreSQL 15 in a temp dir on a random port, trust auth, removed on exit.
 # Exports MOTCUA_TEST_PG_URL (the `postgres` database of that cluster).
+# Tests run without fsync; `start_postgres durable` keeps PostgreSQL's own durable defaults
+# (fsync, synchronous_commit and full_page_writes on), as a deployment would.
 start_postgres() {
-  local bin=/usr/lib/postgresql/15/bin dir port as_pg=()
+  local bin=/usr/lib/postgresql/15/bin dir port as_pg=() speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${1:-} == durable ]] && speed=""
   dir=$(mktemp -d /tmp/motcua-pg.XXXXXX)
   if [[ $(id -u) -eq 0 ]]; then
     chown postgres "$dir"
@@ -40,7 +43,7 @@ start_postgres() {
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $speed -c max_connections=200" \
       >/dev/null 2>&1; then
       MOTCUA_CLEANUP+=("${as_pg[*]} $bin/pg_ctl -D $dir/data -m immediate stop >/dev/null 2>&1; rm -rf $dir")
       export MOTCUA_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"

@@ -52,6 +52,14 @@ ResultSet Connection::Execute(const Query& query, std::span<const Value> params)
   return result;
 }
 
+void Connection::ExecuteLater(const Query& query, std::vector<Value> params) {
+  if (!in_transaction) {
+    Execute(query, params);
+    return;
+  }
+  Queue(query, std::move(params));
+}
+
 Transaction::Transaction(Connection& conn) : conn_(conn) {
   conn_.Begin();
   conn_.in_transaction = true;

@@ -80,8 +80,24 @@ class Connection {
   ResultSet Execute(const Query& query, std::initializer_list<Value> params = {}) {
     return Execute(query, std::span<const Value>(params.begin(), params.size()));
   }
+  /// Inside a transaction: a write whose answer nobody waits for. PostgreSQL sends it with the
+  /// transaction's next statement or with its COMMIT, in one pipeline (one round trip for all of
+  /// them); SQLite, and any engine outside a transaction, runs it at once. Statements keep their
+  /// order. Its failure is thrown by the call that sends it — a later Execute or the commit —
+  /// and the transaction then rolls back as usual; so never use it where the caller handles
+  /// that statement's own error. Its time counts toward the statement that carries it.
+  void ExecuteLater(const Query& query, std::vector<Value> params);
+  void ExecuteLater(const Query& query, std::initializer_list<Value> params) {
+    ExecuteLater(query, std::vector<Value>(params));
+  }
   /// Runs one or more statements without parameters or caching (migrations).
   virtual void ExecuteScript(std::string_view sql) = 0;
+  /// Inside a transaction: its commit may answer before the commit record is on disk
+  /// (PostgreSQL `synchronous_commit = off` for this transaction; SQLite ignores it). The
+  /// next durable commit on the database writes it out too; only a crash of the database
+  /// server in between can lose it. For work that is redone when it is lost — an upload no
+  /// dossier has claimed yet — never for what a dossier, a payment or an account relies on.
+  virtual void DeferDurability() {}
   virtual Engine GetEngine() const = 0;
   /// False after a connection-level failure; the pool then discards it.
   virtual bool Healthy() const = 0;
@@ -101,6 +117,9 @@ class Connection {
   friend class Transaction;
   /// The engine's statement execution (prepared-statement cache, binding, conversion).
   virtual ResultSet Run(const Query& query, std::span<const Value> params) = 0;
+  /// Keeps a statement of the open transaction for the next round trip (see ExecuteLater);
+  /// engines without pipelining run it at once.
+  virtual void Queue(const Query& query, std::vector<Value> params) { Execute(query, params); }
   /// Runs the statement, then commits. PostgreSQL sends both at once (pipeline mode): locks the
   /// statement takes are released without waiting a round trip for the client. Throws DbError
   /// (nothing committed) when either fails.

@@ -86,10 +86,11 @@ class PgConnection final : public Connection {
 
   // A transaction's BEGIN is not sent on its own: it goes out in one pipeline with the
   // transaction's first statement (one round trip fewer for every transaction). A transaction
-  // that ran no statement sends neither BEGIN nor COMMIT.
+  // that ran no statement sends neither BEGIN nor COMMIT. Statements queued by ExecuteLater go
+  // out in the same way, ahead of the statement that carries them.
   ResultSet Run(const Query& query, std::span<const Value> params) override {
     EnsurePrepared(query);
-    if (begin_pending_) return Pipeline(true, query, params, false);
+    if (begin_pending_ || !queued_.empty()) return Pipeline(&query, params, false);
     Bound b = Bind(params);
     std::string name(query.name);
     PgResult res(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
@@ -98,14 +99,19 @@ class PgConnection final : public Connection {
     return Convert(res.get());
   }
 
+  void Queue(const Query& query, std::vector<Value> params) override {
+    EnsurePrepared(query);
+    queued_.push_back({query.name, std::move(params)});
+  }
+
   // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
   ResultSet RunThenCommit(const Query& query, std::span<const Value> params) override {
     EnsurePrepared(query);
-    return Pipeline(begin_pending_, query, params, true);
+    return Pipeline(&query, params, true);
   }
 
   void ExecuteScript(std::string_view sql) override {
-    FlushBegin();
+    if (begin_pending_ || !queued_.empty()) Pipeline(nullptr, {}, false);
     std::string text(sql);
     PgResult res(PQexec(conn_, text.c_str()));
     Check(res.get(), "script");
@@ -113,43 +119,69 @@ class PgConnection final : public Connection {
 
   Engine GetEngine() const override { return Engine::kPostgres; }
   bool Healthy() const override { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
-  void Begin() override { begin_pending_ = true; }
+  void Begin() override {
+    begin_pending_ = true;
+    defer_durability_ = false;
+    queued_.clear();
+  }
+  void DeferDurability() override { defer_durability_ = true; }
   void Commit() override {
+    if (!queued_.empty()) {
+      Pipeline(nullptr, {}, true);
+      return;
+    }
     if (std::exchange(begin_pending_, false)) return;  // nothing ran: nothing to commit
-    ExecuteScript("COMMIT");
+    // One simple-protocol message, one round trip: the setting applies to this commit only.
+    ExecuteScript(std::exchange(defer_durability_, false) ? "SET LOCAL synchronous_commit TO off; COMMIT" : "COMMIT");
   }
   void Rollback() override {
+    defer_durability_ = false;
+    queued_.clear();
     if (std::exchange(begin_pending_, false)) return;
     ExecuteScript("ROLLBACK");
   }
 
  private:
-  void FlushBegin() {
-    if (!std::exchange(begin_pending_, false)) return;
-    PgResult res(PQexec(conn_, "BEGIN"));
-    Check(res.get(), "begin");
-  }
+  struct Queued {
+    std::string_view name;
+    std::vector<Value> params;
+  };
 
-  // [BEGIN] statement [COMMIT], sent together, then one sync. Every result up to the sync is
-  // read before anything is thrown, so the connection leaves pipeline mode clean. A failed
-  // statement leaves the COMMIT "aborted" (nothing committed; the caller rolls back).
-  ResultSet Pipeline(bool begin, const Query& query, std::span<const Value> params, bool commit) {
-    begin_pending_ = false;
-    Bound b = Bind(params);
-    std::string name(query.name);
+  // [BEGIN] [queued statements…] [statement] [COMMIT], sent together, then one sync. Every
+  // result up to the sync is read before anything is thrown, so the connection leaves pipeline
+  // mode clean; the first failure is the one thrown (the server skips what follows it, the
+  // COMMIT included: nothing is committed and the caller rolls back).
+  ResultSet Pipeline(const Query* query, std::span<const Value> params, bool commit) {
+    const bool begin = std::exchange(begin_pending_, false);
+    std::vector<Queued> queued = std::exchange(queued_, {});
+    const bool relax = commit && std::exchange(defer_durability_, false);
+    std::string_view what = query != nullptr ? query->name : commit ? std::string_view("commit") : std::string_view("queued statements");
     if (PQenterPipelineMode(conn_) != 1) {
-      throw DbError(DbError::Kind::kUnavailable, std::string(query.name) + ": cannot enter pipeline mode: " + PQerrorMessage(conn_));
+      throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": cannot enter pipeline mode: " + PQerrorMessage(conn_));
     }
-    auto plain = [&](const char* sql) { return PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1; };
-    bool sent = (!begin || plain("BEGIN")) &&
-                PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), b.values.data(), b.lengths.data(),
-                                    b.formats.data(), 0) == 1 &&
-                (!commit || plain("COMMIT")) && PQpipelineSync(conn_) == 1;
-    const int parts = (begin ? 1 : 0) + 1 + (commit ? 1 : 0);
-    std::vector<std::unique_ptr<PgResult>> results[3];
+    std::vector<std::string_view> parts;
+    auto plain = [&](const char* sql, std::string_view label) {
+      parts.push_back(label);
+      return PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    };
+    auto prepared = [&](std::string_view name, std::span<const Value> p) {
+      parts.push_back(name);
+      Bound b = Bind(p);  // libpq copies the values into its output buffer here
+      std::string n(name);
+      return PQsendQueryPrepared(conn_, n.c_str(), static_cast<int>(p.size()), b.values.data(), b.lengths.data(),
+                                 b.formats.data(), 0) == 1;
+    };
+    bool sent = !begin || plain("BEGIN", "begin");
+    for (const auto& q : queued) sent = sent && prepared(q.name, q.params);
+    std::size_t statement = parts.size();
+    if (query != nullptr) sent = sent && prepared(query->name, params);
+    if (relax) sent = sent && plain("SET LOCAL synchronous_commit TO off", "commit");
+    if (commit) sent = sent && plain("COMMIT", "commit");
+    sent = sent && PQpipelineSync(conn_) == 1;
+    std::vector<std::vector<std::unique_ptr<PgResult>>> results(parts.size());
     if (sent) {
-      for (int part = 0; part < parts; ++part) {
-        while (PGresult* r = PQgetResult(conn_)) results[part].push_back(std::make_unique<PgResult>(r));
+      for (auto& part : results) {
+        while (PGresult* r = PQgetResult(conn_)) part.push_back(std::make_unique<PgResult>(r));
       }
       while (PGresult* r = PQgetResult(conn_)) {
         bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
@@ -158,16 +190,13 @@ class PgConnection final : public Connection {
       }
     }
     PQexitPipelineMode(conn_);
-    for (int part = 0; part < parts; ++part) {
-      if (!sent || results[part].empty()) {
-        throw DbError(DbError::Kind::kUnavailable, std::string(query.name) + ": pipeline failed: " + PQerrorMessage(conn_));
+    for (const auto& part : results) {
+      if (!sent || part.empty()) {
+        throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": pipeline failed: " + PQerrorMessage(conn_));
       }
     }
-    if (begin) Check(results[0].back()->get(), "begin");
-    const PgResult& statement = *results[begin ? 1 : 0].back();
-    Check(statement.get(), query.name);
-    if (commit) Check(results[parts - 1].back()->get(), "commit");
-    return Convert(statement.get());
+    for (std::size_t i = 0; i < parts.size(); ++i) Check(results[i].back()->get(), parts[i]);
+    return query != nullptr ? Convert(results[statement].back()->get()) : ResultSet{};
   }
 
   void EnsurePrepared(const Query& query) {
@@ -252,6 +281,8 @@ class PgConnection final : public Connection {
   }
 
   bool begin_pending_ = false;  ///< Begin() called, BEGIN not yet sent (see Run)
+  bool defer_durability_ = false;  ///< DeferDurability() called in this transaction
+  std::vector<Queued> queued_;  ///< ExecuteLater statements not sent yet
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string_view, std::string_view> prepared_;
 };

@@ -16,63 +16,101 @@ namespace {
 // SQLITE_TRANSIENT is an old-style cast in a macro; keep it out of our code's warnings.
 const sqlite3_destructor_type kTransient = reinterpret_cast<sqlite3_destructor_type>(-1);
 
+struct Entry {
+  sqlite3_stmt* stmt = nullptr;
+  std::string_view sql;
+  std::vector<std::size_t> param_numbers;  ///< SQLite parameter index-1 → our $N
+};
+
+// One open database handle and its prepared statements.
+struct Handle {
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string_view, Entry> cache;
+
+  explicit Handle(const std::string& path) {
+    std::filesystem::path p(path);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+      sqlite3_close(db);
+      db = nullptr;
+      throw DbError(DbError::Kind::kUnavailable, "cannot open SQLite database " + path + ": " + msg);
+    }
+    sqlite3_extended_result_codes(db, 1);
+    char* err = nullptr;
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;",
+                      nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      sqlite3_close(db);
+      db = nullptr;
+      throw DbError(DbError::Kind::kUnavailable, "cannot set up SQLite database " + path + ": " + msg);
+    }
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() {
+    for (auto& [name, entry] : cache) sqlite3_finalize(entry.stmt);
+    sqlite3_close_v2(db);
+  }
+};
+
 // SQLite admits one writer at a time. Its own busy handler makes the others sleep and poll
 // (1 ms up to 100 ms between tries), which under load turns into seconds of tail latency; so the
 // connections of one database file queue for the write lock on a mutex of the process instead,
 // and are woken the moment it is free. SQLite's busy timeout still guards other processes.
+//
+// Whoever holds that mutex writes through one handle shared by the file's connections. In WAL
+// mode a connection drops its whole page cache when it starts a transaction after another
+// connection has written, so with writes spread over the pool every write transaction began
+// cold and read its B-tree pages again (about a hundred reads of 4 KiB per dossier submission);
+// the shared handle is the only writer of the file in this process and keeps its cache.
 constexpr auto kWriterWait = std::chrono::seconds(10);
 
-std::shared_ptr<std::timed_mutex> WriterMutexFor(const std::string& path) {
+struct Writer {
+  std::timed_mutex mutex;
+  std::string path;
+  std::unique_ptr<Handle> handle;  ///< opened on first use, by the holder of `mutex`
+};
+
+std::shared_ptr<Writer> WriterFor(const std::string& path) {
   static std::mutex registry_mutex;
-  static std::map<std::string, std::weak_ptr<std::timed_mutex>> registry;
+  static std::map<std::string, std::weak_ptr<Writer>> registry;
   std::string key = path;
   std::error_code ec;
   if (auto canonical = std::filesystem::weakly_canonical(path, ec); !ec) key = canonical.string();
   std::lock_guard lock(registry_mutex);
   auto& slot = registry[key];
-  auto mutex = slot.lock();
-  if (!mutex) {
-    mutex = std::make_shared<std::timed_mutex>();
-    slot = mutex;
+  auto writer = slot.lock();
+  if (!writer) {
+    writer = std::make_shared<Writer>();
+    writer->path = path;
+    slot = writer;
   }
-  return mutex;
+  return writer;
 }
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) : writer_(WriterMutexFor(path)) {
-    std::filesystem::path p(path);
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-    int rc = sqlite3_open_v2(path.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
-    if (rc != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      db_ = nullptr;
-      throw DbError(DbError::Kind::kUnavailable, "cannot open SQLite database " + path + ": " + msg);
-    }
-    sqlite3_extended_result_codes(db_, 1);
-    ExecuteScript(
-        "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
-        "PRAGMA synchronous=NORMAL;");
-  }
-
-  ~SqliteConnection() override {
-    for (auto& [name, entry] : cache_) sqlite3_finalize(entry.stmt);
-    sqlite3_close_v2(db_);
-  }
+  explicit SqliteConnection(const std::string& path) : writer_(WriterFor(path)), own_(path) {}
 
   ResultSet Run(const Query& query, std::span<const Value> params) override {
-    Entry& entry = Prepare(query);
-    sqlite3_stmt* stmt = entry.stmt;
-    // A write outside a transaction takes the write lock for its own statement.
+    Handle* h = &own_;
+    // A write outside a transaction takes the write lock and the writer's handle for its own
+    // statement; inside a transaction everything goes through the writer's handle.
     std::unique_lock<std::timed_mutex> write_lock;
-    if (!in_transaction && sqlite3_stmt_readonly(stmt) == 0) {
+    if (transaction_lock_.owns_lock()) {
+      h = Writing();
+    } else if (sqlite3_stmt_readonly(Prepare(own_, query).stmt) == 0) {
       // Upgrading the batch's read transaction could fail once another connection has written.
       if (reading_) throw DbError(DbError::Kind::kGeneric, std::string(query.name) + ": a write inside a read batch");
       write_lock = LockWriter(query.name);
+      h = Writing();
     }
+    Entry& entry = Prepare(*h, query);
+    sqlite3_stmt* stmt = entry.stmt;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (std::size_t i = 0; i < entry.param_numbers.size(); ++i) {
@@ -91,64 +129,54 @@ class SqliteConnection final : public Connection {
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) {
         sqlite3_reset(stmt);
-        Throw(rc, query.name);
+        Throw(*h, rc, query.name);
       }
       std::vector<Value> row;
       row.reserve(static_cast<std::size_t>(columns));
       for (int c = 0; c < columns; ++c) row.push_back(Column(stmt, c));
       result.rows.push_back(std::move(row));
     }
-    result.affected = sqlite3_changes(db_);
+    result.affected = sqlite3_changes(h->db);
     sqlite3_reset(stmt);
     return result;
   }
 
-  void ExecuteScript(std::string_view sql) override {
-    std::string text(sql);
-    char* err = nullptr;
-    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
-    if (rc != SQLITE_OK) {
-      std::string msg = err ? err : sqlite3_errstr(rc);
-      sqlite3_free(err);
-      throw DbError(KindOf(rc), "SQLite: " + msg);
-    }
-  }
+  void ExecuteScript(std::string_view sql) override { Exec(transaction_lock_.owns_lock() ? *Writing() : own_, sql); }
 
   Engine GetEngine() const override { return Engine::kSqlite; }
-  bool Healthy() const override { return db_ != nullptr; }
+  bool Healthy() const override { return own_.db != nullptr; }
   void Begin() override {
     transaction_lock_ = LockWriter("BEGIN");
     try {
-      ExecuteScript("BEGIN IMMEDIATE");
+      Handle* w = Writing();
+      // A rollback that failed earlier may have left the shared handle inside a transaction.
+      if (sqlite3_get_autocommit(w->db) == 0) Exec(*w, "ROLLBACK");
+      Exec(*w, "BEGIN IMMEDIATE");
     } catch (...) {
       transaction_lock_ = {};
       throw;
     }
   }
   void Commit() override {
-    ExecuteScript("COMMIT");
+    Exec(*Writing(), "COMMIT");
     transaction_lock_ = {};
   }
   void Rollback() override {
-    transaction_lock_ = {};  // released even when the rollback itself fails
-    ExecuteScript("ROLLBACK");
+    // The lock is released even when the rollback itself fails; the next Begin() rolls back
+    // whatever is left open on the shared handle.
+    std::unique_lock<std::timed_mutex> lock = std::move(transaction_lock_);
+    if (lock.owns_lock() && writer_->handle) Exec(*writer_->handle, "ROLLBACK");
   }
   void BeginReads() override {
-    ExecuteScript("BEGIN DEFERRED");
+    Exec(own_, "BEGIN DEFERRED");
     reading_ = true;
   }
   void EndReads() override {
     reading_ = false;
-    ExecuteScript("COMMIT");
+    Exec(own_, "COMMIT");
   }
 
  private:
-  struct Entry {
-    sqlite3_stmt* stmt = nullptr;
-    std::string_view sql;
-    std::vector<std::size_t> param_numbers;  ///< SQLite parameter index-1 → our $N
-  };
-
   static DbError::Kind KindOf(int rc) {
     switch (rc) {
       case SQLITE_CONSTRAINT_UNIQUE:
@@ -161,20 +189,37 @@ class SqliteConnection final : public Connection {
   }
 
   std::unique_lock<std::timed_mutex> LockWriter(std::string_view what) {
-    std::unique_lock lock(*writer_, std::defer_lock);
+    std::unique_lock lock(writer_->mutex, std::defer_lock);
     if (!lock.try_lock_for(kWriterWait)) {
       throw DbError(DbError::Kind::kBusy, std::string(what) + ": the database stayed locked by another writer");
     }
     return lock;
   }
 
-  [[noreturn]] void Throw(int rc, std::string_view name) {
-    throw DbError(KindOf(rc), std::string(name) + ": " + sqlite3_errmsg(db_));
+  [[noreturn]] static void Throw(Handle& h, int rc, std::string_view name) {
+    throw DbError(KindOf(rc), std::string(name) + ": " + sqlite3_errmsg(h.db));
   }
 
-  Entry& Prepare(const Query& query) {
-    auto it = cache_.find(query.name);
-    if (it != cache_.end()) {
+  static void Exec(Handle& h, std::string_view sql) {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(h.db, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      throw DbError(KindOf(rc), "SQLite: " + msg);
+    }
+  }
+
+  // The shared writer handle; the caller holds the write lock.
+  Handle* Writing() {
+    if (!writer_->handle) writer_->handle = std::make_unique<Handle>(writer_->path);
+    return writer_->handle.get();
+  }
+
+  static Entry& Prepare(Handle& h, const Query& query) {
+    auto it = h.cache.find(query.name);
+    if (it != h.cache.end()) {
       if (it->second.sql != query.sql) {
         throw std::logic_error("two different queries named " + std::string(query.name));
       }
@@ -182,9 +227,9 @@ class SqliteConnection final : public Connection {
     }
     Entry entry;
     entry.sql = query.sql;
-    int rc = sqlite3_prepare_v3(db_, query.sql.data(), static_cast<int>(query.sql.size()),
+    int rc = sqlite3_prepare_v3(h.db, query.sql.data(), static_cast<int>(query.sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &entry.stmt, nullptr);
-    if (rc != SQLITE_OK) Throw(rc, query.name);
+    if (rc != SQLITE_OK) Throw(h, rc, query.name);
     int count = sqlite3_bind_parameter_count(entry.stmt);
     for (int i = 1; i <= count; ++i) {
       const char* pname = sqlite3_bind_parameter_name(entry.stmt, i);
@@ -195,7 +240,7 @@ class SqliteConnection final : public Connection {
       }
       entry.param_numbers.push_back(n);
     }
-    return cache_.emplace(query.name, entry).first->second;
+    return h.cache.emplace(query.name, entry).first->second;
   }
 
   static void Bind(sqlite3_stmt* stmt, int index, const Value& value) {
@@ -229,11 +274,10 @@ class SqliteConnection final : public Connection {
     }
   }
 
-  std::shared_ptr<std::timed_mutex> writer_;
+  std::shared_ptr<Writer> writer_;
   std::unique_lock<std::timed_mutex> transaction_lock_;
   bool reading_ = false;  // inside a ReadBatch
-  sqlite3* db_ = nullptr;
-  std::unordered_map<std::string_view, Entry> cache_;
+  Handle own_;
 };
 
 }  // namespace

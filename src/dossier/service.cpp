@@ -491,8 +491,13 @@ core::Result<json::object> Service::FinishUpload(const Principal& who, Upload& u
   if (!u.writer || u.size == 0) return Invalid("Tệp rỗng. / The file is empty.", {{"file", "empty"}});
   std::string id = core::Uuid::NewV7().ToString();
   std::string now = Now();
-  // The attachment row commits with the blob's metadata: one write instead of two.
+  // The attachment row commits with the blob's metadata: one write instead of two. The bytes
+  // are already on disk (fsynced before the row is written); the row itself need not wait for
+  // the database's disk: the submission that claims the file commits durably and takes it
+  // along, and an upload lost to a database crash before that is refused by the submission
+  // as unknown, so the applicant uploads it again. Nothing answered 201 as a dossier is lost.
   auto info = u.writer->Commit(u.content_type, [&](db::Connection& c, const db::BlobInfo& stored) {
+    c.DeferDurability();
     c.Execute(store::kInsertAttachment, {id, who.account_id, stored.sha256, u.name, u.content_type, u.size, now});
   });
   u.writer.reset();
@@ -697,7 +702,7 @@ void AddEvent(db::Connection& c, const std::string& dossier_id, const std::strin
               const std::string& note, const json::object& data, std::int64_t seq = 0) {
   // 0: the next after the dossier's last event; a new dossier's first event passes 1.
   if (seq == 0) seq = c.Execute(store::kMaxEventSeq, {dossier_id}).Int(0, 0) + 1;
-  c.Execute(store::kInsertEvent, {dossier_id, seq, at, std::string(action), from ? db::Value(std::int64_t{*from}) : db::Value(nullptr),
+  c.ExecuteLater(store::kInsertEvent, {dossier_id, seq, at, std::string(action), from ? db::Value(std::int64_t{*from}) : db::Value(nullptr),
                                   std::int64_t{to}, stage, who ? who->account_id : std::string(), who ? who->display_name : std::string(),
                                   role, agency ? db::Value(agency->id) : db::Value(nullptr), agency ? agency->name : std::string(), note,
                                   json::serialize(data)});
@@ -1049,7 +1054,9 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     // The row is written under its id first; the day's number is taken last, so the counter row
     // (which serialises one agency's submissions on PostgreSQL) is held only until the commit.
     auto step_due = StepDue(cal, stage, now_tp, plan->config, due_at);
-    c->Execute(store::kInsertDossier, {id, id, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
+    // Writes nobody reads an answer of go out with the next statement that has one (PostgreSQL:
+    // one pipeline, one round trip; see db::Connection::ExecuteLater).
+    c->ExecuteLater(store::kInsertDossier, {id, id, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
                                        agency->id, agency->path, Opt(owner), std::string(applicant["name"].as_string()),
                                        std::string(applicant["id_number"].as_string()), json::serialize(stored), summary,
                                        std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), Opt(step_due), minutes, ch->unit,
@@ -1063,12 +1070,14 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     EventView first{now, officer ? "receive" : "submit", stage, agency->name, "", who.display_name,
                     officer ? "receiver" : std::string(identity::AccountKindName(who.kind)), status, json::object{{"channel", channel}}};
     AddEvent(*c, id, now, first.action, std::nullopt, status, stage, &who, first.actor_role, agency, "", first.data, 1);
-    c->Execute(store::kInsertStep, {id, stage, agency->id, now, Opt(step_due)});
-    if (!key.empty()) c->Execute(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
-    if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->Execute(store::kDeleteDraft, {draft, who.account_id});
+    c->ExecuteLater(store::kInsertStep, {id, stage, agency->id, now, Opt(step_due)});
+    // A key committed meanwhile by the same retry fails here or with the statement carrying it:
+    // either way a unique violation, answered below as a replay.
+    if (!key.empty()) c->ExecuteLater(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
+    if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->ExecuteLater(store::kDeleteDraft, {draft, who.account_id});
     auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
     dossier_code = DossierCode(agency->code, day, seq);
-    c->Execute(store::kSetCode, {id, dossier_code});
+    c->ExecuteLater(store::kSetCode, {id, dossier_code});
     if (!at_submission.empty()) {
       c->Execute(store::kSetResume, {id, std::int64_t{kSubmitted}, std::string("submitted")});
       if (observer_) observer_(*c, StatusChange{id, dossier_code, plan->procedure->code, agency->id, "submit", 0, status, at_submission});

@@ -57,7 +57,7 @@ void EnqueueTo(db::Connection& c, std::string_view event, const std::string& acc
   if (!contact.email.empty()) row("email", contact.email);
   if (!contact.phone.empty()) row("sms", contact.phone);
   const db::Query& q = params.size() == 30 ? store::kInsert3 : params.size() == 20 ? store::kInsert2 : store::kInsert;
-  c.Execute(q, params);
+  c.ExecuteLater(q, std::move(params));  // inside a transaction: sent with its next statement or commit
 }
 
 void EnqueueToAddress(db::Connection& c, std::string_view event, const std::string& email, const std::string& phone,

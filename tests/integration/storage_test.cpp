@@ -108,6 +108,140 @@ TEST_P(StorageTest, TransactionsCommitOrRollBackAsAWhole) {
   EXPECT_EQ(Count(), 1);
 }
 
+// What one connection's open transaction wrote is seen by no other connection until it commits,
+// and then by every one of them, whichever connection wrote — on SQLite every connection's
+// writes go through one shared handle while reads stay on the connection's own.
+TEST_P(StorageTest, WritesOfEveryConnectionAreIsolatedUntilCommitThenSeenByAll) {
+  CreateItems();
+  const db::Query by_name{"t_items_by_name", "SELECT count(*) FROM items WHERE name = $1"};
+  auto a = db_->Acquire();
+  auto b = db_->Acquire();
+  auto c = db_->Acquire();
+  auto seen = [&](db::Connection& conn, const std::string& name) { return conn.Execute(by_name, {name}).Int(0, 0); };
+  {
+    db::Transaction tx(*a);
+    a->Execute(kInsert, {std::int64_t{1}, std::string("from-a"), nullptr, nullptr, nullptr});
+    EXPECT_EQ(seen(*a, "from-a"), 1) << "a transaction sees its own write";
+    EXPECT_EQ(seen(*b, "from-a"), 0) << "another connection does not see an open transaction";
+    tx.Commit();
+  }
+  EXPECT_EQ(seen(*b, "from-a"), 1);
+  EXPECT_EQ(seen(*c, "from-a"), 1);
+  // A write outside a transaction, then a transaction that is rolled back on another connection.
+  b->Execute(kInsert, {std::int64_t{2}, std::string("from-b"), nullptr, nullptr, nullptr});
+  {
+    db::Transaction tx(*c);
+    EXPECT_EQ(seen(*c, "from-b"), 1);
+    c->Execute(kInsert, {std::int64_t{3}, std::string("from-c"), nullptr, nullptr, nullptr});
+  }
+  EXPECT_EQ(seen(*a, "from-c"), 0) << "the rolled-back row is gone for everyone";
+  EXPECT_EQ(seen(*c, "from-c"), 0);
+  // A failed statement inside a transaction: the transaction rolls back and the next one, on
+  // another connection, starts cleanly.
+  try {
+    db::Transaction tx(*a);
+    a->Execute(kInsert, {std::int64_t{4}, std::string("kept-out"), nullptr, nullptr, nullptr});
+    a->Execute(kInsert, {std::int64_t{5}, std::string("from-a"), nullptr, nullptr, nullptr});
+    tx.Commit();
+    FAIL() << "duplicate accepted";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUniqueViolation) << e.what();
+  }
+  {
+    db::Transaction tx(*b);
+    b->Execute(kInsert, {std::int64_t{6}, std::string("after"), nullptr, nullptr, nullptr});
+    tx.Commit();
+  }
+  EXPECT_EQ(seen(*c, "kept-out"), 0);
+  EXPECT_EQ(seen(*a, "after"), 1);
+  EXPECT_EQ(c->Execute(kCount).Int(0, 0), 3);
+}
+
+// Writes queued with ExecuteLater keep their order with the statements around them; a failing
+// one is thrown by the statement or the commit that carries it, and nothing of the transaction
+// is committed.
+TEST_P(StorageTest, QueuedWritesGoOutInOrderAndFailWithWhatCarriesThem) {
+  CreateItems();
+  const db::Query rename{"t_items_rename", "UPDATE items SET name = $2 WHERE id = $1"};
+  const db::Query name_of{"t_items_name", "SELECT name FROM items WHERE id = $1"};
+  {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->ExecuteLater(kInsert, {std::int64_t{1}, std::string("a"), nullptr, nullptr, nullptr});
+    conn->ExecuteLater(rename, {std::int64_t{1}, std::string("b")});
+    EXPECT_EQ(conn->Execute(name_of, {std::int64_t{1}}).Text(0, 0), "b") << "both queued writes ran first, in order";
+    conn->ExecuteLater(kInsert, {std::int64_t{2}, std::string("c"), nullptr, nullptr, nullptr});
+    tx.Commit();  // carries the last one
+  }
+  EXPECT_EQ(Count(), 2);
+  // A queued duplicate fails the statement that carries it.
+  try {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->ExecuteLater(kInsert, {std::int64_t{3}, std::string("d"), nullptr, nullptr, nullptr});
+    conn->ExecuteLater(kInsert, {std::int64_t{4}, std::string("b"), nullptr, nullptr, nullptr});
+    conn->Execute(name_of, {std::int64_t{1}});
+    FAIL() << "duplicate accepted";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUniqueViolation) << e.what();
+  }
+  // ... or the commit that carries it.
+  try {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{5}, std::string("e"), nullptr, nullptr, nullptr});
+    conn->ExecuteLater(kInsert, {std::int64_t{6}, std::string("c"), nullptr, nullptr, nullptr});
+    tx.Commit();
+    FAIL() << "duplicate accepted";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUniqueViolation) << e.what();
+  }
+  EXPECT_EQ(Count(), 2) << "nothing of either failed transaction remains";
+  // A transaction rolled back with writes still queued sends none of them; the connection
+  // serves the next transaction normally, and outside a transaction a write runs at once.
+  {
+    auto conn = db_->Acquire();
+    {
+      db::Transaction tx(*conn);
+      conn->ExecuteLater(kInsert, {std::int64_t{7}, std::string("f"), nullptr, nullptr, nullptr});
+    }
+    conn->ExecuteLater(kInsert, {std::int64_t{8}, std::string("g"), nullptr, nullptr, nullptr});
+  }
+  EXPECT_EQ(Count(), 3);
+  EXPECT_EQ(db_->Acquire()->Execute(name_of, {std::int64_t{7}}).rows.size(), 0u);
+}
+
+// A transaction that defers its durability commits like any other, with queued writes too,
+// and the setting ends with it: the connection's next transaction waits for the disk again.
+TEST_P(StorageTest, DeferredDurabilityCommitsAndEndsWithItsTransaction) {
+  CreateItems();
+  auto conn = db_->Acquire();
+  // The tests' cluster runs without synchronous commit; this connection asks for it.
+  if (conn->GetEngine() == db::Engine::kPostgres) conn->ExecuteScript("SET synchronous_commit TO on");
+  {
+    db::Transaction tx(*conn);
+    conn->DeferDurability();
+    conn->Execute(kInsert, {std::int64_t{1}, std::string("a"), nullptr, nullptr, nullptr});
+    conn->ExecuteLater(kInsert, {std::int64_t{2}, std::string("b"), nullptr, nullptr, nullptr});
+    tx.Commit();
+  }
+  {
+    db::Transaction tx(*conn);
+    conn->DeferDurability();
+    conn->Execute(kInsert, {std::int64_t{3}, std::string("c"), nullptr, nullptr, nullptr});
+    // not committed: rolled back, and the deferral goes with it
+  }
+  EXPECT_EQ(conn->Execute(kCount).Int(0, 0), 2);
+  if (conn->GetEngine() == db::Engine::kPostgres) {
+    const db::Query setting{"t_synchronous_commit", "SELECT current_setting('synchronous_commit')"};
+    EXPECT_EQ(conn->Execute(setting).Text(0, 0), "on");
+    db::Transaction tx(*conn);
+    conn->Execute(kInsert, {std::int64_t{4}, std::string("d"), nullptr, nullptr, nullptr});
+    EXPECT_EQ(conn->Execute(setting).Text(0, 0), "on") << "a transaction that did not defer waits for the disk";
+    tx.Commit();
+  }
+}
+
 // The last statement sent with the commit (PostgreSQL: one pipeline): its rows are answered and
 // committed; when it fails, nothing of the transaction is committed, the error is the
 // statement's, and the connection serves the next transaction normally.
