@@ -2043,6 +2043,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
     officer.owner = *assignee;
     Notify(*c, officer, "dossier.assigned", news, now);
   }
+  if (before_action_commit_for_test) before_action_commit_for_test();
   tx.Commit();
   auto after = FindRow(*c, code);
   return DossierJson(*c, *after, &who, calendar_, en, true);

@@ -290,6 +290,30 @@ TEST_P(Processes, ADossierAtARemovedStepCarriesOnAfterTheDefinitionChanges) {
   EXPECT_EQ(d.at("status"), 9);
 }
 
+// A review step's action that fails part-way (after its step, event and row were written, just
+// before the commit) leaves the dossier as it was: same stage, same history, same steps, still
+// in the reviewer's approve box; taken again it goes through.
+TEST_P(Processes, AReviewActionCutShortLeavesTheDossierWhereItWas) {
+  Configure(TwoReviews());
+  User specialist = SignIn(port(), "specialist.demo"), leader = SignIn(port(), "leader.demo");
+  std::string code = Processing();
+  specialist.Act(code, "appraise", {{"opinion", "ok"}});
+  json::value before = Json(specialist.Call("GET", "/api/v1/dossiers/" + code));
+  auto sheet = [&] { return Json(specialist.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau05?format=json")).at("steps"); };
+  json::value steps_before = sheet();
+  app_->app().dossiers->before_action_commit_for_test = [] { throw std::runtime_error("crash part-way"); };
+  auto failed = specialist.Call("POST", "/api/v1/dossiers/" + code + "/actions/approve", "{}");
+  app_->app().dossiers->before_action_commit_for_test = nullptr;
+  EXPECT_EQ(failed.status, 500) << failed.body;
+  EXPECT_EQ(Json(specialist.Call("GET", "/api/v1/dossiers/" + code)), before);
+  EXPECT_EQ(sheet(), steps_before);
+  EXPECT_TRUE(Box(specialist, "approve").first.contains(code));
+  EXPECT_FALSE(Box(leader, "approve").first.contains(code));
+  json::value d = specialist.Act(code, "approve", {});
+  EXPECT_EQ(d.at("stage"), "awaiting_approval");
+  EXPECT_TRUE(Box(leader, "approve").first.contains(code));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Processes, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
