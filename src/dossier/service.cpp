@@ -2366,12 +2366,19 @@ core::Result<json::object> Service::Form(const Principal& who, const std::string
   } else if (form == "mau05") {
     o["title"] = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ";
     json::array steps;
+    // A review step is named as the procedure's process names it now (its key when removed since).
+    auto cfg = c->Execute(store::kFindConfig, {d->procedure_code});
+    const Process proc = cfg.Empty() ? DefaultProcess() : ProcessOfConfig(ParseObject(cfg.Text(0, 0)));
     auto r = c->Execute(store::kSteps, {d->id});
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
       std::optional<std::int64_t> late;
       if (!r.IsNull(i, 5)) late = r.Int(i, 5);
       std::string result = !r.OptText(i, 4) ? (en ? "in progress" : "đang thực hiện") : (late && *late > 0) ? (en ? "late" : "trễ hạn") : (en ? "on time" : "đúng hạn");
-      steps.push_back(json::object{{"step", r.Text(i, 1)}, {"agency", r.Text(i, 6)}, {"started_at", Local(r.Text(i, 2))},
+      std::string step_name;
+      for (const auto& rv : proc.reviews) {
+        if (rv.key == r.Text(i, 1)) step_name = en && !rv.name_en.empty() ? rv.name_en : rv.name;
+      }
+      steps.push_back(json::object{{"step", r.Text(i, 1)}, {"step_name", step_name}, {"agency", r.Text(i, 6)}, {"started_at", Local(r.Text(i, 2))},
                                    {"due_at", LocalOrNull(r.OptText(i, 3))}, {"finished_at", LocalOrNull(r.OptText(i, 4))},
                                    {"late_minutes", late ? json::value(*late) : json::value(nullptr)}, {"result", result}});
     }
@@ -2396,7 +2403,7 @@ core::Result<std::string> Service::ControlSheetCsv(const Principal& who, const s
   for (const auto& s : data->at("steps").as_array()) {
     const auto& o = s.as_object();
     auto text = [&](const char* k) { return o.at(k).is_string() ? std::string(o.at(k).as_string()) : std::string(); };
-    out += Csv(text("step")) + "," + Csv(text("agency")) + "," + Csv(text("started_at")) + "," + Csv(text("due_at")) + "," +
+    out += Csv(text("step_name").empty() ? text("step") : text("step_name")) + "," + Csv(text("agency")) + "," + Csv(text("started_at")) + "," + Csv(text("due_at")) + "," +
            Csv(text("finished_at")) + "," + Csv(text("result")) + "," + (o.at("late_minutes").is_int64() ? std::to_string(o.at("late_minutes").as_int64()) : "") + "\r\n";
   }
   return out;

@@ -106,6 +106,9 @@ TEST_P(Processes, TwoReviewStepsAreTakenInOrderEachByItsRole) {
   ASSERT_FALSE(steps.empty()) << sheet;
   const auto& last = steps.back();
   EXPECT_EQ(last.at("step"), "xem_xet_phong");
+  EXPECT_EQ(last.at("step_name"), "Trưởng phòng xem xét");
+  auto csv = specialist.Call("GET", "/api/v1/dossiers/" + code + "/control-sheet.csv");
+  EXPECT_NE(csv.body.find("\"Trưởng phòng xem xét\""), std::string::npos) << csv.body;
   std::string start_q;
   for (char ch : std::string(last.at("started_at").as_string())) start_q += ch == '+' ? std::string("%2B") : std::string(1, ch);
   auto expected = Json(Fetch(port(), "GET", "/api/v1/calendar/deadline?agency=000.00.02.H99&unit=working_hours&amount=4&start=" + start_q));
