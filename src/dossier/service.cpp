@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -2138,9 +2139,18 @@ core::Result<json::object> Service::Inbox(const Principal& who, const std::strin
   }
   auto r = c->Execute(store::kInbox, {scope, box, now, soon, pattern, roles, sort, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
   json::array items;
+  std::map<std::string, Process> processes;  // this answer's, by procedure (read once per answer)
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     Row d = ReadRow(r, i);
     json::object o = DossierJson(*c, d, &who, calendar_, en, false);
+    if (d.status == kInProcess && !IsFixedStage(d.stage)) {
+      auto it = processes.find(d.procedure_code);
+      if (it == processes.end()) {
+        auto cfg = c->Execute(store::kFindConfig, {d.procedure_code});
+        it = processes.emplace(d.procedure_code, cfg.Empty() ? DefaultProcess() : ProcessOfConfig(ParseObject(cfg.Text(0, 0)))).first;
+      }
+      if (const Review* rv = ReviewAt(it->second, d.status, d.stage)) o["stage_label"] = en && !rv->name_en.empty() ? rv->name_en : rv->name;
+    }
     o["applicant_name"] = d.applicant_name;
     o["assignee"] = d.assignee ? json::value(json::object{{"id", *d.assignee}, {"name", AccountName(*c, *d.assignee)}}) : json::value(nullptr);
     bool active = !IsTerminal(d.status) && d.status != kResultReady;

@@ -121,6 +121,12 @@ TEST_P(Processes, TwoReviewStepsAreTakenInOrderEachByItsRole) {
   EXPECT_TRUE(Box(specialist, "approve").first.contains(code));
   EXPECT_FALSE(Box(leader, "approve").first.contains(code));
   EXPECT_FALSE(Box(specialist, "process").first.contains(code));
+  {
+    auto inbox = Json(specialist.Call("GET", "/api/v1/inbox?box=approve"));
+    bool named = false;
+    for (const auto& it : inbox.at("items").as_array()) named = named || (it.at("code") == json::value(code) && it.at("stage_label") == "Trưởng phòng xem xét");
+    EXPECT_TRUE(named) << "the inbox names the review step: " << inbox;
+  }
   auto leader_view = Json(leader.Call("GET", "/api/v1/dossiers/" + code));
   EXPECT_FALSE(Actions(leader_view).contains("approve")) << leader_view.at("allowed_actions");
   EXPECT_TRUE(Actions(leader_view).contains("refuse_after_appraisal")) << "a leader may still stop it at any review";
@@ -315,6 +321,26 @@ TEST_P(Processes, AReviewActionCutShortLeavesTheDossierWhereItWas) {
   json::value d = specialist.Act(code, "approve", {});
   EXPECT_EQ(d.at("stage"), "awaiting_approval");
   EXPECT_TRUE(Box(leader, "approve").first.contains(code));
+}
+
+// A payment asked at a review step, then confirmed: the dossier is back at that step, with its
+// role, and in that role's approve box again.
+TEST_P(Processes, APaymentAtAReviewStepComesBackToThatStep) {
+  Configure(TwoReviews());
+  User specialist = SignIn(port(), "specialist.demo"), leader = SignIn(port(), "leader.demo"), receiver = SignIn(port(), "receiver.demo");
+  std::string code = Processing();
+  specialist.Act(code, "appraise", {{"opinion", "ok"}});
+  json::value d = specialist.Act(code, "request_payment", {{"amount", 50000}, {"reason", "Lệ phí bổ sung"}});
+  EXPECT_EQ(d.at("status"), 6);
+  EXPECT_FALSE(Box(specialist, "approve").first.contains(code));
+  d = receiver.Act(code, "confirm_payment", {{"note", "Đã nộp tại quầy"}});
+  EXPECT_EQ(d.at("status"), 4);
+  EXPECT_EQ(d.at("stage"), "xem_xet_phong");
+  EXPECT_EQ(d.at("step").at("role"), "specialist");
+  EXPECT_TRUE(Box(specialist, "approve").first.contains(code));
+  EXPECT_FALSE(Box(leader, "approve").first.contains(code));
+  d = specialist.Act(code, "approve", {});
+  EXPECT_EQ(d.at("stage"), "awaiting_approval");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Processes, ::testing::Values("sqlite", "postgres"));
