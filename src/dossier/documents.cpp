@@ -121,6 +121,8 @@ std::string FormPdf(const json::object& data, const std::string& public_url, con
       const auto& s = v.as_object();
       std::string agency = Text(s, "agency");
       std::string note = StepName(Text(s, "step"));
+      // A review step of the procedure's own process: its name.
+      if (note == Text(s, "step") && !Text(s, "step_name").empty()) note = Text(s, "step_name");
       if (!Text(s, "due_at").empty()) note += "; hạn " + docs::ShortDateTime(Text(s, "due_at"));
       f.steps.push_back({previous, agency, Text(s, "started_at"), Text(s, "result"), note});
       previous = agency;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -653,6 +654,7 @@ struct DossierParts {
   json::array history;
   std::optional<json::object> rating;
   std::string assignee_name;
+  Process process;  ///< the procedure's process definition (the default for a new dossier)
 };
 
 json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, const CalendarFor& calendar, bool en, bool full);
@@ -682,7 +684,8 @@ std::string DossierCode(const std::string& agency_code, calendar::Date day, std:
 }
 
 // Working hours allotted to each stage (DOMAIN.md §3.8 "per-step personal due date"); an
-// agency changes them in the procedure's config under "steps".
+// agency changes them in the procedure's config under "steps", and a review step's under
+// `workflow.reviews[].hours`.
 std::int64_t StageMinutes(const json::object& config, const std::string& stage) {
   if (auto it = config.find("steps"); it != config.end() && it->value().is_object()) {
     if (auto s = it->value().as_object().find(stage); s != it->value().as_object().end() && s->value().is_number()) {
@@ -708,23 +711,48 @@ void AddEvent(db::Connection& c, const std::string& dossier_id, const std::strin
                                   json::serialize(data)});
 }
 
+// A review step's allotted minutes: its own hours, or for the default step (no hours of its
+// own) what `steps.awaiting_approval` says.
+std::int64_t ReviewMinutes(const json::object& config, const Review& r) {
+  return r.hours ? static_cast<std::int64_t>(*r.hours * 60) : StageMinutes(config, "awaiting_approval");
+}
+
 // When a step entered now is due: its allotted working hours, or for processing the time
-// left before the dossier's due date less what approval and issuing are allotted.
+// left before the dossier's due date less what the review steps and issuing are allotted. A
+// review step allotted 0 hours is due with the dossier. `process`: the procedure's (read from
+// `config` when not given).
 std::optional<std::string> StepDue(const calendar::WorkCalendar& cal, const std::string& stage, calendar::Instant now,
-                                   const json::object& config, const std::optional<std::string>& dossier_due) {
+                                   const json::object& config, const std::optional<std::string>& dossier_due,
+                                   const Process* process = nullptr) {
+  std::optional<Process> read;
+  auto proc = [&]() -> const Process& {
+    if (process) return *process;
+    if (!read) read = ProcessOfConfig(config);
+    return *read;
+  };
+  if (!IsFixedStage(stage)) {
+    if (const Review* r = ReviewAt(proc(), kInProcess, stage); r && r->hours) {
+      std::int64_t minutes = ReviewMinutes(config, *r);
+      if (minutes > 0) return Utc(cal.AddWorkingHours(now, calendar::Minutes(minutes)));
+      return dossier_due;
+    }
+  }
   std::int64_t minutes = StageMinutes(config, stage);
   if (minutes > 0) return Utc(cal.AddWorkingHours(now, calendar::Minutes(minutes)));
   if (!dossier_due) return std::nullopt;
   auto end = ParseInstant(*dossier_due);
   if (!end) return std::nullopt;
-  auto left = cal.WorkingDurationBetween(now, *end).count() - StageMinutes(config, "awaiting_approval") - StageMinutes(config, "approved");
+  std::int64_t reviews = 0;
+  for (const auto& r : proc().reviews) reviews += ReviewMinutes(config, r);
+  auto left = cal.WorkingDurationBetween(now, *end).count() - reviews - StageMinutes(config, "approved");
   return Utc(cal.AddWorkingHours(now, calendar::Minutes(std::max<std::int64_t>(left, 60))));
 }
 
 // Closes the open step (recording how late it ended) and opens the next one.
 std::optional<std::string> EnterStep(db::Connection& c, const calendar::WorkCalendar& cal, const std::string& dossier_id,
                                      const std::string& stage, const std::string& agency_id, calendar::Instant now,
-                                     const json::object& config, const std::optional<std::string>& dossier_due, bool terminal) {
+                                     const json::object& config, const std::optional<std::string>& dossier_due, bool terminal,
+                                     const Process* process = nullptr) {
   auto open = c.Execute(store::kOpenStep, {dossier_id});
   if (!open.Empty()) {
     std::int64_t late = 0;
@@ -734,7 +762,7 @@ std::optional<std::string> EnterStep(db::Connection& c, const calendar::WorkCale
     c.Execute(store::kFinishStep, {dossier_id, open.Int(0, 0), Utc(now), late});
   }
   if (terminal) return std::nullopt;
-  auto due = StepDue(cal, stage, now, config, dossier_due);
+  auto due = StepDue(cal, stage, now, config, dossier_due, process);
   c.Execute(store::kInsertStep, {dossier_id, stage, agency_id, Utc(now), Opt(due)});
   return due;
 }
@@ -1173,9 +1201,45 @@ std::string RoleLabel(const std::string& role, bool en) {
 }
 
 
+// The name of a stage every process has; "" for a review step (its name is in its definition).
+std::string FixedStageLabel(const std::string& stage, bool en) {
+  if (stage == "submitted") return en ? "Awaiting reception" : "Chờ tiếp nhận";
+  if (stage == "received") return en ? "Awaiting assignment" : "Chờ phân công xử lý";
+  if (stage == "processing") return en ? "Appraisal" : "Thẩm định, xử lý";
+  if (stage == "approved") return en ? "Issuing the result" : "Ban hành kết quả";
+  if (stage == "supplement") return en ? "Awaiting documents" : "Chờ bổ sung hồ sơ";
+  if (stage == "payment") return en ? "Awaiting payment" : "Chờ thực hiện nghĩa vụ tài chính";
+  if (stage == "result_ready") return en ? "Result ready to return" : "Chờ trả kết quả";
+  if (stage == "returned") return en ? "Result returned" : "Đã trả kết quả";
+  if (stage == "not_received") return en ? "Not received" : "Không được tiếp nhận";
+  if (stage == "stopped") return en ? "Processing stopped" : "Dừng xử lý";
+  if (stage == "withdrawn") return en ? "Withdrawn" : "Đã rút hồ sơ";
+  return "";
+}
+
+std::string StepNameIn(const json::object& data, const char* key, bool en) {
+  const json::value* s = data.if_contains(key);
+  if (!s || !s->is_object()) return "";
+  std::string vi = Str(s->as_object(), "name"), eng = Str(s->as_object(), "name_en");
+  return en && !eng.empty() ? eng : vi;
+}
+
+// A stage's name: a fixed stage's, a review step's from `process`, or the key.
+std::string StageLabel(const std::string& stage, const Process& process, bool en) {
+  if (auto fixed = FixedStageLabel(stage, en); !fixed.empty()) return fixed;
+  for (const auto& r : process.reviews) {
+    if (r.key == stage) return en && !r.name_en.empty() ? r.name_en : r.name;
+  }
+  return stage;
+}
+
 json::object EventJson(const EventView& v, bool en, bool with_people) {
+  // The review steps are named as the definition named them when the event happened.
+  std::string stage_label = StepNameIn(v.data, "next_step", en);
+  if (stage_label.empty()) stage_label = StageLabel(v.stage, DefaultProcess(), en);
   json::object e{{"at", Local(v.at)}, {"action", v.action}, {"action_label", ActionLabel(v.action, en)},
-                 {"status", v.to}, {"status_label", StatusLabel(v.to, en)}, {"stage", v.stage},
+                 {"status", v.to}, {"status_label", StatusLabel(v.to, en)}, {"stage", v.stage}, {"stage_label", stage_label},
+                 {"step_name", StepNameIn(v.data, "step", en)},
                  {"agency", v.agency_name}, {"note", with_people ? v.note : std::string()}};
   e["actor"] = json::object{{"name", with_people ? v.actor_name : std::string()}, {"role", v.actor_role},
                             {"role_label", RoleLabel(v.actor_role, en)}};
@@ -1188,7 +1252,7 @@ json::array History(db::Connection& c, const std::string& id, bool en, bool with
   auto r = c.Execute(store::kEvents, {id});
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     EventView v{r.Text(i, 1), r.Text(i, 2), r.Text(i, 5), r.Text(i, 10), r.Text(i, 11), r.Text(i, 7), r.Text(i, 8),
-                static_cast<int>(r.Int(i, 4)), with_people ? ParseObject(r.Text(i, 12)) : json::object{}};
+                static_cast<int>(r.Int(i, 4)), ParseObject(r.Text(i, 12))};
     out.push_back(EventJson(v, en, with_people));
   }
   return out;
@@ -1224,6 +1288,7 @@ json::object DossierJsonOf(const Row& d, const DossierParts& parts, const Princi
   json::object o{{"code", d.code}, {"procedure_code", d.procedure_code}, {"procedure_name", d.procedure_name},
                  {"case_code", d.case_code}, {"case_name", d.case_name}, {"channel", d.channel},
                  {"status", d.status}, {"status_label", StatusLabel(d.status, en)}, {"stage", d.stage},
+                 {"stage_label", StageLabel(d.stage, parts.process, en)},
                  {"agency", parts.agency}, {"handling_agency", parts.handling_agency},
                  {"submitted_at", Local(d.submitted_at)}, {"received_at", LocalOrNull(d.received_at)},
                  {"due_at", LocalOrNull(d.due_at)}, {"step_due_at", LocalOrNull(d.step_due_at)},
@@ -1243,9 +1308,19 @@ json::object DossierJsonOf(const Row& d, const DossierParts& parts, const Princi
   }
   o["participants"] = std::move(ps);
   o["history"] = parts.history;
+  // The review step the dossier is at: its name and who acts at it.
+  if (const Review* r = ReviewAt(parts.process, d.status, d.stage)) {
+    std::string role(StepRoleName(r->role));
+    std::string name = en && !r->name_en.empty() ? r->name_en : r->name;
+    // current: false when the definition no longer has the dossier's stage (it counts as this step).
+    o["step"] = json::object{{"key", r->key}, {"name", name}, {"role", role}, {"role_label", RoleLabel(role, en)}, {"current", r->key == d.stage}};
+    o["stage_label"] = name;
+  } else {
+    o["step"] = nullptr;
+  }
   json::array allowed;
   if (who) {
-    for (Action a : Allowed(StateOf(d, parts.participants, cal, now), ActorOf(*who, d, parts.participants))) {
+    for (Action a : Allowed(StateOf(d, parts.participants, cal, now), ActorOf(*who, d, parts.participants), parts.process)) {
       allowed.push_back(json::object{{"action", ActionName(a)}, {"label", ActionLabel(ActionName(a), en)}});
     }
   }
@@ -1273,6 +1348,9 @@ json::object DossierJson(db::Connection& c, const Row& d, const Principal* who, 
     parts.history = History(c, d.id, en, true);
     parts.rating = RatingOf(c, d.id);
     if (d.assignee) parts.assignee_name = AccountName(c, *d.assignee);
+    // The allowed actions and the current step follow the procedure's process as it is now.
+    auto cfg = c.Execute(store::kFindConfig, {d.procedure_code});
+    if (!cfg.Empty()) parts.process = ProcessOfConfig(ParseObject(cfg.Text(0, 0)));
   }
   return DossierJsonOf(d, parts, who, calendar(c, d.handling_agency_id), en, full);
 }
@@ -1575,7 +1653,8 @@ core::Error Conflict(std::string message, const std::vector<Action>& allowed) {
   return core::Error{ErrorCode::kConflict, std::move(message), {{"allowed_actions", names}}};
 }
 
-std::string RoleFor(Action a, const Actor& who) {
+std::string RoleFor(Action a, const Actor& who, const Review* review) {
+  if ((a == Action::kApprove || a == Action::kReturnForRework) && review) return std::string(StepRoleName(review->role));
   switch (a) {
     case Action::kSupplement:
     case Action::kWithdraw: return "applicant";
@@ -1620,23 +1699,27 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
   auto cal = calendar_(*c, d.handling_agency_id);
   State state = StateOf(d, parts, cal, now_tp);
   Actor actor = ActorOf(who, d, parts);
-  switch (Check(*action, state, actor)) {
+  // The procedure's process definition, read with the action (never cached: an edit applies at once).
+  auto cfg_rows = c->Execute(store::kFindConfig, {d.procedure_code});
+  json::object config = cfg_rows.Empty() ? json::object{} : ParseObject(cfg_rows.Text(0, 0));
+  const Process proc = ProcessOfConfig(config);
+  switch (Check(*action, state, actor, proc)) {
     case Refusal::kNone: break;
     case Refusal::kNotAllowedNow:
       return std::unexpected(Conflict("Không thể " + std::string(ActionLabel(action_name, false)) + " khi hồ sơ đang ở trạng thái \"" +
                                           std::string(StatusLabel(d.status, false)) + "\". / Cannot " + std::string(ActionLabel(action_name, true)) +
                                           " while the dossier is \"" + std::string(StatusLabel(d.status, true)) + "\".",
-                                      PossibleIn(state)));
+                                      PossibleIn(state, proc)));
     case Refusal::kWrongActor:
       return Fail(ErrorCode::kForbidden, "Bạn không có quyền thực hiện thao tác này với hồ sơ. / You may not take this action on this dossier.");
     case Refusal::kOnceOnly:
       return std::unexpected(Conflict(*action == Action::kExtend
                                           ? "Hồ sơ chỉ được hẹn lại ngày trả kết quả một lần. / A dossier's due date may be extended only once."
                                           : "Chỉ được yêu cầu bổ sung một lần, đầy đủ. / Documents may be requested only once, completely.",
-                                      PossibleIn(state)));
+                                      PossibleIn(state, proc)));
     case Refusal::kTooLate:
       return std::unexpected(Conflict("Phải gia hạn chậm nhất 01 ngày làm việc trước hạn trả kết quả. / An extension must be made at least one working day before the due date.",
-                                      PossibleIn(state)));
+                                      PossibleIn(state, proc)));
   }
 
   std::string note = Str(body, "note");
@@ -1651,9 +1734,8 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
 
   json::object data;
   std::int64_t transfer_days = 0;  // a transfer's or consultation's deadline, in working days
-  auto cfg_rows = c->Execute(store::kFindConfig, {d.procedure_code});
-  json::object config = cfg_rows.Empty() ? json::object{} : ParseObject(cfg_rows.Text(0, 0));
-  Next next = Apply(*action, state, {d.resume_status ? static_cast<int>(*d.resume_status) : d.status, d.resume_stage.value_or(d.stage)});
+  Next next = Apply(*action, state, {d.resume_status ? static_cast<int>(*d.resume_status) : d.status, d.resume_stage.value_or(d.stage)}, proc);
+  const Review* acted_at = ReviewAt(proc, d.status, d.stage);
   std::optional<std::int64_t> resume_status = d.resume_status;
   std::optional<std::string> resume_stage = d.resume_stage;
   std::optional<std::string> assignee = d.assignee, received_at = d.received_at, due_at = d.due_at, finished_at = d.finished_at,
@@ -1854,6 +1936,11 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
       break;
     }
     case Action::kApprove: break;
+    case Action::kReturnForRework: {
+      if (auto e = require("reason", "Cần nêu lý do trả lại.", "A reason is required.")) return std::unexpected(*e);
+      data["reason"] = Str(body, "reason");
+      break;
+    }
     case Action::kIssueResult: {
       const json::value* list = body.if_contains("results");
       if (!list || !list->is_array() || list->as_array().empty() || list->as_array().size() > 20) {
@@ -1923,13 +2010,22 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
       step_due = EnterStep(*c, step_cal, d.id, next.stage, handling_id, now_tp, json::object{{"steps", json::object{{next.stage, hours}}}},
                            due_at, false);
     } else {
-      step_due = EnterStep(*c, step_cal, d.id, next.stage, handling_id, now_tp, config, due_at, IsTerminal(next.status));
+      step_due = EnterStep(*c, step_cal, d.id, next.stage, handling_id, now_tp, config, due_at, IsTerminal(next.status), &proc);
     }
+  }
+  // The timeline names the review steps as the definition did when they were taken.
+  if (acted_at && (*action == Action::kApprove || *action == Action::kReturnForRework)) {
+    data["step"] = json::object{{"key", acted_at->key}, {"name", acted_at->name}, {"name_en", acted_at->name_en}};
+  }
+  const Review* entered = ReviewAt(proc, next.status, next.stage);
+  if (entered && next.stage != d.stage) {
+    data["next_step"] = json::object{{"key", entered->key}, {"name", entered->name}, {"name_en", entered->name_en}};
   }
   auto updated = c->Execute(store::kUpdateDossier,
                             {d.id, d.version, std::int64_t{next.status}, next.stage, OptInt(resume_status), Opt(resume_stage), Opt(assignee),
                              Opt(received_at), Opt(due_at), Opt(step_due), Opt(finished_at), Opt(returned_at), supplements, apologies,
-                             json::serialize(d.body), handling_id, handling_path, at_risk, overdue, now});
+                             json::serialize(d.body), handling_id, handling_path, at_risk, overdue, now,
+                             entered ? db::Value(std::string(StepRoleName(entered->role))) : db::Value(nullptr)});
   if (updated.affected != 1) {
     // Someone else acted on the dossier between our read and our write (PostgreSQL READ COMMITTED).
     return Fail(ErrorCode::kConflict, "Hồ sơ vừa được người khác xử lý; hãy tải lại. / The dossier was just changed by someone else; reload it.");
@@ -1939,7 +2035,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
       return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
     }
   }
-  AddEvent(*c, d.id, now, action_name, d.status, next.status, next.stage, &who, RoleFor(*action, actor), event_agency, note, data);
+  AddEvent(*c, d.id, now, action_name, d.status, next.status, next.stage, &who, RoleFor(*action, actor, acted_at), event_agency, note, data);
   json::object news{{"code", d.code}, {"procedure", d.procedure_name}, {"status", next.status},
                     {"status_label", StatusLabel(next.status, false)}, {"action", action_name},
                     {"due_at", due_at ? json::value(Local(*due_at)) : json::value("")},
@@ -1957,6 +2053,7 @@ core::Result<json::object> Service::Act(const Principal& who, const std::string&
     officer.owner = *assignee;
     Notify(*c, officer, "dossier.assigned", news, now);
   }
+  if (before_action_commit_for_test) before_action_commit_for_test();
   tx.Commit();
   auto after = FindRow(*c, code);
   return DossierJson(*c, *after, &who, calendar_, en, true);
@@ -1999,12 +2096,15 @@ bool Service::ConfirmPaymentOn(db::Connection& c, const std::string& dossier_id,
   if (d.body["payment"].is_object()) d.body["payment"].as_object()["paid_at"] = Local(now);
   auto cfg_rows = c.Execute(store::kFindConfig, {d.procedure_code});
   json::object config = cfg_rows.Empty() ? json::object{} : ParseObject(cfg_rows.Text(0, 0));
+  const Process proc = ProcessOfConfig(config);
+  const Review* entered = ReviewAt(proc, next.status, next.stage);
   std::optional<std::string> step_due = d.step_due_at;
-  if (next.stage != d.stage) step_due = EnterStep(c, cal, d.id, next.stage, d.handling_agency_id, now_tp, config, d.due_at, false);
+  if (next.stage != d.stage) step_due = EnterStep(c, cal, d.id, next.stage, d.handling_agency_id, now_tp, config, d.due_at, false, &proc);
   auto updated = c.Execute(store::kUpdateDossier,
                            {d.id, d.version, std::int64_t{next.status}, next.stage, nullptr, nullptr, Opt(d.assignee), Opt(d.received_at),
                             Opt(d.due_at), Opt(step_due), Opt(d.finished_at), Opt(d.returned_at), d.supplements, d.apologies,
-                            json::serialize(d.body), d.handling_agency_id, d.handling_path, d.at_risk, d.overdue, now});
+                            json::serialize(d.body), d.handling_agency_id, d.handling_path, d.at_risk, d.overdue, now,
+                            entered ? db::Value(std::string(StepRoleName(entered->role))) : db::Value(nullptr)});
   // Another writer changed the dossier since our read: roll back; the platform retries.
   if (updated.affected != 1) throw std::runtime_error("dossier changed during payment confirmation");
   AddEvent(c, d.id, now, "confirm_payment", d.status, next.status, next.stage, nullptr, "system", AgencyById(c, d.handling_agency_id),
@@ -2040,11 +2140,26 @@ core::Result<json::object> Service::Inbox(const Principal& who, const std::strin
   }
   if (!pattern.empty()) pattern = "%" + pattern + "%";
   std::string scope = Scope(who);
-  auto r = c->Execute(store::kInbox, {scope, box, now, soon, pattern, sort, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
+  // The approve box: dossiers at a review step whose acting role (dossiers.review_role) the
+  // officer holds.
+  std::string roles = ",";
+  for (auto [role, name] : {std::pair{Role::kReceiver, "receiver"}, std::pair{Role::kSpecialist, "specialist"}, std::pair{Role::kLeader, "leader"}}) {
+    if (who.HasRole(role) || who.HasRole(Role::kSysadmin)) roles += std::string(name) + ",";
+  }
+  auto r = c->Execute(store::kInbox, {scope, box, now, soon, pattern, roles, sort, static_cast<std::int64_t>(limit), static_cast<std::int64_t>(offset)});
   json::array items;
+  std::map<std::string, Process> processes;  // this answer's, by procedure (read once per answer)
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     Row d = ReadRow(r, i);
     json::object o = DossierJson(*c, d, &who, calendar_, en, false);
+    if (d.status == kInProcess && !IsFixedStage(d.stage)) {
+      auto it = processes.find(d.procedure_code);
+      if (it == processes.end()) {
+        auto cfg = c->Execute(store::kFindConfig, {d.procedure_code});
+        it = processes.emplace(d.procedure_code, cfg.Empty() ? DefaultProcess() : ProcessOfConfig(ParseObject(cfg.Text(0, 0)))).first;
+      }
+      if (const Review* rv = ReviewAt(it->second, d.status, d.stage)) o["stage_label"] = en && !rv->name_en.empty() ? rv->name_en : rv->name;
+    }
     o["applicant_name"] = d.applicant_name;
     o["assignee"] = d.assignee ? json::value(json::object{{"id", *d.assignee}, {"name", AccountName(*c, *d.assignee)}}) : json::value(nullptr);
     bool active = !IsTerminal(d.status) && d.status != kResultReady;
@@ -2055,7 +2170,7 @@ core::Result<json::object> Service::Inbox(const Principal& who, const std::strin
   json::object counts;
   std::int64_t total = 0;
   for (const auto& b : kBoxes) {
-    auto n = c->Execute(store::kCountInbox, {scope, b, now, soon, pattern}).Int(0, 0);
+    auto n = c->Execute(store::kCountInbox, {scope, b, now, soon, pattern, roles}).Int(0, 0);
     counts[b] = n;
     if (b == box) total = n;
   }
@@ -2270,12 +2385,19 @@ core::Result<json::object> Service::Form(const Principal& who, const std::string
   } else if (form == "mau05") {
     o["title"] = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ";
     json::array steps;
+    // A review step is named as the procedure's process names it now (its key when removed since).
+    auto cfg = c->Execute(store::kFindConfig, {d->procedure_code});
+    const Process proc = cfg.Empty() ? DefaultProcess() : ProcessOfConfig(ParseObject(cfg.Text(0, 0)));
     auto r = c->Execute(store::kSteps, {d->id});
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
       std::optional<std::int64_t> late;
       if (!r.IsNull(i, 5)) late = r.Int(i, 5);
       std::string result = !r.OptText(i, 4) ? (en ? "in progress" : "đang thực hiện") : (late && *late > 0) ? (en ? "late" : "trễ hạn") : (en ? "on time" : "đúng hạn");
-      steps.push_back(json::object{{"step", r.Text(i, 1)}, {"agency", r.Text(i, 6)}, {"started_at", Local(r.Text(i, 2))},
+      std::string step_name;
+      for (const auto& rv : proc.reviews) {
+        if (rv.key == r.Text(i, 1)) step_name = en && !rv.name_en.empty() ? rv.name_en : rv.name;
+      }
+      steps.push_back(json::object{{"step", r.Text(i, 1)}, {"step_name", step_name}, {"agency", r.Text(i, 6)}, {"started_at", Local(r.Text(i, 2))},
                                    {"due_at", LocalOrNull(r.OptText(i, 3))}, {"finished_at", LocalOrNull(r.OptText(i, 4))},
                                    {"late_minutes", late ? json::value(*late) : json::value(nullptr)}, {"result", result}});
     }
@@ -2300,7 +2422,7 @@ core::Result<std::string> Service::ControlSheetCsv(const Principal& who, const s
   for (const auto& s : data->at("steps").as_array()) {
     const auto& o = s.as_object();
     auto text = [&](const char* k) { return o.at(k).is_string() ? std::string(o.at(k).as_string()) : std::string(); };
-    out += Csv(text("step")) + "," + Csv(text("agency")) + "," + Csv(text("started_at")) + "," + Csv(text("due_at")) + "," +
+    out += Csv(text("step_name").empty() ? text("step") : text("step_name")) + "," + Csv(text("agency")) + "," + Csv(text("started_at")) + "," + Csv(text("due_at")) + "," +
            Csv(text("finished_at")) + "," + Csv(text("result")) + "," + (o.at("late_minutes").is_int64() ? std::to_string(o.at("late_minutes").as_int64()) : "") + "\r\n";
   }
   return out;
@@ -2384,7 +2506,7 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
   for (const auto& [k, v] : config) {
     std::string key(k);
     if (key != "form" && key != "cases" && key != "steps" && key != "agencies" && key != "payment_at_submission" &&
-        key != "transfer_days" && key != "payment_type_code") {
+        key != "transfer_days" && key != "payment_type_code" && key != "workflow") {
       errors.push_back({"/" + key, "Mục cấu hình không được hỗ trợ. / Not a supported setting."});
     }
     if (key == "payment_at_submission" && !v.is_bool()) {
@@ -2451,6 +2573,17 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
       } else if (!sv.is_number() || sv.to_number<double>() < 0 || sv.to_number<double>() > 2000) {
         errors.push_back({"/steps/" + std::string(sk), "Số giờ từ 0 đến 2000. / Hours from 0 to 2000."});
       }
+    }
+  }
+  // The process definition (steps after appraisal, who acts at each): docs/dossier.md.
+  if (const json::value* w = config.if_contains("workflow")) {
+    std::vector<ProcessError> problems;
+    ParseProcess(*w, problems);
+    for (auto& e : problems) errors.push_back({std::move(e.pointer), std::move(e.message)});
+    const json::value* steps = config.if_contains("steps");
+    if (w->is_object() && w->as_object().contains("reviews") && steps && steps->is_object() && steps->as_object().contains("awaiting_approval")) {
+      errors.push_back({"/steps/awaiting_approval", "Khi có workflow.reviews, số giờ của từng bước xem xét đặt tại workflow.reviews[].hours. / "
+                                                    "With workflow.reviews, each review step's hours are set in workflow.reviews[].hours."});
     }
   }
   if (!errors.empty()) return Invalid("Cấu hình chưa hợp lệ. / The configuration is not valid.", std::move(errors));

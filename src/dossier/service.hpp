@@ -178,6 +178,8 @@ class Service {
 
   /// Tests only: called inside the submission transaction just before it commits.
   std::function<void()> before_submit_commit_for_test;
+  /// Tests only: called inside a workflow action's transaction just before it commits.
+  std::function<void()> before_action_commit_for_test;
 
   db::Database& Db() { return db_; }
 

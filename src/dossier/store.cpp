@@ -73,7 +73,7 @@ const db::Query kUpdateDossier{"dossier_update",
     "UPDATE dossiers SET status = $3, stage = $4, resume_status = $5, resume_stage = $6, assignee_id = $7, "
     "received_at = $8, due_at = $9, step_due_at = $10, finished_at = $11, returned_at = $12, supplements = $13, "
     "apologies = $14, body = $15, handling_agency_id = $16, handling_path = $17, at_risk = $18, overdue = $19, "
-    "version = version + 1, updated_at = $20 WHERE id = $1 AND version = $2"};
+    "version = version + 1, updated_at = $20, review_role = $21 WHERE id = $1 AND version = $2"};
 
 const db::Query kSetResume{"dossier_set_resume", "UPDATE dossiers SET resume_status = $2, resume_stage = $3 WHERE id = $1"};
 
@@ -143,7 +143,7 @@ const db::Query kCountMine{"dossier_count_mine",
   "dossier_participants p WHERE p.dossier_id = d.id AND p.agency_path LIKE $1 AND p.answered_at IS NULL)) AND ("  \
   "($2 = 'receive' AND d.status = 1) OR "                                                                      \
   "($2 = 'process' AND ((d.status IN (2, 4) AND d.stage IN ('received', 'processing', 'approved')) OR d.status = 6)) OR " \
-  "($2 = 'approve' AND d.status = 4 AND d.stage = 'awaiting_approval') OR "                                   \
+  "($2 = 'approve' AND d.status = 4 AND d.review_role IS NOT NULL AND $6 LIKE ('%,' || d.review_role || ',%')) OR " \
   "($2 = 'return' AND d.status = 9) OR "                                                                       \
   "($2 = 'due_soon' AND d.status IN (2, 4, 5, 6) AND d.due_at >= $3 AND d.due_at < $4) OR "                    \
   "($2 = 'overdue' AND d.status IN (2, 4, 5, 6, 9) AND d.due_at < $3) OR "                                     \
@@ -151,8 +151,8 @@ const db::Query kCountMine{"dossier_count_mine",
 
 const db::Query kInbox{"dossier_inbox",
     "SELECT " MOTCUA_DOSSIER_COLUMNS MOTCUA_INBOX_WHERE
-    " ORDER BY CASE WHEN $6 = 'due_at' THEN COALESCE(d.due_at, '9999') END ASC, "
-    "CASE WHEN $6 = '-due_at' THEN COALESCE(d.due_at, '0000') END DESC, d.submitted_at DESC, d.code DESC LIMIT $7 OFFSET $8"};
+    " ORDER BY CASE WHEN $7 = 'due_at' THEN COALESCE(d.due_at, '9999') END ASC, "
+    "CASE WHEN $7 = '-due_at' THEN COALESCE(d.due_at, '0000') END DESC, d.submitted_at DESC, d.code DESC LIMIT $8 OFFSET $9"};
 const db::Query kCountInbox{"dossier_count_inbox", "SELECT COUNT(*)" MOTCUA_INBOX_WHERE};
 
 const db::Query kRegister{"dossier_register",

@@ -2,6 +2,8 @@
 // codes 1–10, the stage inside a status, and which actor may take which action. Pure.
 #pragma once
 
+#include <boost/json/fwd.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,12 +30,13 @@ std::string_view StatusLabel(int status, bool english);
 bool IsTerminal(int status);
 
 /// Stages refine status 4: `received` (waiting for assignment in the handling agency),
-/// `processing` (with a specialist), `awaiting_approval`, `approved`. Other statuses have one
+/// `processing` (with a specialist), the review steps of the procedure's process (by default
+/// one: `awaiting_approval`), `approved`. Other statuses have one
 /// stage named after them (`submitted`, `supplement`, `payment`, `result_ready`, …).
 enum class Action {
   kAccept, kRefuse, kRequestSupplement, kSupplement, kAssign, kAppraise, kConsult,
   kAnswerConsultation, kTransfer, kRequestPayment, kConfirmPayment, kRefuseAfterAppraisal,
-  kApprove, kIssueResult, kReturnResult, kWithdraw, kExtend,
+  kApprove, kIssueResult, kReturnResult, kWithdraw, kExtend, kReturnForRework,
 };
 
 std::string_view ActionName(Action a);
@@ -66,13 +69,59 @@ struct Actor {
   bool consulted_officer = false;
 };
 
+/// The officer role that acts at a step of a procedure's process.
+enum class StepRole { kReceiver, kSpecialist, kLeader };
+std::string_view StepRoleName(StepRole r);
+std::optional<StepRole> ParseStepRole(std::string_view name);
+
+/// A review step after appraisal (stage `key` inside status 4): who acts at it and its allotted
+/// working hours (0: due with the dossier; none: the default step, whose hours are
+/// `steps.awaiting_approval` of the configuration).
+struct Review {
+  std::string key, name, name_en;
+  StepRole role = StepRole::kLeader;
+  std::optional<double> hours;
+};
+
+/// A procedure's process definition (the `workflow` key of its configuration). The default is
+/// the one-stop flow of DOMAIN.md §2.5: leaders or receivers assign, one leader approval,
+/// specialists (the assignee) or leaders issue.
+struct Process {
+  std::vector<StepRole> assign_by{StepRole::kLeader, StepRole::kReceiver};
+  std::vector<Review> reviews{Review{"awaiting_approval", "Lãnh đạo phê duyệt", "Approval", StepRole::kLeader, std::nullopt}};
+  std::vector<StepRole> issue_by{StepRole::kSpecialist, StepRole::kLeader};
+  bool custom = false;  ///< read from a `workflow` key (false: the default)
+};
+const Process& DefaultProcess();
+
+/// One problem found in a `workflow` definition: a JSON pointer below `/workflow` and a message
+/// in Vietnamese and English.
+struct ProcessError {
+  std::string pointer, message;
+};
+/// Reads a `workflow` definition, or says what is wrong with it (nothing returned then).
+std::optional<Process> ParseProcess(const boost::json::value& workflow, std::vector<ProcessError>& errors);
+/// The process of a stored procedure configuration: its `workflow` when there is a valid one,
+/// the default otherwise.
+Process ProcessOfConfig(const boost::json::object& config);
+
+/// The review step `stage` is at (status 4), or nullptr. A status-4 stage that is neither a
+/// fixed stage nor one of the reviews (the definition changed while the dossier was there)
+/// counts as the last review, or as `approved` when there are none.
+const Review* ReviewAt(const Process& p, int status, std::string_view stage);
+/// Whether `stage` is one of the stages every process has (submitted, received, processing,
+/// approved, supplement, payment, result_ready, and the final ones): review keys may not be these.
+bool IsFixedStage(std::string_view stage);
+/// The stage the state machine treats `stage` as (see ReviewAt).
+std::string EffectiveStage(const Process& p, int status, std::string_view stage);
+
 /// Why an action cannot be taken.
 enum class Refusal { kNone, kNotAllowedNow, kWrongActor, kOnceOnly, kTooLate };
 
 /// kNone when `actor` may take `action` in `state`.
-Refusal Check(Action action, const State& state, const Actor& actor);
+Refusal Check(Action action, const State& state, const Actor& actor, const Process& process = DefaultProcess());
 /// The actions `actor` may take now.
-std::vector<Action> Allowed(const State& state, const Actor& actor);
+std::vector<Action> Allowed(const State& state, const Actor& actor, const Process& process = DefaultProcess());
 
 /// The status and stage after an action (for supplement/confirm_payment: the resume state
 /// passed in). Precondition: Check() == kNone.
@@ -80,9 +129,9 @@ struct Next {
   int status;
   std::string stage;
 };
-Next Apply(Action action, const State& state, const Next& resume);
+Next Apply(Action action, const State& state, const Next& resume, const Process& process = DefaultProcess());
 
 /// A 409 can name this: the actions possible in the state for someone (regardless of who asks).
-std::vector<Action> PossibleIn(const State& state);
+std::vector<Action> PossibleIn(const State& state, const Process& process = DefaultProcess());
 
 }  // namespace motcua::dossier

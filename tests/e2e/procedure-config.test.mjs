@@ -54,9 +54,13 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   await page.getByText('Thời hạn giải quyết theo danh mục: 10 ngày', { exact: false }).waitFor();
   const total = page.getByTestId('steps-total');
   assert.match(await total.textContent(), /16 \/ 56 giờ làm việc; thẩm định còn 40 giờ/);
-  assert.equal(await page.getByTestId('stage').count(), 6);
-  await page.getByTestId('stage').filter({ hasText: 'Bước 4: Phê duyệt' }).getByText('Lãnh đạo cơ quan giải quyết').waitFor();
-  const approval = page.locator(id('/steps/awaiting_approval'));
+  // Five fixed stages around the review steps, by default one leader approval.
+  assert.equal(await page.getByTestId('stage').count(), 5);
+  assert.equal(await page.getByTestId('review').count(), 1);
+  await page.getByTestId('review').filter({ hasText: 'Bước 4: Lãnh đạo phê duyệt' }).waitFor();
+  assert.equal(await page.locator(id('/workflow/reviews/0/role')).inputValue(), 'leader');
+  await page.getByTestId('process-kind').getByText('quy trình mặc định', { exact: false }).waitFor();
+  const approval = page.locator(id('/workflow/reviews/0/hours'));
   await approval.fill('60');
   await page.getByText('đã dùng hết thời hạn giải quyết (56 giờ)', { exact: false }).waitFor();
   assert.equal(await total.getAttribute('class'), 'warning');
@@ -140,7 +144,8 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   assert.equal(await page.getByRole('alert').count(), 0);
 
   const saved = await call('GET');
-  assert.equal(saved.body.config.steps.awaiting_approval, 12);
+  assert.equal(saved.body.config.steps.awaiting_approval, 12, 'the default process keeps its approval hours under steps');
+  assert.equal(saved.body.config.workflow, undefined);
   assert.equal(saved.body.config.steps.received, 6);
   assert.deepEqual(saved.body.config.transfer_days, { '000.00.00.G01': 7 });
   const schema = saved.body.config.form.properties.so_dien_thoai_lien_he;
@@ -155,7 +160,7 @@ test('an agency admin edits the steps and the e-form of a procedure; citizens se
   await page.reload();
   await page.getByRole('heading', { level: 1, name: `Cấu hình xử lý thủ tục ${CODE}` }).waitFor();
   await page.getByText('Lưu lần cuối:', { exact: false }).waitFor();
-  assert.equal(await page.locator(id('/steps/awaiting_approval')).inputValue(), '12');
+  assert.equal(await page.locator(id('/workflow/reviews/0/hours')).inputValue(), '12');
   assert.equal(await page.locator(id('/steps/received')).inputValue(), '6');
   assert.match(await page.getByTestId('steps-total').textContent(), /22 \/ 56 giờ làm việc/);
   await page.getByRole('tab', { name: 'Tờ khai điện tử' }).click();
@@ -262,6 +267,74 @@ test('a configuration saved by someone else meanwhile is not overwritten', async
   await page.getByRole('button', { name: 'Tải lại bản mới nhất' }).click();
   await page.waitForFunction(() => document.getElementById('cf-steps-result_ready')?.value === '10');
   assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// The review steps of the process: two reviews configured on the page (a department review by a
+// specialist, then the agency's approval by a leader), leaders only for issuing; a refused key is
+// shown next to its input; saved, reloaded, and looked at on a desktop and a phone screen.
+test('an agency admin gives a procedure two review steps and the roles that act at them', async () => {
+  const call = await adminApi();
+  const original = await call('GET');
+  assert.equal(original.status, 200);
+  restore ??= async () => assert.equal((await call('PUT', original.body.config)).status, 200);
+  const { context, page, errors } = await freshPage(['400']);
+  await signIn(page, 'admin.demo', `/quan-tri/thu-tuc/${CODE}/cau-hinh`);
+  await page.getByRole('heading', { level: 1, name: `Cấu hình xử lý thủ tục ${CODE}` }).waitFor();
+  // The default approval's hours (steps.awaiting_approval, empty for the default 8) go with it.
+  const approvalHours = Number((await page.locator(id('/workflow/reviews/0/hours')).inputValue()) || 8);
+
+  // Rename the default approval, add a review before it, and give it to specialists.
+  await page.locator(id('/workflow/reviews/0/name')).fill('Lãnh đạo cơ quan phê duyệt');
+  await page.locator(id('/workflow/reviews/0/name_en')).fill('Agency approval');
+  await page.getByTestId('process-kind').getByText('quy trình riêng', { exact: false }).waitFor();
+  await page.getByRole('button', { name: '+ Thêm bước xem xét' }).click();
+  assert.equal(await page.getByTestId('review').count(), 2);
+  await page.locator(id('/workflow/reviews/1/name')).fill('Trưởng phòng xem xét');
+  await page.locator(id('/workflow/reviews/1/name_en')).fill('Department review');
+  await page.locator(id('/workflow/reviews/1/role')).selectOption('specialist');
+  await page.locator(id('/workflow/reviews/1/hours')).fill('4');
+  await page.locator(id('/workflow/reviews/1/key')).fill('Xem xét phòng'); // refused by the server below
+  await page.getByRole('button', { name: 'Lên: Bước 5: Trưởng phòng xem xét' }).click();
+  await page.getByTestId('review').first().getByText('Bước 4: Trưởng phòng xem xét').waitFor();
+  // Issued by leaders only.
+  await page.getByTestId('issue_by').getByLabel('Chuyên viên').uncheck();
+  await page.getByRole('button', { name: 'Lưu cấu hình' }).first().click();
+  const summary = page.getByRole('alert');
+  await summary.getByText('Mã bước gồm 1–40 ký tự', { exact: false }).waitFor();
+  assert.match(await page.locator(`${id('/workflow/reviews/0/key')}-error`).textContent(), /Mã bước gồm 1–40 ký tự/);
+  await shot(page, 'config-reviews-error');
+  assert.deepEqual(await serious(page), []);
+  await page.locator(id('/workflow/reviews/0/key')).fill('xem_xet_phong');
+  await page.getByRole('button', { name: 'Lưu cấu hình' }).first().click();
+  await page.getByRole('status').filter({ hasText: 'Đã lưu cấu hình' }).waitFor();
+
+  const saved = (await call('GET')).body.config;
+  assert.deepEqual(saved.workflow, {
+    assign_by: ['leader', 'receiver'],
+    reviews: [
+      { key: 'xem_xet_phong', name: 'Trưởng phòng xem xét', name_en: 'Department review', role: 'specialist', hours: 4 },
+      { key: 'awaiting_approval', name: 'Lãnh đạo cơ quan phê duyệt', name_en: 'Agency approval', role: 'leader', hours: approvalHours },
+    ],
+    issue_by: ['leader'],
+  });
+  assert.equal(saved.steps?.awaiting_approval, undefined, 'the approval hours moved into its review step');
+
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: `Cấu hình xử lý thủ tục ${CODE}` }).waitFor();
+  assert.equal(await page.getByTestId('review').count(), 2);
+  assert.equal(await page.locator(id('/workflow/reviews/0/role')).inputValue(), 'specialist');
+  assert.equal(await page.getByTestId('issue_by').getByLabel('Chuyên viên').isChecked(), false);
+  await page.getByTestId('stage').filter({ hasText: 'Bước 6: Ban hành kết quả' }).waitFor();
+  await shot(page, 'config-reviews');
+  assert.deepEqual(await serious(page), []);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('reviews').scrollIntoViewIfNeeded();
+  await shot(page, 'config-reviews-phone', false);
+  const box = await page.getByTestId('review').first().boundingBox();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'the review step fits the phone screen');
+  assert.deepEqual(await serious(page), []);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -195,6 +195,7 @@ const INPUTS: Record<string, Kind[]> = {
   confirm_payment: ['note'],
   refuse_after_appraisal: ['reason'],
   approve: ['note'],
+  return_for_rework: ['reason'],
   issue_result: ['results'],
   return_result: ['note'],
   withdraw: ['reason'],
@@ -560,10 +561,13 @@ export function DossierPage({ t, lang, code }: { t: Messages; lang: Lang; code: 
               <StatusTag status={d.status} label={d.status_label} overdue={d.overdue} dueSoon={d.at_risk} t={t} />
             </dd>
           </div>
-          {d.status === 4 && t.ds.stages[d.stage] && (
+          {d.status === 4 && (d.step || t.ds.stages[d.stage]) && (
             <div>
               <dt>{t.ds.stage}</dt>
-              <dd>{t.ds.stages[d.stage]}</dd>
+              <dd data-testid="dossier-step">
+                {d.step ? d.step.name : t.ds.stages[d.stage]}
+                {d.step && <span className="hint"> · {fill(t.ds.stepActor, { role: d.step.role_label })}</span>}
+              </dd>
             </div>
           )}
           <div>
@@ -781,14 +785,14 @@ export function DossierPage({ t, lang, code }: { t: Messages; lang: Lang; code: 
             {(d.history ?? []).map((h, i) => (
               <tr key={i}>
                 <td>{when(h.at)}</td>
-                <td>{h.action_label}</td>
+                <td>{h.action_label}{h.step_name && <span className="hint"> · {h.step_name}</span>}</td>
                 <td>
                   {h.actor.name || h.actor.role_label}
                   {h.actor.name && <span className="hint"> · {h.actor.role_label}</span>}
                   {h.agency && <span className="hint"> · {h.agency}</span>}
                 </td>
-                <td>{h.status_label}</td>
-                <td>{h.note}</td>
+                <td>{h.status_label}{h.status === 4 && h.stage_label && <span className="hint"> · {h.stage_label}</span>}</td>
+                <td>{h.note}{typeof h.data?.reason === 'string' && h.data.reason && h.action === 'return_for_rework' && <>{h.note ? ' — ' : ''}{h.data.reason}</>}</td>
               </tr>
             ))}
           </tbody>

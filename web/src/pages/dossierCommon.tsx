@@ -71,6 +71,12 @@ export interface HistoryEntry {
   status: number;
   status_label: string;
   stage: string;
+  /** The stage's name; a review step's as its procedure named it then. */
+  stage_label?: string;
+  /** approve / return_for_rework: the review step acted at. */
+  step_name?: string;
+  /** What the action recorded (officers and the owner only). */
+  data?: Record<string, unknown>;
   agency: string;
   note: string;
   actor: { name: string; role: string; role_label: string };
@@ -85,6 +91,9 @@ export interface Dossier {
   status: number;
   status_label: string;
   stage: string;
+  stage_label?: string;
+  /** The review step of the procedure's process the dossier is at (status 4), and who acts at it. */
+  step?: { key: string; name: string; role: string; role_label: string; current: boolean } | null;
   agency: { id: string; code: string; name: string };
   handling_agency: { id: string; code: string; name: string };
   submitted_at: string;

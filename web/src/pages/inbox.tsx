@@ -18,6 +18,8 @@ interface Item {
   status: number;
   status_label: string;
   stage: string;
+  /** The stage's name; a review step's as the procedure's process names it. */
+  stage_label?: string;
   due_at: string | null;
   received_at: string | null;
   submitted_at: string;
@@ -158,7 +160,7 @@ export function Inbox({ t, lang }: { t: Messages; lang: Lang }) {
                   <td>{when(d.due_at)}</td>
                   <td>
                     <StatusTag status={d.status} label={d.status_label} overdue={d.overdue} dueSoon={d.due_soon} t={t} />
-                    {d.status === 4 && t.ds.stages[d.stage] && <span className="hint"> · {t.ds.stages[d.stage]}</span>}
+                    {d.status === 4 && (t.ds.stages[d.stage] || d.stage_label) && <span className="hint"> · {t.ds.stages[d.stage] ?? d.stage_label}</span>}
                     {d.assignee && <span className="hint"> · {d.assignee.name}</span>}
                   </td>
                 </tr>

@@ -31,6 +31,7 @@ const STAGES: { key: string; def: number | null; inClock: boolean }[] = [
   { key: 'approved', def: 4, inClock: true },
   { key: 'result_ready', def: 8, inClock: false },
 ];
+const ROLES = ['receiver', 'specialist', 'leader'];
 const TYPES = ['string', 'integer', 'number', 'boolean', 'object', 'array'];
 const FORMATS = ['', 'date', 'email', 'phone', 'id_number'];
 const PREFILLS = ['', 'full_name', 'id_number', 'birth_date', 'gender', 'email', 'phone', 'address', 'tax_code', 'business_name'];
@@ -390,7 +391,9 @@ interface Loaded { procedure_code: string; config: Rec; updated_at: string | nul
 
 /** Which tab shows the place a problem points at, and the case whose form it is in. */
 function placeOf(pointer: string): { tab: Tab; target?: string } {
-  if (pointer.startsWith('/steps') || pointer.startsWith('/agencies') || pointer.startsWith('/transfer_days')) return { tab: 'steps' };
+  if (pointer.startsWith('/steps') || pointer.startsWith('/agencies') || pointer.startsWith('/transfer_days') || pointer.startsWith('/workflow')) {
+    return { tab: 'steps' };
+  }
   if (pointer.startsWith('/form')) return { tab: 'form', target: '' };
   const m = /^\/cases\/([^/]+)\/form(\/|$)/.exec(pointer);
   if (m) return { tab: 'form', target: m[1] };
@@ -618,7 +621,29 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
   const hoursOf = (key: string, def: number) => (typeof steps[key] === 'number' ? (steps[key] as number) : def);
   const options = (detail?.channels ?? []).flatMap((c) => c.options.map((o) => ({ channel: String(c.channel), ...o, ...legalHours(o.value, o.unit) })));
   const strictest = options.filter((o) => o.value > 0).sort((a, b) => a.hours - b.hours)[0];
-  const used = STAGES.filter((s) => s.inClock && s.def !== null).reduce((sum, s) => sum + hoursOf(s.key, s.def ?? 0), 0);
+  // The process definition (`workflow`): absent, the default (one leader approval whose hours are
+  // steps.awaiting_approval). The first change writes it whole, with each review's own hours.
+  const wf = isObj(config.workflow) ? config.workflow : null;
+  const defaultReview = (): Rec => ({ key: 'awaiting_approval', name: t.cf.defaultReviewName, name_en: t.cf.defaultReviewNameEn, role: 'leader',
+    hours: hoursOf('awaiting_approval', 8) });
+  const reviews: Rec[] = wf && Array.isArray(wf.reviews) ? wf.reviews.map(obj) : [defaultReview()];
+  const assignBy: string[] = wf && Array.isArray(wf.assign_by) ? wf.assign_by.map(str) : ['leader', 'receiver'];
+  const issueBy: string[] = wf && Array.isArray(wf.issue_by) ? wf.issue_by.map(str) : ['specialist', 'leader'];
+  const setWorkflow = (next: { reviews?: Rec[]; assign_by?: string[]; issue_by?: string[] }) => {
+    let c = put(config, 'workflow', { assign_by: next.assign_by ?? assignBy, reviews: next.reviews ?? reviews, issue_by: next.issue_by ?? issueBy });
+    const rest = put(obj(c.steps), 'awaiting_approval', undefined);
+    c = put(c, 'steps', Object.keys(rest).length ? rest : undefined);
+    change(c);
+  };
+  const setReview = (i: number, key: string, v: unknown) => setWorkflow({ reviews: reviews.map((r, j) => (j === i ? put(r, key, v) : r)) });
+  const addReview = () => {
+    let n = reviews.length + 1;
+    while (reviews.some((r) => r.key === `buoc_${n}`)) n += 1;
+    setWorkflow({ reviews: [...reviews, { key: `buoc_${n}`, name: '', name_en: '', role: 'leader', hours: 8 }] });
+  };
+  const toggle = (list: string[], role: string, on: boolean) => ROLES.filter((r) => (r === role ? on : list.includes(r)));
+  const reviewHours = reviews.reduce((sum, r) => sum + (typeof r.hours === 'number' ? r.hours : 0), 0);
+  const used = STAGES.filter((s) => s.inClock && s.def !== null && s.key !== 'awaiting_approval').reduce((sum, s) => sum + hoursOf(s.key, s.def ?? 0), 0) + reviewHours;
   const left = strictest ? Math.max(strictest.hours - used, 1) : null;
   const over = !!strictest && used >= strictest.hours;
   const agencies = Array.isArray(config.agencies) ? config.agencies.map(str) : [];
@@ -678,15 +703,89 @@ export function ProcedureConfig({ t, lang, code }: { t: Messages; lang: Lang; co
                 </p>
               ) : <p>{t.cf.legalNone}</p>}
               <p className="hint">{t.cf.stepsIntro}</p>
+              <p className="note" data-testid="process-kind">
+                {wf ? t.cf.customProcess : t.cf.defaultProcess}{' '}
+                {wf && <button type="button" className="secondary small" onClick={() => change(put(config, 'workflow', undefined))}>{t.cf.useDefault}</button>}
+              </p>
+              <Leftovers ctx={ctx} ptr="/workflow" shown={[]} nested={['/workflow/reviews', '/workflow/assign_by', '/workflow/issue_by']} />
               <ol className="stage-list">
                 {STAGES.map((s, i) => {
                   const ptr = `/steps/${s.key}`;
+                  const n = i < 3 ? i + 1 : i + reviews.length;
+                  if (s.key === 'awaiting_approval') {
+                    return (
+                      <li key={s.key} className="reviews">
+                        <fieldset className="item" data-testid="reviews">
+                          <legend>{t.cf.reviewsTitle}</legend>
+                          <p className="hint">{t.cf.reviewsHint}</p>
+                          <Leftovers ctx={ctx} ptr="/workflow/reviews" shown={[]} nested={reviews.map((_, j) => `/workflow/reviews/${j}`)} />
+                          <Leftovers ctx={ctx} ptr="/steps/awaiting_approval" shown={[]} nested={[]} />
+                          {reviews.length === 0 && <p>{t.cf.noReviews}</p>}
+                          <ol className="review-list">
+                            {reviews.map((r, j) => {
+                              const rp = `/workflow/reviews/${j}`;
+                              const what = t.cf.stepN.replace('{n}', String(i + 1 + j)).replace('{name}', str(r.name) || t.cf.reviewN.replace('{n}', String(j + 1)));
+                              return (
+                                <li key={j}>
+                                  <fieldset className="item" data-testid="review">
+                                    <legend>{what}</legend>
+                                    <p className="hint">{t.cf.reviewHelp}</p>
+                                    <div className="two">
+                                      <Input ctx={ctx} ptr={`${rp}/name`} label={`${t.cf.reviewName} (${t.cf.reviewN.replace('{n}', String(j + 1))})`} value={str(r.name)}
+                                        onChange={(v) => setReview(j, 'name', v)} />
+                                      <Input ctx={ctx} ptr={`${rp}/name_en`} label={`${t.cf.reviewNameEn} (${t.cf.reviewN.replace('{n}', String(j + 1))})`} value={str(r.name_en)}
+                                        onChange={(v) => setReview(j, 'name_en', v)} />
+                                    </div>
+                                    <div className="two">
+                                      <Select ctx={ctx} ptr={`${rp}/role`} label={`${t.cf.reviewRole} (${t.cf.reviewN.replace('{n}', String(j + 1))})`} value={str(r.role)}
+                                        onChange={(v) => setReview(j, 'role', v)} options={ROLES.map((x) => [x, t.cf.roles[x]])} />
+                                      {wf ? (
+                                        <Input ctx={ctx} ptr={`${rp}/hours`} label={`${t.cf.hours} (${t.cf.reviewN.replace('{n}', String(j + 1))})`} inputMode="decimal" narrow
+                                          value={str(r.hours)} onChange={(v) => setReview(j, 'hours', num(v))} />
+                                      ) : (
+                                        // The default process keeps its approval's hours where they always were.
+                                        <Input ctx={ctx} ptr={`${rp}/hours`} label={`${t.cf.hours} (${t.cf.reviewN.replace('{n}', String(j + 1))})`} inputMode="decimal" narrow
+                                          hint={t.cf.defaultHours.replace('{h}', '8')} value={str(steps.awaiting_approval)}
+                                          onChange={(v) => {
+                                            const nextSteps = put(steps, 'awaiting_approval', num(v));
+                                            change(put(config, 'steps', Object.keys(nextSteps).length ? nextSteps : undefined));
+                                          }} />
+                                      )}
+                                    </div>
+                                    <Input ctx={ctx} ptr={`${rp}/key`} label={`${t.cf.reviewKey} (${t.cf.reviewN.replace('{n}', String(j + 1))})`} hint={t.cf.reviewKeyHint} mono
+                                      value={str(r.key)} onChange={(v) => setReview(j, 'key', v.trim())} />
+                                    <Leftovers ctx={ctx} ptr={rp} shown={['key', 'name', 'name_en', 'role', 'hours'].map((k) => `${rp}/${k}`)} nested={[]} />
+                                    <ItemTools labels={t.cf} what={what} i={j} n={reviews.length} move={(x, y) => setWorkflow({ reviews: moved(reviews, x, y) })}
+                                      remove={(x) => setWorkflow({ reviews: reviews.filter((_, k) => k !== x) })} />
+                                  </fieldset>
+                                </li>
+                              );
+                            })}
+                          </ol>
+                          <button type="button" className="secondary small" disabled={reviews.length >= 5} onClick={addReview}>+ {t.cf.addReview}</button>
+                        </fieldset>
+                      </li>
+                    );
+                  }
+                  const roleChecks = (key: 'assign_by' | 'issue_by', list: string[], title: string, hint?: string) => (
+                    <fieldset className="roles" data-testid={key}>
+                      <legend>{title}</legend>
+                      {hint && <p className="hint">{hint}</p>}
+                      {ROLES.map((role) => (
+                        <Check key={role} ctx={ctx} ptr={`/workflow/${key}/${role}`} label={t.cf.roles[role]} checked={list.includes(role)}
+                          onChange={(on) => setWorkflow({ [key]: toggle(list, role, on) })} />
+                      ))}
+                      <Leftovers ctx={ctx} ptr={`/workflow/${key}`} shown={[]} nested={[]} />
+                    </fieldset>
+                  );
                   return (
                     <li key={s.key}>
                       <fieldset className="item" data-testid="stage">
-                        <legend>{t.cf.stepN.replace('{n}', String(i + 1)).replace('{name}', t.cf.stages[s.key])}</legend>
+                        <legend>{t.cf.stepN.replace('{n}', String(n)).replace('{name}', t.cf.stages[s.key])}</legend>
                         <p className="hint">{t.cf.stageHelp[s.key]}{!s.inClock && ` ${t.cf.outsideClock}`}</p>
-                        <p><strong>{t.cf.actor}:</strong> {t.cf.actors[s.key]}</p>
+                        {s.key === 'received' ? roleChecks('assign_by', assignBy, t.cf.assignByTitle)
+                          : s.key === 'approved' ? roleChecks('issue_by', issueBy, t.cf.issueByTitle, t.cf.issueByHint)
+                            : <p><strong>{t.cf.actor}:</strong> {t.cf.actors[s.key]}</p>}
                         {s.def !== null ? (
                           <Input ctx={ctx} ptr={ptr} label={`${t.cf.hours}: ${t.cf.stages[s.key]}`} inputMode="decimal" narrow
                             hint={t.cf.defaultHours.replace('{h}', String(s.def))} value={str(steps[s.key])}
