@@ -759,11 +759,11 @@ std::optional<std::string> EnterStep(db::Connection& c, const calendar::WorkCale
     if (auto due = open.OptText(0, 3)) {
       if (auto d = ParseInstant(*due); d && *d < now) late = cal.WorkingDurationBetween(*d, now).count();
     }
-    c.Execute(store::kFinishStep, {dossier_id, open.Int(0, 0), Utc(now), late});
+    c.ExecuteLater(store::kFinishStep, {dossier_id, open.Int(0, 0), Utc(now), late});
   }
   if (terminal) return std::nullopt;
   auto due = StepDue(cal, stage, now, config, dossier_due, process);
-  c.Execute(store::kInsertStep, {dossier_id, stage, agency_id, Utc(now), Opt(due)});
+  c.ExecuteLater(store::kInsertStep, {dossier_id, stage, agency_id, Utc(now), Opt(due)});
   return due;
 }
 
@@ -2202,7 +2202,9 @@ core::Result<json::object> Service::Track(const std::optional<Principal>& who, c
   if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không tìm thấy hồ sơ với mã này. / No dossier has this code.");
   int status = static_cast<int>(r.Int(0, 3));
   std::string stage = r.Text(0, 4);
-  int completion = status == kReturned ? 100 : status == kResultReady ? 90 : status == kInProcess ? (stage == "approved" ? 75 : stage == "awaiting_approval" ? 60 : 40)
+  // In process: waiting for assignment or appraisal 40 %, at a review step (the default
+  // approval or a procedure's own) 60 %, approved and being issued 75 %.
+  int completion = status == kReturned ? 100 : status == kResultReady ? 90 : status == kInProcess ? (stage == "approved" ? 75 : stage == "received" || stage == "processing" ? 40 : 60)
                  : status == kReceived ? 20 : status == kSubmitted ? 10 : IsTerminal(status) ? 100 : 30;
   json::object o{{"code", r.Text(0, 0)}, {"procedure_code", r.Text(0, 1)}, {"procedure_name", r.Text(0, 2)},
                  {"status", status}, {"status_label", StatusLabel(status, en)}, {"completion", completion},

@@ -100,6 +100,9 @@ TEST_P(Processes, TwoReviewStepsAreTakenInOrderEachByItsRole) {
   EXPECT_TRUE(d.at("step").at("current").as_bool());
   EXPECT_TRUE(Actions(d).contains("approve")) << d.at("allowed_actions");
   EXPECT_TRUE(Actions(d).contains("return_for_rework"));
+  // Public tracking counts a procedure's own review step like the default approval.
+  auto tracked = Json(receiver.Call("GET", "/api/v1/track/" + code));
+  EXPECT_EQ(tracked.at("completion"), 60) << tracked;
   // The step's due date takes the step's own hours (4 working hours from when it began).
   auto sheet = Json(specialist.Call("GET", "/api/v1/dossiers/" + code + "/forms/mau05?format=json"));
   const auto& steps = sheet.at("steps").as_array();
