@@ -1,5 +1,8 @@
 #include "app/wiring.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "core/log.hpp"
 #include "http/openapi.hpp"
 #include "catalog/demo.hpp"
@@ -147,7 +150,9 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
     if (*seeded) core::Log(core::LogLevel::kInfo, "demo data seeded");
   }
 
-  app->workers = std::make_unique<http::WorkerPool>(config.worker_threads);
+  std::size_t workers = config.worker_threads;
+  if (workers == 0) workers = std::max<std::size_t>(4, 2 * std::max(1u, std::thread::hardware_concurrency()));
+  app->workers = std::make_unique<http::WorkerPool>(workers);
   if (config.blob_backend == "postgres") {
     app->blobs = db::MakePostgresBlobStore(*app->db);
   } else {
