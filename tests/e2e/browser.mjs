@@ -63,6 +63,17 @@ export function tinyPdf(text) {
   return Buffer.from(`%PDF-1.4\n${body}trailer<</Root 1 0 R>>\n%%EOF\n`, 'latin1');
 }
 
+// Opens a workflow action on the dossier page, lets `fill` fill its form, sends it, and waits for
+// the confirmation and for the element with `testId` to show `text`.
+export async function takeAction(page, action, testId, text, fill = async () => {}) {
+  await page.locator('.action-buttons').getByRole('button', { name: action, exact: true }).click();
+  const form = page.locator('form.action-form');
+  await fill(form);
+  await form.getByRole('button', { name: action, exact: true }).click();
+  await page.getByRole('status').filter({ hasText: `Đã thực hiện: ${action}.` }).waitFor();
+  await page.getByTestId(testId).filter({ hasText: text }).waitFor();
+}
+
 // Signs in through the login page, which then goes on to `returnTo`.
 export async function signIn(page, login, returnTo) {
   await page.goto(`${base}/dang-nhap?return_to=${encodeURIComponent(returnTo)}`);

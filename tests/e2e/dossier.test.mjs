@@ -6,19 +6,12 @@
 // form field, a stale action (409), the print view and public tracking along the way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, freshPage, serious, shot, tinyPdf, useBrowser, signIn } from './browser.mjs';
+import { base, freshPage, serious, shot, tinyPdf, useBrowser, signIn, takeAction } from './browser.mjs';
 
 useBrowser();
 
-// Opens a workflow action on the dossier page, fills it, sends it, and waits for the new status.
-async function act(page, action, status, fill = async () => {}) {
-  await page.locator('.action-buttons').getByRole('button', { name: action, exact: true }).click();
-  const form = page.locator('form.action-form');
-  await fill(form);
-  await form.getByRole('button', { name: action, exact: true }).click();
-  await page.getByRole('status').filter({ hasText: `Đã thực hiện: ${action}.` }).waitFor();
-  await page.getByTestId('dossier-status').filter({ hasText: status }).waitFor();
-}
+// A workflow action on the dossier page, waiting for the new status.
+const act = (page, action, status, fill) => takeAction(page, action, 'dossier-status', status, fill);
 
 let code = '';
 

@@ -6,7 +6,7 @@
 // it in the approve box of the inbox at the approval step and approves it. Checked with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser, signIn } from './browser.mjs';
+import { base, PASSWORD, freshPage, serious, shot, tinyPdf, useBrowser, signIn, takeAction } from './browser.mjs';
 
 useBrowser();
 
@@ -34,15 +34,8 @@ after(async () => {
   if (restore) await restore();
 });
 
-// Opens a workflow action on the dossier page, fills it, sends it, and waits for the step.
-async function act(page, action, step, fill = async () => {}) {
-  await page.locator('.action-buttons').getByRole('button', { name: action, exact: true }).click();
-  const form = page.locator('form.action-form');
-  await fill(form);
-  await form.getByRole('button', { name: action, exact: true }).click();
-  await page.getByRole('status').filter({ hasText: `Đã thực hiện: ${action}.` }).waitFor();
-  await page.getByTestId('dossier-step').filter({ hasText: step }).waitFor();
-}
+// A workflow action on the dossier page, waiting for the dossier's step.
+const act = (page, action, step, fill) => takeAction(page, action, 'dossier-step', step, fill);
 
 test('a dossier goes through a department review before the agency approval', async () => {
   const admin = await session('admin.demo');

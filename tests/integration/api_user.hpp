@@ -77,4 +77,24 @@ inline std::string Pdf(std::string_view text) {
   return "%PDF-1.4\n1 0 obj<<>>endobj\n% " + std::string(text) + "\ntrailer<<>>\n%%EOF\n";
 }
 
+/// A complete online submission of 2.913001 case 1 by `citizen`: the declaration above and
+/// its required document, uploaded now as a PDF that says `summary`.
+inline boost::json::object CriminalRecordSubmission(const User& citizen, const std::string& summary) {
+  namespace json = boost::json;
+  json::array docs{json::object{{"code", "GT.2913001.1.01"},
+                                {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf(summary)))}}}};
+  return json::object{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
+                      {"documents", docs}, {"summary", summary}};
+}
+
+/// Submits it (with `idempotency_key` when given) and expects 201; the new dossier's code, or ""
+/// when it was refused.
+inline std::string SubmitCriminalRecord(const User& citizen, const std::string& summary, const std::string& idempotency_key = "") {
+  Headers h;
+  if (!idempotency_key.empty()) h.emplace_back("Idempotency-Key", idempotency_key);
+  auto r = citizen.Call("POST", "/api/v1/dossiers", boost::json::serialize(CriminalRecordSubmission(citizen, summary)), h);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.status == 201 ? std::string(Json(r).at("code").as_string()) : std::string();
+}
+
 }  // namespace motcua::testing

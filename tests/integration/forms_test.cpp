@@ -31,15 +31,7 @@ class Forms : public ::testing::TestWithParam<std::string> {
     if (!app_->available()) GTEST_SKIP() << "PostgreSQL not available";
   }
   std::uint16_t port() const { return app_->port(); }
-  std::string SubmitOnline(const User& citizen) {
-    json::array docs{json::object{{"code", "GT.2913001.1.01"},
-                                  {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("tk")))}}}};
-    json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
-                      {"documents", docs}, {"summary", "Xin cấp Phiếu lý lịch tư pháp số 1"}};
-    auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? std::string(Json(r).at("code").as_string()) : std::string();
-  }
+  std::string SubmitOnline(const User& citizen) { return SubmitCriminalRecord(citizen, "Xin cấp Phiếu lý lịch tư pháp số 1"); }
   // Fetches a form as PDF and checks it is one; answers what it says.
   Read FetchPdf(const User& who, const std::string& code, const std::string& form, Headers headers = {}) {
     auto r = who.Call("GET", "/api/v1/dossiers/" + code + "/forms/" + form, {}, std::move(headers));

@@ -52,16 +52,7 @@ class Notifications : public ::testing::TestWithParam<std::string> {
     return o;
   }
 
-  std::string Submit(const User& u, const std::string& key) {
-    json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"},
-                      {"form", CriminalRecordForm()},
-                      {"documents", json::array{json::object{{"code", "GT.2913001.1.01"},
-                                                             {"attachment_ids", json::array{json::string(u.Upload("to-khai.pdf", "application/pdf", Pdf(key)))}}}}},
-                      {"summary", "Xin cấp Phiếu lý lịch tư pháp số 1"}};
-    auto r = u.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", key}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? std::string(Json(r).at("code").as_string()) : "";
-  }
+  std::string Submit(const User& u, const std::string& key) { return SubmitCriminalRecord(u, "Xin cấp Phiếu lý lịch tư pháp số 1 " + key, key); }
 
   // Queues a message directly, as any module's transaction would.
   std::string Queue(const std::string& channel, const std::string& recipient, const std::string& event = "dossier.submitted",

@@ -54,13 +54,7 @@ class Payments : public ::testing::TestWithParam<std::string> {
 
   // An online dossier of 2.913001 taken to status 6 with a 200,000 VND request (phí + lệ phí).
   std::string DossierWaitingForPayment(const User& citizen) {
-    json::array docs{json::object{{"code", "GT.2913001.1.01"},
-                                  {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("x")))}}}};
-    json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
-                      {"documents", docs}, {"summary", "LLTP"}};
-    auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body));
-    EXPECT_EQ(r.status, 201) << r.body;
-    std::string code(Json(r).at("code").as_string());
+    std::string code = SubmitCriminalRecord(citizen, "LLTP");
     User receiver = SignIn(port(), "receiver.demo"), leader = SignIn(port(), "leader.demo");
     receiver.Act(code, "accept");
     auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));

@@ -121,18 +121,7 @@ std::unique_ptr<TestApp> Federation(const std::string& engine, const std::string
   });
 }
 
-json::object Submission(const User& u, const std::string& summary) {
-  json::array docs{json::object{{"code", "GT.2913001.1.01"},
-                                {"attachment_ids", json::array{json::string(u.Upload("to-khai.pdf", "application/pdf", Pdf(summary)))}}}};
-  return json::object{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
-                      {"documents", docs}, {"summary", summary}};
-}
-
-std::string Submit(const User& citizen, const std::string& summary) {
-  auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen, summary)));
-  EXPECT_EQ(r.status, 201) << r.body;
-  return r.status == 201 ? std::string(Json(r).at("code").as_string()) : std::string();
-}
+std::string Submit(const User& citizen, const std::string& summary) { return SubmitCriminalRecord(citizen, summary); }
 
 // The member's own data: each dossier's code, latest event seq and status.
 std::vector<std::tuple<std::string, std::int64_t, int>> Truth(app::App& a) {

@@ -43,13 +43,7 @@ class Processes : public ::testing::TestWithParam<std::string> {
   // A dossier of 2.913001 accepted and assigned to specialist.demo, at stage `processing`.
   std::string Processing() {
     User citizen = SignIn(port(), "citizen.demo");
-    json::array docs{json::object{{"code", "GT.2913001.1.01"},
-                                  {"attachment_ids", json::array{json::string(citizen.Upload("to-khai.pdf", "application/pdf", Pdf("x")))}}}};
-    json::object body{{"procedure_code", "2.913001"}, {"case_code", "1"}, {"channel", "online"}, {"form", CriminalRecordForm()},
-                      {"documents", docs}, {"summary", "Quy trình"}};
-    auto r = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body));
-    EXPECT_EQ(r.status, 201) << r.body;
-    std::string code(Json(r).at("code").as_string());
+    std::string code = SubmitCriminalRecord(citizen, "Quy trình");
     SignIn(port(), "receiver.demo").Act(code, "accept", {});
     User leader = SignIn(port(), "leader.demo");
     auto officers = Json(leader.Call("GET", "/api/v1/agencies/000.00.02.H99/officers?role=specialist"));
