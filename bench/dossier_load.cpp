@@ -1,9 +1,11 @@
 // Dossier submission throughput for scripts/bench, and its baseline.
 //
-//   motcua_bench_dossier http <port> <seconds> <threads>
+//   motcua_bench_dossier http <port> <seconds> <threads> [codes file]
 //     Each thread signs in as citizen.demo and, until time is up, uploads a 100 KB PDF and
 //     submits an online dossier of 2.913001 with the demo e-form (Idempotency-Key per dossier),
 //     on keep-alive connections. Prints `submissions=N per_second=… p50_ms=… p99_ms=… code=<last code>`.
+//     With [codes file], also writes every dossier code made there, one per line (the public
+//     tracking figure looks them up in turn: bench/wrk/track.lua).
 //   motcua_bench_dossier raw <db url> <seconds> <threads>
 //     The floor a submission cannot beat: one durable transaction per 100 KB row inserted
 //     through the same pool (same engine settings), no HTTP. Prints `inserts=N per_second=…`.
@@ -61,10 +63,11 @@ HttpResponse Call(std::unique_ptr<Connection>& conn, std::uint16_t port, const s
   throw std::runtime_error("no answer");
 }
 
-int Http(std::uint16_t port, int seconds, int threads) {
+int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
   std::atomic<bool> stop{false};
   std::mutex mu;
   std::vector<double> latencies, uploads;
+  std::vector<std::string> codes;
   std::string last_code;
   std::atomic<int> failures{0};
   auto worker = [&](int t) {
@@ -80,6 +83,7 @@ int Http(std::uint16_t port, int seconds, int threads) {
     std::string cookie = set.substr(0, set.find(';'));
     std::string csrf(json::parse(login.body).at("csrf_token").as_string());
     std::vector<double> mine, mine_up;
+    std::vector<std::string> made;
     std::string code;
     for (int i = 0; !stop; ++i) {
       auto t0 = Clock::now();
@@ -106,11 +110,13 @@ int Http(std::uint16_t port, int seconds, int threads) {
         return;
       }
       code = json::parse(r.body).at("code").as_string();
+      made.push_back(code);
       mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     }
     std::lock_guard lock(mu);
     latencies.insert(latencies.end(), mine.begin(), mine.end());
     uploads.insert(uploads.end(), mine_up.begin(), mine_up.end());
+    codes.insert(codes.end(), made.begin(), made.end());
     if (!code.empty()) last_code = code;
   };
   std::vector<std::thread> pool;
@@ -121,6 +127,12 @@ int Http(std::uint16_t port, int seconds, int threads) {
   for (auto& th : pool) th.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   if (failures > 0 || latencies.empty()) return 1;
+  if (codes_file != nullptr) {
+    std::FILE* f = std::fopen(codes_file, "w");
+    if (f == nullptr) return 1;
+    for (const auto& c : codes) std::fprintf(f, "%s\n", c.c_str());
+    if (std::fclose(f) != 0) return 1;
+  }
   std::sort(latencies.begin(), latencies.end());
   auto at = [&](double q) { return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
   std::sort(uploads.begin(), uploads.end());
@@ -198,13 +210,13 @@ int Files(const std::string& dir, int seconds, int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: %s http <port> <seconds> <threads> | raw <db url> <seconds> <threads> | files <dir> <seconds> <threads>\n", argv[0]);
+  if (argc != 5 && !(argc == 6 && std::string(argv[1]) == "http")) {
+    std::fprintf(stderr, "usage: %s http <port> <seconds> <threads> [codes file] | raw <db url> <seconds> <threads> | files <dir> <seconds> <threads>\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1];
   int seconds = std::stoi(argv[3]), threads = std::stoi(argv[4]);
-  if (mode == "http") return Http(static_cast<std::uint16_t>(std::stoi(argv[2])), seconds, threads);
+  if (mode == "http") return Http(static_cast<std::uint16_t>(std::stoi(argv[2])), seconds, threads, argc == 6 ? argv[5] : nullptr);
   if (mode == "raw") return Raw(argv[2], seconds, threads);
   if (mode == "files") return Files(argv[2], seconds, threads);
   return 2;

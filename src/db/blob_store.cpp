@@ -198,6 +198,7 @@ class PgWriter final : public BlobWriter {
     info.content_type = std::move(content_type);
     auto conn = db_.Acquire();
     Transaction tx(*conn);
+    if (also.defer_durability) conn->DeferDurability();
     auto existing = conn->Execute(kChunkCount, {info.sha256});
     if (seq_ == 0) {
       // Everything is still in memory (under one chunk): it goes in under its address in
@@ -217,7 +218,7 @@ class PgWriter final : public BlobWriter {
     }
     buffer_.clear();
     BlobInfo stored = record_(info, *conn);
-    if (also) also(*conn, stored);
+    if (also.rows) also.rows(*conn, stored);
     tx.Commit();
     committed_ = true;
     return stored;
@@ -299,10 +300,11 @@ std::optional<BlobInfo> BlobStore::Stat(std::string_view sha256) {
 
 BlobInfo BlobStore::RecordMetadata(const BlobInfo& info, std::string_view backend, const BlobWriter::Also& also) {
   auto conn = db_.Acquire();
-  if (!also) return RecordOn(*conn, info, backend);
+  if (!also.rows && !also.defer_durability) return RecordOn(*conn, info, backend);
   Transaction tx(*conn);
+  if (also.defer_durability) conn->DeferDurability();
   BlobInfo stored = RecordOn(*conn, info, backend);
-  also(*conn, stored);
+  if (also.rows) also.rows(*conn, stored);
   tx.Commit();
   return stored;
 }

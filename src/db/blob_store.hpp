@@ -3,6 +3,7 @@
 // (one node) or PostgreSQL (several nodes). All calls block: use them from the worker pool.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -10,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "core/error.hpp"
 #include "db/database.hpp"
@@ -30,9 +33,18 @@ class BlobWriter {
   /// Appends bytes. Fails with kPayloadTooLarge once the total passes the writer's limit; the
   /// writer is then unusable.
   virtual core::Result<void> Write(std::string_view bytes) = 0;
-  /// What a caller writes with the metadata: it runs on the connection and inside the
-  /// transaction that records the blob, so a row that refers to the blob commits with it.
-  using Also = std::function<void(Connection&, const BlobInfo&)>;
+  /// What a caller writes with the metadata: `rows` runs on the connection and inside the
+  /// transaction that records the blob, so a row that refers to the blob commits with it;
+  /// with `defer_durability` that transaction commits under Connection::DeferDurability().
+  struct Also {
+    std::function<void(Connection&, const BlobInfo&)> rows;
+    bool defer_durability = false;
+    Also() = default;
+    Also(std::nullptr_t) {}  // NOLINT(google-explicit-constructor): Commit(type, nullptr)
+    template <typename F>
+      requires std::is_invocable_v<F&, Connection&, const BlobInfo&>
+    Also(F f, bool defer = false) : rows(std::move(f)), defer_durability(defer) {}  // NOLINT(google-explicit-constructor)
+  };
   /// Makes the blob durable and records its metadata; idempotent for identical content.
   virtual core::Result<BlobInfo> Commit(std::string content_type, const Also& also) = 0;
   core::Result<BlobInfo> Commit(std::string content_type) { return Commit(std::move(content_type), nullptr); }

@@ -93,9 +93,10 @@ class Connection {
   /// Runs one or more statements without parameters or caching (migrations).
   virtual void ExecuteScript(std::string_view sql) = 0;
   /// Inside a transaction: its commit may answer before the commit record is on disk
-  /// (PostgreSQL `synchronous_commit = off` for this transaction; SQLite ignores it). The
-  /// next durable commit on the database writes it out too; only a crash of the database
-  /// server in between can lose it. For work that is redone when it is lost — an upload no
+  /// (PostgreSQL `synchronous_commit = off` for this transaction; SQLite `synchronous=NORMAL`,
+  /// which it honours only before the transaction's first statement). The next durable commit
+  /// on the database writes it out too; only a crash of the database server (SQLite: of the
+  /// machine) in between can lose it. For work that is redone when it is lost — an upload no
   /// dossier has claimed yet — never for what a dossier, a payment or an account relies on.
   virtual void DeferDurability() {}
   virtual Engine GetEngine() const = 0;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 
 #include "db/database.hpp"
 
@@ -103,6 +104,7 @@ class SqliteConnection final : public Connection {
     std::unique_lock<std::timed_mutex> write_lock;
     if (transaction_lock_.owns_lock()) {
       h = Writing();
+      ++statements_;
     } else if (sqlite3_stmt_readonly(Prepare(own_, query).stmt) == 0) {
       // Upgrading the batch's read transaction could fail once another connection has written.
       if (reading_) throw DbError(DbError::Kind::kGeneric, std::string(query.name) + ": a write inside a read batch");
@@ -141,7 +143,10 @@ class SqliteConnection final : public Connection {
     return result;
   }
 
-  void ExecuteScript(std::string_view sql) override { Exec(transaction_lock_.owns_lock() ? *Writing() : own_, sql); }
+  void ExecuteScript(std::string_view sql) override {
+    if (transaction_lock_.owns_lock()) ++statements_;
+    Exec(transaction_lock_.owns_lock() ? *Writing() : own_, sql);
+  }
 
   Engine GetEngine() const override { return Engine::kSqlite; }
   bool Healthy() const override { return own_.db != nullptr; }
@@ -156,16 +161,38 @@ class SqliteConnection final : public Connection {
       transaction_lock_ = {};
       throw;
     }
+    statements_ = 0;
+  }
+  // SQLite fixes how a commit syncs before its transaction starts (`PRAGMA synchronous` is
+  // refused inside one): a transaction that has run nothing yet is restarted, empty, under
+  // `synchronous=NORMAL` — its commit is not fsynced; the WAL frames reach the disk with the
+  // next commit made under FULL, which syncs the whole WAL, or the next checkpoint. Asked later
+  // in the transaction, the commit stays durable.
+  void DeferDurability() override {
+    if (!transaction_lock_.owns_lock() || statements_ > 0 || relaxed_) return;
+    Handle* w = Writing();
+    Exec(*w, "COMMIT");
+    relaxed_ = true;
+    Exec(*w, "PRAGMA synchronous=NORMAL");
+    Exec(*w, "BEGIN IMMEDIATE");
   }
   void Commit() override {
     Exec(*Writing(), "COMMIT");
+    Durable();
     transaction_lock_ = {};
   }
   void Rollback() override {
     // The lock is released even when the rollback itself fails; the next Begin() rolls back
     // whatever is left open on the shared handle.
     std::unique_lock<std::timed_mutex> lock = std::move(transaction_lock_);
-    if (lock.owns_lock() && writer_->handle) Exec(*writer_->handle, "ROLLBACK");
+    if (!lock.owns_lock()) return;
+    try {
+      if (writer_->handle) Exec(*writer_->handle, "ROLLBACK");
+    } catch (...) {
+      Durable();
+      throw;
+    }
+    Durable();
   }
   void BeginReads() override {
     Exec(own_, "BEGIN DEFERRED");
@@ -208,6 +235,17 @@ class SqliteConnection final : public Connection {
       std::string msg = err ? err : sqlite3_errstr(rc);
       sqlite3_free(err);
       throw DbError(KindOf(rc), "SQLite: " + msg);
+    }
+  }
+
+  // Back to durable commits on the shared handle after a deferred transaction; a handle that
+  // cannot be set back is closed (the next writer opens it afresh, with FULL).
+  void Durable() {
+    if (!std::exchange(relaxed_, false) || !writer_->handle) return;
+    try {
+      Exec(*writer_->handle, "PRAGMA synchronous=FULL");
+    } catch (...) {
+      writer_->handle.reset();
     }
   }
 
@@ -277,6 +315,8 @@ class SqliteConnection final : public Connection {
   std::shared_ptr<Writer> writer_;
   std::unique_lock<std::timed_mutex> transaction_lock_;
   bool reading_ = false;  // inside a ReadBatch
+  std::size_t statements_ = 0;  // run in the open transaction
+  bool relaxed_ = false;  // the open transaction defers its durability (see DeferDurability)
   Handle own_;
 };
 

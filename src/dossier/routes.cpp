@@ -165,13 +165,17 @@ awaitable<Response> DeleteDraft(Deps& d, Request req) {
 }
 
 awaitable<Response> Submit(Deps& d, Request req) {
-  auto who = co_await identity::RequireSignedIn(d.auth, req);
-  if (!who) co_return http::ProblemResponse(req, who.error());
   auto body = Body(req);
-  if (!body) co_return http::ProblemResponse(req, body.error());
   std::string key(req.Header("Idempotency-Key").value_or(""));
   bool en = English(req);
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Submit(*who, *body, key, en); });
+  // Who is asking and the submission in one trip to the worker pool; the caller is checked
+  // before the body's errors are told.
+  auto out = co_await http::Offload(d.workers, [&]() -> core::Result<Submitted> {
+    auto who = identity::RequireSignedInHere(d.auth, req);
+    if (!who) return std::unexpected(who.error());
+    if (!body) return std::unexpected(body.error());
+    return d.service.Submit(*who, *body, key, en);
+  });
   if (!out) co_return http::ProblemResponse(req, out.error());
   Response r = http::JsonResponse(out->replayed ? 200 : 201, out->dossier);
   r.SetHeader("Location", "/api/v1/dossiers/" + std::string(out->dossier.at("code").as_string()));
@@ -270,9 +274,15 @@ awaitable<Response> Track(Deps& d, Request req) {
   std::string code(req.PathParam("code")), id_number(req.Query("id_number").value_or(""));
   if (code.size() > 40 || id_number.size() > 20) co_return http::ProblemResponse(req, {ErrorCode::kInvalidArgument, "Mã hồ sơ hoặc số giấy tờ quá dài. / The code or ID number is too long.", {}});
   bool en = English(req);
-  auto out = co_await http::Offload(d.workers, [&]() { return d.service.Track(who, code, id_number, en); });
-  if (!out) co_return http::ProblemResponse(req, out.error());
-  Response r = http::JsonResponse(200, *out);
+  // Lookups arriving together share one query (see RegisterRoutes); the owner's details are a
+  // second trip, for the owner only.
+  auto row = co_await d.tracking->Get(code);
+  if (!row) co_return http::ProblemResponse(req, {ErrorCode::kNotFound, "Không tìm thấy hồ sơ với mã này. / No dossier has this code.", {}});
+  json::object out = d.service.TrackPublic(*row, en);
+  bool owner = Service::TrackOwner(*row, who, id_number);
+  if (owner) co_await http::Offload(d.workers, [&]() { d.service.AddTrackDetails(out, *row, en); });
+  out["detailed"] = owner;
+  Response r = http::JsonResponse(200, out);
   r.SetHeader("Cache-Control", "no-store");
   co_return r;
 }
@@ -429,6 +439,10 @@ awaitable<Response> PutConfig(Deps& d, Request req) {
 
 void RegisterRoutes(http::Router& router, Deps& deps) {
   auto bind = [&deps](auto handler) { return std::bind_front(handler, std::ref(deps)); };
+  // Public tracking is the most frequent anonymous lookup: under load, the lookups waiting for a
+  // worker go to the database together. Two lanes keep the other workers for everything else.
+  deps.tracking = std::make_shared<http::Coalescer<TrackRow>>(
+      deps.workers, [&svc = deps.service](const std::vector<std::string>& codes) { return svc.TrackRows(codes); }, 2, 128);
   router.Add(Method::kGet, "/api/v1/procedures/{code}/submission", bind(&SubmissionTemplate));
   router.Add(Method::kPost, "/api/v1/attachments", bind(&Upload), {.body_limit = (10u << 20) + 1, .stream_body = true});
   router.Add(Method::kGet, "/api/v1/attachments/{id}", bind(&Download));

@@ -497,10 +497,12 @@ core::Result<json::object> Service::FinishUpload(const Principal& who, Upload& u
   // the database's disk: the submission that claims the file commits durably and takes it
   // along, and an upload lost to a database crash before that is refused by the submission
   // as unknown, so the applicant uploads it again. Nothing answered 201 as a dossier is lost.
-  auto info = u.writer->Commit(u.content_type, [&](db::Connection& c, const db::BlobInfo& stored) {
-    c.DeferDurability();
-    c.Execute(store::kInsertAttachment, {id, who.account_id, stored.sha256, u.name, u.content_type, u.size, now});
-  });
+  db::BlobWriter::Also row(
+      [&](db::Connection& c, const db::BlobInfo& stored) {
+        c.ExecuteLater(store::kInsertAttachment, {id, who.account_id, stored.sha256, u.name, u.content_type, u.size, now});
+      },
+      /*defer=*/true);
+  auto info = u.writer->Commit(u.content_type, row);
   u.writer.reset();
   if (!info) return std::unexpected(info.error());
   return json::object{{"id", id}, {"name", u.name}, {"content_type", u.content_type}, {"size", u.size}, {"sha256", info->sha256}};
@@ -2194,35 +2196,48 @@ core::Result<json::object> Service::Officers(const Principal& who, const std::st
 
 // ---- tracking and rating ----
 
-core::Result<json::object> Service::Track(const std::optional<Principal>& who, const std::string& code, const std::string& id_number, bool en) {
+std::unordered_map<std::string, TrackRow> Service::TrackRows(const std::vector<std::string>& codes) {
+  json::array list;
+  for (const auto& code : codes) list.emplace_back(code);
   auto c = db_.Acquire();
   // The public answer needs a few columns, not the dossier's body: a lean query for the many
-  // anonymous lookups.
-  auto r = c->Execute(store::kTrackRow, {code});
-  if (r.Empty()) return Fail(ErrorCode::kNotFound, "Không tìm thấy hồ sơ với mã này. / No dossier has this code.");
-  int status = static_cast<int>(r.Int(0, 3));
-  std::string stage = r.Text(0, 4);
+  // anonymous lookups, one for all the codes asked at once.
+  auto r = c->Execute(c->GetEngine() == db::Engine::kPostgres ? store::kTrackRowsPg : store::kTrackRowsSqlite, {json::serialize(list)});
+  std::unordered_map<std::string, TrackRow> out;
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    TrackRow t{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 4), r.Text(i, 8), r.Text(i, 10), r.Text(i, 11),
+               static_cast<int>(r.Int(i, 3)), r.OptText(i, 5), r.OptText(i, 6), r.OptText(i, 7), r.OptText(i, 9)};
+    std::string key = t.code;
+    out.emplace(std::move(key), std::move(t));
+  }
+  return out;
+}
+
+json::object Service::TrackPublic(const TrackRow& row, bool en) const {
+  int status = row.status;
+  const std::string& stage = row.stage;
   // In process: waiting for assignment or appraisal 40 %, at a review step (the default
   // approval or a procedure's own) 60 %, approved and being issued 75 %.
   int completion = status == kReturned ? 100 : status == kResultReady ? 90 : status == kInProcess ? (stage == "approved" ? 75 : stage == "received" || stage == "processing" ? 40 : 60)
                  : status == kReceived ? 20 : status == kSubmitted ? 10 : IsTerminal(status) ? 100 : 30;
-  json::object o{{"code", r.Text(0, 0)}, {"procedure_code", r.Text(0, 1)}, {"procedure_name", r.Text(0, 2)},
-                 {"status", status}, {"status_label", StatusLabel(status, en)}, {"completion", completion},
-                 {"received_at", LocalOrNull(r.OptText(0, 5))}, {"due_at", LocalOrNull(r.OptText(0, 6))},
-                 {"returned_at", LocalOrNull(r.OptText(0, 7))}};
-  // Circular 01/2018 Art. 16 §2d: the code and completion are public; the steps, down to the
-  // department, only for the owner (signed in, or proving it with the owner's ID number).
-  auto owner_account = r.OptText(0, 9);
-  std::string applicant_id = r.Text(0, 8);
-  bool owner = (who && owner_account && *owner_account == who->account_id && who->kind != identity::AccountKind::kOfficer) ||
-               (!id_number.empty() && !applicant_id.empty() &&
-                crypto::Sha256::Hex(id_number) == crypto::Sha256::Hex(applicant_id));
-  if (owner) {
-    o["agency"] = AgencyJson(*c, r.Text(0, 11), en);
-    o["history"] = History(*c, r.Text(0, 10), en, false);
-  }
-  o["detailed"] = owner;
-  return o;
+  return json::object{{"code", row.code}, {"procedure_code", row.procedure_code}, {"procedure_name", row.procedure_name},
+                      {"status", status}, {"status_label", StatusLabel(status, en)}, {"completion", completion},
+                      {"received_at", LocalOrNull(row.received_at)}, {"due_at", LocalOrNull(row.due_at)},
+                      {"returned_at", LocalOrNull(row.returned_at)}};
+}
+
+// Circular 01/2018 Art. 16 §2d: the code and completion are public; the steps, down to the
+// department, only for the owner (signed in, or proving it with the owner's ID number).
+bool Service::TrackOwner(const TrackRow& row, const std::optional<Principal>& who, const std::string& id_number) {
+  return (who && row.owner_account && *row.owner_account == who->account_id && who->kind != identity::AccountKind::kOfficer) ||
+         (!id_number.empty() && !row.applicant_id_number.empty() &&
+          crypto::Sha256::Hex(id_number) == crypto::Sha256::Hex(row.applicant_id_number));
+}
+
+void Service::AddTrackDetails(json::object& answer, const TrackRow& row, bool en) {
+  auto c = db_.Acquire();
+  answer["agency"] = AgencyJson(*c, row.handling_agency_id, en);
+  answer["history"] = History(*c, row.id, en, false);
 }
 
 core::Result<json::object> Service::Rate(const Principal& who, const std::string& code, const json::object& body, bool edit) {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "calendar/work_calendar.hpp"
 #include "catalog/service.hpp"
@@ -76,6 +78,13 @@ struct PaymentFacts {
   bool officer = false;  ///< the caller is an officer who may see it
 };
 
+/// The columns public tracking reads of a dossier.
+struct TrackRow {
+  std::string code, procedure_code, procedure_name, stage, applicant_id_number, id, handling_agency_id;
+  int status = 0;
+  std::optional<std::string> received_at, due_at, returned_at, owner_account;
+};
+
 class Service {
  public:
   Service(db::Database& db, catalog::Catalog& catalog, db::BlobStore& blobs, CalendarFor calendar, Limits limits = {});
@@ -123,9 +132,16 @@ class Service {
                                           const std::string& q, const std::string& sort,
                                           std::size_t offset, std::size_t limit, bool en);
   core::Result<boost::json::object> Officers(const identity::Principal& who, const std::string& agency, const std::string& role);
-  /// Public tracking; the details when `id_number` is the owner's or `who` is the owner.
-  core::Result<boost::json::object> Track(const std::optional<identity::Principal>& who, const std::string& code,
-                                          const std::string& id_number, bool en);
+  /// Public tracking, in three parts so that many lookups share one query (http::Coalescer):
+  /// the rows of `codes` (those that exist), keyed by code;
+  std::unordered_map<std::string, TrackRow> TrackRows(const std::vector<std::string>& codes);
+  /// the public answer for a row (no database);
+  boost::json::object TrackPublic(const TrackRow& row, bool en) const;
+  /// whether the caller may see the steps: the signed-in owner, or anyone with the owner's ID
+  /// number (Circular 01/2018 Art. 16 §2d);
+  static bool TrackOwner(const TrackRow& row, const std::optional<identity::Principal>& who, const std::string& id_number);
+  /// and, for the owner, the handling agency and the steps down to the department.
+  void AddTrackDetails(boost::json::object& answer, const TrackRow& row, bool en);
   core::Result<boost::json::object> Rate(const identity::Principal& who, const std::string& code,
                                          const boost::json::object& body, bool edit);
   /// Data of an official form: `mau-01` … `mau-06` (also spelt `mau01` … `mau06`); Mẫu 06 is

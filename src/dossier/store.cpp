@@ -62,9 +62,14 @@ const db::Query kInsertDossier{"dossier_insert",
     "summary, status, stage, submitted_at, received_at, due_at, step_due_at, duration_minutes, duration_unit, "
     "bundle_id, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9, $10, $11, $12, $13, $14, "
     "$15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $17)"};
-const db::Query kTrackRow{"dossier_track_row",
-    "SELECT code, procedure_code, procedure_name, status, stage, received_at, due_at, returned_at, "
-    "COALESCE(applicant_id_number, ''), owner_account, id, handling_agency_id FROM dossiers WHERE code = $1"};
+// Public tracking: the rows of a JSON array of codes, in one statement for many lookups.
+#define MOTCUA_TRACK_COLUMNS                                                                     \
+  "SELECT code, procedure_code, procedure_name, status, stage, received_at, due_at, returned_at, " \
+  "COALESCE(applicant_id_number, ''), owner_account, id, handling_agency_id FROM dossiers "
+const db::Query kTrackRowsPg{"dossier_track_rows_pg",
+    MOTCUA_TRACK_COLUMNS "WHERE code = ANY(ARRAY(SELECT json_array_elements_text($1::json)))"};
+const db::Query kTrackRowsSqlite{"dossier_track_rows_sqlite",
+    MOTCUA_TRACK_COLUMNS "WHERE code IN (SELECT value FROM json_each($1))"};
 const db::Query kSetCode{"dossier_set_code", "UPDATE dossiers SET code = $2 WHERE id = $1"};
 const db::Query kDossierByCode{"dossier_by_code", "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers d WHERE d.code = $1"};
 const db::Query kDossierById{"dossier_by_id", "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers d WHERE d.id = $1"};

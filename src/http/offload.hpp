@@ -29,6 +29,15 @@ class WorkerPool {
   }
   /// Jobs queued or running now.
   std::size_t Pending() const { return pending_.load(std::memory_order_relaxed); }
+  /// Queues `fn` (which must not throw) to run on a worker thread.
+  template <typename F>
+  void Post(F fn) {
+    pending_.fetch_add(1, std::memory_order_relaxed);
+    boost::asio::post(pool_, [this, fn = std::move(fn)]() mutable {
+      fn();
+      pending_.fetch_sub(1, std::memory_order_relaxed);
+    });
+  }
 
  private:
   template <typename F>

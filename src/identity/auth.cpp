@@ -67,17 +67,26 @@ bool Principal::CoversAgency(std::string_view path) const {
   return path.starts_with(agency_path);
 }
 
+namespace {
+
+core::Result<Principal> SignedIn(core::Result<std::optional<Principal>> who, const http::Request& request) {
+  if (!who) return std::unexpected(who.error());
+  if (!*who) {
+    return core::Fail(core::ErrorCode::kUnauthenticated,
+                      request.language == http::Language::kEn ? "Please sign in." : "Vui lòng đăng nhập.");
+  }
+  return std::move(**who);
+}
+
+}  // namespace
+
 boost::asio::awaitable<core::Result<Principal>> RequireSignedIn(Authenticator& auth,
                                                                const http::Request& request) {
-  auto who = co_await auth.Identify(request);
-  if (!who) co_return std::unexpected(who.error());
-  if (!*who) {
-    co_return core::Fail(core::ErrorCode::kUnauthenticated,
-                         request.language == http::Language::kEn
-                             ? "Please sign in."
-                             : "Vui lòng đăng nhập.");
-  }
-  co_return std::move(**who);
+  co_return SignedIn(co_await auth.Identify(request), request);
+}
+
+core::Result<Principal> RequireSignedInHere(Authenticator& auth, const http::Request& request) {
+  return SignedIn(auth.IdentifyHere(request), request);
 }
 
 core::Result<void> RequireRoleIn(const Principal& p, Role role, std::string_view agency_path) {

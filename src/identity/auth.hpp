@@ -58,7 +58,13 @@ class Authenticator {
   /// an unsafe method lacks the right `X-CSRF-Token`.
   virtual boost::asio::awaitable<core::Result<std::optional<Principal>>> Identify(
       const http::Request& request) = 0;
+  /// The same, on the calling thread (it may read the database): for work already running on
+  /// the worker pool, which then needs no trip of its own to find out who is asking.
+  virtual core::Result<std::optional<Principal>> IdentifyHere(const http::Request& request) = 0;
 };
+
+/// The caller on the calling thread, or kUnauthenticated when anonymous.
+core::Result<Principal> RequireSignedInHere(Authenticator& auth, const http::Request& request);
 
 /// The caller, or kUnauthenticated when anonymous.
 boost::asio::awaitable<core::Result<Principal>> RequireSignedIn(Authenticator& auth,

@@ -188,7 +188,14 @@ void Service::Audit(const store::SecurityEvent& event) {
   store::RecordEvent(*conn, event, core::NowUtc());
 }
 
+// The database part runs on the calling thread: a worker's (IdentifyHere is called from work
+// already on the pool; Identify offloads it).
 awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::Request& request) {
+  if (SessionCookie(request).empty() && !request.Header("authorization")) co_return std::optional<Principal>();
+  co_return co_await http::Offload(workers_, [&]() { return IdentifyHere(request); });
+}
+
+core::Result<std::optional<Principal>> Service::IdentifyHere(const http::Request& request) {
   std::string cookie = SessionCookie(request);
   if (!cookie.empty()) {
     struct Found {
@@ -196,7 +203,7 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
       std::optional<store::Account> account;
     };
     auto idle = options_.session_idle;
-    Found found = co_await http::Offload(workers_, [&]() {
+    Found found = [&]() {
       Found f;
       auto conn = db_.Acquire();
       std::string now = core::NowUtc();
@@ -212,14 +219,14 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
       touch = now_tp - last > std::chrono::seconds(60);
       if (touch) store::TouchSession(*conn, f.session->id, now);
       return f;
-    });
+    }();
     if (!found.session || !found.account || found.account->status != "active") {
-      co_return core::Fail(ErrorCode::kUnauthenticated,
+      return core::Fail(ErrorCode::kUnauthenticated,
                            Msg(request.language, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
                                "Your session has ended. Please sign in again."));
     }
     if (found.session->stage == "totp") {
-      co_return core::Fail(ErrorCode::kUnauthenticated,
+      return core::Fail(ErrorCode::kUnauthenticated,
                            Msg(request.language, "Cần nhập mã xác thực hai lớp.",
                                "The second-factor code is still needed."));
     }
@@ -228,7 +235,7 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
     if (unsafe) {
       auto csrf = request.Header("x-csrf-token");
       if (!csrf || !crypto::ConstantTimeEquals(*csrf, found.session->csrf_token)) {
-        co_return core::Fail(ErrorCode::kForbidden,
+        return core::Fail(ErrorCode::kForbidden,
                              Msg(request.language,
                                  "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token).",
                                  "The X-CSRF-Token header is missing or wrong."));
@@ -236,17 +243,17 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
     }
     Principal p = PrincipalOf(*found.account, found.session->id, found.session->acr);
     p.enrolment_required = TotpRequiredFor(*found.account) && !found.account->totp_enabled;
-    co_return p;
+    return p;
   }
 
   auto authorization = request.Header("authorization");
-  if (!authorization) co_return std::optional<Principal>();
+  if (!authorization) return std::optional<Principal>();
   std::string_view value = *authorization;
   if (value.size() < 7 || !(value.substr(0, 7) == "Bearer " || value.substr(0, 7) == "bearer ")) {
-    co_return core::Fail(ErrorCode::kUnauthenticated, "Only Bearer tokens are accepted.");
+    return core::Fail(ErrorCode::kUnauthenticated, "Only Bearer tokens are accepted.");
   }
   auto claims = VerifyAccessToken(keys_, Issuer(), value.substr(7), UnixNow());
-  if (!claims) co_return std::unexpected(claims.error());
+  if (!claims) return std::unexpected(claims.error());
   if (claims->subject == claims->client_id && claims->session_id.empty()) {
     Principal p;
     p.kind = AccountKind::kClient;
@@ -259,14 +266,14 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
       if (sp != 0) p.scopes.emplace_back(scope.substr(0, sp));
       scope = sp == std::string_view::npos ? std::string_view() : scope.substr(sp + 1);
     }
-    co_return p;
+    return p;
   }
   struct UserToken {
     bool revoked = false;
     std::optional<store::Account> account;
   };
   AccessClaims c = *claims;
-  UserToken user = co_await http::Offload(workers_, [&]() {
+  UserToken user = [&]() {
     static const db::Query kRevoked{
         "identity_access_token_revoked",
         "SELECT 1 FROM oauth_access_tokens WHERE jti = $1 AND revoked_at IS NOT NULL"};
@@ -275,9 +282,9 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
     if (c.from_code) u.revoked = !conn->Execute(kRevoked, {c.jti}).Empty();
     if (!u.revoked) u.account = store::FindAccountById(*conn, c.subject);
     return u;
-  });
+  }();
   if (user.revoked || !user.account || user.account->status != "active") {
-    co_return core::Fail(ErrorCode::kUnauthenticated, "invalid access token: revoked");
+    return core::Fail(ErrorCode::kUnauthenticated, "invalid access token: revoked");
   }
   Principal p = PrincipalOf(*user.account, "", c.acr);
   std::string_view scope = c.scope;
@@ -286,7 +293,7 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
     if (sp != 0) p.scopes.emplace_back(scope.substr(0, sp));
     scope = sp == std::string_view::npos ? std::string_view() : scope.substr(sp + 1);
   }
-  co_return p;
+  return p;
 }
 
 IssuedSession Service::OpenSession(const store::Account& account, const std::string& amr, int acr,

@@ -70,6 +70,7 @@ class Service final : public Authenticator {
 
   boost::asio::awaitable<core::Result<std::optional<Principal>>> Identify(
       const http::Request& request) override;
+  core::Result<std::optional<Principal>> IdentifyHere(const http::Request& request) override;
 
   /// Password login. Unknown logins and wrong passwords get the same answer after the same
   /// work. Throttled callers get kTooManyRequests with a wait.

@@ -10,9 +10,12 @@ namespace motcua::identity {
 boost::asio::awaitable<http::Response> Signed(Authenticator& auth, http::WorkerPool& workers,
                                               const http::Request& request, int status,
                                               const SignedWork& work) {
-  auto who = co_await RequireSignedIn(auth, request);
-  if (!who) co_return http::ProblemResponse(request, who.error());
-  auto out = co_await http::Offload(workers, [&]() { return work(*who); });
+  // Who is asking and the work in one trip to the worker pool.
+  auto out = co_await http::Offload(workers, [&]() -> core::Result<boost::json::value> {
+    auto who = RequireSignedInHere(auth, request);
+    if (!who) return std::unexpected(who.error());
+    return work(*who);
+  });
   if (!out) co_return http::ProblemResponse(request, out.error());
   co_return http::JsonResponse(status, *out);
 }
@@ -21,9 +24,11 @@ boost::asio::awaitable<http::Response> SignedNoContent(Authenticator& auth,
                                                        http::WorkerPool& workers,
                                                        const http::Request& request,
                                                        const SignedAction& work) {
-  auto who = co_await RequireSignedIn(auth, request);
-  if (!who) co_return http::ProblemResponse(request, who.error());
-  auto out = co_await http::Offload(workers, [&]() { return work(*who); });
+  auto out = co_await http::Offload(workers, [&]() -> core::Result<void> {
+    auto who = RequireSignedInHere(auth, request);
+    if (!who) return std::unexpected(who.error());
+    return work(*who);
+  });
   if (!out) co_return http::ProblemResponse(request, out.error());
   co_return http::Response{204, {}, {}};
 }

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -278,6 +279,35 @@ TEST_P(Dossiers, CodesAreGapFreeUnderConcurrencyAndOneOfTwoActionsWins) {
   }
   EXPECT_EQ(numbers, (std::set<std::string>{"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"}));
 
+  // Public tracking under concurrent lookups (read together, http::Coalescer): each answer is
+  // its own code's, an unknown code among them is 404, and the details go only with the owner's
+  // ID number (citizen.demo submitted the even ones).
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> lookups;
+  for (int t = 0; t < 8; ++t) {
+    lookups.emplace_back([&, t] {
+      for (int i = 0; i < 12; ++i) {
+        int k = (t + i) % 9;
+        if (k == 8) {
+          wrong += Fetch(port(), "GET", "/api/v1/track/000.00.02.H99-000101-0009").status != 404;
+          continue;
+        }
+        bool with_id = i % 3 == 0;
+        auto r = Fetch(port(), "GET", "/api/v1/track/" + codes[k] + (with_id ? "?id_number=001085012345" : ""));
+        if (r.status != 200) {
+          ++wrong;
+          continue;
+        }
+        auto o = Json(r).as_object();
+        bool detailed = with_id && k % 2 == 0;
+        wrong += o.at("code").as_string() != codes[k] || o.at("status").as_int64() != 1 || o.at("detailed").as_bool() != detailed ||
+                 o.contains("history") != detailed;
+      }
+    });
+  }
+  for (auto& t : lookups) t.join();
+  EXPECT_EQ(wrong, 0);
+
   // Two receivers accept the same dossier at once: exactly one wins.
   User a = SignIn(port(), "receiver.demo"), b = SignIn(port(), "receiver.demo");
   int ok = 0, conflict = 0;
@@ -293,6 +323,7 @@ TEST_P(Dossiers, CodesAreGapFreeUnderConcurrencyAndOneOfTwoActionsWins) {
   EXPECT_EQ(ok, 1);
   EXPECT_EQ(conflict, 1);
   auto d = Json(a.Call("GET", "/api/v1/dossiers/" + codes[0]));
+  EXPECT_EQ(Json(Fetch(port(), "GET", "/api/v1/track/" + codes[0])).at("status"), 2) << "tracking reads the accepted state at once";
   int accepts = 0;
   for (const auto& e : d.at("history").as_array()) accepts += e.at("action") == "accept";
   EXPECT_EQ(accepts, 1);

@@ -232,6 +232,33 @@ TEST_P(StorageTest, DeferredDurabilityCommitsAndEndsWithItsTransaction) {
     // not committed: rolled back, and the deferral goes with it
   }
   EXPECT_EQ(conn->Execute(kCount).Int(0, 0), 2);
+  if (conn->GetEngine() == db::Engine::kSqlite) {
+    // SQLite: NORMAL (1) for a transaction that deferred before its first statement, FULL (2)
+    // again after it and for one that asked too late; the commits count either way.
+    const db::Query level{"t_sqlite_synchronous", "PRAGMA synchronous"};
+    {
+      db::Transaction tx(*conn);
+      EXPECT_EQ(conn->Execute(level).Int(0, 0), 2) << "the rolled-back deferral ended with its transaction";
+    }
+    {
+      db::Transaction tx(*conn);
+      conn->DeferDurability();
+      conn->Execute(kInsert, {std::int64_t{5}, std::string("e"), nullptr, nullptr, nullptr});
+      EXPECT_EQ(conn->Execute(level).Int(0, 0), 1);
+      tx.Commit();
+    }
+    {
+      db::Transaction tx(*conn);
+      conn->Execute(kInsert, {std::int64_t{6}, std::string("f"), nullptr, nullptr, nullptr});
+      conn->DeferDurability();
+      EXPECT_EQ(conn->Execute(level).Int(0, 0), 2) << "asked after a statement: the commit stays durable";
+      tx.Commit();
+    }
+    auto other = db_->Acquire();  // the file's other connections write through the same handle
+    db::Transaction tx(*other);
+    EXPECT_EQ(other->Execute(level).Int(0, 0), 2);
+    EXPECT_EQ(other->Execute(kCount).Int(0, 0), 4);
+  }
   if (conn->GetEngine() == db::Engine::kPostgres) {
     const db::Query setting{"t_synchronous_commit", "SELECT current_setting('synchronous_commit')"};
     EXPECT_EQ(conn->Execute(setting).Text(0, 0), "on");
