@@ -36,16 +36,23 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
+// A port below Linux's ephemeral range (32768–60999) that binds now. A port the kernel hands
+// out for bind(0) comes from that range, the same as the source ports of outgoing connections:
+// a cluster node dialling its peers' routes could take the client port chosen for the next
+// node before that node starts.
 std::uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  static std::mt19937 random{std::random_device{}()};
+  for (;;) {
+    auto port = static_cast<std::uint16_t>(std::uniform_int_distribution<int>(20000, 32767)(random));
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
 }
 
 bool PortOpen(std::uint16_t port) {
