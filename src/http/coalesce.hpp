@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -100,11 +101,9 @@ class Coalescer {
         if (!batch.empty()) ++fetches_;  // another lane may have taken this one's lookup
       }
       std::vector<std::string> keys;
-      {
-        std::unordered_map<std::string, bool> seen;
-        for (const auto& w : batch) {
-          if (seen.emplace(w.key, true).second) keys.push_back(w.key);
-        }
+      std::unordered_set<std::string> seen;
+      for (const auto& w : batch) {
+        if (seen.insert(w.key).second) keys.push_back(w.key);
       }
       Found found;
       std::exception_ptr error;

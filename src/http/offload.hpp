@@ -40,9 +40,6 @@ class WorkerPool {
   }
 
  private:
-  template <typename F>
-  friend auto Offload(WorkerPool& pool, F fn)
-      -> boost::asio::awaitable<std::invoke_result_t<F&>>;
   boost::asio::thread_pool pool_;
   std::atomic<std::size_t> pending_{0};
 };
@@ -72,9 +69,7 @@ auto Offload(WorkerPool& pool, F fn) -> boost::asio::awaitable<std::invoke_resul
       const boost::asio::use_awaitable_t<>, void(Outcome)>(
       [&pool](auto handler, F work) {
         auto home = boost::asio::get_associated_executor(handler);
-        pool.pending_.fetch_add(1, std::memory_order_relaxed);
-        boost::asio::post(pool.pool_, [&pool, handler = std::move(handler), home,
-                                       work = std::move(work)]() mutable {
+        pool.Post([handler = std::move(handler), home, work = std::move(work)]() mutable {
           Outcome result;
           try {
             if constexpr (std::is_void_v<T>) {
@@ -85,7 +80,6 @@ auto Offload(WorkerPool& pool, F fn) -> boost::asio::awaitable<std::invoke_resul
           } catch (...) {
             result.error = std::current_exception();
           }
-          pool.pending_.fetch_sub(1, std::memory_order_relaxed);
           boost::asio::post(home, [handler = std::move(handler),
                                    result = std::move(result)]() mutable {
             std::move(handler)(std::move(result));

@@ -40,15 +40,20 @@ using namespace std::chrono_literals;
 // out for bind(0) comes from that range, the same as the source ports of outgoing connections:
 // a cluster node dialling its peers' routes could take the client port chosen for the next
 // node before that node starts.
+sockaddr_in Loopback(std::uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
 std::uint16_t FreePort() {
   static std::mt19937 random{std::random_device{}()};
   for (;;) {
     auto port = static_cast<std::uint16_t>(std::uniform_int_distribution<int>(20000, 32767)(random));
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sockaddr_in a = Loopback(port);
     bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     ::close(fd);
     if (free) return port;
@@ -57,10 +62,7 @@ std::uint16_t FreePort() {
 
 bool PortOpen(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in a = Loopback(port);
   bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
   return ok;
