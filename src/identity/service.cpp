@@ -11,6 +11,7 @@
 #include "crypto/random.hpp"
 #include "crypto/sha256.hpp"
 #include "crypto/totp.hpp"
+#include "identity/oidc.hpp"
 
 namespace motcua::identity {
 
@@ -198,51 +199,38 @@ awaitable<core::Result<std::optional<Principal>>> Service::Identify(const http::
 core::Result<std::optional<Principal>> Service::IdentifyHere(const http::Request& request) {
   std::string cookie = SessionCookie(request);
   if (!cookie.empty()) {
-    struct Found {
-      std::optional<store::Session> session;
-      std::optional<store::Account> account;
-    };
-    auto idle = options_.session_idle;
-    Found found = [&]() {
-      Found f;
-      auto conn = db_.Acquire();
-      std::string now = core::NowUtc();
-      auto now_tp = std::chrono::system_clock::now();
-      bool touch = false;
-      auto live = store::FindLiveSessionWithAccount(*conn, HashToken(cookie), now);
-      if (!live) return f;
-      auto last = ParseUtc(live->first.last_seen_at);
-      if (now_tp - last > idle) return f;
-      f.session = std::move(live->first);
-      f.account = std::move(live->second);
+    auto conn = db_.Acquire();
+    std::string now = core::NowUtc();
+    auto now_tp = std::chrono::system_clock::now();
+    auto live = store::FindLiveSessionWithAccount(*conn, HashToken(cookie), now);
+    if (live) {
+      auto idle = now_tp - ParseUtc(live->first.last_seen_at);
+      if (idle > options_.session_idle) live.reset();
       // Idle time is tracked to the minute; most requests write nothing.
-      touch = now_tp - last > std::chrono::seconds(60);
-      if (touch) store::TouchSession(*conn, f.session->id, now);
-      return f;
-    }();
-    if (!found.session || !found.account || found.account->status != "active") {
-      return core::Fail(ErrorCode::kUnauthenticated,
-                           Msg(request.language, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
-                               "Your session has ended. Please sign in again."));
+      else if (idle > std::chrono::seconds(60)) store::TouchSession(*conn, live->first.id, now);
     }
-    if (found.session->stage == "totp") {
+    if (!live || live->second.status != "active") {
       return core::Fail(ErrorCode::kUnauthenticated,
-                           Msg(request.language, "Cần nhập mã xác thực hai lớp.",
-                               "The second-factor code is still needed."));
+                        Msg(request.language, "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
+                            "Your session has ended. Please sign in again."));
+    }
+    const auto& [session, account] = *live;
+    if (session.stage == "totp") {
+      return core::Fail(ErrorCode::kUnauthenticated,
+                        Msg(request.language, "Cần nhập mã xác thực hai lớp.", "The second-factor code is still needed."));
     }
     bool unsafe = request.method != http::Method::kGet && request.method != http::Method::kHead &&
                   request.method != http::Method::kOptions;
     if (unsafe) {
       auto csrf = request.Header("x-csrf-token");
-      if (!csrf || !crypto::ConstantTimeEquals(*csrf, found.session->csrf_token)) {
+      if (!csrf || !crypto::ConstantTimeEquals(*csrf, session.csrf_token)) {
         return core::Fail(ErrorCode::kForbidden,
-                             Msg(request.language,
-                                 "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token).",
-                                 "The X-CSRF-Token header is missing or wrong."));
+                          Msg(request.language, "Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token).",
+                              "The X-CSRF-Token header is missing or wrong."));
       }
     }
-    Principal p = PrincipalOf(*found.account, found.session->id, found.session->acr);
-    p.enrolment_required = TotpRequiredFor(*found.account) && !found.account->totp_enabled;
+    Principal p = PrincipalOf(account, session.id, session.acr);
+    p.enrolment_required = TotpRequiredFor(account) && !account.totp_enabled;
     return p;
   }
 
@@ -260,39 +248,19 @@ core::Result<std::optional<Principal>> Service::IdentifyHere(const http::Request
     p.account_id = claims->client_id;
     p.login = claims->client_id;
     p.display_name = claims->client_id;
-    std::string_view scope = claims->scope;
-    while (!scope.empty()) {
-      auto sp = scope.find(' ');
-      if (sp != 0) p.scopes.emplace_back(scope.substr(0, sp));
-      scope = sp == std::string_view::npos ? std::string_view() : scope.substr(sp + 1);
-    }
+    p.scopes = SplitScope(claims->scope);
     return p;
   }
-  struct UserToken {
-    bool revoked = false;
-    std::optional<store::Account> account;
-  };
-  AccessClaims c = *claims;
-  UserToken user = [&]() {
-    static const db::Query kRevoked{
-        "identity_access_token_revoked",
-        "SELECT 1 FROM oauth_access_tokens WHERE jti = $1 AND revoked_at IS NOT NULL"};
-    UserToken u;
-    auto conn = db_.Acquire();
-    if (c.from_code) u.revoked = !conn->Execute(kRevoked, {c.jti}).Empty();
-    if (!u.revoked) u.account = store::FindAccountById(*conn, c.subject);
-    return u;
-  }();
-  if (user.revoked || !user.account || user.account->status != "active") {
+  static const db::Query kRevoked{"identity_access_token_revoked",
+                                  "SELECT 1 FROM oauth_access_tokens WHERE jti = $1 AND revoked_at IS NOT NULL"};
+  auto conn = db_.Acquire();
+  bool revoked = claims->from_code && !conn->Execute(kRevoked, {claims->jti}).Empty();
+  auto account = revoked ? std::nullopt : store::FindAccountById(*conn, claims->subject);
+  if (!account || account->status != "active") {
     return core::Fail(ErrorCode::kUnauthenticated, "invalid access token: revoked");
   }
-  Principal p = PrincipalOf(*user.account, "", c.acr);
-  std::string_view scope = c.scope;
-  while (!scope.empty()) {
-    auto sp = scope.find(' ');
-    if (sp != 0) p.scopes.emplace_back(scope.substr(0, sp));
-    scope = sp == std::string_view::npos ? std::string_view() : scope.substr(sp + 1);
-  }
+  Principal p = PrincipalOf(*account, "", claims->acr);
+  p.scopes = SplitScope(claims->scope);
   return p;
 }
 
