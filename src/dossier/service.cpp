@@ -677,14 +677,6 @@ std::string IsoDate(calendar::Date d) {
   return buf;
 }
 
-// Circular 01/2018 Art. 19: <agency code>-<YYMMDD>-<NNNN>. Past 9,999 in one day the number
-// simply grows a digit, so codes stay unique and ordered without reusing a day.
-std::string DossierCode(const std::string& agency_code, calendar::Date day, std::int64_t seq) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(seq));
-  return agency_code + "-" + YyMmDd(day) + "-" + buf;
-}
-
 // Working hours allotted to each stage (DOMAIN.md §3.8 "per-step personal due date"); an
 // agency changes them in the procedure's config under "steps", and a review step's under
 // `workflow.reviews[].hours`.
@@ -1081,20 +1073,23 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
       received_at = now;
       due_at = Utc(DueFrom(cal, cal.PaperCountingStart(now_tp), minutes, ch->unit));
     }
-    // The row is written under its id first; the day's number is taken last, so the counter row
-    // (which serialises one agency's submissions on PostgreSQL) is held only until the commit.
     auto step_due = StepDue(cal, stage, now_tp, plan->config, due_at);
-    // Writes nobody reads an answer of go out with the next statement that has one (PostgreSQL:
-    // one pipeline, one round trip; see db::Connection::ExecuteLater).
-    c->ExecuteLater(store::kInsertDossier, {id, id, plan->procedure->code, plan->procedure->name, kase->code, kase->name, channel,
-                                       agency->id, agency->path, Opt(owner), std::string(applicant["name"].as_string()),
-                                       std::string(applicant["id_number"].as_string()), json::serialize(stored), summary,
-                                       std::int64_t{status}, stage, now, Opt(received_at), Opt(due_at), Opt(step_due), minutes, ch->unit,
-                                       bundle_id != nullptr ? db::Value(*bundle_id) : db::Value(nullptr)});
+    // Every write goes out unanswered (PostgreSQL: one pipeline, one round trip; see
+    // db::Connection::ExecuteLater) ahead of one read that checks them: the day's number is
+    // taken and the row written under its code, the files claimed, the first event and step
+    // and the key recorded. The counter row, which serialises one agency's submissions on
+    // PostgreSQL, is held from here to the commit: this trip and the one that commits.
+    c->ExecuteLater(store::kNextSequence, {agency->id, IsoDate(day)});
+    c->ExecuteLater(store::kInsertDossier, {id, agency->code + "-" + YyMmDd(day) + "-", plan->procedure->code, plan->procedure->name,
+                                            kase->code, kase->name, channel, agency->id, agency->path, Opt(owner),
+                                            std::string(applicant["name"].as_string()), std::string(applicant["id_number"].as_string()),
+                                            json::serialize(stored), summary, std::int64_t{status}, stage, now, Opt(received_at),
+                                            Opt(due_at), Opt(step_due), minutes, ch->unit,
+                                            bundle_id != nullptr ? db::Value(*bundle_id) : db::Value(nullptr), IsoDate(day)});
+    json::array claimed;
     for (const auto& a : attachment_ids) {
-      if (c->Execute(store::kClaimAttachment, {id, a, who.account_id}).affected != 1) {
-        return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
-      }
+      c->ExecuteLater(store::kClaimAttachment, {id, a, who.account_id});
+      claimed.emplace_back(a);
     }
     // A new dossier: its first event and first step, numbered 1 without asking.
     EventView first{now, officer ? "receive" : "submit", stage, agency->name, "", who.display_name,
@@ -1105,9 +1100,13 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     // either way a unique violation, answered below as a replay.
     if (!key.empty()) c->ExecuteLater(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
     if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->ExecuteLater(store::kDeleteDraft, {draft, who.account_id});
-    auto seq = c->Execute(store::kNextSequence, {agency->id, IsoDate(day)}).Int(0, 0);
-    dossier_code = DossierCode(agency->code, day, seq);
-    c->ExecuteLater(store::kSetCode, {id, dossier_code});
+    auto check = c->Execute(c->GetEngine() == db::Engine::kPostgres ? store::kSubmittedPg : store::kSubmittedSqlite,
+                            {id, json::serialize(claimed)});
+    // A file another dossier took between the checks and the writes: nothing is kept.
+    if (check.Int(0, 1) != static_cast<std::int64_t>(attachment_ids.size())) {
+      return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
+    }
+    dossier_code = check.Text(0, 0);
     if (!at_submission.empty()) {
       c->Execute(store::kSetResume, {id, std::int64_t{kSubmitted}, std::string("submitted")});
       if (observer_) observer_(*c, StatusChange{id, dossier_code, plan->procedure->code, agency->id, "submit", 0, status, at_submission});

@@ -50,18 +50,32 @@ const db::Query kUpsertConfigIf{"dossier_upsert_config_if",
 // increment happens in the submitting transaction, so a rolled-back submission leaves no gap.
 const db::Query kNextSequence{"dossier_next_sequence",
     "INSERT INTO dossier_sequences (agency_id, day, last) VALUES ($1, $2, 1) "
-    "ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last"};
+    "ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1"};
 const db::Query kFindIdempotency{"dossier_find_idempotency",
     "SELECT request_hash, dossier_id FROM idempotency_keys WHERE account_id = $1 AND key = $2"};
 const db::Query kInsertIdempotency{"dossier_insert_idempotency",
     "INSERT INTO idempotency_keys (account_id, key, request_hash, dossier_id, created_at) VALUES ($1, $2, $3, $4, $5)"};
 
+// A new dossier numbered from the day's counter, which kNextSequence has just moved on in
+// the same transaction: the code is $2 (`<agency code>-<YYMMDD>-`) and the number, four digits
+// at least (Circular 01/2018 Art. 19): past 9,999 in one day the number grows a digit, so codes
+// stay unique and ordered without reusing a day. $24 is the day of the counter.
 const db::Query kInsertDossier{"dossier_insert",
     "INSERT INTO dossiers (id, code, procedure_code, procedure_name, case_code, case_name, channel, agency_id, "
     "agency_path, handling_agency_id, handling_path, owner_account, applicant_name, applicant_id_number, body, "
     "summary, status, stage, submitted_at, received_at, due_at, step_due_at, duration_minutes, duration_unit, "
-    "bundle_id, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9, $10, $11, $12, $13, $14, "
-    "$15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $17)"};
+    "bundle_id, version, updated_at) SELECT $1, $2 || CASE WHEN q.last < 10 THEN '000' WHEN q.last < 100 THEN '00' "
+    "WHEN q.last < 1000 THEN '0' ELSE '' END || CAST(q.last AS TEXT), $3, $4, $5, $6, $7, $8, $9, $8, $9, $10, $11, "
+    "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $17 FROM dossier_sequences q "
+    "WHERE q.agency_id = $8 AND q.day = $24"};
+// After a submission's writes, which went out unanswered: its code, and how many of the files
+// named by the JSON array $2 it now holds (a file claimed meanwhile by another is missing).
+#define MOTCUA_SUBMITTED_CHECK \
+  "SELECT d.code, (SELECT COUNT(*) FROM attachments a WHERE a.dossier_id = $1 AND a.id "
+const db::Query kSubmittedPg{"dossier_submitted_pg",
+    MOTCUA_SUBMITTED_CHECK "= ANY(ARRAY(SELECT json_array_elements_text($2::json)))) FROM dossiers d WHERE d.id = $1"};
+const db::Query kSubmittedSqlite{"dossier_submitted_sqlite",
+    MOTCUA_SUBMITTED_CHECK "IN (SELECT value FROM json_each($2))) FROM dossiers d WHERE d.id = $1"};
 // Public tracking: the rows of a JSON array of codes, in one statement for many lookups.
 #define MOTCUA_TRACK_COLUMNS                                                                     \
   "SELECT code, procedure_code, procedure_name, status, stage, received_at, due_at, returned_at, " \
@@ -70,7 +84,6 @@ const db::Query kTrackRowsPg{"dossier_track_rows_pg",
     MOTCUA_TRACK_COLUMNS "WHERE code = ANY(ARRAY(SELECT json_array_elements_text($1::json)))"};
 const db::Query kTrackRowsSqlite{"dossier_track_rows_sqlite",
     MOTCUA_TRACK_COLUMNS "WHERE code IN (SELECT value FROM json_each($1))"};
-const db::Query kSetCode{"dossier_set_code", "UPDATE dossiers SET code = $2 WHERE id = $1"};
 const db::Query kDossierByCode{"dossier_by_code", "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers d WHERE d.code = $1"};
 const db::Query kDossierById{"dossier_by_id", "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers d WHERE d.id = $1"};
 // Optimistic concurrency: of two actions on one dossier read at the same version, one matches.

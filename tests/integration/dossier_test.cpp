@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "db/database.hpp"
 #include "integration/api_user.hpp"
 #include "integration/test_app.hpp"
 
@@ -327,6 +328,49 @@ TEST_P(Dossiers, CodesAreGapFreeUnderConcurrencyAndOneOfTwoActionsWins) {
   int accepts = 0;
   for (const auto& e : d.at("history").as_array()) accepts += e.at("action") == "accept";
   EXPECT_EQ(accepts, 1);
+}
+
+// Two submissions racing for one file: one has it, the other is refused and leaves nothing
+// behind, not even a number. Past 9,999 in one day the number grows a digit.
+TEST_P(Dossiers, AFileGoesToOneOfTwoRacingSubmissionsAndNumbersGrowPast9999) {
+  User first = SignIn(port(), "citizen.demo"), second = SignIn(port(), "citizen.demo");
+  json::object body = Submission(first);
+  std::atomic<int> created{0}, refused{0}, other{0};
+  std::vector<std::thread> race;
+  for (int i = 0; i < 2; ++i) {
+    race.emplace_back([&, i] {
+      json::object mine = body;
+      mine["summary"] = "Lần " + std::to_string(i);  // two different requests sharing one file
+      auto r = (i ? second : first).Call("POST", "/api/v1/dossiers", json::serialize(mine));
+      // 400 when the winner committed before the loser's checks read the file; 409 when both
+      // passed them and the claim itself decided.
+      (r.status == 201 ? created : r.status == 409 || r.status == 400 ? refused : other)++;
+    });
+  }
+  for (auto& t : race) t.join();
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(other, 0);
+  auto mine = Json(first.Call("GET", "/api/v1/me/dossiers"));
+  ASSERT_EQ(mine.at("total"), 1);
+  std::string code(mine.at("items").at(0).at("code").as_string());
+  EXPECT_EQ(code.substr(code.size() - 5), "-0001");
+
+  auto raw = db::Database::Open(app_->db_url(), {.size = 1});
+  auto conn = raw->Acquire();
+  auto seq = conn->Execute({"test_dossier_sequences", "SELECT agency_id, day, last FROM dossier_sequences"});
+  ASSERT_EQ(seq.rows.size(), 1u);
+  EXPECT_EQ(seq.Int(0, 2), 1) << "the refused submission took no number";
+  conn->Execute({"test_sequence_to_9998", "UPDATE dossier_sequences SET last = 9998"});
+  std::vector<std::string> next;
+  for (int i = 0; i < 2; ++i) {
+    auto r = first.Call("POST", "/api/v1/dossiers", json::serialize(Submission(first)));
+    ASSERT_EQ(r.status, 201) << r.body;
+    next.emplace_back(Json(r).at("code").as_string());
+  }
+  EXPECT_EQ(next[0], code.substr(0, code.size() - 4) + "9999");
+  EXPECT_EQ(next[1], code.substr(0, code.size() - 4) + "10000");
+  EXPECT_EQ(Json(Fetch(port(), "GET", "/api/v1/track/" + next[1])).at("code").as_string(), next[1]);
 }
 
 TEST_P(Dossiers, ExtensionWithApologyOnceAndWithdrawal) {
