@@ -11,7 +11,7 @@
 //     through the same pool (same engine settings), no HTTP. Prints `inserts=N per_second=…`.
 //   motcua_bench_dossier files <dir> <seconds> <threads>
 //     What the filesystem blob store does for each upload, alone: a 100 KB file written,
-//     fsynced and renamed into place. Prints `files=N per_second=…`.
+//     fsynced, renamed into place and its directory fsynced. Prints `files=N per_second=…`.
 #include <boost/json.hpp>
 #include <fcntl.h>
 #include <unistd.h>
@@ -210,6 +210,13 @@ int Files(const std::string& dir, int seconds, int threads) {
         bool ok = fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
         if (fd >= 0) ::close(fd);
         if (!ok || ::rename(part.c_str(), name.c_str()) != 0) {
+          failed = true;
+          return;
+        }
+        int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // the new name on disk too
+        ok = dfd >= 0 && ::fsync(dfd) == 0;
+        if (dfd >= 0) ::close(dfd);
+        if (!ok) {
           failed = true;
           return;
         }

@@ -76,6 +76,15 @@ fs::path PathFor(const fs::path& root, const std::string& sha256) {
   return root / sha256.substr(0, 2) / sha256.substr(2, 2) / sha256;
 }
 
+// A name created, renamed or removed in `dir` is on disk once the directory itself is synced.
+void SyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + dir.string() + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error("cannot sync " + dir.string() + ": " + std::strerror(errno));
+}
+
 class FsWriter final : public BlobWriter {
  public:
   FsWriter(std::function<BlobInfo(const BlobInfo&, const Also&)> record, fs::path root, std::int64_t limit)
@@ -113,9 +122,15 @@ class FsWriter final : public BlobWriter {
     ::close(fd_);
     fd_ = -1;
     fs::path final_path = PathFor(root_, info->sha256);
-    fs::create_directories(final_path.parent_path());
-    // The bytes reach their address before the metadata does: metadata never points at nothing.
+    fs::path dir = final_path.parent_path();
+    if (fs::create_directories(dir)) {  // new fan-out directories: their own names too
+      SyncDirectory(dir.parent_path());
+      SyncDirectory(root_);
+    }
+    // The bytes reach their address, and the address the disk, before the metadata does:
+    // metadata never points at nothing, even after a power cut.
     fs::rename(tmp_, final_path);
+    SyncDirectory(dir);
     committed_ = true;
     return record_(*info, also);
   }

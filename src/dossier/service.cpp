@@ -347,30 +347,35 @@ std::optional<Plan> BuildPlan(std::shared_ptr<const catalog::Snapshot> snapshot,
 }  // namespace
 
 // Built plans, until the catalog snapshot or the procedure's configuration changes: the
-// configuration row is still read every time (so every node sees an edit at once), but its
-// e-forms are parsed and the cases assembled only when its text differs from the cached one.
+// configuration's revision is still read every time (so every node sees an edit at once), but
+// the configuration itself is read, its e-forms parsed and the cases assembled only when the
+// revision differs from the cached plan's.
 class PlanCache {
  public:
   std::shared_ptr<const Plan> Get(catalog::Catalog& cat, db::Connection& c, const std::string& code, std::int64_t max_bytes) {
     auto snapshot = cat.Current();
-    auto cfg = c.Execute(store::kFindConfig, {code});
-    std::string text = cfg.Empty() ? std::string() : cfg.Text(0, 0);
+    auto rev = c.Execute(store::kConfigRevision, {code});
+    std::int64_t revision = rev.Empty() ? 0 : rev.Int(0, 0);  // 0: no configuration, the defaults
     {
       std::lock_guard lock(mu_);
       if (snapshot != snapshot_) {
         plans_.clear();  // a new catalog: nothing built from the old one is kept alive
         snapshot_ = snapshot;
-      } else if (auto it = plans_.find(code); it != plans_.end() && it->second.config == text && it->second.max_bytes == max_bytes) {
+      } else if (auto it = plans_.find(code); it != plans_.end() && it->second.revision == revision && it->second.max_bytes == max_bytes) {
         return it->second.plan;
       }
     }
+    // The text and its revision in one statement: a save in between is read whole or not at all.
+    auto cfg = revision == 0 ? db::ResultSet{} : c.Execute(store::kFindConfig, {code});
+    std::string text = cfg.Empty() ? std::string() : cfg.Text(0, 0);
+    revision = cfg.Empty() ? 0 : cfg.Int(0, 3);
     auto built = BuildPlan(snapshot, code, text, max_bytes);
     if (!built) return nullptr;
     auto plan = std::make_shared<const Plan>(std::move(*built));
     std::lock_guard lock(mu_);
     if (snapshot == snapshot_) {
       if (plans_.size() >= kMaxPlans) plans_.clear();
-      plans_[code] = Entry{std::move(text), max_bytes, plan};
+      plans_[code] = Entry{revision, max_bytes, plan};
     }
     return plan;
   }
@@ -378,7 +383,7 @@ class PlanCache {
  private:
   static constexpr std::size_t kMaxPlans = 4096;
   struct Entry {
-    std::string config;
+    std::int64_t revision = 0;
     std::int64_t max_bytes = 0;
     std::shared_ptr<const Plan> plan;
   };

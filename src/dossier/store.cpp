@@ -34,17 +34,19 @@ const db::Query kOfficers{"dossier_officers",
     "ORDER BY a.full_name LIMIT 200"};
 
 const db::Query kFindConfig{"dossier_find_config",
-    "SELECT config, updated_at, updated_by FROM procedure_configs WHERE procedure_code = $1"};
+    "SELECT config, updated_at, updated_by, revision FROM procedure_configs WHERE procedure_code = $1"};
+const db::Query kConfigRevision{"dossier_config_revision",
+    "SELECT revision FROM procedure_configs WHERE procedure_code = $1"};
 const db::Query kUpsertConfig{"dossier_upsert_config",
     "INSERT INTO procedure_configs (procedure_code, config, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (procedure_code) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at, "
-    "updated_by = excluded.updated_by"};
+    "updated_by = excluded.updated_by, revision = procedure_configs.revision + 1"};
 // The same, only over the row the editor started from ($5, $6: its config and updated_at; NULL
 // when there was none): no row changed means someone saved meanwhile.
 const db::Query kUpsertConfigIf{"dossier_upsert_config_if",
     "INSERT INTO procedure_configs (procedure_code, config, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (procedure_code) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at, "
-    "updated_by = excluded.updated_by WHERE procedure_configs.config = $5 AND procedure_configs.updated_at = $6"};
+    "updated_by = excluded.updated_by, revision = procedure_configs.revision + 1 WHERE procedure_configs.config = $5 AND procedure_configs.updated_at = $6"};
 
 // Circular 01/2018 Art. 19: the sequence restarts each day for each receiving agency. The
 // increment happens in the submitting transaction, so a rolled-back submission leaves no gap.

@@ -16,7 +16,7 @@ enum Col {
 
 extern const db::Query kInsertAttachment, kFindAttachment, kClaimAttachment;
 extern const db::Query kAgencyByCode, kAgencyById, kAccountProfile, kAccountByPersonalId, kOfficers;
-extern const db::Query kFindConfig, kUpsertConfig, kUpsertConfigIf;
+extern const db::Query kFindConfig, kConfigRevision, kUpsertConfig, kUpsertConfigIf;
 extern const db::Query kNextSequence, kFindIdempotency, kInsertIdempotency;
 extern const db::Query kInsertDossier, kSubmittedPg, kSubmittedSqlite, kTrackRowsPg, kTrackRowsSqlite, kDossierByCode, kDossierById, kUpdateDossier, kSetResume;
 extern const db::Query kInsertEvent, kEvents, kMaxEventSeq;

@@ -434,6 +434,11 @@ TEST_P(Dossiers, AnAgencyAdminChangesTheProcessingConfiguration) {
   EXPECT_FALSE(problems["/form/properties/so_dien_thoai_lien_he/pattern"].empty());
   EXPECT_EQ(Json(admin.Call("GET", path)), Json(before)) << "a refused configuration writes nothing";
 
+  // A submission builds (and keeps) the procedure's plan from the configuration of now.
+  User applicant = SignIn(port(), "citizen.demo");
+  json::object submission = Submission(applicant);
+  ASSERT_EQ(applicant.Call("POST", "/api/v1/dossiers", json::serialize(submission)).status, 201);
+
   json::object good = config;
   good["steps"] = json::object{{"received", 6}, {"awaiting_approval", 12}};
   good["form"].as_object()["properties"].as_object()["so_dien_thoai_lien_he"] =
@@ -443,6 +448,12 @@ TEST_P(Dossiers, AnAgencyAdminChangesTheProcessingConfiguration) {
   EXPECT_TRUE(Json(saved).at("updated_at").is_string());
   auto after = Json(admin.Call("GET", path));
   EXPECT_EQ(after.at("config"), json::value(good));
+  // The next submission is checked against the saved form at once, not the kept plan.
+  submission = Submission(applicant);
+  submission["form"].as_object()["so_dien_thoai_lien_he"] = "không phải số";
+  auto checked = applicant.Call("POST", "/api/v1/dossiers", json::serialize(submission));
+  ASSERT_EQ(checked.status, 400) << checked.body;
+  EXPECT_EQ(Json(checked).at("errors").at(0).at("field"), "/form/so_dien_thoai_lien_he") << checked.body;
 
   User citizen = SignIn(port(), "citizen.demo");
   EXPECT_EQ(citizen.Call("PUT", path, json::serialize(good)).status, 403);
