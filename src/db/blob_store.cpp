@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <system_error>
 
 #include "core/time.hpp"
 #include "core/uuid.hpp"
@@ -123,13 +124,19 @@ class FsWriter final : public BlobWriter {
     fd_ = -1;
     fs::path final_path = PathFor(root_, info->sha256);
     fs::path dir = final_path.parent_path();
-    if (fs::create_directories(dir)) {  // new fan-out directories: their own names too
+    // The bytes reach their address, and the address the disk, before the metadata does:
+    // metadata never points at nothing, even after a power cut. The fan-out directories are
+    // made when the first rename into them finds them missing (their names synced too).
+    std::error_code ec;
+    fs::rename(tmp_, final_path, ec);
+    if (ec == std::errc::no_such_file_or_directory) {
+      fs::create_directories(dir);
       SyncDirectory(dir.parent_path());
       SyncDirectory(root_);
+      fs::rename(tmp_, final_path);
+    } else if (ec) {
+      throw fs::filesystem_error("cannot move a blob into place", tmp_, final_path, ec);
     }
-    // The bytes reach their address, and the address the disk, before the metadata does:
-    // metadata never points at nothing, even after a power cut.
-    fs::rename(tmp_, final_path);
     SyncDirectory(dir);
     committed_ = true;
     return record_(*info, also);

@@ -52,12 +52,19 @@ ResultSet Connection::Execute(const Query& query, std::span<const Value> params)
   return result;
 }
 
-void Connection::ExecuteLater(const Query& query, std::vector<Value> params) {
+void Connection::ExecuteLater(const Query& query, std::vector<Value> params, std::optional<std::int64_t> rows) {
   if (!in_transaction) {
-    Execute(query, params);
+    CheckRows(query.name, Execute(query, params).affected, rows);
     return;
   }
-  Queue(query, std::move(params));
+  Queue(query, std::move(params), rows);
+}
+
+void Connection::CheckRows(std::string_view name, std::int64_t affected, std::optional<std::int64_t> rows) {
+  if (rows && affected != *rows) {
+    throw DbError(DbError::Kind::kRowCount, std::string(name) + ": changed " + std::to_string(affected) + " rows, not " +
+                                                std::to_string(*rows));
+  }
 }
 
 Transaction::Transaction(Connection& conn) : conn_(conn) {

@@ -57,7 +57,8 @@ struct ResultSet {
 /// A database failure. `unique_violation` lets stores turn duplicates into conflicts.
 class DbError : public core::DependencyError {
  public:
-  enum class Kind { kGeneric, kUniqueViolation, kForeignKeyViolation, kUnavailable, kBusy };
+  /// kRowCount: a write given to ExecuteLater with the rows it must change changed another number.
+  enum class Kind { kGeneric, kUniqueViolation, kForeignKeyViolation, kUnavailable, kBusy, kRowCount };
   DbError(Kind kind, const std::string& what)
       : core::DependencyError(what, kind == Kind::kUnavailable || kind == Kind::kBusy),
         kind_(kind) {}
@@ -86,9 +87,11 @@ class Connection {
   /// order. Its failure is thrown by the call that sends it — a later Execute or the commit —
   /// and the transaction then rolls back as usual; so never use it where the caller handles
   /// that statement's own error. Its time counts toward the statement that carries it.
-  void ExecuteLater(const Query& query, std::vector<Value> params);
-  void ExecuteLater(const Query& query, std::initializer_list<Value> params) {
-    ExecuteLater(query, std::vector<Value>(params));
+  /// With `rows`: the statement must change exactly that many rows, or that call throws DbError
+  /// kRowCount (a conditional claim that found its row taken), the transaction still open.
+  void ExecuteLater(const Query& query, std::vector<Value> params, std::optional<std::int64_t> rows = std::nullopt);
+  void ExecuteLater(const Query& query, std::initializer_list<Value> params, std::optional<std::int64_t> rows = std::nullopt) {
+    ExecuteLater(query, std::vector<Value>(params), rows);
   }
   /// Runs one or more statements without parameters or caching (migrations).
   virtual void ExecuteScript(std::string_view sql) = 0;
@@ -120,7 +123,11 @@ class Connection {
   virtual ResultSet Run(const Query& query, std::span<const Value> params) = 0;
   /// Keeps a statement of the open transaction for the next round trip (see ExecuteLater);
   /// engines without pipelining run it at once.
-  virtual void Queue(const Query& query, std::vector<Value> params) { Execute(query, params); }
+  virtual void Queue(const Query& query, std::vector<Value> params, std::optional<std::int64_t> rows) {
+    CheckRows(query.name, Execute(query, params).affected, rows);
+  }
+  /// Throws DbError kRowCount when `rows` is given and `affected` differs from it.
+  static void CheckRows(std::string_view name, std::int64_t affected, std::optional<std::int64_t> rows);
   /// Runs the statement, then commits. PostgreSQL sends both at once (pipeline mode): locks the
   /// statement takes are released without waiting a round trip for the client. Throws DbError
   /// (nothing committed) when either fails.

@@ -1,5 +1,6 @@
 #include <libpq-fe.h>
 
+#include <cstdlib>
 #include <memory>
 #include <span>
 #include <unordered_map>
@@ -99,9 +100,9 @@ class PgConnection final : public Connection {
     return Convert(res.get());
   }
 
-  void Queue(const Query& query, std::vector<Value> params) override {
+  void Queue(const Query& query, std::vector<Value> params, std::optional<std::int64_t> rows) override {
     EnsurePrepared(query);
-    queued_.push_back({query.name, std::move(params)});
+    queued_.push_back({query.name, std::move(params), rows});
   }
 
   // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
@@ -145,6 +146,7 @@ class PgConnection final : public Connection {
   struct Queued {
     std::string_view name;
     std::vector<Value> params;
+    std::optional<std::int64_t> rows;  // what it must change, when told
   };
 
   // [BEGIN] [queued statements…] [statement] [COMMIT], sent together, then one sync. Every
@@ -172,6 +174,7 @@ class PgConnection final : public Connection {
                                  b.formats.data(), 0) == 1;
     };
     bool sent = !begin || plain("BEGIN", "begin");
+    const std::size_t first_queued = parts.size();
     for (const auto& q : queued) sent = sent && prepared(q.name, q.params);
     std::size_t statement = parts.size();
     if (query != nullptr) sent = sent && prepared(query->name, params);
@@ -196,6 +199,12 @@ class PgConnection final : public Connection {
       }
     }
     for (std::size_t i = 0; i < parts.size(); ++i) Check(results[i].back()->get(), parts[i]);
+    // Every statement ran; one that changed another number of rows than it must fails the call.
+    for (std::size_t q = 0; q < queued.size(); ++q) {
+      if (!queued[q].rows) continue;
+      const char* n = PQcmdTuples(results[first_queued + q].back()->get());
+      CheckRows(queued[q].name, n != nullptr && *n != '\0' ? std::atoll(n) : 0, queued[q].rows);
+    }
     return query != nullptr ? Convert(results[statement].back()->get()) : ResultSet{};
   }
 

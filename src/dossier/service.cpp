@@ -1080,9 +1080,9 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     }
     auto step_due = StepDue(cal, stage, now_tp, plan->config, due_at);
     // Every write goes out unanswered (PostgreSQL: one pipeline, one round trip; see
-    // db::Connection::ExecuteLater) ahead of one read that checks them: the day's number is
-    // taken and the row written under its code, the files claimed, the first event and step
-    // and the key recorded. The counter row, which serialises one agency's submissions on
+    // db::Connection::ExecuteLater) ahead of the one read of the dossier's code: the day's
+    // number is taken and the row written under its code, the files claimed, the first event
+    // and step and the key recorded. The counter row, which serialises one agency's submissions on
     // PostgreSQL, is held from here to the commit: this trip and the one that commits.
     c->ExecuteLater(store::kNextSequence, {agency->id, IsoDate(day)});
     c->ExecuteLater(store::kInsertDossier, {id, agency->code + "-" + YyMmDd(day) + "-", plan->procedure->code, plan->procedure->name,
@@ -1091,11 +1091,9 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
                                             json::serialize(stored), summary, std::int64_t{status}, stage, now, Opt(received_at),
                                             Opt(due_at), Opt(step_due), minutes, ch->unit,
                                             bundle_id != nullptr ? db::Value(*bundle_id) : db::Value(nullptr), IsoDate(day)});
-    json::array claimed;
-    for (const auto& a : attachment_ids) {
-      c->ExecuteLater(store::kClaimAttachment, {id, a, who.account_id});
-      claimed.emplace_back(a);
-    }
+    // A file another dossier took since the checks above changes no row: the read below then
+    // throws kRowCount, answered as a conflict with nothing kept.
+    for (const auto& a : attachment_ids) c->ExecuteLater(store::kClaimAttachment, {id, a, who.account_id}, 1);
     // A new dossier: its first event and first step, numbered 1 without asking.
     EventView first{now, officer ? "receive" : "submit", stage, agency->name, "", who.display_name,
                     officer ? "receiver" : std::string(identity::AccountKindName(who.kind)), status, json::object{{"channel", channel}}};
@@ -1105,13 +1103,7 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     // either way a unique violation, answered below as a replay.
     if (!key.empty()) c->ExecuteLater(store::kInsertIdempotency, {who.account_id, key, request_hash, id, now});
     if (auto draft = Str(in_body, "draft_id"); !draft.empty()) c->ExecuteLater(store::kDeleteDraft, {draft, who.account_id});
-    auto check = c->Execute(c->GetEngine() == db::Engine::kPostgres ? store::kSubmittedPg : store::kSubmittedSqlite,
-                            {id, json::serialize(claimed)});
-    // A file another dossier took between the checks and the writes: nothing is kept.
-    if (check.Int(0, 1) != static_cast<std::int64_t>(attachment_ids.size())) {
-      return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
-    }
-    dossier_code = check.Text(0, 0);
+    dossier_code = c->Execute(store::kDossierCode, {id}).Text(0, 0);
     if (!at_submission.empty()) {
       c->Execute(store::kSetResume, {id, std::int64_t{kSubmitted}, std::string("submitted")});
       if (observer_) observer_(*c, StatusChange{id, dossier_code, plan->procedure->code, agency->id, "submit", 0, status, at_submission});
@@ -1167,6 +1159,10 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     }
     return out;
   } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::kRowCount) {
+      tx.reset();
+      return Fail(ErrorCode::kConflict, "Một tệp vừa được dùng cho hồ sơ khác. / A file was just used for another dossier.");
+    }
     // The same key committed by a concurrent submission between the checks and the writes:
     // answer as a retry.
     if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty() && tx) {

@@ -70,14 +70,7 @@ const db::Query kInsertDossier{"dossier_insert",
     "WHEN q.last < 1000 THEN '0' ELSE '' END || CAST(q.last AS TEXT), $3, $4, $5, $6, $7, $8, $9, $8, $9, $10, $11, "
     "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $17 FROM dossier_sequences q "
     "WHERE q.agency_id = $8 AND q.day = $24"};
-// After a submission's writes, which went out unanswered: its code, and how many of the files
-// named by the JSON array $2 it now holds (a file claimed meanwhile by another is missing).
-#define MOTCUA_SUBMITTED_CHECK \
-  "SELECT d.code, (SELECT COUNT(*) FROM attachments a WHERE a.dossier_id = $1 AND a.id "
-const db::Query kSubmittedPg{"dossier_submitted_pg",
-    MOTCUA_SUBMITTED_CHECK "= ANY(ARRAY(SELECT json_array_elements_text($2::json)))) FROM dossiers d WHERE d.id = $1"};
-const db::Query kSubmittedSqlite{"dossier_submitted_sqlite",
-    MOTCUA_SUBMITTED_CHECK "IN (SELECT value FROM json_each($2))) FROM dossiers d WHERE d.id = $1"};
+const db::Query kDossierCode{"dossier_code", "SELECT code FROM dossiers WHERE id = $1"};
 // Public tracking: the rows of a JSON array of codes, in one statement for many lookups.
 #define MOTCUA_TRACK_COLUMNS                                                                     \
   "SELECT code, procedure_code, procedure_name, status, stage, received_at, due_at, returned_at, " \

@@ -18,7 +18,7 @@ extern const db::Query kInsertAttachment, kFindAttachment, kClaimAttachment;
 extern const db::Query kAgencyByCode, kAgencyById, kAccountProfile, kAccountByPersonalId, kOfficers;
 extern const db::Query kFindConfig, kConfigRevision, kUpsertConfig, kUpsertConfigIf;
 extern const db::Query kNextSequence, kFindIdempotency, kInsertIdempotency;
-extern const db::Query kInsertDossier, kSubmittedPg, kSubmittedSqlite, kTrackRowsPg, kTrackRowsSqlite, kDossierByCode, kDossierById, kUpdateDossier, kSetResume;
+extern const db::Query kInsertDossier, kDossierCode, kTrackRowsPg, kTrackRowsSqlite, kDossierByCode, kDossierById, kUpdateDossier, kSetResume;
 extern const db::Query kInsertEvent, kEvents, kMaxEventSeq;
 extern const db::Query kInsertParticipant, kParticipants, kAnswerParticipant;
 extern const db::Query kInsertStep, kFinishStep, kOpenStep, kSteps, kMarkLateSteps;

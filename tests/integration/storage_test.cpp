@@ -211,6 +211,37 @@ TEST_P(StorageTest, QueuedWritesGoOutInOrderAndFailWithWhatCarriesThem) {
   EXPECT_EQ(db_->Acquire()->Execute(name_of, {std::int64_t{7}}).rows.size(), 0u);
 }
 
+// A queued write told how many rows it must change: a match goes through; a miss is thrown as
+// kRowCount by the statement that carries it, once every statement before it has run, and the
+// transaction rolls back with nothing kept.
+TEST_P(StorageTest, AQueuedWriteThatMustChangeOneRowFailsWhenItChangesNone) {
+  CreateItems();
+  const db::Query take{"t_items_take", "UPDATE items SET name = $2 WHERE id = $1 AND name = 'free'"};
+  const db::Query name_of{"t_items_name", "SELECT name FROM items WHERE id = $1"};
+  db_->Acquire()->Execute(kInsert, {std::int64_t{1}, std::string("free"), nullptr, nullptr, nullptr});
+  {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->ExecuteLater(take, {std::int64_t{1}, std::string("mine")}, 1);
+    EXPECT_EQ(conn->Execute(name_of, {std::int64_t{1}}).Text(0, 0), "mine");
+    tx.Commit();
+  }
+  try {
+    auto conn = db_->Acquire();
+    db::Transaction tx(*conn);
+    conn->ExecuteLater(kInsert, {std::int64_t{2}, std::string("b"), nullptr, nullptr, nullptr});
+    conn->ExecuteLater(take, {std::int64_t{1}, std::string("theirs")}, 1);  // already taken
+    conn->ExecuteLater(kInsert, {std::int64_t{3}, std::string("c"), nullptr, nullptr, nullptr});
+    conn->Execute(name_of, {std::int64_t{1}});
+    FAIL() << "a claim that changed nothing went through";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kRowCount) << e.what();
+    EXPECT_NE(std::string(e.what()).find("t_items_take"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(Count(), 1) << "nothing of the failed transaction remains";
+  EXPECT_EQ(db_->Acquire()->Execute(name_of, {std::int64_t{1}}).Text(0, 0), "mine");
+}
+
 // A transaction that defers its durability commits like any other, with queued writes too,
 // and the setting ends with it: the connection's next transaction waits for the disk again.
 TEST_P(StorageTest, DeferredDurabilityCommitsAndEndsWithItsTransaction) {
