@@ -1,6 +1,5 @@
 #include <libpq-fe.h>
 
-#include <cstdlib>
 #include <memory>
 #include <span>
 #include <unordered_map>
@@ -202,8 +201,7 @@ class PgConnection final : public Connection {
     // Every statement ran; one that changed another number of rows than it must fails the call.
     for (std::size_t q = 0; q < queued.size(); ++q) {
       if (!queued[q].rows) continue;
-      const char* n = PQcmdTuples(results[first_queued + q].back()->get());
-      CheckRows(queued[q].name, n != nullptr && *n != '\0' ? std::atoll(n) : 0, queued[q].rows);
+      CheckRows(queued[q].name, Affected(results[first_queued + q].back()->get()), queued[q].rows);
     }
     return query != nullptr ? Convert(results[statement].back()->get()) : ResultSet{};
   }
@@ -284,9 +282,14 @@ class PgConnection final : public Connection {
       }
       out.rows.push_back(std::move(row));
     }
-    const char* affected = PQcmdTuples(res);
-    if (affected && *affected) out.affected = std::stoll(affected);
+    out.affected = Affected(res);
     return out;
+  }
+
+  // Rows an INSERT, UPDATE or DELETE changed (its command tag); 0 for anything else.
+  static std::int64_t Affected(PGresult* res) {
+    const char* n = PQcmdTuples(res);
+    return n != nullptr && *n != '\0' ? std::stoll(n) : 0;
   }
 
   bool begin_pending_ = false;  ///< Begin() called, BEGIN not yet sent (see Run)
