@@ -44,7 +44,7 @@ using motcua::testing::RequestText;
 // writes such pages faster too. The stream is a window of 1 MB of xorshift output made once,
 // at an offset that moves with `i`, so no two bodies are the same; it is appended to `out`,
 // whose storage the caller reuses (the load generator shares the cores with the server).
-void AppendPdf(std::string& out, int i) {
+void AppendPdf(std::string& out, std::uint64_t i) {
   constexpr std::size_t kNoise = 1 << 20, kStream = 100 * 1024 - 160;
   static const std::string noise = [] {
     std::string bytes(kNoise, '\0');
@@ -57,7 +57,7 @@ void AppendPdf(std::string& out, int i) {
     }
     return bytes;
   }();
-  std::size_t offset = (static_cast<std::size_t>(i) * 7919) % (kNoise - kStream);
+  std::size_t offset = static_cast<std::size_t>(i * 7919 % (kNoise - kStream));
   out.append("%PDF-1.4\n% to khai ").append(std::to_string(i)).append("\n1 0 obj<</Length ").append(std::to_string(kStream));
   out.append("/Filter/FlateDecode>>stream\n").append(noise, offset, kStream).append("\nendstream\nendobj\ntrailer<<>>\n%%EOF\n");
 }
@@ -97,6 +97,8 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
   std::vector<std::string> codes;
   std::string last_code;
   std::atomic<int> failures{0};
+  // Runs against one database (scripts/bench makes several) must not repeat a key or a file.
+  const std::uint64_t run = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) % 1000000007ULL * 100000000ULL;
   auto worker = [&](int t) {
     std::unique_ptr<Connection> conn;
     auto login = Call(conn, port, RequestText("POST", "/api/v1/session", {{"Content-Type", "application/json"}},
@@ -122,7 +124,7 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
       auto t0 = Clock::now();
       // The request in a buffer kept across iterations: its head, then the body in place.
       upload.assign(upload_head);
-      AppendPdf(upload, t * 1000000 + i);
+      AppendPdf(upload, run + static_cast<std::uint64_t>(t) * 10000000ULL + static_cast<std::uint64_t>(i));
       std::snprintf(upload.data() + length_at, 8, "%07zu", upload.size() - upload_head.size());
       upload[length_at + 7] = '\r';
       auto up = Call(conn, port, upload);
@@ -138,7 +140,7 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
                                                                {"attachment_ids", json::array{json::parse(up.body).at("id")}}}}}};
       auto r = Call(conn, port, RequestText("POST", "/api/v1/dossiers",
                                             {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"},
-                                             {"Idempotency-Key", "bench-" + std::to_string(t) + "-" + std::to_string(i)}},
+                                             {"Idempotency-Key", "bench-" + std::to_string(run) + "-" + std::to_string(t) + "-" + std::to_string(i)}},
                                             json::serialize(body)));
       if (r.status != 201) {
         std::fprintf(stderr, "submit: %d %s\n", r.status, r.body.c_str());

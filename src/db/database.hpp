@@ -102,6 +102,21 @@ class Connection {
   /// machine) in between can lose it. For work that is redone when it is lost — an upload no
   /// dossier has claimed yet — never for what a dossier, a payment or an account relies on.
   virtual void DeferDurability() {}
+  /// Inside a transaction, before its first statement: a group commit. Commit() lets go of the
+  /// transaction's locks before its commit record is on disk, then returns only once it is, by a
+  /// flush that also covers every other commit made before it began (PostgreSQL: the commit
+  /// under `synchronous_commit = off`, then a durable write of its own that flushes the WAL up
+  /// to it; SQLite: the commit under `synchronous=NORMAL`, then an fsync of the WAL shared by the
+  /// commits waiting for one). For a transaction that holds a lock every writer of its kind
+  /// needs (a counter row): held only while the statements run, not through the disk's flush,
+  /// so commits that queue behind it share flushes instead of taking one each. Durable when
+  /// Commit() returns; until then other transactions may already read what it wrote. When the
+  /// flush fails after the commit, Commit() throws DbError kUnavailable and the transaction is
+  /// committed but not known to be on disk.
+  virtual void GroupCommit() {}
+  /// Returns once every commit this connection has seen — made or read — is on disk: for a
+  /// reader about to vouch for what a group commit wrote (a replayed answer). Not in a transaction.
+  virtual void AwaitDurable() {}
   virtual Engine GetEngine() const = 0;
   /// False after a connection-level failure; the pool then discards it.
   virtual bool Healthy() const = 0;

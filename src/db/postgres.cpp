@@ -23,6 +23,11 @@ constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
+// See PgConnection::Flushed (migrations/postgres/0018_commit_barriers.sql).
+constexpr Query kCommitBarrier{"db_commit_barrier",
+    "INSERT INTO commit_barriers (backend, n) VALUES (pg_backend_pid(), 1) "
+    "ON CONFLICT (backend) DO UPDATE SET n = commit_barriers.n + 1"};
+
 class PgResult {
  public:
   explicit PgResult(PGresult* r) : r_(r) {}
@@ -104,11 +109,6 @@ class PgConnection final : public Connection {
     queued_.push_back({query.name, std::move(params), rows});
   }
 
-  // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
-  ResultSet RunThenCommit(const Query& query, std::span<const Value> params) override {
-    EnsurePrepared(query);
-    return Pipeline(&query, params, true);
-  }
 
   void ExecuteScript(std::string_view sql) override {
     if (begin_pending_ || !queued_.empty()) Pipeline(nullptr, {}, false);
@@ -122,20 +122,35 @@ class PgConnection final : public Connection {
   void Begin() override {
     begin_pending_ = true;
     defer_durability_ = false;
+    group_commit_ = false;
     queued_.clear();
   }
   void DeferDurability() override { defer_durability_ = true; }
+  void GroupCommit() override { group_commit_ = defer_durability_ = true; }
   void Commit() override {
+    const bool group = std::exchange(group_commit_, false);
     if (!queued_.empty()) {
       Pipeline(nullptr, {}, true);
-      return;
+    } else if (std::exchange(begin_pending_, false)) {
+      defer_durability_ = false;
+      return;  // nothing ran: nothing to commit
+    } else {
+      // One simple-protocol message, one round trip: the setting applies to this commit only.
+      ExecuteScript(std::exchange(defer_durability_, false) ? "SET LOCAL synchronous_commit TO off; COMMIT" : "COMMIT");
     }
-    if (std::exchange(begin_pending_, false)) return;  // nothing ran: nothing to commit
-    // One simple-protocol message, one round trip: the setting applies to this commit only.
-    ExecuteScript(std::exchange(defer_durability_, false) ? "SET LOCAL synchronous_commit TO off; COMMIT" : "COMMIT");
+    if (group) Flushed("commit");
   }
+  ResultSet RunThenCommit(const Query& query, std::span<const Value> params) override {
+    const bool group = std::exchange(group_commit_, false);
+    EnsurePrepared(query);
+    ResultSet r = Pipeline(&query, params, true);
+    if (group) Flushed(query.name);
+    return r;
+  }
+  void AwaitDurable() override { Flushed("flush"); }
   void Rollback() override {
     defer_durability_ = false;
+    group_commit_ = false;
     queued_.clear();
     if (std::exchange(begin_pending_, false)) return;
     ExecuteScript("ROLLBACK");
@@ -148,6 +163,19 @@ class PgConnection final : public Connection {
     std::optional<std::int64_t> rows;  // what it must change, when told
   };
 
+  // A durable commit of its own after the commits this connection made or read: PostgreSQL
+  // flushes the WAL up to its commit record, so up to theirs too (a commit with no WAL of its
+  // own is not flushed, hence the row; one per server process, so writers never wait for each
+  // other's). Concurrent flushes are merged by the server (group commit).
+  void Flushed(std::string_view what) {
+    try {
+      Run(kCommitBarrier, {});
+    } catch (const DbError& e) {
+      throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": committed, but not known to be on disk: " + e.what());
+    }
+  }
+
+  // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
   // [BEGIN] [queued statements…] [statement] [COMMIT], sent together, then one sync. Every
   // result up to the sync is read before anything is thrown, so the connection leaves pipeline
   // mode clean; the first failure is the one thrown (the server skips what follows it, the
@@ -294,6 +322,7 @@ class PgConnection final : public Connection {
 
   bool begin_pending_ = false;  ///< Begin() called, BEGIN not yet sent (see Run)
   bool defer_durability_ = false;  ///< DeferDurability() called in this transaction
+  bool group_commit_ = false;      ///< GroupCommit() called in this transaction
   std::vector<Queued> queued_;  ///< ExecuteLater statements not sent yet
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string_view, std::string_view> prepared_;

@@ -1,6 +1,13 @@
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -70,10 +77,62 @@ struct Handle {
 // the shared handle is the only writer of the file in this process and keeps its cache.
 constexpr auto kWriterWait = std::chrono::seconds(10);
 
+// Group commits (Connection::GroupCommit) share fsyncs of the WAL: whoever waits while none
+// runs starts one, covering every commit that asked before it began; the others wait for it,
+// and those that asked after it began, for the next.
+class WalFlusher {
+ public:
+  void Await(const std::string& db_path) {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t mine = ++asked_;
+    while (flushed_ < mine) {
+      if (running_) {
+        done_.wait(lock);
+        continue;
+      }
+      running_ = true;
+      const std::uint64_t covers = asked_;
+      lock.unlock();
+      std::string error = SyncFile(db_path + "-wal");
+      lock.lock();
+      running_ = false;
+      if (error.empty()) {
+        flushed_ = std::max(flushed_, covers);
+        ++flushes_;
+      }
+      done_.notify_all();
+      if (!error.empty()) throw DbError(DbError::Kind::kUnavailable, "SQLite: cannot sync the WAL: " + error);
+    }
+  }
+  std::uint64_t flushes() {
+    std::lock_guard lock(mutex_);
+    return flushes_;
+  }
+
+ private:
+  // fsync through a descriptor of its own: the one SQLite writes through is not reachable, and
+  // an fsync of either flushes the file's pages. SQLite keeps the WAL file (it truncates or
+  // rewrites it in place) while a connection is open, as the pool's are.
+  static std::string SyncFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return path + ": " + std::strerror(errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    return rc == 0 ? std::string() : path + ": " + std::strerror(err);
+  }
+
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::uint64_t asked_ = 0, flushed_ = 0, flushes_ = 0;
+  bool running_ = false;
+};
+
 struct Writer {
   std::timed_mutex mutex;
   std::string path;
   std::unique_ptr<Handle> handle;  ///< opened on first use, by the holder of `mutex`
+  WalFlusher flusher;
 };
 
 std::shared_ptr<Writer> WriterFor(const std::string& path) {
@@ -176,14 +235,32 @@ class SqliteConnection final : public Connection {
     Exec(*w, "PRAGMA synchronous=NORMAL");
     Exec(*w, "BEGIN IMMEDIATE");
   }
+  // The commit is not fsynced under the write lock; the WAL is, after it is let go (asked too
+  // late in the transaction, the commit syncs as usual and there is nothing to wait for).
+  void GroupCommit() override {
+    DeferDurability();
+    group_ = relaxed_;
+  }
   void Commit() override {
+    const bool group = std::exchange(group_, false);
     Exec(*Writing(), "COMMIT");
     Durable();
     transaction_lock_ = {};
+    if (!group) return;
+    try {
+      AwaitDurable();
+    } catch (const DbError& e) {
+      throw DbError(DbError::Kind::kUnavailable, std::string("commit: committed, but not known to be on disk: ") + e.what());
+    }
+  }
+  void AwaitDurable() override {
+    if (writer_->path == ":memory:" || writer_->path.empty()) return;
+    writer_->flusher.Await(writer_->path);
   }
   void Rollback() override {
     // The lock is released even when the rollback itself fails; the next Begin() rolls back
     // whatever is left open on the shared handle.
+    group_ = false;
     std::unique_lock<std::timed_mutex> lock = std::move(transaction_lock_);
     if (!lock.owns_lock()) return;
     try {
@@ -317,6 +394,7 @@ class SqliteConnection final : public Connection {
   bool reading_ = false;  // inside a ReadBatch
   std::size_t statements_ = 0;  // run in the open transaction
   bool relaxed_ = false;  // the open transaction defers its durability (see DeferDurability)
+  bool group_ = false;    // ... and its commit waits for a shared flush (see GroupCommit)
   Handle own_;
 };
 

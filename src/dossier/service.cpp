@@ -903,6 +903,8 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
         return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
       }
       auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
+      // What it answered then was answered once its commit was on disk; so is this.
+      c->AwaitDurable();
       return Submitted{DossierJson(*c, ReadRow(d, 0), &who, calendar_, en, true), true};
     }
   }
@@ -1038,12 +1040,19 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     }
     auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
     Row row = ReadRow(d, 0);
+    c->AwaitDurable();
     return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
   };
   auto cal = calendar_(*c, agency->id);
   reads.reset();
   std::optional<db::Transaction> tx;
-  if (bundle_id == nullptr) tx.emplace(*c);
+  if (bundle_id == nullptr) {
+    tx.emplace(*c);
+    // The day's counter row, which every submission to the agency takes, is let go when the
+    // statements have run, not after the disk's flush; the answer still waits for the flush,
+    // which the submissions queued behind it share (db::Connection::GroupCommit).
+    c->GroupCommit();
+  }
   try {
     auto now_tp = ToInstant(Clock::now());
     std::string now = Utc(now_tp);
@@ -1083,7 +1092,8 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     // db::Connection::ExecuteLater) ahead of the one read of the dossier's code: the day's
     // number is taken and the row written under its code, the files claimed, the first event
     // and step and the key recorded. The counter row, which serialises one agency's submissions on
-    // PostgreSQL, is held from here to the commit: this trip and the one that commits.
+    // PostgreSQL, is held from here to the commit: this trip and the one that commits (not its
+    // flush, see above).
     c->ExecuteLater(store::kNextSequence, {agency->id, IsoDate(day)});
     c->ExecuteLater(store::kInsertDossier, {id, agency->code + "-" + YyMmDd(day) + "-", plan->procedure->code, plan->procedure->name,
                                             kase->code, kase->name, channel, agency->id, agency->path, Opt(owner),

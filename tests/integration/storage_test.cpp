@@ -2,6 +2,7 @@
 // including work interrupted half-way.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -298,6 +299,98 @@ TEST_P(StorageTest, DeferredDurabilityCommitsAndEndsWithItsTransaction) {
     EXPECT_EQ(conn->Execute(setting).Text(0, 0), "on") << "a transaction that did not defer waits for the disk";
     tx.Commit();
   }
+}
+
+// Group commits: writers that all take one counter row commit every increment, none lost or
+// doubled, with the flush that makes each durable (PostgreSQL: the connection's own write after
+// the commit, counted in its row of commit_barriers) done after the lock is let go.
+TEST_P(StorageTest, GroupCommitsOfWritersThatShareARowAllLandAndEachIsFlushed) {
+  auto migrations = db::MigrationsFor(db_->GetEngine(), db::EmbeddedMigrations());
+  ASSERT_TRUE(db::Migrate(*db_, migrations).has_value());
+  CreateItems();
+  db_->Acquire()->Execute(kInsert, {std::int64_t{1}, std::string("counter"), std::int64_t{0}, nullptr, nullptr});
+  const db::Query bump{"t_items_bump", "UPDATE items SET price = price + 1 WHERE id = 1"};
+  const db::Query price{"t_items_price", "SELECT price FROM items WHERE id = 1"};
+  const db::Query flushed{"t_barrier_n", "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM commit_barriers"};
+  const bool pg = db_->GetEngine() == db::Engine::kPostgres;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        auto conn = db_->Acquire();
+        db::Transaction tx(*conn);
+        conn->GroupCommit();
+        conn->ExecuteLater(bump, {}, 1);
+        std::int64_t id = 100 + t * 100 + i;
+        conn->Execute(kInsert, {id, "item-" + std::to_string(id), nullptr, nullptr, nullptr});
+        tx.Commit();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(db_->Acquire()->Execute(price).Int(0, 0), 60);
+  EXPECT_EQ(Count(), 61);
+  if (pg) {
+    EXPECT_EQ(db_->Acquire()->Execute(flushed).Int(0, 0), 60) << "one durable write after every group commit";
+  }
+  // A rolled-back group commit flushes nothing and leaves the connection as it was.
+  {
+    auto conn = db_->Acquire();
+    {
+      db::Transaction tx(*conn);
+      conn->GroupCommit();
+      conn->Execute(bump);
+    }
+    db::Transaction tx(*conn);
+    conn->Execute(bump);
+    tx.Commit();
+  }
+  EXPECT_EQ(db_->Acquire()->Execute(price).Int(0, 0), 61);
+  if (pg) {
+    EXPECT_EQ(db_->Acquire()->Execute(flushed).Int(0, 0), 60);
+  }
+}
+
+// When the flush after a group commit fails, the caller hears that the transaction committed
+// but is not known to be on disk (kUnavailable), and its writes are there; the next one flushes.
+TEST_P(StorageTest, AGroupCommitWhoseFlushFailsSaysSoAndStaysCommitted) {
+  auto migrations = db::MigrationsFor(db_->GetEngine(), db::EmbeddedMigrations());
+  ASSERT_TRUE(db::Migrate(*db_, migrations).has_value());
+  CreateItems();
+  const bool pg = db_->GetEngine() == db::Engine::kPostgres;
+  // Take away what the flush needs: the barrier's table, or the WAL file's name.
+  std::string wal = test_db_->url().substr(std::string("sqlite:").size()) + "-wal";
+  auto break_flush = [&] {
+    if (pg) db_->Acquire()->ExecuteScript("ALTER TABLE commit_barriers RENAME TO commit_barriers_away");
+    else std::filesystem::rename(wal, wal + ".away");
+  };
+  auto mend_flush = [&] {
+    if (pg) db_->Acquire()->ExecuteScript("ALTER TABLE commit_barriers_away RENAME TO commit_barriers");
+    else std::filesystem::rename(wal + ".away", wal);
+  };
+  db_->Acquire()->Execute(kInsert, {std::int64_t{1}, std::string("a"), nullptr, nullptr, nullptr});  // the WAL exists
+  auto writer = db_->Acquire();  // opened before the WAL's name goes away
+  break_flush();
+  try {
+    auto& conn = writer;
+    db::Transaction tx(*conn);
+    conn->GroupCommit();
+    conn->Execute(kInsert, {std::int64_t{2}, std::string("b"), nullptr, nullptr, nullptr});
+    tx.Commit();
+    ADD_FAILURE() << "a group commit answered without its flush";
+  } catch (const db::DbError& e) {
+    EXPECT_EQ(e.kind(), db::DbError::Kind::kUnavailable) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not known to be on disk"), std::string::npos) << e.what();
+  }
+  mend_flush();
+  EXPECT_EQ(Count(), 2) << "the transaction committed";
+  auto conn = db_->Acquire();
+  db::Transaction tx(*conn);
+  conn->GroupCommit();
+  conn->Execute(kInsert, {std::int64_t{3}, std::string("c"), nullptr, nullptr, nullptr});
+  tx.Commit();
+  conn->AwaitDurable();
+  EXPECT_EQ(Count(), 3);
 }
 
 // The last statement sent with the commit (PostgreSQL: one pipeline): its rows are answered and
