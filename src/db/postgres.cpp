@@ -109,7 +109,6 @@ class PgConnection final : public Connection {
     queued_.push_back({query.name, std::move(params), rows});
   }
 
-
   void ExecuteScript(std::string_view sql) override {
     if (begin_pending_ || !queued_.empty()) Pipeline(nullptr, {}, false);
     std::string text(sql);
@@ -126,11 +125,17 @@ class PgConnection final : public Connection {
     queued_.clear();
   }
   void DeferDurability() override { defer_durability_ = true; }
-  void GroupCommit() override { group_commit_ = defer_durability_ = true; }
+  // The barrier is prepared now, before the transaction has begun on the server: a statement
+  // that failed to prepare inside it would abort it, and its COMMIT would then roll back.
+  void GroupCommit() override {
+    EnsurePrepared(kCommitBarrier);
+    group_commit_ = defer_durability_ = true;
+  }
   void Commit() override {
     const bool group = std::exchange(group_commit_, false);
     if (!queued_.empty()) {
-      Pipeline(nullptr, {}, true);
+      Pipeline(nullptr, {}, true, group);  // the flush goes in the same round trip
+      return;
     } else if (std::exchange(begin_pending_, false)) {
       defer_durability_ = false;
       return;  // nothing ran: nothing to commit
@@ -140,14 +145,13 @@ class PgConnection final : public Connection {
     }
     if (group) Flushed("commit");
   }
+  // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
   ResultSet RunThenCommit(const Query& query, std::span<const Value> params) override {
     const bool group = std::exchange(group_commit_, false);
     EnsurePrepared(query);
-    ResultSet r = Pipeline(&query, params, true);
-    if (group) Flushed(query.name);
-    return r;
+    return Pipeline(&query, params, true, group);
   }
-  void AwaitDurable() override { Flushed("flush"); }
+  void AwaitDurable() override { Flushed("flush", "what was read"); }
   void Rollback() override {
     defer_durability_ = false;
     group_commit_ = false;
@@ -167,20 +171,21 @@ class PgConnection final : public Connection {
   // flushes the WAL up to its commit record, so up to theirs too (a commit with no WAL of its
   // own is not flushed, hence the row; one per server process, so writers never wait for each
   // other's). Concurrent flushes are merged by the server (group commit).
-  void Flushed(std::string_view what) {
+  void Flushed(std::string_view what, std::string_view which = "committed, but") {
     try {
       Run(kCommitBarrier, {});
     } catch (const DbError& e) {
-      throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": committed, but not known to be on disk: " + e.what());
+      throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": " + std::string(which) + " not known to be on disk: " + e.what());
     }
   }
 
-  // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.
   // [BEGIN] [queued statements…] [statement] [COMMIT], sent together, then one sync. Every
   // result up to the sync is read before anything is thrown, so the connection leaves pipeline
   // mode clean; the first failure is the one thrown (the server skips what follows it, the
   // COMMIT included: nothing is committed and the caller rolls back).
-  ResultSet Pipeline(const Query* query, std::span<const Value> params, bool commit) {
+  // With `flush` (a group commit), the barrier write of Flushed follows the COMMIT in the same
+  // pipeline: outside the transaction, it commits on its own at the sync, durably.
+  ResultSet Pipeline(const Query* query, std::span<const Value> params, bool commit, bool flush = false) {
     const bool begin = std::exchange(begin_pending_, false);
     std::vector<Queued> queued = std::exchange(queued_, {});
     const bool relax = commit && std::exchange(defer_durability_, false);
@@ -207,6 +212,8 @@ class PgConnection final : public Connection {
     if (query != nullptr) sent = sent && prepared(query->name, params);
     if (relax) sent = sent && plain("SET LOCAL synchronous_commit TO off", "commit");
     if (commit) sent = sent && plain("COMMIT", "commit");
+    const std::size_t barrier = commit && flush ? parts.size() : std::size_t(-1);
+    if (commit && flush) sent = sent && prepared(kCommitBarrier.name, {});  // prepared by GroupCommit
     sent = sent && PQpipelineSync(conn_) == 1;
     std::vector<std::vector<std::unique_ptr<PgResult>>> results(parts.size());
     if (sent) {
@@ -225,7 +232,17 @@ class PgConnection final : public Connection {
         throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": pipeline failed: " + PQerrorMessage(conn_));
       }
     }
-    for (std::size_t i = 0; i < parts.size(); ++i) Check(results[i].back()->get(), parts[i]);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i == barrier) {
+        try {
+          Check(results[i].back()->get(), parts[i]);
+        } catch (const DbError& e) {
+          throw DbError(DbError::Kind::kUnavailable, std::string(what) + ": committed, but not known to be on disk: " + e.what());
+        }
+        continue;
+      }
+      Check(results[i].back()->get(), parts[i]);
+    }
     // Every statement ran; one that changed another number of rows than it must fails the call.
     for (std::size_t q = 0; q < queued.size(); ++q) {
       if (!queued[q].rows) continue;

@@ -566,10 +566,10 @@ TEST_P(DossiersOnPostgres, ASubmissionWhoseFlushFailsIsAnswered503AndItsRetryFin
   auto raw = db::Database::Open(app_->db_url(), {.size = 1});
   User citizen = SignIn(port(), "citizen.demo");
   json::object body = Submission(citizen);
-  // What the flush needs goes away.
-  raw->Acquire()->ExecuteScript("ALTER TABLE commit_barriers RENAME TO commit_barriers_away");
+  // The flush's own write is refused.
+  raw->Acquire()->ExecuteScript("ALTER TABLE commit_barriers ADD CONSTRAINT t_refuse CHECK (n < 0)");
   auto first = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "flush-1"}});
-  raw->Acquire()->ExecuteScript("ALTER TABLE commit_barriers_away RENAME TO commit_barriers");
+  raw->Acquire()->ExecuteScript("ALTER TABLE commit_barriers DROP CONSTRAINT t_refuse");
   EXPECT_EQ(first.status, 503) << first.body;
   auto again = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "flush-1"}});
   ASSERT_EQ(again.status, 200) << again.body;
