@@ -136,13 +136,13 @@ class PgConnection final : public Connection {
     if (!queued_.empty()) {
       Pipeline(nullptr, {}, true, group);  // the flush goes in the same round trip
       return;
-    } else if (std::exchange(begin_pending_, false)) {
+    }
+    if (std::exchange(begin_pending_, false)) {
       defer_durability_ = false;
       return;  // nothing ran: nothing to commit
-    } else {
-      // One simple-protocol message, one round trip: the setting applies to this commit only.
-      ExecuteScript(std::exchange(defer_durability_, false) ? "SET LOCAL synchronous_commit TO off; COMMIT" : "COMMIT");
     }
+    // One simple-protocol message, one round trip: the setting applies to this commit only.
+    ExecuteScript(std::exchange(defer_durability_, false) ? "SET LOCAL synchronous_commit TO off; COMMIT" : "COMMIT");
     if (group) Flushed("commit");
   }
   // The statement and COMMIT (and BEGIN, when still pending) in one pipeline: one round trip.

@@ -96,19 +96,11 @@ class WalFlusher {
       std::string error = SyncFile(db_path + "-wal");
       lock.lock();
       running_ = false;
-      if (error.empty()) {
-        flushed_ = std::max(flushed_, covers);
-        ++flushes_;
-      }
+      if (error.empty()) flushed_ = std::max(flushed_, covers);
       done_.notify_all();
       if (!error.empty()) throw DbError(DbError::Kind::kUnavailable, "SQLite: cannot sync the WAL: " + error);
     }
   }
-  std::uint64_t flushes() {
-    std::lock_guard lock(mutex_);
-    return flushes_;
-  }
-
  private:
   // fsync through a descriptor of its own: the one SQLite writes through is not reachable, and
   // an fsync of either flushes the file's pages. SQLite keeps the WAL file (it truncates or
@@ -124,7 +116,7 @@ class WalFlusher {
 
   std::mutex mutex_;
   std::condition_variable done_;
-  std::uint64_t asked_ = 0, flushed_ = 0, flushes_ = 0;
+  std::uint64_t asked_ = 0, flushed_ = 0;
   bool running_ = false;
 };
 
