@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "core/time.hpp"
 #include "core/uuid.hpp"
@@ -74,7 +77,7 @@ class MeteredHash {
 // ----- filesystem -----
 
 fs::path PathFor(const fs::path& root, const std::string& sha256) {
-  return root / sha256.substr(0, 2) / sha256.substr(2, 2) / sha256;
+  return root / sha256.substr(0, 2) / sha256;
 }
 
 // A name created, renamed or removed in `dir` is on disk once the directory itself is synced.
@@ -125,13 +128,12 @@ class FsWriter final : public BlobWriter {
     fs::path final_path = PathFor(root_, info->sha256);
     fs::path dir = final_path.parent_path();
     // The bytes reach their address, and the address the disk, before the metadata does:
-    // metadata never points at nothing, even after a power cut. The fan-out directories are
-    // made when the first rename into them finds them missing (their names synced too).
+    // metadata never points at nothing, even after a power cut. The store made the fan-out
+    // directories when it opened; one removed since is made again (its name synced too).
     std::error_code ec;
     fs::rename(tmp_, final_path, ec);
     if (ec == std::errc::no_such_file_or_directory) {
       fs::create_directories(dir);
-      SyncDirectory(dir.parent_path());
       SyncDirectory(root_);
       fs::rename(tmp_, final_path);
     } else if (ec) {
@@ -151,6 +153,70 @@ class FsWriter final : public BlobWriter {
   bool committed_ = false;
 };
 
+// The 256 fan-out directories `00`…`ff` are made when the store opens, so no upload pays for
+// a mkdir and the syncs of the directories above it. One level keeps that set small enough to
+// make up front; ext4's hashed directories keep look-ups fast with many files in each.
+void MakeFanOut(const fs::path& root) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  bool made = false;
+  for (std::size_t i = 0; i < 256; ++i) {
+    const char name[] = {kHex[i >> 4], kHex[i & 15], '\0'};
+    made = fs::create_directory(root / name) || made;
+  }
+  if (made) SyncDirectory(root);
+}
+
+// Written once the store is known to hold only `ab/<sha256>` files.
+constexpr std::string_view kLayoutMark = "LAYOUT";
+
+// Stores made before the one-level layout kept blobs at `ab/cd/<sha256>`: each moves up into
+// `ab/`. A rename is atomic, so a crash part-way leaves every blob under one of the two names,
+// and the next start carries on.
+void MoveTwoLevelBlobs(const fs::path& root) {
+  for (const auto& fan : fs::directory_iterator(root)) {
+    const auto fan_name = fan.path().filename().string();
+    if (!fan.is_directory() || fan_name.size() != 2 || !std::isxdigit(static_cast<unsigned char>(fan_name[0])) ||
+        !std::isxdigit(static_cast<unsigned char>(fan_name[1]))) {
+      continue;
+    }
+    std::vector<fs::path> emptied;
+    for (const auto& sub : fs::directory_iterator(fan.path())) {
+      if (!sub.is_directory()) continue;
+      for (const auto& blob : fs::directory_iterator(sub.path())) {
+        if (IsBlobAddress(blob.path().filename().string())) {
+          fs::rename(blob.path(), fan.path() / blob.path().filename());
+        }
+      }
+      emptied.push_back(sub.path());
+    }
+    if (emptied.empty()) continue;
+    SyncDirectory(fan.path());
+    for (const auto& sub : emptied) {
+      SyncDirectory(sub);
+      std::error_code ec;
+      fs::remove(sub, ec);  // left in place if something else was in it
+    }
+    SyncDirectory(fan.path());
+  }
+}
+
+void MarkLayout(const fs::path& root) {
+  const auto tmp = root / "tmp" / kLayoutMark;
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "ab/<sha256>\n";
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot sync " + tmp.string());
+  }
+  ::close(fd);
+  fs::rename(tmp, root / kLayoutMark);
+  SyncDirectory(root);
+}
+
 class FsBlobStore final : public BlobStore {
  public:
   FsBlobStore(Database& db, fs::path root) : BlobStore(db), root_(std::move(root)) {
@@ -159,6 +225,11 @@ class FsBlobStore final : public BlobStore {
     for (const auto& entry : fs::directory_iterator(root_ / "tmp")) {
       std::error_code ec;
       fs::remove(entry.path(), ec);
+    }
+    MakeFanOut(root_);
+    if (!fs::exists(root_ / kLayoutMark)) {
+      MoveTwoLevelBlobs(root_);
+      MarkLayout(root_);
     }
   }
 

@@ -78,8 +78,9 @@ class BlobStore {
   Database& db_;
 };
 
-/// Blobs as files `<root>/ab/cd/<sha256>`, written to `<root>/tmp/` first and renamed when
-/// complete, so a crash never leaves a partial blob under its address.
+/// Blobs as files `<root>/ab/<sha256>`, written to `<root>/tmp/` first and renamed when
+/// complete, so a crash never leaves a partial blob under its address. Opening a store made
+/// with the earlier `<root>/ab/cd/<sha256>` layout moves its files up a level.
 std::unique_ptr<BlobStore> MakeFilesystemBlobStore(Database& db, std::filesystem::path root);
 
 /// Blobs as 1 MiB chunks in the `blob_chunks` table, renamed to their address in the same

@@ -894,19 +894,21 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
   // A bundle's child is inside its caller's transaction throughout.
   std::optional<db::ReadBatch> reads;
   if (bundle_id == nullptr) reads.emplace(*c);
-  // A retry of a submission that went through answers what it answered then, before anything
-  // is validated again (its files are by now part of the dossier).
-  if (!key.empty()) {
-    auto k = c->Execute(store::kFindIdempotency, {who.account_id, key});
-    if (!k.Empty()) {
-      if (k.Text(0, 0) != crypto::Sha256::Hex(json::serialize(in_body))) {
-        return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
-      }
-      auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
-      // What it answered then was answered once its commit was on disk; so is this.
-      c->AwaitDurable();
-      return Submitted{DossierJson(*c, ReadRow(d, 0), &who, calendar_, en, true), true};
+  // A retry of a submission that went through (`k`: its idempotency row) answers what it
+  // answered then. That was answered once its commit was on disk; so is this.
+  const std::string request_hash = key.empty() ? std::string() : crypto::Sha256::Hex(json::serialize(in_body));
+  auto replay = [&](const db::ResultSet& k) -> core::Result<Submitted> {
+    if (k.Text(0, 0) != request_hash) {
+      return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
     }
+    auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
+    Row row = ReadRow(d, 0);
+    c->AwaitDurable();
+    return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
+  };
+  // Before anything is validated again (its files are by now part of the dossier).
+  if (!key.empty()) {
+    if (auto k = c->Execute(store::kFindIdempotency, {who.account_id, key}); !k.Empty()) return replay(k);
   }
   json::object body = in_body;
   if (auto draft = Str(in_body, "draft_id"); !draft.empty()) {
@@ -1029,20 +1031,8 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     return Invalid("Hồ sơ chưa hợp lệ; xem từng mục. / The dossier is not valid yet; see each field.", std::move(errors));
   }
 
-  std::string request_hash = crypto::Sha256::Hex(json::serialize(in_body));
   std::string id = core::Uuid::NewV7().ToString();
   std::string dossier_code;
-  auto replay = [&]() -> core::Result<Submitted> {
-    auto k = c->Execute(store::kFindIdempotency, {who.account_id, key});
-    if (k.Empty()) return Fail(ErrorCode::kConflict, "Yêu cầu trùng đang được xử lý; hãy thử lại. / The same request is in progress; retry.");
-    if (k.Text(0, 0) != request_hash) {
-      return Fail(ErrorCode::kConflict, "Idempotency-Key này đã dùng cho một yêu cầu khác. / This Idempotency-Key was used for a different request.");
-    }
-    auto d = c->Execute(store::kDossierById, {k.Text(0, 1)});
-    Row row = ReadRow(d, 0);
-    c->AwaitDurable();
-    return Submitted{DossierJson(*c, row, &who, calendar_, en, true), true};
-  };
   auto cal = calendar_(*c, agency->id);
   reads.reset();
   std::optional<db::Transaction> tx;
@@ -1177,7 +1167,9 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
     // answer as a retry.
     if (e.kind() == db::DbError::Kind::kUniqueViolation && !key.empty() && tx) {
       tx.reset();
-      return replay();
+      auto k = c->Execute(store::kFindIdempotency, {who.account_id, key});
+      if (k.Empty()) return Fail(ErrorCode::kConflict, "Yêu cầu trùng đang được xử lý; hãy thử lại. / The same request is in progress; retry.");
+      return replay(k);
     }
     throw;
   }

@@ -610,7 +610,7 @@ TEST_P(BlobTest, ABlobIsStoredUnderItsAddressWithNothingLeftOver) {
   ASSERT_TRUE(info.has_value());
   if (GetParam() == "sqlite") {
     const auto& sha = info->sha256;
-    EXPECT_TRUE(std::filesystem::exists(dir_.path() / "blobs" / sha.substr(0, 2) / sha.substr(2, 2) / sha));
+    EXPECT_TRUE(std::filesystem::exists(dir_.path() / "blobs" / sha.substr(0, 2) / sha));
     EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "blobs" / "tmp")) << "no part file left";
   } else {
     // Under one chunk: written under its address in the metadata's transaction, no temporary key.
@@ -662,6 +662,61 @@ TEST_P(BlobTest, PartsLeftByACrashAreSweptAtStart) {
     blobs_ = db::MakePostgresBlobStore(*db_);
   }
   EXPECT_EQ(blobs_->ReadAll(kept->sha256).value(), "kept");
+}
+
+// The filesystem backend's own layout (its metadata here in SQLite).
+class FsBlobTest : public BlobTest {};
+
+INSTANTIATE_TEST_SUITE_P(Engines, FsBlobTest, ::testing::Values("sqlite"),
+                         [](const auto& param_info) { return param_info.param; });
+
+TEST_P(FsBlobTest, TheFanOutIsMadeWhenTheStoreOpensAndNoUploadMakesADirectory) {
+  const auto root = dir_.path() / "blobs";
+  int fan_out = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    const auto name = entry.path().filename().string();
+    if (entry.is_directory() && name != "tmp") {
+      EXPECT_EQ(name.size(), 2U) << name;
+      ++fan_out;
+    }
+  }
+  EXPECT_EQ(fan_out, 256);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(blobs_->Put("blob " + std::to_string(i), "text/plain", 100).has_value());
+  for (const auto& fan : std::filesystem::directory_iterator(root)) {
+    if (fan.path().filename() == "tmp" || !fan.is_directory()) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(fan.path())) {
+      EXPECT_TRUE(entry.is_regular_file()) << entry.path();
+    }
+  }
+}
+
+TEST_P(FsBlobTest, AStoreInTheTwoLevelLayoutIsMovedToOneLevelWhenItOpens) {
+  const auto root = dir_.path() / "blobs";
+  std::vector<std::string> shas;
+  for (int i = 0; i < 30; ++i) {
+    auto info = blobs_->Put("legacy " + std::to_string(i), "text/plain", 100);
+    ASSERT_TRUE(info.has_value());
+    shas.push_back(info->sha256);
+  }
+  // Make it look like a store written by an earlier release: `ab/cd/<sha256>`, no layout mark.
+  for (const auto& sha : shas) {
+    const auto old_dir = root / sha.substr(0, 2) / sha.substr(2, 2);
+    std::filesystem::create_directories(old_dir);
+    std::filesystem::rename(root / sha.substr(0, 2) / sha, old_dir / sha);
+  }
+  std::filesystem::remove(root / "LAYOUT");
+  // A crash had already moved one of them up before the mark was written.
+  std::filesystem::rename(root / shas[0].substr(0, 2) / shas[0].substr(2, 2) / shas[0], root / shas[0].substr(0, 2) / shas[0]);
+
+  blobs_ = db::MakeFilesystemBlobStore(*db_, root);
+  for (int i = 0; i < 30; ++i) {
+    const auto& sha = shas[static_cast<std::size_t>(i)];
+    EXPECT_EQ(blobs_->ReadAll(sha).value(), "legacy " + std::to_string(i));
+    EXPECT_TRUE(std::filesystem::is_regular_file(root / sha.substr(0, 2) / sha));
+    EXPECT_FALSE(std::filesystem::exists(root / sha.substr(0, 2) / sha.substr(2, 2))) << "the old directory is gone";
+  }
+  EXPECT_TRUE(std::filesystem::exists(root / "LAYOUT"));
+  EXPECT_TRUE(std::filesystem::is_empty(root / "tmp"));
 }
 
 }  // namespace
