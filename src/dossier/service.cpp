@@ -981,15 +981,16 @@ core::Result<Submitted> Service::SubmitOn(db::Connection& conn, const Principal&
       if (!acc.Empty()) owner = acc.Text(0, 0);  // the citizen then sees it among their dossiers
     }
   } else {
-    auto p = c->Execute(store::kAccountProfile, {who.account_id});
-    if (p.Empty()) return Fail(ErrorCode::kUnauthenticated, "Tài khoản không còn tồn tại. / The account no longer exists.");
-    bool business = p.Text(0, 9) == "business";
-    applicant = json::object{{"name", business && !p.Text(0, 8).empty() ? p.Text(0, 8) : p.Text(0, 0)},
-                             {"id_number", business ? p.Text(0, 7) : p.Text(0, 1)},
-                             {"phone", p.Text(0, 5)}, {"email", p.Text(0, 4)}, {"address", p.Text(0, 6)},
+    // The account as read with the session or token, in the same statement.
+    if (!who.profile) return Fail(ErrorCode::kUnauthenticated, "Tài khoản không còn tồn tại. / The account no longer exists.");
+    const identity::Profile& profile = *who.profile;
+    bool business = who.kind == identity::AccountKind::kBusiness;
+    applicant = json::object{{"name", business && !profile.business_name.empty() ? profile.business_name : profile.full_name},
+                             {"id_number", business ? profile.tax_code : profile.personal_id},
+                             {"phone", profile.phone}, {"email", profile.email}, {"address", profile.address},
                              {"kind", business ? "business" : "citizen"}};
     owner = who.account_id;
-    owner_contact = notify::Contact{p.Text(0, 4), p.Text(0, 5), p.Text(0, 10), p.Text(0, 0)};
+    owner_contact = notify::Contact{profile.email, profile.phone, profile.language, profile.full_name};
   }
   json::value representative = nullptr;
   if (const json::value* r = body.if_contains("representative"); r && !r->is_null()) {

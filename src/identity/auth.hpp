@@ -27,6 +27,12 @@ enum class AccountKind { kCitizen, kBusiness, kOfficer, kClient };
 std::string_view AccountKindName(AccountKind kind);
 
 /// The authenticated caller of one request.
+/// What the account says of its holder, as read with the credential (people, not machine clients).
+struct Profile {
+  std::string full_name, personal_id, birth_date, gender, email, phone, address, tax_code, business_name,
+      language = "vi";
+};
+
 struct Principal {
   AccountKind kind = AccountKind::kCitizen;
   std::string account_id;    ///< accounts.id; the client_id for machine clients
@@ -40,6 +46,9 @@ struct Principal {
   std::string session_id;    ///< cookie sessions; empty for bearer tokens
   /// An officer who must enrol a TOTP second factor before acting as an officer.
   bool enrolment_required = false;
+  /// The account's profile, read in the same statement as the session or token check; none for
+  /// machine clients.
+  std::optional<Profile> profile;
 
   bool HasRole(Role role) const;
   bool HasScope(std::string_view scope) const;

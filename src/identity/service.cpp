@@ -166,6 +166,8 @@ Principal PrincipalOf(const store::Account& a, const std::string& session_id, in
   }
   p.assurance_level = acr;
   p.session_id = session_id;
+  p.profile = Profile{a.full_name, a.personal_id, a.birth_date, a.gender, a.email, a.phone,
+                      a.address, a.tax_code, a.business_name, a.language};
   return p;
 }
 

@@ -1,5 +1,6 @@
 #include "identity/store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -387,7 +388,8 @@ std::optional<Session> FindLiveSession(db::Connection& c, const std::string& tok
 }
 
 // The session, its account, the account's roles (one row each; one row with a NULL role when
-// none) and the officer's agency in one statement: every signed-in request asks this.
+// none) and the officer's agency in one statement: every signed-in request asks this. The roles
+// are sorted here rather than by the statement (a sort node costs every request).
 const Query kLiveSessionWithAccount{
     "identity_live_session_account",
     "SELECT s.id, s.account_id, s.csrf_token, s.stage, s.amr, s.auth_time, s.created_at, "
@@ -403,7 +405,7 @@ const Query kLiveSessionWithAccount{
     "FROM sessions s JOIN accounts a ON a.id = s.account_id "
     "LEFT JOIN account_roles r ON r.account_id = a.id "
     "LEFT JOIN agencies g ON g.id = a.agency_id "
-    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 ORDER BY r.role"};
+    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2"};
 
 std::optional<std::pair<Session, Account>> FindLiveSessionWithAccount(db::Connection& c,
                                                                       const std::string& token_hash,
@@ -414,6 +416,7 @@ std::optional<std::pair<Session, Account>> FindLiveSessionWithAccount(db::Connec
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     if (!r.IsNull(i, 32)) out.second.roles.push_back(Str(r, i, 32));
   }
+  std::sort(out.second.roles.begin(), out.second.roles.end());
   if (!out.second.agency_id.empty() && !r.IsNull(0, 33)) out.second.agency = AgencyAt(r, 0, 33);
   return out;
 }
