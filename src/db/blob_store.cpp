@@ -201,18 +201,12 @@ void MoveTwoLevelBlobs(const fs::path& root) {
 }
 
 void MarkLayout(const fs::path& root) {
+  static constexpr std::string_view kText = "ab/<sha256>\n";
   const auto tmp = root / "tmp" / kLayoutMark;
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "ab/<sha256>\n";
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot sync " + tmp.string());
-  }
-  ::close(fd);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  bool ok = fd >= 0 && ::write(fd, kText.data(), kText.size()) == static_cast<ssize_t>(kText.size()) && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
   fs::rename(tmp, root / kLayoutMark);
   SyncDirectory(root);
 }

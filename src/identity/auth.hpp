@@ -26,13 +26,13 @@ enum class AccountKind { kCitizen, kBusiness, kOfficer, kClient };
 /// `citizen`, `business`, `officer`, `client` (a machine client of client_credentials).
 std::string_view AccountKindName(AccountKind kind);
 
-/// The authenticated caller of one request.
 /// What the account says of its holder, as read with the credential (people, not machine clients).
 struct Profile {
   std::string full_name, personal_id, birth_date, gender, email, phone, address, tax_code, business_name,
       language = "vi";
 };
 
+/// The authenticated caller of one request.
 struct Principal {
   AccountKind kind = AccountKind::kCitizen;
   std::string account_id;    ///< accounts.id; the client_id for machine clients
