@@ -434,14 +434,16 @@ calendar::Instant DueFrom(const calendar::WorkCalendar& cal, calendar::Instant s
   return cal.AddWorkingHours(start, calendar::Minutes(minutes));
 }
 
-json::object Prefilled(db::Connection& c, const Principal& who, const json::value& form) {
-  auto r = c.Execute(store::kAccountProfile, {who.account_id});
-  if (r.Empty() || form.is_null()) return {};
+json::object Prefilled(const Principal& who, const json::value& form) {
+  if (!who.profile || form.is_null()) return {};
+  const auto& p = *who.profile;
   PrefillSource src;
-  const char* keys[] = {"full_name", "id_number", "birth_date", "gender", "email", "phone", "address", "tax_code", "business_name"};
-  for (std::size_t i = 0; i < 9; ++i) {
-    std::string v = r.Text(0, i);
-    if (!v.empty()) src.values.emplace_back(keys[i], v);
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"full_name", &p.full_name}, {"id_number", &p.personal_id}, {"birth_date", &p.birth_date},
+      {"gender", &p.gender},       {"email", &p.email},           {"phone", &p.phone},
+      {"address", &p.address},     {"tax_code", &p.tax_code},     {"business_name", &p.business_name}};
+  for (const auto& [key, value] : fields) {
+    if (!value->empty()) src.values.emplace_back(key, *value);
   }
   return Prefill(form, src);
 }
@@ -546,7 +548,7 @@ core::Result<json::object> Service::SubmissionTemplate(const Principal& who, con
     json::array steps;
     for (const auto& s : k.steps) steps.push_back(json::string(s));
     cases.push_back(json::object{{"code", k.code}, {"name", k.name}, {"steps", steps}, {"form", k.form}, {"documents", docs},
-                                 {"prefill", Prefilled(*c, who, k.form)}});
+                                 {"prefill", Prefilled(who, k.form)}});
   }
   json::array channels;
   for (const auto& ch : plan->channels) {
@@ -556,7 +558,7 @@ core::Result<json::object> Service::SubmissionTemplate(const Principal& who, con
   for (const auto& a : ReceivingAgencies(*c, *plan->procedure, plan->config)) {
     agencies.push_back(json::object{{"id", a.id}, {"code", a.code}, {"name", en && !a.name_en.empty() ? a.name_en : a.name}});
   }
-  json::object prefill = plan->cases.empty() ? json::object{} : Prefilled(*c, who, plan->cases.front().form);
+  json::object prefill = plan->cases.empty() ? json::object{} : Prefilled(who, plan->cases.front().form);
   return json::object{{"procedure_code", plan->procedure->code},
                       {"procedure_name", en && !plan->procedure->name_en.empty() ? plan->procedure->name_en : plan->procedure->name},
                       {"service_class", plan->procedure->service_class},
