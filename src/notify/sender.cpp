@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <random>
+#include <tuple>
+#include <variant>
+#include <vector>
 
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -130,9 +133,21 @@ SendReport Sender::RunOnce(Clock::time_point now) {
   auto conn = db_.Acquire();
   std::string now_text = core::FormatUtc(now);
   bool email_on = !options_.smtp.host.empty(), sms_on = !options_.sms.url.empty();
-  auto due = conn->Execute(store::kDue, {now_text, std::int64_t{email_on ? 1 : 0}, std::int64_t{sms_on ? 1 : 0},
-                                         static_cast<std::int64_t>(options_.batch)});
+  // Each channel that is on, oldest first, merged: the batch is the oldest due messages of all.
+  std::vector<std::string> channels{"log"};
+  if (email_on) channels.emplace_back("email");
+  if (sms_on) channels.emplace_back("sms");
+  db::ResultSet due;
+  for (const auto& channel : channels) {
+    auto part = conn->Execute(store::kDue, {now_text, channel, static_cast<std::int64_t>(options_.batch)});
+    for (auto& row : part.rows) due.rows.push_back(std::move(row));
+  }
   if (due.Empty()) return report;
+  auto key = [](const std::vector<db::Value>& row) {
+    return std::tie(std::get<std::string>(row[store::kCreatedAt]), std::get<std::string>(row[store::kId]));
+  };
+  std::sort(due.rows.begin(), due.rows.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  if (due.rows.size() > options_.batch) due.rows.resize(options_.batch);
   auto overrides = LoadOverrides(*conn);
   std::string public_url = options_.public_url ? options_.public_url() : std::string();
   for (std::size_t i = 0; i < due.rows.size(); ++i) {

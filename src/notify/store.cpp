@@ -18,15 +18,18 @@ const db::Query kInsert3{"notify_insert3", MOTCUA_NOTIFY_INSERT ", ($11, $12, $1
                                            "($21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"};
 #undef MOTCUA_NOTIFY_INSERT
 
-// Due: pending, its retry time reached, not leased by a live sender, on a channel that is on.
-const db::Query kDue{"notify_due",
-    "SELECT " MOTCUA_NOTIFY_COLUMNS " FROM notification_outbox WHERE status = 'pending' "
-    "AND (channel = 'log' OR (channel = 'email' AND $2 = 1) OR (channel = 'sms' AND $3 = 1)) "
+// Due on one channel: pending, its retry time reached, not leased by a live sender; oldest first.
+// One range of the (channel, created_at, id) index of pending messages (migration 0019), so
+// the pending messages of a channel that is off are never read, however many wait.
+const db::Query kDue{"notify_due_on_channel",
+    "SELECT " MOTCUA_NOTIFY_COLUMNS " FROM notification_outbox WHERE status = 'pending' AND channel = $2 "
     "AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND (lease_until IS NULL OR lease_until < $1) "
-    "ORDER BY created_at, id LIMIT $4"};
+    "ORDER BY created_at, id LIMIT $3"};
 // Per status of the undelivered: how many, and since when the oldest waits (the /metrics gauges).
+// Two parts, each served by its partial index (migration 0019).
 const db::Query kOutboxStats{"notify_outbox_stats",
-    "SELECT status, COUNT(*), MIN(created_at) FROM notification_outbox WHERE status IN ('pending', 'dead', 'failed') "
+    "SELECT status, COUNT(*), MIN(created_at) FROM notification_outbox WHERE status = 'pending' GROUP BY status "
+    "UNION ALL SELECT status, COUNT(*), MIN(created_at) FROM notification_outbox WHERE status IN ('dead', 'failed') "
     "GROUP BY status"};
 // The claim: of several senders (threads, processes, nodes) exactly one sees affected = 1.
 const db::Query kClaim{"notify_claim",

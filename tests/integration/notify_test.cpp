@@ -434,6 +434,30 @@ TEST_P(Notifications, TheSendersThreadDrainsAFullOutboxAtOnceAndKnowsItsLag) {
   EXPECT_EQ(stats.failed, 0);
 }
 
+TEST_P(Notifications, EachPassTakesTheOldestDueMessagesOfTheChannelsThatAreOnWhateverWaitsOnTheOthers) {
+  SmtpSink sink;
+  auto now = Clock::now();
+  // SMS is off: its messages wait, older than all the rest and more than a batch of them.
+  std::vector<std::string> sms;
+  for (int i = 0; i < 4; ++i) sms.push_back(QueueIn(*app_, "sms", "091234567" + std::to_string(i), now - 5h + std::chrono::minutes(i)));
+  std::string a = QueueIn(*app_, "email", "a@demo.invalid", now - 3h), l = QueueIn(*app_, "log", "l", now - 2h);
+  std::string b = QueueIn(*app_, "email", "b@demo.invalid", now - 1h), m = QueueIn(*app_, "log", "m", now - 30min);
+  auto options = Options(sink.port());
+  options.batch = 2;
+  notify::Sender sender(*app_->app().db, options);
+  EXPECT_EQ(sender.RunOnce(now).sent, 2u);
+  EXPECT_EQ(Message(a).status, "sent");
+  EXPECT_EQ(Message(l).status, "sent") << "the log channel's older message goes before the newer e-mail";
+  EXPECT_EQ(Message(b).status, "pending");
+  EXPECT_EQ(Message(m).status, "pending");
+  EXPECT_EQ(sender.RunOnce(now).sent, 2u);
+  EXPECT_EQ(Message(b).status, "sent");
+  EXPECT_EQ(Message(m).status, "sent");
+  EXPECT_EQ(sender.RunOnce(now).sent, 0u);
+  for (const auto& id : sms) EXPECT_EQ(Message(id).status, "pending");
+  EXPECT_EQ(sink.Count(), 2u);
+}
+
 TEST_P(Notifications, MetricsShowTheOutboxAsTheRunningSenderSawIt) {
   // An instance of its own whose sender runs (every 50 ms) with e-mail not configured.
   TestApp app(GetParam(), false, [](config::Config& c) { c.notify_poll_ms = 50; });
