@@ -27,6 +27,12 @@ App::~App() {
 
 namespace {
 
+// Group commits keep one row per PostgreSQL server process in commit_barriers (migration 0018).
+// Those of processes that have ended are dropped at start-up, so the table stays the size of the
+// set of processes; a live process whose row goes writes it again at its next group commit.
+const db::Query kForgetEndedBackends{"app_forget_ended_backends",
+    "DELETE FROM commit_barriers WHERE backend NOT IN (SELECT pid FROM pg_stat_activity)"};
+
 core::Result<std::unique_ptr<db::Database>> OpenDatabase(const std::string& url,
                                                          std::size_t pool_size,
                                                          db::QueryObserver observer = {}) {
@@ -138,6 +144,7 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
   }
   {
     auto conn = app->db->Acquire();
+    if (app->db->GetEngine() == db::Engine::kPostgres) conn->Execute(kForgetEndedBackends, {});
     if (auto n = identity::store::FillAgencySearchKeys(*conn); n > 0) {
       core::Log(core::LogLevel::kInfo, "agency search keys filled", {{"agencies", static_cast<std::int64_t>(n)}});
     }

@@ -582,6 +582,25 @@ TEST_P(DossiersOnPostgres, ASubmissionWhoseFlushFailsIsAnswered503AndItsRetryFin
   EXPECT_EQ(conn->Execute({"test_claimed_files", "SELECT COUNT(*) FROM attachments WHERE dossier_id IS NOT NULL"}).Int(0, 0), 1);
 }
 
+// commit_barriers keeps a row per server process that made a group commit; a restart drops
+// the rows of processes that have ended.
+TEST_P(DossiersOnPostgres, ARestartForgetsTheFlushRowsOfServerProcessesThatHaveEnded) {
+  User citizen = SignIn(port(), "citizen.demo");
+  ASSERT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen)), {{"Idempotency-Key", "gone-1"}}).status, 201);
+  auto raw = db::Database::Open(app_->db_url(), {.size = 1});
+  const db::Query live{"test_barrier_live_rows",
+                       "SELECT COUNT(*) FROM commit_barriers WHERE backend IN (SELECT pid FROM pg_stat_activity)"};
+  ASSERT_GE(raw->Acquire()->Execute(live).Int(0, 0), 1) << "the submission's own flush row";
+  // Rows of processes long gone (process ids are never negative, so none is live).
+  raw->Acquire()->ExecuteScript("INSERT INTO commit_barriers (backend, n) VALUES (-1, 5), (-2, 7)");
+  app_->Restart();
+  EXPECT_EQ(raw->Acquire()->Execute({"test_barrier_gone_rows", "SELECT COUNT(*) FROM commit_barriers WHERE backend < 0"}).Int(0, 0), 0);
+  // Group commits go on as before, and write their rows again.
+  citizen = SignIn(port(), "citizen.demo");
+  EXPECT_EQ(citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen)), {{"Idempotency-Key", "gone-2"}}).status, 201);
+  EXPECT_GE(raw->Acquire()->Execute(live).Int(0, 0), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DossiersOnPostgres, ::testing::Values("postgres"));
 
 
