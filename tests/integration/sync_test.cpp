@@ -565,7 +565,10 @@ TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
                                     {sync::SubjectFor("H99"), "c", forged}};
   auto stored = (*client)->Publish(out, 5s);
   EXPECT_TRUE(stored[0] && stored[1] && stored[2]);
-  ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() >= 2 && app->app().sync_ingest->Refused() >= 1; }));
+  auto& ingest = *app->app().sync_ingest;
+  ASSERT_TRUE(Eventually([&] { return ingest.Ingested() >= 2 && ingest.Refused() >= 1; }))
+      << "ingested " << ingest.Ingested() << ", refused " << ingest.Refused() << ", consumer pending "
+      << ingest.ConsumerPending() << ", awaiting acknowledgement " << ingest.AckPending();
   EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-261201-0001")).at("TrangThaiHoSo"), 10);
   EXPECT_EQ(ProgressRows(app->app()), 5);
 }
