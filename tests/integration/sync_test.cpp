@@ -187,7 +187,18 @@ bool Converged(app::App& a) {
 std::string Diff(app::App& a) {
   std::string out;
   for (const auto& d : a.sync->Compare("H99", Truth(a))) out += d + "\n";
-  return out + "progress " + std::to_string(ProgressRows(a)) + " events " + std::to_string(Events(a));
+  out += "progress " + std::to_string(ProgressRows(a)) + " events " + std::to_string(Events(a));
+  // Where the events stopped: the relay (outbox, NATS connection) or the portal's consumer.
+  if (a.sync_relay) {
+    out += "; relay: connected " + std::to_string(a.sync_relay->Connected()) + ", published " +
+           std::to_string(a.sync_relay->Published()) + ", outbox " + std::to_string(a.sync_relay->Depth());
+  }
+  if (a.sync_ingest) {
+    out += "; ingest: ingested " + std::to_string(a.sync_ingest->Ingested()) + ", refused " + std::to_string(a.sync_ingest->Refused()) +
+           ", consumer pending " + std::to_string(a.sync_ingest->ConsumerPending()) + ", awaiting acknowledgement " +
+           std::to_string(a.sync_ingest->AckPending());
+  }
+  return out;
 }
 
 class Sync : public ::testing::TestWithParam<std::string> {};
