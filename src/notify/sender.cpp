@@ -134,12 +134,12 @@ SendReport Sender::RunOnce(Clock::time_point now) {
   std::string now_text = core::FormatUtc(now);
   bool email_on = !options_.smtp.host.empty(), sms_on = !options_.sms.url.empty();
   // Each channel that is on, oldest first, merged: the batch is the oldest due messages of all.
-  std::vector<std::string> channels{"log"};
-  if (email_on) channels.emplace_back("email");
-  if (sms_on) channels.emplace_back("sms");
+  std::vector<Channel> channels{Channel::kLog};
+  if (email_on) channels.push_back(Channel::kEmail);
+  if (sms_on) channels.push_back(Channel::kSms);
   db::ResultSet due;
-  for (const auto& channel : channels) {
-    auto part = conn->Execute(store::kDue, {now_text, channel, static_cast<std::int64_t>(options_.batch)});
+  for (Channel channel : channels) {
+    auto part = conn->Execute(store::kDue, {now_text, std::string(ChannelName(channel)), static_cast<std::int64_t>(options_.batch)});
     for (auto& row : part.rows) due.rows.push_back(std::move(row));
   }
   if (due.Empty()) return report;
