@@ -205,8 +205,9 @@ void MarkLayout(const fs::path& root) {
   const auto tmp = root / "tmp" / kLayoutMark;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   bool ok = fd >= 0 && ::write(fd, kText.data(), kText.size()) == static_cast<ssize_t>(kText.size()) && ::fsync(fd) == 0;
+  int error = errno;  // before close(), which may change it
   if (fd >= 0) ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  if (!ok) throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(error));
   fs::rename(tmp, root / kLayoutMark);
   SyncDirectory(root);
 }

@@ -184,6 +184,12 @@ bool Converged(app::App& a) {
   return a.sync->Compare("H99", Truth(a)).empty() && ProgressRows(a) == Events(a);
 }
 
+// The portal consumer's counters, for a wait that gave up.
+std::string IngestState(const sync::IngestWorker& w) {
+  return "ingested " + std::to_string(w.Ingested()) + ", refused " + std::to_string(w.Refused()) + ", consumer pending " +
+         std::to_string(w.ConsumerPending()) + ", awaiting acknowledgement " + std::to_string(w.AckPending());
+}
+
 std::string Diff(app::App& a) {
   std::string out;
   for (const auto& d : a.sync->Compare("H99", Truth(a))) out += d + "\n";
@@ -193,11 +199,7 @@ std::string Diff(app::App& a) {
     out += "; relay: connected " + std::to_string(a.sync_relay->Connected()) + ", published " +
            std::to_string(a.sync_relay->Published()) + ", outbox " + std::to_string(a.sync_relay->Depth());
   }
-  if (a.sync_ingest) {
-    out += "; ingest: ingested " + std::to_string(a.sync_ingest->Ingested()) + ", refused " + std::to_string(a.sync_ingest->Refused()) +
-           ", consumer pending " + std::to_string(a.sync_ingest->ConsumerPending()) + ", awaiting acknowledgement " +
-           std::to_string(a.sync_ingest->AckPending());
-  }
+  if (a.sync_ingest) out += "; ingest: " + IngestState(*a.sync_ingest);
   return out;
 }
 
@@ -578,8 +580,7 @@ TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
   EXPECT_TRUE(stored[0] && stored[1] && stored[2]);
   auto& ingest = *app->app().sync_ingest;
   ASSERT_TRUE(Eventually([&] { return ingest.Ingested() >= 2 && ingest.Refused() >= 1; }))
-      << "ingested " << ingest.Ingested() << ", refused " << ingest.Refused() << ", consumer pending "
-      << ingest.ConsumerPending() << ", awaiting acknowledgement " << ingest.AckPending();
+      << IngestState(ingest);
   EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-261201-0001")).at("TrangThaiHoSo"), 10);
   EXPECT_EQ(ProgressRows(app->app()), 5);
 }
