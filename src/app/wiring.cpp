@@ -372,6 +372,9 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
                             [a] { return static_cast<double>(a->sync_ingest->ConsumerPending()); });
       app->metrics.AddGauge("motcua_sync_consumer_ack_pending", "Sync events delivered to the portal, not yet acknowledged.", "",
                             [a] { return static_cast<double>(a->sync_ingest->AckPending()); });
+      app->metrics.AddGauge("motcua_sync_ingest_failed_batches",
+                            "Sync batches this node could not store since it started (database errors); each was given back to the stream.", "",
+                            [a] { return static_cast<double>(a->sync_ingest->FailedBatches()); });
     }
     auto per_member = [a](auto value) {
       return [a, value] {

@@ -113,7 +113,15 @@ void IngestWorker::Run(bool first) {
         std::vector<Incoming> batch;
         batch.reserve(messages.size());
         for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}, m.StreamSeq()});
-        service_.Ingest(batch);  // throws: nothing acknowledged, all come back after ack_wait
+        try {
+          service_.Ingest(batch);
+        } catch (...) {
+          // Nothing was stored: the batch is given back, to come again once the pause below
+          // is over, rather than after the ack wait (30 s by default) with the events behind it.
+          ++failed_;
+          for (auto& m : messages) m.Nak(kRetryPause);
+          throw;
+        }
         if (!ack_for_test_ || ack_for_test_()) {
           for (std::size_t i = 0; i < messages.size(); ++i) {
             if (batch[i].accepted) {
@@ -144,7 +152,7 @@ void IngestWorker::Run(bool first) {
       }
       // A database failure leaves the batch unacknowledged; a NATS failure rebuilds the consumer.
       if (dynamic_cast<const db::DbError*>(&e) == nullptr) consumer.reset();
-      pause(std::chrono::milliseconds(500));
+      pause(kRetryPause);
     }
   }
   consumer.reset();

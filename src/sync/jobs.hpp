@@ -53,9 +53,12 @@ class Relay {
 };
 
 /// The portal's ingest: fetches batches from the durable consumer, stores each in one
-/// transaction, then acknowledges it (refused messages are terminated). Runs until destroyed.
+/// transaction, then acknowledges it (refused messages are terminated; a batch that could not
+/// be stored is given back, to be redelivered after kRetryPause). Runs until destroyed.
 class IngestWorker {
  public:
+  /// How long a worker waits after a failure, and when a batch it could not store comes back.
+  static constexpr std::chrono::milliseconds kRetryPause{500};
   /// `threads` consumers of the same durable, each with its own connection: one parses and
   /// fetches while another's transaction runs.
   /// `ack_for_test` (tests only): when it returns false, a stored batch is not acknowledged
@@ -64,6 +67,8 @@ class IngestWorker {
   ~IngestWorker();
   std::int64_t Ingested() const { return ingested_.load(); }
   std::int64_t Refused() const { return refused_.load(); }
+  /// Batches whose storing failed (a database error); each was given back to the stream.
+  std::int64_t FailedBatches() const { return failed_.load(); }
   /// Messages in the stream the portal has not yet received / acknowledged (last look).
   std::int64_t ConsumerPending() const { return pending_.load(); }
   std::int64_t AckPending() const { return ack_pending_.load(); }
@@ -74,7 +79,7 @@ class IngestWorker {
   NatsOptions options_;
   std::function<bool()> ack_for_test_;
   std::atomic<bool> stop_{false};
-  std::atomic<std::int64_t> ingested_{0}, refused_{0}, pending_{0}, ack_pending_{0};
+  std::atomic<std::int64_t> ingested_{0}, refused_{0}, failed_{0}, pending_{0}, ack_pending_{0};
   std::vector<std::thread> threads_;
 };
 

@@ -59,6 +59,8 @@ class InMessage {
   void Ack();
   /// Refuses it for good (a malformed or forged message): never redelivered.
   void Term();
+  /// Gives it back: the server redelivers it after `delay` instead of after the ack wait.
+  void Nak(std::chrono::milliseconds delay);
 
  private:
   void* msg_;

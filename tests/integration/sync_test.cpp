@@ -2,6 +2,7 @@
 // engines: dossier events of a member reach the portal's national view exactly once; NATS down
 // (the outbox grows and drains); duplicated, reordered and forged deliveries; a relay that
 // crashed between publishing and marking; an ingest that crashed between commit and ack; a
+// batch the portal's database refused (given back, not left to the ack wait); a
 // 3-node cluster losing a node while publishing (R3); the HTTP sync API in the national format.
 // After each, a checker compares the national view with the member's own data.
 #include <gtest/gtest.h>
@@ -645,6 +646,47 @@ TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
   ASSERT_TRUE(Eventually([&] { return again.Ingested() == 3; })) << "redelivered after the ack wait: " << again.Ingested();
   EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 3);
+}
+
+TEST_P(Sync, ABatchThePortalCannotStoreComesBackAtOnceNotAfterTheAckWait) {
+  NatsServer nats;
+  auto app = Federation(GetParam(), nats.Url());
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  // The portal's database refuses national progress rows while test_fail_ingest has a row.
+  {
+    auto c = app->app().db->Acquire();
+    c->ExecuteScript("CREATE TABLE test_fail_ingest (x INTEGER); INSERT INTO test_fail_ingest VALUES (1)");
+    if (GetParam() == "postgres") {
+      c->ExecuteScript(
+          "CREATE FUNCTION test_fail_ingest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          "IF EXISTS (SELECT 1 FROM test_fail_ingest) THEN RAISE EXCEPTION 'the disk is full'; END IF; RETURN NEW; END $$; "
+          "CREATE TRIGGER test_fail_ingest BEFORE INSERT ON national_progress FOR EACH ROW EXECUTE FUNCTION test_fail_ingest()");
+    } else {
+      c->ExecuteScript(
+          "CREATE TRIGGER test_fail_ingest BEFORE INSERT ON national_progress WHEN EXISTS (SELECT 1 FROM test_fail_ingest) "
+          "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END");
+    }
+  }
+  User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
+  std::string code = Submit(citizen, "khi cơ sở dữ liệu lỗi");
+  receiver.Act(code, "accept");
+  auto& ingest = *app->app().sync_ingest;
+  ASSERT_TRUE(Eventually([&] { return ingest.FailedBatches() >= 2; })) << Diff(app->app());
+  EXPECT_EQ(ingest.Ingested(), 0);
+  EXPECT_EQ(ProgressRows(app->app()), 0);
+  auto metrics = Fetch(app->port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("motcua_sync_ingest_failed_batches "), std::string::npos) << metrics;
+  // The database is back: the events are stored once each, well inside the consumer's 30 s
+  // ack wait, which is when an unacknowledged batch would otherwise come back.
+  {
+    auto c = app->app().db->Acquire();
+    c->ExecuteScript("DELETE FROM test_fail_ingest");
+  }
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 10s)) << Diff(app->app());
+  EXPECT_EQ(ingest.Ingested(), Events(app->app()));
+  std::this_thread::sleep_for(1s);  // nothing more comes: what was given back came once
+  EXPECT_EQ(ingest.Ingested(), Events(app->app()));
+  EXPECT_EQ(ingest.Refused(), 0);
 }
 
 TEST_P(Sync, TheStreamSurvivesLosingANodeOfAThreeNodeCluster) {
