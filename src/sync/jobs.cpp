@@ -1,5 +1,6 @@
 #include "sync/jobs.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <vector>
@@ -72,7 +73,11 @@ RelayReport Relay::Pass() {
 
 IngestWorker::IngestWorker(Service& service, NatsOptions nats, int threads, std::function<bool()> ack_for_test)
     : service_(service), options_(std::move(nats)), ack_for_test_(std::move(ack_for_test)) {
-  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this, i] { Run(i == 0); });
+  for (int i = 0; i < std::max(threads, 1); ++i) activity_.push_back(std::make_unique<ThreadActivity>());
+  for (std::size_t i = 0; i < activity_.size(); ++i) {
+    activity_[i]->Enter(Phase::kConnecting);
+    threads_.emplace_back([this, i] { Run(*activity_[i], i == 0); });
+  }
 }
 
 IngestWorker::~IngestWorker() {
@@ -82,7 +87,27 @@ IngestWorker::~IngestWorker() {
   }
 }
 
-void IngestWorker::Run(bool first) {
+std::chrono::milliseconds IngestWorker::RetryDelay(std::uint64_t delivered, std::chrono::milliseconds cap) {
+  auto delay = kRetryPause * (std::int64_t{1} << std::min<std::uint64_t>(delivered > 0 ? delivered - 1 : 0, 10));
+  return std::min(delay, std::max(cap, kRetryPause));
+}
+
+std::string IngestWorker::Describe() const {
+  static constexpr const char* kNames[] = {"connecting", "fetching", "storing", "acknowledging", "looking at the stream", "pausing"};
+  auto now = std::chrono::steady_clock::now().time_since_epoch();
+  std::string out;
+  for (std::size_t i = 0; i < activity_.size(); ++i) {
+    const auto& a = *activity_[i];
+    auto since = std::chrono::steady_clock::duration(a.since.load());
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", std::chrono::duration<double>(now - since).count());
+    if (!out.empty()) out += "; ";
+    out += "thread " + std::to_string(i) + " " + kNames[static_cast<int>(a.phase.load())] + " for " + seconds + " s";
+  }
+  return out;
+}
+
+void IngestWorker::Run(ThreadActivity& activity, bool first) {
   const auto& s = service_.settings();
   std::unique_ptr<Nats> nats;
   std::unique_ptr<PullConsumer> consumer;
@@ -96,6 +121,7 @@ void IngestWorker::Run(bool first) {
   while (!stop_) {
     try {
       if (!consumer) {
+        activity.Enter(Phase::kConnecting);
         consumer.reset();
         nats.reset();
         auto n = Nats::Connect(options_);
@@ -108,20 +134,24 @@ void IngestWorker::Run(bool first) {
         consumer = std::move(*c);
         core::Log(core::LogLevel::kInfo, "sync ingest consuming", {{"stream", std::string_view(s.stream.name)}});
       }
+      activity.Enter(Phase::kFetching);
       auto messages = consumer->Fetch(static_cast<int>(s.ingest_batch), std::chrono::milliseconds(500));
       if (!messages.empty()) {
         std::vector<Incoming> batch;
         batch.reserve(messages.size());
         for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}, m.StreamSeq()});
+        activity.Enter(Phase::kStoring);
         try {
           service_.Ingest(batch);
         } catch (...) {
           // Nothing was stored: the batch is given back, to come again once the pause below
-          // is over, rather than after the ack wait (30 s by default) with the events behind it.
+          // is over rather than after the ack wait (30 s by default), and later with each
+          // failed delivery, up to the ack wait (a database that stays down is not hammered).
           ++failed_;
-          for (auto& m : messages) m.Nak(kRetryPause);
+          for (auto& m : messages) m.Nak(RetryDelay(m.Delivered(), s.ack_wait));
           throw;
         }
+        activity.Enter(Phase::kAcknowledging);
         if (!ack_for_test_ || ack_for_test_()) {
           for (std::size_t i = 0; i < messages.size(); ++i) {
             if (batch[i].accepted) {
@@ -136,6 +166,7 @@ void IngestWorker::Run(bool first) {
       }
       if (first && std::chrono::steady_clock::now() - last_look > std::chrono::seconds(2)) {
         last_look = std::chrono::steady_clock::now();
+        activity.Enter(Phase::kLooking);
         if (auto st = consumer->State()) {
           pending_ = static_cast<std::int64_t>(st->pending);
           ack_pending_ = st->ack_pending;
@@ -151,6 +182,7 @@ void IngestWorker::Run(bool first) {
         core::Log(core::LogLevel::kWarn, "sync ingest: will retry", {{"error", std::string_view(e.what())}});
       }
       // A database failure leaves the batch unacknowledged; a NATS failure rebuilds the consumer.
+      activity.Enter(Phase::kPausing);
       if (dynamic_cast<const db::DbError*>(&e) == nullptr) consumer.reset();
       pause(kRetryPause);
     }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -54,11 +55,15 @@ class Relay {
 
 /// The portal's ingest: fetches batches from the durable consumer, stores each in one
 /// transaction, then acknowledges it (refused messages are terminated; a batch that could not
-/// be stored is given back, to be redelivered after kRetryPause). Runs until destroyed.
+/// be stored is given back, to be redelivered after RetryDelay). Runs until destroyed.
 class IngestWorker {
  public:
-  /// How long a worker waits after a failure, and when a batch it could not store comes back.
+  /// How long a worker waits after a failure, and when a batch it could not store comes back
+  /// the first time.
   static constexpr std::chrono::milliseconds kRetryPause{500};
+  /// When a message the worker could not store comes back: kRetryPause after its first
+  /// delivery, doubling with each later one, never later than `cap` (the consumer's ack wait).
+  static std::chrono::milliseconds RetryDelay(std::uint64_t delivered, std::chrono::milliseconds cap);
   /// `threads` consumers of the same durable, each with its own connection: one parses and
   /// fetches while another's transaction runs.
   /// `ack_for_test` (tests only): when it returns false, a stored batch is not acknowledged
@@ -72,14 +77,27 @@ class IngestWorker {
   /// Messages in the stream the portal has not yet received / acknowledged (last look).
   std::int64_t ConsumerPending() const { return pending_.load(); }
   std::int64_t AckPending() const { return ack_pending_.load(); }
+  /// What each consumer thread is doing and for how long, e.g. `thread 0 fetching for 0.2 s;
+  /// thread 1 storing for 0.0 s`: where events stopped when the portal falls behind.
+  std::string Describe() const;
 
  private:
-  void Run(bool first);
+  enum class Phase { kConnecting, kFetching, kStoring, kAcknowledging, kLooking, kPausing };
+  struct ThreadActivity {
+    std::atomic<Phase> phase{Phase::kConnecting};
+    std::atomic<std::chrono::steady_clock::rep> since{0};
+    void Enter(Phase p) {
+      since = std::chrono::steady_clock::now().time_since_epoch().count();
+      phase = p;
+    }
+  };
+  void Run(ThreadActivity& activity, bool first);
   Service& service_;
   NatsOptions options_;
   std::function<bool()> ack_for_test_;
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> ingested_{0}, refused_{0}, failed_{0}, pending_{0}, ack_pending_{0};
+  std::vector<std::unique_ptr<ThreadActivity>> activity_;  // one per thread, made before they start
   std::vector<std::thread> threads_;
 };
 
