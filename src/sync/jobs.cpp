@@ -181,7 +181,8 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
         last_complaint = now;
         core::Log(core::LogLevel::kWarn, "sync ingest: will retry", {{"error", std::string_view(e.what())}});
       }
-      // A database failure leaves the batch unacknowledged; a NATS failure rebuilds the consumer.
+      // After a database failure (its batch given back above) the consumer goes on; a NATS
+      // failure rebuilds it.
       activity.Enter(Phase::kPausing);
       if (dynamic_cast<const db::DbError*>(&e) == nullptr) consumer.reset();
       pause(kRetryPause);
