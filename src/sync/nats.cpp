@@ -19,6 +19,10 @@ std::string StatusText(natsStatus s) {
   return out;
 }
 
+// How old a stream must be before a consumer is added to it (see EnsureStream): its creation
+// takes milliseconds.
+constexpr std::chrono::seconds kSettle{1};
+
 core::Error Unavailable(std::string what) { return core::Error{core::ErrorCode::kUnavailable, std::move(what), {}}; }
 
 natsMsg* M(void* p) { return static_cast<natsMsg*>(p); }
@@ -125,14 +129,26 @@ class Client : public Nats {
     cfg.Replicas = o.replicas;
     cfg.Duplicates = std::chrono::duration_cast<std::chrono::nanoseconds>(o.duplicate_window).count();
     cfg.MaxAge = std::chrono::duration_cast<std::chrono::nanoseconds>(o.max_age).count();
+    // A stream one caller is still creating is reported to a second caller as made, and a
+    // consumer added to it before its creation ends never delivers a message (nats-server
+    // 2.9: the consumer keeps the stream's send queue as it was, unset, and drops into it
+    // every delivery, redelivery and status reply). Callers in this process therefore create
+    // the stream one at a time — the relay and each of the portal's consumer threads do it
+    // as they start — and a stream made moments ago, perhaps by another process, is given
+    // time to finish before anyone goes on to add a consumer.
+    static std::mutex creating;
+    std::lock_guard one(creating);
     jsStreamInfo* si = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
     natsStatus s = js_AddStream(&si, js_, &cfg, nullptr, &jerr);
     if (s != NATS_OK && jerr == JSStreamNameExistErr) {
       s = js_UpdateStream(&si, js_, &cfg, nullptr, &jerr);
     }
+    std::int64_t created_ns = si != nullptr ? si->Created : 0;
     if (si != nullptr) jsStreamInfo_Destroy(si);
     if (s != NATS_OK) return std::unexpected(Unavailable("stream " + o.name + ": " + StatusText(s)));
+    auto age = std::chrono::system_clock::now().time_since_epoch() - std::chrono::nanoseconds(created_ns);
+    if (created_ns > 0 && age < kSettle) std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(kSettle - age, kSettle));
     return {};
   }
 

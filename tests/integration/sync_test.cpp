@@ -82,10 +82,14 @@ bool Eventually(F done, std::chrono::milliseconds limit = 20s) {
 // One `nats-server -js` process on a free port with its own store directory.
 class NatsServer {
  public:
-  explicit NatsServer(std::uint16_t port = 0, std::vector<std::string> cluster = {}) : port_(port ? port : FreePort()) { Start(cluster); }
+  explicit NatsServer(std::uint16_t port = 0, std::vector<std::string> cluster = {})
+      : port_(port ? port : FreePort()), monitor_(FreePort()) {
+    Start(cluster);
+  }
   ~NatsServer() { Stop(); }
   void Start(const std::vector<std::string>& cluster = {}) {
-    std::vector<std::string> args{"nats-server", "-js", "-a", "127.0.0.1", "-p", std::to_string(port_), "-sd", dir_.path().string()};
+    std::vector<std::string> args{"nats-server", "-js", "-a", "127.0.0.1", "-p", std::to_string(port_), "-sd", dir_.path().string(),
+                                  "-m", std::to_string(monitor_)};
     args.insert(args.end(), cluster.begin(), cluster.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -112,8 +116,34 @@ class NatsServer {
   std::string Url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   std::uint16_t port() const { return port_; }
 
+  // The server's own account of its consumers and of each connection's subscriptions and
+  // pending pull requests, from its monitoring port: for a wait that gave up.
+  std::string State() const {
+    return "\nnats consumers: " + Monitor("/jsz?consumers=true") + "\nnats connections: " + Monitor("/connz?subs=detail");
+  }
+
  private:
-  std::uint16_t port_;
+  std::string Monitor(const std::string& path) const {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = Loopback(monitor_);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(fd);
+      return "(monitoring port closed)";
+    }
+    std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+      ::close(fd);
+      return "(monitoring request not sent)";
+    }
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    auto body = out.find("\r\n\r\n");
+    return body == std::string::npos ? out : out.substr(body + 4);
+  }
+
+  std::uint16_t port_, monitor_;
   TempDir dir_;
   pid_t pid_ = -1;
 };
@@ -191,7 +221,7 @@ std::string IngestState(const sync::IngestWorker& w) {
          std::to_string(w.ConsumerPending()) + ", awaiting acknowledgement " + std::to_string(w.AckPending()) + "; " + w.Describe();
 }
 
-std::string Diff(app::App& a) {
+std::string Diff(app::App& a, const NatsServer* nats = nullptr) {
   std::string out;
   for (const auto& d : a.sync->Compare("H99", Truth(a))) out += d + "\n";
   out += "progress " + std::to_string(ProgressRows(a)) + " events " + std::to_string(Events(a));
@@ -201,6 +231,7 @@ std::string Diff(app::App& a) {
            std::to_string(a.sync_relay->Published()) + ", outbox " + std::to_string(a.sync_relay->Depth());
   }
   if (a.sync_ingest) out += "; ingest: " + IngestState(*a.sync_ingest);
+  if (nats) out += nats->State();
   return out;
 }
 
@@ -214,7 +245,7 @@ TEST_P(Sync, DossierEventsReachTheNationalViewExactlyOnce) {
   std::string a = Submit(citizen, "một"), b = Submit(citizen, "hai");
   receiver.Act(a, "accept", {{"note", "Đủ"}});
   receiver.Act(b, "refuse", {{"reason", "Không thuộc thẩm quyền"}});
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); })) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); })) << Diff(app->app(), &nats);
 
   // Public national tracking: the state for anyone, the steps for the owner.
   auto anon = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + a));
@@ -295,7 +326,7 @@ TEST_P(Sync, TheNationalRecordCarriesDocumentsFeesSupplementsResultsAndTheField)
   std::string result = specialist.Upload("phieu-lltp.pdf", "application/pdf", Pdf("ket qua"));
   specialist.Act(code, "issue_result", {{"results", json::array{json::object{{"name", "Phiếu lý lịch tư pháp số 1"}, {"number", "123/LLTP"},
                                                                              {"attachment_ids", json::array{json::string(result)}}}}}});
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()) && RecordsConverged(app->app()); })) << Diff(app->app()) << RecordDiff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()) && RecordsConverged(app->app()); })) << Diff(app->app(), &nats) << RecordDiff(app->app());
 
   auto owner = Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + code + "?id_number=001085012345"));
   ASSERT_TRUE(owner.at("details").as_bool()) << owner;
@@ -453,7 +484,7 @@ TEST_P(Sync, NatsLetsEachMemberPublishOnlyItsOwnSubjectAndThePortalReportsLagPer
     // The ingest loop refreshes the lag in the background (every 2 s).
     EXPECT_TRUE(Eventually([&] { return lag_of("H99") == 0 && lag_of("H22") == 0; })) << lag_of("H99") << " " << lag_of("H22");
   }
-  EXPECT_TRUE(app->app().sync->Compare("H99", Truth(app->app())).empty()) << Diff(app->app());
+  EXPECT_TRUE(app->app().sync->Compare("H99", Truth(app->app())).empty()) << Diff(app->app(), &nats);
   EXPECT_EQ(Count(app->app(), "SELECT rejected FROM sync_members WHERE code = 'H22'"), 1) << "the body named another member";
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE member_code = 'H22'"), 1);
   EXPECT_EQ(Count(app->app(), "SELECT last_stream_seq FROM sync_members WHERE code = 'H22'"), 5);
@@ -477,13 +508,13 @@ TEST_P(Sync, MembersKeepWorkingWhileNatsIsDownAndTheOutboxDrainsLater) {
   ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 6; }, 5s)) << app->app().sync_relay->Depth();
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 0);
   NatsServer nats(port);  // NATS comes back
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app(), &nats);
   EXPECT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0; }));
   // It goes away again (a restart): events wait, then flow.
   nats.Stop();
   receiver.Act(codes[1], "accept");
   nats.Start();
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app(), &nats);
 }
 
 TEST_P(Sync, AMemberOfflineForDaysCatchesUpInOrderWithoutLossOrDuplicates) {
@@ -501,7 +532,7 @@ TEST_P(Sync, AMemberOfflineForDaysCatchesUpInOrderWithoutLossOrDuplicates) {
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 0);
 
   NatsServer nats(port);  // back after days
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 90s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 90s)) << Diff(app->app(), &nats);
   EXPECT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0; }));
   // Each event once: the stream delivered exactly as many messages as there are events.
   ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == events; })) << app->app().sync_ingest->Ingested();
@@ -521,7 +552,7 @@ TEST_P(Sync, AMemberOfflineForDaysCatchesUpInOrderWithoutLossOrDuplicates) {
   EXPECT_EQ(svc.Resync("2026-11-21T17:00:00.000Z", "2026-11-23T17:00:00.000Z"), 2 * kDossiers / 5 * kSteps);
   ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == events + 2 * kDossiers / 5 * kSteps; }, 60s))
       << app->app().sync_ingest->Ingested();
-  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app(), &nats);
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo LIKE '%-261120-%'"), kDossiers * kSteps);
 }
 
@@ -610,7 +641,7 @@ TEST_P(Sync, ARelayCrashBetweenPublishAndMarkIsDeduplicatedByMsgId) {
   auto report = svc.RelayOnce(**client, "relay-2");
   EXPECT_EQ(report.published, 4u);
   EXPECT_EQ(svc.OutboxDepth().first, 0);
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); })) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); })) << Diff(app->app(), &nats);
   // The stream delivered 4 messages, not 7: the portal stored each event once.
   ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == 4; })) << app->app().sync_ingest->Ingested();
   std::this_thread::sleep_for(300ms);
@@ -622,7 +653,7 @@ TEST_P(Sync, ARelayCrashBetweenPublishAndMarkIsDeduplicatedByMsgId) {
   EXPECT_EQ(svc.Resync("2000-01-01T00:00:00.000Z", "2999-01-01T00:00:00.000Z"), 4);
   EXPECT_EQ(svc.RelayOnce(**client, "relay-2").published, 4u);
   ASSERT_TRUE(Eventually([&] { return app->app().sync_ingest->Ingested() == 8; })) << app->app().sync_ingest->Ingested();
-  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app(), &nats);
 }
 
 TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
@@ -645,10 +676,10 @@ TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
     sync::IngestWorker crashing(portal, {.servers = {nats.Url()}}, 1, [] { return false; });
     ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == 3; })) << ProgressRows(app->app());
   }
-  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app(), &nats);
   sync::IngestWorker again(portal, {.servers = {nats.Url()}});
   ASSERT_TRUE(Eventually([&] { return again.Ingested() == 3; })) << "redelivered after the ack wait: " << again.Ingested();
-  EXPECT_TRUE(Converged(app->app())) << Diff(app->app());
+  EXPECT_TRUE(Converged(app->app())) << Diff(app->app(), &nats);
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 3);
 }
 
@@ -675,7 +706,7 @@ TEST_P(Sync, ABatchThePortalCannotStoreComesBackWithinSecondsNotAfterTheAckWait)
   std::string code = Submit(citizen, "khi cơ sở dữ liệu lỗi");
   receiver.Act(code, "accept");
   auto& ingest = *app->app().sync_ingest;
-  ASSERT_TRUE(Eventually([&] { return ingest.FailedBatches() >= 2; })) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return ingest.FailedBatches() >= 2; })) << Diff(app->app(), &nats);
   EXPECT_EQ(ingest.Ingested(), 0);
   EXPECT_EQ(ProgressRows(app->app()), 0);
   // Each of the two consumer threads says what it is doing.
@@ -691,7 +722,7 @@ TEST_P(Sync, ABatchThePortalCannotStoreComesBackWithinSecondsNotAfterTheAckWait)
     auto c = app->app().db->Acquire();
     c->ExecuteScript("DELETE FROM test_fail_ingest");
   }
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 10s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 10s)) << Diff(app->app(), &nats);
   EXPECT_EQ(ingest.Ingested(), Events(app->app()));
   std::this_thread::sleep_for(1s);  // nothing more comes: what was given back came once
   EXPECT_EQ(ingest.Ingested(), Events(app->app()));
@@ -723,11 +754,11 @@ TEST_P(Sync, TheStreamSurvivesLosingANodeOfAThreeNodeCluster) {
   User citizen = SignIn(app->port(), "citizen.demo"), receiver = SignIn(app->port(), "receiver.demo");
   std::vector<std::string> codes;
   for (int i = 0; i < 4; ++i) codes.push_back(Submit(citizen, "cụm " + std::to_string(i)));
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 30s)) << Diff(app->app(), nodes[1].get());
   nodes[0]->Stop();  // the node both clients connected to first
   for (int i = 0; i < 4; ++i) codes.push_back(Submit(citizen, "sau khi mất một nút " + std::to_string(i)));
   receiver.Act(codes[0], "accept");
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app(), nodes[1].get());
 }
 
 TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
@@ -1142,7 +1173,7 @@ TEST_P(Sync, TheResyncCommandRepublishesAMemberDateRangeUntilThePortalEqualsTheM
   ASSERT_EQ(status, 0) << out;
   EXPECT_NE(out.find(std::to_string(kDossiers * kSteps) + " events queued for H99"), std::string::npos) << out;
   EXPECT_NE(out.find(" published, 0 waiting"), std::string::npos) << out;
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 60s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 60s)) << Diff(app->app(), &nats);
   EXPECT_TRUE(RecordsConverged(app->app())) << RecordDiff(app->app());
 
   // The portal loses 22 and 23 Nov; a re-sync of those two days restores them, each event once.
@@ -1161,7 +1192,7 @@ TEST_P(Sync, TheResyncCommandRepublishesAMemberDateRangeUntilThePortalEqualsTheM
   auto again = resync({"--sync-member", "H99", "--from", "2026-11-22", "--to", "2026-11-23"});
   ASSERT_EQ(again.first, 0) << again.second;
   EXPECT_NE(again.second.find(std::to_string(kDossiers * 2 / 5 * kSteps) + " events queued"), std::string::npos) << again.second;
-  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 60s)) << Diff(app->app());
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 60s)) << Diff(app->app(), &nats);
   EXPECT_TRUE(RecordsConverged(app->app())) << RecordDiff(app->app());
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo LIKE '%-261120-%'"), kDossiers * kSteps);
 }
