@@ -375,6 +375,9 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
       app->metrics.AddGauge("motcua_sync_ingest_failed_batches",
                             "Sync batches this node could not store since it started (database errors); each was given back to the stream.", "",
                             [a] { return static_cast<double>(a->sync_ingest->FailedBatches()); });
+      app->metrics.AddGauge("motcua_sync_consumer_stalled_seconds",
+                            "Seconds for which sync events have awaited acknowledgement while none was acknowledged (0 while they flow).", "",
+                            [a] { return a->sync_ingest->StalledSeconds(); });
     }
     auto per_member = [a](auto value) {
       return [a, value] {

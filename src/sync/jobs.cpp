@@ -112,6 +112,9 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
   std::unique_ptr<Nats> nats;
   std::unique_ptr<PullConsumer> consumer;
   auto last_look = std::chrono::steady_clock::time_point{};
+  std::uint64_t floor = 0;  // the consumer's ack floor at the last look, and since when
+  auto floor_since = std::chrono::steady_clock::now();
+  bool complained_stall = false;
   auto last_complaint = std::chrono::steady_clock::time_point{};
   auto pause = [this](std::chrono::milliseconds d) {
     for (auto until = std::chrono::steady_clock::now() + d; !stop_ && std::chrono::steady_clock::now() < until;) {
@@ -170,6 +173,20 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
         if (auto st = consumer->State()) {
           pending_ = static_cast<std::int64_t>(st->pending);
           ack_pending_ = st->ack_pending;
+          // Since when nothing was acknowledged while something awaited it.
+          if (st->ack_pending == 0 || st->ack_floor != floor) {
+            floor = st->ack_floor;
+            floor_since = last_look;
+            complained_stall = false;
+          }
+          stalled_ = st->ack_pending == 0 ? 0.0 : std::chrono::duration<double>(last_look - floor_since).count();
+          if (!complained_stall && last_look - floor_since > 2 * s.ack_wait) {
+            complained_stall = true;
+            core::Log(core::LogLevel::kWarn, "sync ingest: nothing acknowledged while messages await it",
+                      {{"awaiting", st->ack_pending},
+                       {"seconds", static_cast<std::int64_t>(stalled_.load())},
+                       {"threads", std::string_view(Describe())}});
+          }
         }
         service_.RefreshLag();
         // Per member: the stream's last sequence on its subject against the last one taken.

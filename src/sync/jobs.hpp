@@ -77,6 +77,11 @@ class IngestWorker {
   /// Messages in the stream the portal has not yet received / acknowledged (last look).
   std::int64_t ConsumerPending() const { return pending_.load(); }
   std::int64_t AckPending() const { return ack_pending_.load(); }
+  /// Seconds for which messages have been awaiting acknowledgement while nothing was
+  /// acknowledged (the consumer's ack floor did not move), by any node; 0 while the floor moves
+  /// or nothing awaits. Growing past the ack wait: the portal is not storing what it is sent
+  /// (its database fails, a message fails every time, or deliveries reach no one).
+  double StalledSeconds() const { return stalled_.load(); }
   /// What each consumer thread is doing and for how long, e.g. `thread 0 fetching for 0.2 s;
   /// thread 1 storing for 0.0 s`: where events stopped when the portal falls behind.
   std::string Describe() const;
@@ -97,6 +102,7 @@ class IngestWorker {
   std::function<bool()> ack_for_test_;
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> ingested_{0}, refused_{0}, failed_{0}, pending_{0}, ack_pending_{0};
+  std::atomic<double> stalled_{0};
   std::vector<std::unique_ptr<ThreadActivity>> activity_;  // one per thread, made before they start
   std::vector<std::thread> threads_;
 };

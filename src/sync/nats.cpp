@@ -95,7 +95,7 @@ class Consumer : public PullConsumer {
     jsErrCode jerr = static_cast<jsErrCode>(0);
     natsStatus s = js_GetConsumerInfo(&ci, js_, stream_.c_str(), durable_.c_str(), nullptr, &jerr);
     if (s != NATS_OK) return std::unexpected(Unavailable("consumer info: " + StatusText(s)));
-    ConsumerState st{ci->NumPending, ci->NumAckPending, ci->NumRedelivered};
+    ConsumerState st{ci->NumPending, ci->NumAckPending, ci->NumRedelivered, ci->AckFloor.Consumer};
     jsConsumerInfo_Destroy(ci);
     return st;
   }

@@ -71,6 +71,7 @@ struct ConsumerState {
   std::uint64_t pending = 0;      ///< in the stream, not yet delivered
   std::int64_t ack_pending = 0;   ///< delivered, not yet acknowledged
   std::int64_t redelivered = 0;
+  std::uint64_t ack_floor = 0;    ///< consumer sequence up to which every delivery is acknowledged
 };
 
 class PullConsumer {

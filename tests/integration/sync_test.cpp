@@ -675,10 +675,18 @@ TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
   {
     sync::IngestWorker crashing(portal, {.servers = {nats.Url()}}, 1, [] { return false; });
     ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == 3; })) << ProgressRows(app->app());
+    // Stored again at each redelivery, never acknowledged: the worker says the consumer is
+    // stalled, for longer at each look (every 2 s).
+    ASSERT_TRUE(Eventually([&] { return crashing.StalledSeconds() >= 1.5; })) << crashing.StalledSeconds();
+    double first = crashing.StalledSeconds();
+    ASSERT_TRUE(Eventually([&] { return crashing.StalledSeconds() > first; })) << crashing.StalledSeconds();
   }
   EXPECT_TRUE(Converged(app->app())) << Diff(app->app(), &nats);
   sync::IngestWorker again(portal, {.servers = {nats.Url()}});
   ASSERT_TRUE(Eventually([&] { return again.Ingested() == 3; })) << "redelivered after the ack wait: " << again.Ingested();
+  // Acknowledged: nothing awaits, no stall.
+  EXPECT_TRUE(Eventually([&] { return again.AckPending() == 0 && again.StalledSeconds() == 0; }))
+      << again.AckPending() << " " << again.StalledSeconds();
   EXPECT_TRUE(Converged(app->app())) << Diff(app->app(), &nats);
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 3);
 }
