@@ -147,8 +147,10 @@ class Client : public Nats {
     std::int64_t created_ns = si != nullptr ? si->Created : 0;
     if (si != nullptr) jsStreamInfo_Destroy(si);
     if (s != NATS_OK) return std::unexpected(Unavailable("stream " + o.name + ": " + StatusText(s)));
-    auto age = std::chrono::system_clock::now().time_since_epoch() - std::chrono::nanoseconds(created_ns);
-    if (created_ns > 0 && age < kSettle) std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(kSettle - age, kSettle));
+    // A stream with no creation time yet is one whose creation has just begun.
+    auto age = created_ns > 0 ? std::chrono::system_clock::now().time_since_epoch() - std::chrono::nanoseconds(created_ns)
+                              : std::chrono::nanoseconds(0);
+    if (age < kSettle) std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(kSettle - age, kSettle));
     return {};
   }
 
