@@ -123,6 +123,8 @@ class NatsServer {
   }
 
  private:
+  // HTTP/1.0, read to the close: the server answers it with the whole body, not in chunks,
+  // which the tests' HTTP client (Fetch) does not read.
   std::string Monitor(const std::string& path) const {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a = Loopback(monitor_);
