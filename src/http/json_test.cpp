@@ -49,5 +49,34 @@ TEST(ParseJsonBody, RefusesDeepNestingAndWrongContentType) {
   EXPECT_TRUE(ParseJsonBody(problem).has_value());
 }
 
+// PostgreSQL would store "x\u0000y" as "x" (a text parameter ends at the NUL): refused first,
+// naming the field, wherever it is.
+TEST(ParseJsonBody, RefusesTheNulCharacterNamingItsField) {
+  auto top = ParseJsonBody(JsonRequest(R"({"title":"x\u0000y","n":1})"));
+  ASSERT_FALSE(top.has_value());
+  EXPECT_EQ(top.error().code, core::ErrorCode::kInvalidArgument);
+  ASSERT_EQ(top.error().fields.size(), 1u);
+  EXPECT_EQ(top.error().fields[0].field, "/title");
+  EXPECT_NE(top.error().message.find("NUL"), std::string::npos) << top.error().message;
+  auto deep = ParseJsonBody(JsonRequest(R"({"form":{"a/b":[{"ok":"y"},{"ten":"\u0000"}]}})"));
+  ASSERT_FALSE(deep.has_value());
+  EXPECT_EQ(deep.error().fields.at(0).field, "/form/a~1b/1/ten");
+  auto key = ParseJsonBody(JsonRequest(R"({"form":{"k\u0000":1}})"));
+  ASSERT_FALSE(key.has_value());
+  EXPECT_EQ(key.error().fields.at(0).field.substr(0, 7), "/form/k");
+  auto bare = ParseJsonBody(JsonRequest(R"("\u0000")"));
+  ASSERT_FALSE(bare.has_value());
+  EXPECT_EQ(bare.error().fields.at(0).field, "/");
+  // Other control characters, escaped or not in a string's JSON, are text like any other.
+  EXPECT_TRUE(ParseJsonBody(JsonRequest(R"({"a":"x\u0001\ty","b":"\u0000"})"), {.allow_nul = true}).has_value());
+  EXPECT_TRUE(ParseJsonBody(JsonRequest(R"({"a":"x\u0001\ty"})")).has_value());
+}
+
+TEST(NulPointer, FindsTheFirstNulInAnyStringOrName) {
+  EXPECT_EQ(NulPointer(boost::json::parse(R"({"a":[1,"b",{"c":null}]})")), std::nullopt);
+  EXPECT_EQ(NulPointer(boost::json::parse(R"({"a":[1,"b",{"c~":"\u0000"}]})")), "/a/2/c~0");
+  EXPECT_EQ(NulPointer(boost::json::parse(R"(["\u0000"])")), "/0");
+}
+
 }  // namespace
 }  // namespace motcua::http

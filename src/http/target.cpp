@@ -34,7 +34,8 @@ bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out) 
       out.push_back(c);
     }
   }
-  return true;
+  // Decoded text goes on to the database, whose UTF-8 text refuses anything else.
+  return core::IsUtf8(out);
 }
 
 core::Result<Target> ParseTarget(std::string_view raw) {
@@ -63,7 +64,7 @@ core::Result<Target> ParseTarget(std::string_view raw) {
       auto slash = rest.find('/');
       std::string_view seg = rest.substr(0, slash);
       if (!PercentDecode(seg, false, decoded)) {
-        return Bad("The request path has a malformed percent-encoding.");
+        return Bad("The request path has a malformed percent-encoding or is not UTF-8 text.");
       }
       if (decoded == "." || decoded == "..") {
         return Bad("The request path must not contain '.' or '..' segments.");
@@ -89,7 +90,7 @@ core::Result<Target> ParseTarget(std::string_view raw) {
     std::string value;
     if (!PercentDecode(pair.substr(0, eq), true, key) ||
         (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, value))) {
-      return Bad("The query string has a malformed percent-encoding.");
+      return Bad("The query string has a malformed percent-encoding or is not UTF-8 text.");
     }
     target.query.emplace_back(std::move(key), std::move(value));
   }

@@ -19,11 +19,12 @@ struct Target {
 };
 
 /// Parses `/path?query`. Fails with kInvalidArgument when the target is not origin-form, holds
-/// control characters or bad percent-escapes, encodes a NUL, or has a `.` or `..` segment
-/// (so no later code can be walked outside a directory).
+/// control characters or bad percent-escapes, encodes a NUL, decodes to text that is not UTF-8,
+/// or has a `.` or `..` segment (so no later code can be walked outside a directory).
 core::Result<Target> ParseTarget(std::string_view raw);
 
-/// Percent-decodes `text`; `plus_is_space` for query components. False on a malformed escape.
+/// Percent-decodes `text`; `plus_is_space` for query components. False on a malformed escape,
+/// an encoded NUL, or a result that is not UTF-8 (PostgreSQL's text would refuse it).
 bool PercentDecode(std::string_view text, bool plus_is_space, std::string& out);
 
 }  // namespace motcua::http

@@ -47,5 +47,22 @@ TEST(ParseTarget, RefusesMalformedTargets) {
   }
 }
 
+// A code such as `%FF` used to reach PostgreSQL, which refused the parameter: a 500 for a typo.
+TEST(ParseTarget, RefusesTextThatIsNotUtf8AndKeepsTextThatIs) {
+  for (const char* bad : {"/api/v1/track/%FF%FE", "/api/v1/agencies/%C3", "/a/\xC3(", "/x?q=%C0%AF", "/x?q%ED%A0%80=1"}) {
+    auto t = ParseTarget(bad);
+    ASSERT_FALSE(t.has_value()) << bad;
+    EXPECT_NE(t.error().message.find("UTF-8"), std::string::npos) << t.error().message;
+  }
+  auto t = ParseTarget("/api/v1/procedures?q=%C4%91%C4%83ng%20k%C3%BD&x=\xC4\x91");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->query.at(0).second, "\xC4\x91\xC4\x83ng k\xC3\xBD");  // "đăng ký"
+  EXPECT_EQ(t->query.at(1).second, "\xC4\x91");
+  std::string out;
+  EXPECT_FALSE(PercentDecode("client%FF", true, out));
+  EXPECT_TRUE(PercentDecode("ng%C6%B0%E1%BB%9Di", true, out));
+  EXPECT_EQ(out, "ng\xC6\xB0\xE1\xBB\x9Di");  // "người"
+}
+
 }  // namespace
 }  // namespace motcua::http

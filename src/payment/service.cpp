@@ -10,6 +10,7 @@
 
 #include "calendar/work_calendar.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "docs/forms.hpp"
@@ -417,7 +418,11 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
 
 core::Result<json::object> Service::Start(const Principal& who, const std::string& code, const std::string& request_id,
                                           const std::string& key, const std::string& ip) {
-  if (key.size() > 200) return Fail(ErrorCode::kInvalidArgument, "Idempotency-Key quá dài. / Idempotency-Key is too long.");
+  if (key.size() > 200 || !core::IsPrintableAscii(key)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "Idempotency-Key gồm tối đa 200 ký tự ASCII in được. / Idempotency-Key is at most 200 printable ASCII characters.",
+                {{"Idempotency-Key", "1–200 printable ASCII characters"}});
+  }
   Init init;
   std::string txn_id;
   {

@@ -34,7 +34,8 @@ awaitable<Response> Post(Deps& d, Request req) {
         "Cần ứng dụng có quyền dossier.sync. / A client with the dossier.sync scope is required.", {}});
   }
   if (!d.service.settings().portal) co_return http::ProblemResponse(req, NotPortal());
-  auto body = ObjectBody(req);
+  // A record holding a NUL character is refused on its own by Post, not the whole request.
+  auto body = http::ParseJsonObject(req, {.max_depth = 8, .allow_nul = true});
   if (!body) co_return http::ProblemResponse(req, body.error());
   auto out = co_await http::Offload(d.workers, [&]() { return d.service.Post(*who, *body); });
   if (!out) co_return http::ProblemResponse(req, out.error());

@@ -9,6 +9,7 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "http/json.hpp"
 #include "sync/store.hpp"
 
 namespace motcua::sync {
@@ -336,6 +337,12 @@ bool Accept(Incoming& in, std::vector<DossierRow>& dossiers, std::vector<Progres
     in.reason = "not a JSON object";
     return false;
   }
+  // A member's own SQLite database may hold one; the portal's PostgreSQL would cut the text short
+  // at it (http::NulPointer).
+  if (auto nul = http::NulPointer(v)) {
+    in.reason = "the NUL character (\\u0000) at " + (nul->empty() ? std::string("/") : *nul);
+    return false;
+  }
   auto& o = v.as_object();
   if (Str(o, "madonvi") != in.member) {
     in.reason = "madonvi '" + Str(o, "madonvi") + "' is not the subject's member '" + in.member + "'";
@@ -446,6 +453,12 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
     std::string code = Str(record, "MaHoSo");
     res["MaHoSo"] = code;
     auto errors = dossier ? CheckDossierRecord(record, member) : CheckProgressRecord(record, member);
+    // A record holding a NUL character is refused on its own (the route lets it through the body
+    // check, which would refuse the whole request): PostgreSQL's text cannot hold it.
+    if (auto nul = http::NulPointer(records[i])) {
+      errors.push_back({nul->empty() ? std::string("/") : nul->substr(1),
+                        "Không được chứa ký tự NUL (\\u0000). / May not contain the NUL character (\\u0000)."});
+    }
     // motcua extension: `seq`, the sender's per-dossier event order (optional).
     std::optional<std::int64_t> seq;
     if (record.contains("seq")) {

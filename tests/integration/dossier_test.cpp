@@ -257,6 +257,49 @@ TEST_P(Dossiers, BadUploadsAndIncompleteDossiersAreRefusedWithReasons) {
   EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/dossiers")).at("total"), 0);
 }
 
+// Text PostgreSQL's UTF8 cannot hold: a byte that is not UTF-8 made it answer 500 (and log an
+// error) for a mistyped code, and a NUL character cut a text short ("x\u0000y" stored as "x").
+// Both engines refuse it alike, with a 400 naming where it is.
+TEST_P(Dossiers, TextTheDatabaseCannotHoldIsRefusedNotCutShortOrAnswered500) {
+  for (const char* target : {"/api/v1/track/%FF%FE", "/api/v1/agencies/%C3", "/api/v1/national/dossiers/%FF",
+                             "/api/v1/procedures?q=%C0%AF"}) {
+    auto r = Fetch(port(), "GET", target);
+    EXPECT_EQ(r.status, 400) << target << " " << r.body;
+    EXPECT_NE(r.body.find("UTF-8"), std::string::npos) << r.body;
+  }
+  User citizen = SignIn(port(), "citizen.demo");
+  for (const char* target : {"/api/v1/dossiers/%FF", "/api/v1/dossier-drafts/%FF", "/api/v1/attachments/%FF"}) {
+    EXPECT_EQ(citizen.Call("GET", target).status, 400) << target;
+  }
+  auto named = Fetch(port(), "POST", "/api/v1/attachments?name=t%FF.pdf",
+                     {{"Cookie", citizen.cookie}, {"X-CSRF-Token", citizen.csrf}, {"Content-Type", "application/pdf"}}, Pdf("n"));
+  EXPECT_EQ(named.status, 400) << named.body;
+
+  auto draft = citizen.Call("POST", "/api/v1/dossier-drafts", R"({"procedure_code":"2.913001","summary":"x\u0000y"})");
+  ASSERT_EQ(draft.status, 400) << draft.body;
+  EXPECT_EQ(Json(draft).at("errors").at(0).at("field"), "/summary");
+  json::object body = Submission(citizen);
+  body["form"].as_object()["nguoi_duoc_cap_phieu"].as_object()["ho_ten"] = std::string("Nguy\0", 5);
+  auto nul = citizen.Call("POST", "/api/v1/dossiers", json::serialize(body), {{"Idempotency-Key", "nul-1"}});
+  ASSERT_EQ(nul.status, 400) << nul.body;
+  EXPECT_EQ(Json(nul).at("errors").at(0).at("field"), "/form/nguoi_duoc_cap_phieu/ho_ten");
+  // An Idempotency-Key is printable ASCII (an HTTP structured-field string).
+  auto key = citizen.Call("POST", "/api/v1/dossiers", json::serialize(Submission(citizen)), {{"Idempotency-Key", "k\xFF"}});
+  EXPECT_EQ(key.status, 400) << key.body;
+  EXPECT_EQ(Json(citizen.Call("GET", "/api/v1/me/dossiers")).at("total"), 0);
+  // A User-Agent is only recorded: a sign-in with a stray byte in it works, the byte kept as '?'.
+  auto login = Fetch(port(), "POST", "/api/v1/session", {{"Content-Type", "application/json"}, {"User-Agent", "Lạ/1.0 \xFF"}},
+                     R"({"login":"citizen2.demo","password":"Demo@2026"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  User other = SignIn(port(), "citizen2.demo");
+  bool seen = false;
+  json::value sessions = Json(other.Call("GET", "/api/v1/me/sessions"));
+  for (const auto& s : sessions.at("items").as_array()) {
+    seen = seen || s.at("user_agent") == json::value("L" + std::string(3, '?') + "/1.0 ?");  // "ạ" is three bytes
+  }
+  EXPECT_TRUE(seen) << sessions;
+}
+
 TEST_P(Dossiers, CodesAreGapFreeUnderConcurrencyAndOneOfTwoActionsWins) {
   std::vector<User> users;
   std::vector<json::object> bodies;

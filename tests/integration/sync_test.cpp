@@ -590,8 +590,14 @@ TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
   // Forged or malformed: refused for good, with the reason; the rest of the batch is stored.
   std::string forged = message(1, 1, "000.00.01.H22-261201-0001");
   std::string newest = message(4, 9);  // Incoming holds a view: the bytes must outlive it
+  // A member's SQLite may hold a NUL character, which the portal's PostgreSQL would cut the
+  // text short at: refused, naming where it is.
+  std::string nul = message(4, 9, "000.00.02.H99-261201-0002");
+  auto at = nul.find("\"step4\"");
+  ASSERT_NE(at, std::string::npos);
+  nul.replace(at, 7, "\"st\\u0000ep4\"");
   std::vector<sync::Incoming> mixed{{"H99", forged, false, {}}, {"H22", newest, false, {}}, {"H99", "{not json", false, {}},
-                                    {"H99", newest, false, {}}};
+                                    {"H99", newest, false, {}}, {"H99", nul, false, {}}};
   svc.Ingest(mixed);
   EXPECT_FALSE(mixed[0].accepted);
   EXPECT_NE(mixed[0].reason.find("MaHoSo"), std::string::npos) << mixed[0].reason;
@@ -599,9 +605,11 @@ TEST_P(Sync, DuplicatedReorderedAndForgedDeliveriesLeaveTheNewestState) {
   EXPECT_NE(mixed[1].reason.find("madonvi"), std::string::npos) << mixed[1].reason;
   EXPECT_FALSE(mixed[2].accepted);
   EXPECT_TRUE(mixed[3].accepted) << mixed[3].reason;
+  EXPECT_FALSE(mixed[4].accepted);
+  EXPECT_NE(mixed[4].reason.find("NUL"), std::string::npos) << mixed[4].reason;
   EXPECT_EQ(Json(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.02.H99-261201-0001")).at("TrangThaiHoSo"), 9);
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers"), 1);
-  EXPECT_EQ(Count(app->app(), "SELECT rejected FROM sync_members WHERE code = 'H99'"), 2);
+  EXPECT_EQ(Count(app->app(), "SELECT rejected FROM sync_members WHERE code = 'H99'"), 3);
 
   // Through NATS: the same event published under two ids (two relays of a re-sync) and a
   // forged one; the consumer terminates the forged one and stores the rest once.
@@ -804,17 +812,25 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   json::object bad_status = good;
   bad_status["MaHoSo"] = "000.00.01.H41-261201-0002";
   bad_status["TrangThaiHoSo"] = 12;
-  batch["data"] = json::array{good, forged, bad_status, json::string("x")};
+  // A NUL character (which PostgreSQL's text cannot hold) refuses its own record, not the request.
+  json::object nul = good;
+  nul["MaHoSo"] = "000.00.01.H41-261201-0003";
+  static constexpr char kNulName[] = "Đăng ký\0khai sinh";
+  nul["TenTTHC"] = std::string(kNulName, sizeof kNulName - 1);
+  batch["data"] = json::array{good, forged, bad_status, json::string("x"), nul};
   auto r = post(batch, bearer);
   ASSERT_EQ(r.status, 200) << r.body;
   auto out = Json(r);
   EXPECT_EQ(out.at("error_code"), "01");
   EXPECT_EQ(out.at("accepted"), 1);
-  EXPECT_EQ(out.at("refused"), 3);
+  EXPECT_EQ(out.at("refused"), 4);
   EXPECT_EQ(out.at("results").at(0).at("status"), "accepted");
   EXPECT_EQ(out.at("results").at(1).at("status"), "refused");
   EXPECT_EQ(out.at("results").at(1).at("errors").at(0).at("field"), "MaHoSo");
   EXPECT_EQ(out.at("results").at(2).at("errors").at(0).at("field"), "TrangThaiHoSo");
+  EXPECT_EQ(out.at("results").at(4).at("status"), "refused");
+  EXPECT_EQ(out.at("results").at(4).at("errors").at(0).at("field"), "TenTTHC") << out;
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0003").status, 404);
   // The same again: a duplicate; an older one: stale; a newer one wins.
   json::object older = good;
   older["seq"] = 1;
@@ -878,7 +894,7 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   EXPECT_EQ(post(json::object{{"madonvi", "H22"}, {"service", "DongBoHoSoMC"}, {"data", json::array{good}}}, bearer).status, 403);
   auto members = Json(sysadmin.Call("GET", "/api/v1/admin/sync/members"));
   EXPECT_EQ(members.at("items").at(0).at("code"), "H41");
-  EXPECT_EQ(members.at("items").at(0).at("rejected"), 4);
+  EXPECT_EQ(members.at("items").at(0).at("rejected"), 5);
 }
 
 // "My dossiers" on the national portal: the applicant's local dossiers and those other members
