@@ -33,9 +33,9 @@ Origin OriginOf(const http::Request& req) {
     o.ip = req.remote_address;
     if (auto colon = o.ip.rfind(':'); colon != std::string::npos) o.ip.resize(colon);
   }
-  // Kept for the audit log, where it must be text: a byte outside printable ASCII (which a
-  // browser's User-Agent never holds) is kept as '?', so PostgreSQL takes it and a cut at 300
-  // bytes never splits a character.
+  // Kept with the session (the session list shows it), so it must be text PostgreSQL takes: a
+  // byte outside printable ASCII, which a browser's User-Agent never holds, becomes '?', and the
+  // cut at 300 bytes never splits a character.
   o.user_agent = std::string(req.Header("user-agent").value_or(""));
   for (char& c : o.user_agent) {
     if (c < 0x20 || c > 0x7E) c = '?';
