@@ -46,13 +46,6 @@ bool IsUtf8(std::string_view text) {
   return true;
 }
 
-bool IsPrintableAscii(std::string_view text) {
-  for (char c : text) {
-    if (c < 0x20 || c > 0x7E) return false;
-  }
-  return true;
-}
-
 std::string RedactUrlPassword(std::string_view url) {
   std::string out(url);
   auto scheme = out.find("://");

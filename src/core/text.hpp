@@ -14,10 +14,6 @@ int HexDigitValue(char c);
 /// apart from NUL.
 bool IsUtf8(std::string_view text);
 
-/// Whether every byte of `text` is printable ASCII (0x20–0x7E), as an HTTP structured-field
-/// string such as an `Idempotency-Key` must be.
-bool IsPrintableAscii(std::string_view text);
-
 /// A connection URL with its password replaced by `***`, in both the userinfo form
 /// (`postgresql://u:***@h/db`) and the `password=` parameter form. Other text is unchanged.
 std::string RedactUrlPassword(std::string_view url);

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/text.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "crypto/sha256.hpp"
+#include "http/message.hpp"
 #include "dossier/form.hpp"
 #include "dossier/store.hpp"
 #include "dossier/workflow.hpp"
@@ -880,10 +880,7 @@ std::vector<core::FieldError> FormErrors(const json::value& schema, const json::
 }  // namespace
 
 core::Result<Submitted> Service::Submit(const Principal& who, const json::object& in_body, const std::string& key, bool en) {
-  if (key.size() > 200 || !core::IsPrintableAscii(key)) {
-    return Invalid("Idempotency-Key gồm tối đa 200 ký tự ASCII in được. / Idempotency-Key is at most 200 printable ASCII characters.",
-                   {{"Idempotency-Key", "1–200 printable ASCII characters"}});
-  }
+  if (auto ok = http::CheckIdempotencyKey(key); !ok) return std::unexpected(ok.error());
   auto conn = db_.Acquire();
   return SubmitOn(*conn, who, in_body, key, en, nullptr);
 }
@@ -1403,10 +1400,7 @@ std::pair<std::string, std::string> BundleStatus(const std::vector<Row>& childre
 
 core::Result<json::object> Service::SubmitBundle(const Principal& who, const std::string& bundle_code, const json::object& body,
                                                  const std::string& key, bool en) {
-  if (key.size() > 200 || !core::IsPrintableAscii(key)) {
-    return Invalid("Idempotency-Key gồm tối đa 200 ký tự ASCII in được. / Idempotency-Key is at most 200 printable ASCII characters.",
-                   {{"Idempotency-Key", "1–200 printable ASCII characters"}});
-  }
+  if (auto ok = http::CheckIdempotencyKey(key); !ok) return std::unexpected(ok.error());
   if (who.kind != identity::AccountKind::kCitizen && who.kind != identity::AccountKind::kBusiness) {
     return Fail(ErrorCode::kForbidden, "Nhóm thủ tục liên thông do người dân nộp trực tuyến. / Life-event bundles are submitted online by the applicant.");
   }

@@ -6,6 +6,14 @@
 
 namespace motcua::http {
 
+core::Result<void> CheckIdempotencyKey(std::string_view key) {
+  bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+  if (key.size() <= 200 && printable) return {};
+  return core::Fail(core::ErrorCode::kInvalidArgument,
+                    "Idempotency-Key gồm tối đa 200 ký tự ASCII in được. / Idempotency-Key is at most 200 printable ASCII characters.",
+                    {{"Idempotency-Key", "1–200 printable ASCII characters"}});
+}
+
 bool HeaderNameEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

@@ -21,6 +21,10 @@ enum class Language { kVi, kEn };
 /// Case-insensitive ASCII comparison of header names.
 bool HeaderNameEquals(std::string_view a, std::string_view b);
 
+/// Checks an `Idempotency-Key` value (empty when the header is absent): at most 200 printable
+/// ASCII characters, as an HTTP structured-field string is; anything else is kInvalidArgument.
+core::Result<void> CheckIdempotencyKey(std::string_view key);
+
 /// Picks vi or en from an `Accept-Language` value by the first supported tag with the highest q.
 Language NegotiateLanguage(std::string_view accept_language);
 

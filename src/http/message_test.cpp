@@ -16,6 +16,18 @@ TEST(NegotiateLanguage, PicksHighestQualitySupportedTag) {
   EXPECT_EQ(NegotiateLanguage("vi;q=0.1, EN"), Language::kEn);
 }
 
+TEST(CheckIdempotencyKey, TakesPrintableAsciiUpTo200Characters) {
+  EXPECT_TRUE(CheckIdempotencyKey("").has_value());
+  EXPECT_TRUE(CheckIdempotencyKey("bench-1-2-3 ~!").has_value());
+  EXPECT_TRUE(CheckIdempotencyKey(std::string(200, 'k')).has_value());
+  for (const std::string& bad : {std::string(201, 'k'), std::string("k\xFF"), std::string("k\tx"), std::string("kh\xC3\xB3" "a")}) {
+    auto r = CheckIdempotencyKey(bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().fields.at(0).field, "Idempotency-Key");
+  }
+}
+
 TEST(Request, HeadersAreCaseInsensitive) {
   Request r;
   r.headers = {{"content-type", "application/json"}, {"X-Request-Id", "abc"}};

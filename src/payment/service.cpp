@@ -10,13 +10,13 @@
 
 #include "calendar/work_calendar.hpp"
 #include "core/log.hpp"
-#include "core/text.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "docs/forms.hpp"
 #include "dossier/documents.hpp"
 #include "dossier/workflow.hpp"
 #include "http/client.hpp"
+#include "http/message.hpp"
 #include "payment/reconcile.hpp"
 #include "payment/store.hpp"
 
@@ -418,11 +418,7 @@ core::Result<json::object> Service::List(const Principal& who, const std::string
 
 core::Result<json::object> Service::Start(const Principal& who, const std::string& code, const std::string& request_id,
                                           const std::string& key, const std::string& ip) {
-  if (key.size() > 200 || !core::IsPrintableAscii(key)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "Idempotency-Key gồm tối đa 200 ký tự ASCII in được. / Idempotency-Key is at most 200 printable ASCII characters.",
-                {{"Idempotency-Key", "1–200 printable ASCII characters"}});
-  }
+  if (auto ok = http::CheckIdempotencyKey(key); !ok) return std::unexpected(ok.error());
   Init init;
   std::string txn_id;
   {

@@ -340,7 +340,7 @@ bool Accept(Incoming& in, std::vector<DossierRow>& dossiers, std::vector<Progres
   // A member's own SQLite database may hold one; the portal's PostgreSQL would cut the text short
   // at it (http::NulPointer).
   if (auto nul = http::NulPointer(v)) {
-    in.reason = "the NUL character (\\u0000) at " + (nul->empty() ? std::string("/") : *nul);
+    in.reason = "the NUL character (\\u0000) at " + *nul;  // inside the object: never the empty pointer
     return false;
   }
   auto& o = v.as_object();
@@ -456,7 +456,7 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
     // A record holding a NUL character is refused on its own (the route lets it through the body
     // check, which would refuse the whole request): PostgreSQL's text cannot hold it.
     if (auto nul = http::NulPointer(records[i])) {
-      errors.push_back({nul->empty() ? std::string("/") : nul->substr(1),
+      errors.push_back({nul->substr(1),  // the record is an object: the pointer names a field in it
                         "Không được chứa ký tự NUL (\\u0000). / May not contain the NUL character (\\u0000)."});
     }
     // motcua extension: `seq`, the sender's per-dossier event order (optional).
