@@ -373,10 +373,13 @@ core::Result<std::unique_ptr<App>> Build(const config::Config& config,
       app->metrics.AddGauge("motcua_sync_consumer_ack_pending", "Sync events delivered to the portal, not yet acknowledged.", "",
                             [a] { return static_cast<double>(a->sync_ingest->AckPending()); });
       app->metrics.AddGauge("motcua_sync_ingest_failed_batches",
-                            "Sync batches this node could not store since it started (database errors); each was given back to the stream.", "",
+                            "Sync batches this node could not store since it started (database errors); what was not stored was given back to the stream.", "",
                             [a] { return static_cast<double>(a->sync_ingest->FailedBatches()); });
+      app->metrics.AddGauge("motcua_sync_ingest_isolated_deliveries",
+                            "Sync messages the database refused on their own since this node started, the rest of their batch stored; each was given back to the stream.", "",
+                            [a] { return static_cast<double>(a->sync_ingest->Isolated()); });
       app->metrics.AddGauge("motcua_sync_consumer_stalled_seconds",
-                            "Seconds for which sync events have awaited acknowledgement while none was acknowledged (0 while they flow).", "",
+                            "Seconds for which sync events have awaited acknowledgement while the consumer's ack floor did not move (0 while they flow).", "",
                             [a] { return a->sync_ingest->StalledSeconds(); });
     }
     auto per_member = [a](auto value) {

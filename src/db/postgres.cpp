@@ -277,7 +277,10 @@ class PgConnection final : public Connection {
     if (code == "23505") kind = DbError::Kind::kUniqueViolation;
     else if (code == "23503") kind = DbError::Kind::kForeignKeyViolation;
     else if (code == "40001" || code == "40P01" || code == "55P03") kind = DbError::Kind::kBusy;
-    else if (PQstatus(conn_) != CONNECTION_OK || code.starts_with("08")) {
+    // Connection lost (08), out of disk, memory or connections (53), the server shutting down
+    // (57P) or failing at I/O (58): the database's state, not the statement's; try again later.
+    else if (PQstatus(conn_) != CONNECTION_OK || code.starts_with("08") || code.starts_with("53") || code.starts_with("57P") ||
+             code.starts_with("58")) {
       kind = DbError::Kind::kUnavailable;
     }
     throw DbError(kind, std::string(name) + ": " + msg);

@@ -281,6 +281,8 @@ class SqliteConnection final : public Connection {
       default: break;
     }
     if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) return DbError::Kind::kBusy;
+    // Out of disk or failing at I/O: the database's state, not the statement's.
+    if ((rc & 0xFF) == SQLITE_FULL || (rc & 0xFF) == SQLITE_IOERR) return DbError::Kind::kUnavailable;
     return DbError::Kind::kGeneric;
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <span>
 #include <vector>
 
 #include "core/log.hpp"
@@ -24,6 +25,34 @@ double AgeSeconds(const std::string& utc) {
   double age = std::chrono::duration<double>(std::chrono::system_clock::now() - t).count();
   return age > 0 ? age : 0;  // a member clock ahead of ours is not negative lag
 }
+
+namespace {
+
+// Stores `batch` in one transaction or, when the database refuses it for a reason other than its
+// being unavailable, each half on its own, down to single messages: a message the portal cannot
+// store (one that breaks a constraint, say) holds back only itself, not the batch it came in.
+// Marks in `stored` what was stored; a message left unmarked failed on its own or was not tried.
+// Throws what the database threw when it is unavailable or busy, or once `failures_left`
+// transactions have failed (then the failure is not one message's: the rest is given back whole).
+void StoreSplitting(Service& service, std::span<Incoming> batch, std::span<char> stored, int& failures_left,
+                    std::string& refused_alone) {
+  try {
+    service.Ingest(batch);
+    std::fill(stored.begin(), stored.end(), 1);
+    return;
+  } catch (const db::DbError& e) {
+    if (e.Unavailable() || --failures_left <= 0) throw;
+    if (batch.size() == 1) {
+      if (refused_alone.empty()) refused_alone = e.what();
+      return;
+    }
+  }
+  auto half = batch.size() / 2;
+  StoreSplitting(service, batch.first(half), stored.first(half), failures_left, refused_alone);
+  StoreSplitting(service, batch.subspan(half), stored.subspan(half), failures_left, refused_alone);
+}
+
+}  // namespace
 
 Relay::Relay(Service& service, NatsOptions nats, std::chrono::milliseconds interval)
     : service_(service), options_(std::move(nats)), holder_(core::Uuid::NewV7().ToString()) {
@@ -116,6 +145,7 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
   auto floor_since = std::chrono::steady_clock::now();
   bool complained_stall = false;
   auto last_complaint = std::chrono::steady_clock::time_point{};
+  auto last_isolation_log = std::chrono::steady_clock::time_point{};
   auto pause = [this](std::chrono::milliseconds d) {
     for (auto until = std::chrono::steady_clock::now() + d; !stop_ && std::chrono::steady_clock::now() < until;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -125,8 +155,7 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
     try {
       if (!consumer) {
         activity.Enter(Phase::kConnecting);
-        consumer.reset();
-        nats.reset();
+        nats.reset();  // the connection of a consumer that failed
         auto n = Nats::Connect(options_);
         if (!n) throw std::runtime_error(n.error().message);
         if (auto made = (*n)->EnsureStream(s.stream); !made) throw std::runtime_error(made.error().message);
@@ -144,19 +173,20 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
         batch.reserve(messages.size());
         for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}, m.StreamSeq()});
         activity.Enter(Phase::kStoring);
-        try {
-          service_.Ingest(batch);
-        } catch (...) {
-          // Nothing was stored: the batch is given back, to come again once the pause below
-          // is over rather than after the ack wait (30 s by default), and later with each
-          // failed delivery, up to the ack wait (a database that stays down is not hammered).
-          ++failed_;
-          for (auto& m : messages) m.Nak(RetryDelay(m.Delivered(), s.ack_wait));
-          throw;
-        }
-        activity.Enter(Phase::kAcknowledging);
-        if (!ack_for_test_ || ack_for_test_()) {
+        // What was stored is acknowledged (or, refused as malformed or forged, terminated); the
+        // rest is given back, to come again once the pause below is over rather than after the
+        // ack wait (30 s by default), and later with each failed delivery, up to the ack wait
+        // (a database that stays down is not hammered).
+        std::vector<char> stored(messages.size(), 0);
+        auto settle = [&] {
+          activity.Enter(Phase::kAcknowledging);
+          bool acknowledge = !ack_for_test_ || ack_for_test_();
           for (std::size_t i = 0; i < messages.size(); ++i) {
+            if (!stored[i]) {
+              messages[i].Nak(RetryDelay(messages[i].Delivered(), s.ack_wait));
+              continue;
+            }
+            if (!acknowledge) continue;
             if (batch[i].accepted) {
               messages[i].Ack();
               ++ingested_;
@@ -164,6 +194,38 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
               messages[i].Term();
               ++refused_;
             }
+          }
+        };
+        int failures_left = kMaxSplitFailures;
+        std::string refused_alone;
+        try {
+          StoreSplitting(service_, batch, stored, failures_left, refused_alone);
+        } catch (...) {
+          ++failed_;
+          settle();
+          throw;
+        }
+        settle();
+        auto kept = std::count(stored.begin(), stored.end(), 0);
+        if (kept == static_cast<std::ptrdiff_t>(messages.size())) {
+          // Each refused on its own, nothing stored: the database's failure, as above.
+          ++failed_;
+          throw db::DbError(db::DbError::Kind::kGeneric, refused_alone);
+        }
+        if (kept > 0) {
+          // Messages the database refused on their own, every other one of the batch stored.
+          isolated_ += kept;
+          auto held = static_cast<std::size_t>(std::find(stored.begin(), stored.end(), 0) - stored.begin());
+          auto now = std::chrono::steady_clock::now();
+          if (now - last_isolation_log > std::chrono::seconds(10)) {
+            last_isolation_log = now;
+            core::Log(core::LogLevel::kWarn, "sync ingest: messages the database refuses were given back; the rest of their batch was stored",
+                      {{"given_back", static_cast<std::int64_t>(kept)},
+                       {"stored", static_cast<std::int64_t>(messages.size()) - kept},
+                       {"member", std::string_view(batch[held].member)},
+                       {"stream_seq", static_cast<std::int64_t>(batch[held].stream_seq)},
+                       {"deliveries", static_cast<std::int64_t>(messages[held].Delivered())},
+                       {"error", std::string_view(refused_alone)}});
           }
         }
       }
@@ -182,7 +244,7 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
           stalled_ = st->ack_pending == 0 ? 0.0 : std::chrono::duration<double>(last_look - floor_since).count();
           if (!complained_stall && last_look - floor_since > 2 * s.ack_wait) {
             complained_stall = true;
-            core::Log(core::LogLevel::kWarn, "sync ingest: nothing acknowledged while messages await it",
+            core::Log(core::LogLevel::kWarn, "sync ingest: the ack floor has not moved while messages await acknowledgement",
                       {{"awaiting", st->ack_pending},
                        {"seconds", static_cast<std::int64_t>(stalled_.load())},
                        {"threads", std::string_view(Describe())}});

@@ -55,7 +55,8 @@ class Relay {
 
 /// The portal's ingest: fetches batches from the durable consumer, stores each in one
 /// transaction, then acknowledges it (refused messages are terminated; a batch that could not
-/// be stored is given back, to be redelivered after RetryDelay). Runs until destroyed.
+/// be stored is given back, to be redelivered after RetryDelay, except the part of it that could
+/// be stored without the messages the database refuses). Runs until destroyed.
 class IngestWorker {
  public:
   /// How long a worker waits after a failure, and when a batch it could not store comes back
@@ -72,13 +73,22 @@ class IngestWorker {
   ~IngestWorker();
   std::int64_t Ingested() const { return ingested_.load(); }
   std::int64_t Refused() const { return refused_.load(); }
-  /// Batches whose storing failed (a database error); each was given back to the stream.
+  /// Batches whose storing failed (a database error that was not one message's); what was not
+  /// stored of each was given back to the stream.
   std::int64_t FailedBatches() const { return failed_.load(); }
+  /// Deliveries the database refused on their own while some of the rest of their batch was stored
+  /// (each was given back, to come again after RetryDelay): a message that breaks a constraint
+  /// holds back only itself.
+  std::int64_t Isolated() const { return isolated_.load(); }
+  /// A batch the database refuses is split in halves, down to single messages, to store all but
+  /// the messages it refuses; after this many failed transactions the failure is taken to be the
+  /// database's, not one message's, and the rest of the batch is given back whole.
+  static constexpr int kMaxSplitFailures = 32;
   /// Messages in the stream the portal has not yet received / acknowledged (last look).
   std::int64_t ConsumerPending() const { return pending_.load(); }
   std::int64_t AckPending() const { return ack_pending_.load(); }
-  /// Seconds for which messages have been awaiting acknowledgement while nothing was
-  /// acknowledged (the consumer's ack floor did not move), by any node; 0 while the floor moves
+  /// Seconds for which messages have been awaiting acknowledgement while the consumer's ack floor
+  /// (below which every message is acknowledged) did not move, by any node; 0 while the floor moves
   /// or nothing awaits. Growing past the ack wait: the portal is not storing what it is sent
   /// (its database fails, a message fails every time, or deliveries reach no one).
   double StalledSeconds() const { return stalled_.load(); }
@@ -101,7 +111,7 @@ class IngestWorker {
   NatsOptions options_;
   std::function<bool()> ack_for_test_;
   std::atomic<bool> stop_{false};
-  std::atomic<std::int64_t> ingested_{0}, refused_{0}, failed_{0}, pending_{0}, ack_pending_{0};
+  std::atomic<std::int64_t> ingested_{0}, refused_{0}, failed_{0}, isolated_{0}, pending_{0}, ack_pending_{0};
   std::atomic<double> stalled_{0};
   std::vector<std::unique_ptr<ThreadActivity>> activity_;  // one per thread, made before they start
   std::vector<std::thread> threads_;

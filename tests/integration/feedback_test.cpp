@@ -53,6 +53,46 @@ class Feedback : public ::testing::TestWithParam<std::string> {
   std::set<std::string> names_;
 };
 
+// A database that is out of disk is the deployment's state, not a fault in the request: the
+// answer is 503 with Retry-After (the applicant may send it again), and nothing is half-written.
+TEST_P(Feedback, AFullDiskAnswers503WithRetryAfterAndKeepsNothingHalfWritten) {
+  User citizen = SignIn(port(), "citizen.demo");
+  std::int64_t before = Count("SELECT COUNT(*) FROM feedback"), events = Count("SELECT COUNT(*) FROM feedback_events");
+  {
+    auto c = app_->app().db->Acquire();
+    if (GetParam() == "postgres") {
+      c->ExecuteScript(
+          "CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$; "
+          "CREATE TRIGGER test_disk_full BEFORE INSERT ON feedback_events FOR EACH ROW EXECUTE FUNCTION test_disk_full()");
+    } else {
+      db::Transaction tx(*c);  // on the writer's handle: its file may not grow by a page
+      c->ExecuteScript("PRAGMA max_page_count = 1");
+      tx.Commit();
+    }
+  }
+  std::string content(8000, 'x');  // more than a page: the write needs the file to grow
+  auto full = citizen.Call("POST", "/api/v1/feedback",
+                           json::serialize(json::object{{"category", "PAKN-HC"}, {"title", "Khi đĩa đầy"}, {"content", content}}));
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_EQ(full.Header("Retry-After"), "5");
+  EXPECT_EQ(full.body.find("No space"), std::string::npos) << "no database detail leaks";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback"), before);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback_events"), events);
+  {
+    auto c = app_->app().db->Acquire();
+    if (GetParam() == "postgres") {
+      c->ExecuteScript("DROP TRIGGER test_disk_full ON feedback_events");
+    } else {
+      db::Transaction tx(*c);
+      c->ExecuteScript("PRAGMA max_page_count = 1073741823");
+      tx.Commit();
+    }
+  }
+  Submit(citizen, "Khi đĩa đầy", content);  // sent again once there is room: 201
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback"), before + 1);
+}
+
 TEST_P(Feedback, FromSubmissionToARatedPublishedAnswer) {
   User citizen = SignIn(port(), "citizen.demo"), receiver = SignIn(port(), "receiver.demo");
   User leader = SignIn(port(), "leader.demo"), other = SignIn(port(), "receiver2.demo");

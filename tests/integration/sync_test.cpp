@@ -747,6 +747,60 @@ TEST_P(Sync, ABatchThePortalCannotStoreComesBackWithinSecondsNotAfterTheAckWait)
   EXPECT_EQ(ingest.Refused(), 0);
 }
 
+TEST_P(Sync, AMessageTheDatabaseRefusesHoldsBackOnlyItselfNotItsBatch) {
+  std::uint16_t port = FreePort();
+  auto app = Federation(GetParam(), "nats://127.0.0.1:" + std::to_string(port));
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  std::string model = Submit(citizen, "mẫu");
+  // A day of work queued while NATS is unreachable, so that it comes in large batches: 40
+  // dossiers of 5 events each. The portal's database refuses one dossier's records, as it would
+  // a record that breaks a constraint the checks before it do not know of.
+  constexpr int kDossiers = 40, kSteps = 5;
+  InsertBackdatedWork(*app->app().db, model, "poison-", kDossiers, kSteps, 10, "done");
+  const std::string poisoned = "000.00.02.H99-261120-1007";
+  {
+    auto c = app->app().db->Acquire();
+    if (GetParam() == "postgres") {
+      c->ExecuteScript(
+          "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          "IF NEW.MaHoSo = '" + poisoned + "' THEN RAISE EXCEPTION 'a rule this record breaks' USING ERRCODE = 'check_violation'; "
+          "END IF; RETURN NEW; END $$; "
+          "CREATE TRIGGER test_poison BEFORE INSERT ON national_progress FOR EACH ROW EXECUTE FUNCTION test_poison()");
+    } else {
+      c->ExecuteScript("CREATE TRIGGER test_poison BEFORE INSERT ON national_progress WHEN NEW.MaHoSo = '" + poisoned +
+                       "' BEGIN SELECT RAISE(ABORT, 'a rule this record breaks'); END");
+    }
+  }
+  const std::int64_t events = Events(app->app());
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == events; }, 10s)) << app->app().sync_relay->Depth();
+
+  NatsServer nats(port);
+  auto& ingest = *app->app().sync_ingest;
+  // Every other dossier's records are stored, though they came in the same batches.
+  ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == events - kSteps; }, 30s))
+      << Diff(app->app(), &nats) << "; isolated " << ingest.Isolated();
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo = '000.00.02.H99-261120-1007'"), 0);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_dossiers WHERE MaHoSo LIKE '%-261120-%' AND seq = 5"), kDossiers - 1);
+  EXPECT_GE(ingest.Isolated(), kSteps);
+  EXPECT_EQ(ingest.Refused(), 0) << "a message the database refuses is given back, not thrown away";
+  auto metrics = Fetch(app->port(), "GET", "/metrics").body;
+  auto at = metrics.find("\nmotcua_sync_ingest_isolated_deliveries ");
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GE(std::stod(metrics.substr(at + std::string_view("\nmotcua_sync_ingest_isolated_deliveries ").size())), kSteps) << metrics;
+
+  // The operator removes the cause: the held-back records come again and are stored, once each.
+  {
+    auto c = app->app().db->Acquire();
+    c->ExecuteScript("DROP TRIGGER test_poison" + std::string(GetParam() == "postgres" ? " ON national_progress" : ""));
+  }
+  ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app(), &nats);
+  ASSERT_TRUE(Eventually([&] { return ingest.Ingested() == events; })) << IngestState(ingest);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(ingest.Ingested(), events);
+  EXPECT_EQ(ingest.Refused(), 0);
+}
+
 TEST_P(Sync, TheStreamSurvivesLosingANodeOfAThreeNodeCluster) {
   std::vector<std::uint16_t> cluster_ports{FreePort(), FreePort(), FreePort()};
   std::string routes;
