@@ -435,17 +435,23 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
         "data phải là mảng 1–1000 bản ghi. / data must be an array of 1 to 1000 records.", {{"/data", "1..1000 records"}}}));
   }
   bool dossier = service == kDossierService;
-  json::array results;
-  std::size_t accepted = 0, refused = 0;
-  db::Transaction tx(*c);
-  std::string now = core::NowUtc();
+  // Each record is checked first; those that pass are then stored in one transaction.
+  struct Checked {
+    std::size_t index;
+    json::object record;
+    std::string code;
+    std::optional<std::int64_t> seq;
+  };
+  std::vector<Checked> valid;
   const auto& records = data->as_array();
+  std::vector<json::object> results(records.size());
+  std::size_t refused = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    json::object res{{"index", i}};
+    json::object& res = results[i];
+    res["index"] = i;
     if (!records[i].is_object()) {
       res["status"] = "refused";
       res["errors"] = json::array{json::object{{"field", ""}, {"message", "Bản ghi phải là đối tượng JSON. / A record must be a JSON object."}}};
-      results.push_back(std::move(res));
       ++refused;
       continue;
     }
@@ -469,42 +475,75 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
     if (!errors.empty()) {
       res["status"] = "refused";
       res["errors"] = ErrorsJson(errors);
-      results.push_back(std::move(res));
       ++refused;
       continue;
     }
+    valid.push_back({i, std::move(record), std::move(code), seq});
+  }
+  std::string now = core::NowUtc();
+  // Stores one checked record on `c`, inside the caller's transaction; says what became of it.
+  auto store = [&](const Checked& r) -> std::string {
     std::vector<DossierRow> ds;
     std::vector<ProgressRow> ps;
-    std::string at = now;
     if (dossier) {
-      auto current = c->Execute(store::kCurrentSeq, {member, code});
+      auto current = c->Execute(store::kCurrentSeq, {member, r.code});
       std::optional<std::int64_t> have = current.Empty() ? std::nullopt : std::optional<std::int64_t>(current.Int(0, 0));
       // Without a seq the records are ordered as they arrive (the legacy adapter's isUpdating).
-      std::int64_t s = seq ? *seq : have.value_or(0) + 1;
-      if (have && *have >= s) {
-        res["status"] = *have == s ? "duplicate" : "stale";
-        results.push_back(std::move(res));
-        ++accepted;
-        continue;
-      }
-      ds.push_back({member, code, "http:" + who.account_id + ":" + code + ":" + std::to_string(s), at, s, record});
+      std::int64_t s = r.seq ? *r.seq : have.value_or(0) + 1;
+      if (have && *have >= s) return *have == s ? "duplicate" : "stale";
+      ds.push_back({member, r.code, "http:" + who.account_id + ":" + r.code + ":" + std::to_string(s), now, s, r.record});
     } else {
-      ps.push_back({member, code, ProgressKey(record, seq), at, seq, record});
+      ps.push_back({member, r.code, ProgressKey(r.record, r.seq), now, r.seq, r.record});
     }
     MemberEvents counted;
-    Count(counted, member, at);
+    Count(counted, member, now);
     Store(*c, ds, ps, counted, now);
-    res["status"] = "accepted";
-    results.push_back(std::move(res));
-    ++accepted;
+    return "accepted";
+  };
+  std::size_t failed = 0;
+  try {
+    db::Transaction tx(*c);
+    for (const auto& r : valid) results[r.index]["status"] = store(r);
+    if (refused > 0) c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now});
+    tx.Commit();
+  } catch (const db::DbError& e) {
+    if (e.Unavailable()) throw;
+    // The database refused the batch for a reason that is not its being unavailable: a record
+    // breaks a rule the checks above do not know of. Each record is then stored on its own, so
+    // that such a record holds back only itself; it is answered `failed`, to be sent again.
+    for (const auto& r : valid) {
+      try {
+        db::Transaction one(*c);
+        results[r.index]["status"] = store(r);
+        one.Commit();
+      } catch (const db::DbError& alone) {
+        if (alone.Unavailable()) throw;
+        core::Log(core::LogLevel::kWarn, "sync record the database refuses",
+                  {{"member", std::string_view(member)}, {"MaHoSo", std::string_view(r.code)}, {"error", std::string_view(alone.what())}});
+        results[r.index]["status"] = "failed";
+        results[r.index]["errors"] = json::array{json::object{
+            {"field", ""}, {"message", "Cổng chưa lưu được bản ghi này; hãy gửi lại sau. / The portal could not store this record; send it again later."}}};
+        ++failed;
+      }
+    }
+    if (refused > 0) {
+      db::Transaction tx(*c);
+      c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now});
+      tx.Commit();
+    }
   }
-  if (refused > 0) c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now});
-  tx.Commit();
-  return json::object{{"error_code", refused == 0 ? "00" : "01"},
-                      {"message", refused == 0 ? "Đã nhận. / Accepted." : "Một số bản ghi bị từ chối; xem results. / Some records were refused; see results."},
+  json::array out;
+  out.reserve(results.size());
+  for (auto& res : results) out.push_back(std::move(res));
+  std::size_t accepted = records.size() - refused - failed;
+  bool all = refused + failed == 0;
+  return json::object{{"error_code", all ? "00" : "01"},
+                      {"message", all ? "Đã nhận. / Accepted."
+                                      : "Một số bản ghi bị từ chối hoặc chưa lưu được; xem results. / Some records were refused or not stored; see results."},
                       {"accepted", accepted},
                       {"refused", refused},
-                      {"results", std::move(results)}};
+                      {"failed", failed},
+                      {"results", std::move(out)}};
 }
 
 namespace {

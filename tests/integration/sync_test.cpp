@@ -941,6 +941,52 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   for (const auto& d : app->app().sync->CompareRecords("H41", {full})) {
     EXPECT_EQ(d.find("-0003"), std::string::npos) << "the checker compares the lists as sent: " << d;
   }
+  // A record the database refuses (a rule the checks above do not know of; here a trigger) holds
+  // back only itself: it is answered `failed`, to be sent again, and the others are stored.
+  const std::string poisoned = "000.00.01.H41-261201-0006";
+  {
+    auto c = app->app().db->Acquire();
+    if (GetParam() == "postgres") {
+      c->ExecuteScript(
+          "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          "IF NEW.MaHoSo = '" + poisoned + "' THEN RAISE EXCEPTION 'a rule this record breaks' USING ERRCODE = 'check_violation'; "
+          "END IF; RETURN NEW; END $$; "
+          "CREATE TRIGGER test_poison BEFORE INSERT ON national_dossiers FOR EACH ROW EXECUTE FUNCTION test_poison()");
+    } else {
+      c->ExecuteScript("CREATE TRIGGER test_poison BEFORE INSERT ON national_dossiers WHEN NEW.MaHoSo = '" + poisoned +
+                       "' BEGIN SELECT RAISE(ABORT, 'a rule this record breaks'); END");
+    }
+  }
+  json::array three;
+  for (const char* n : {"0005", "0006", "0007"}) {
+    json::object x = good;
+    x["MaHoSo"] = std::string("000.00.01.H41-261201-") + n;
+    three.push_back(std::move(x));
+  }
+  batch["data"] = three;
+  r = post(batch, bearer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  out = Json(r);
+  EXPECT_EQ(out.at("error_code"), "01") << out;
+  EXPECT_EQ(out.at("accepted"), 2);
+  EXPECT_EQ(out.at("failed"), 1);
+  EXPECT_EQ(out.at("refused"), 0);
+  EXPECT_EQ(out.at("results").at(0).at("status"), "accepted");
+  EXPECT_EQ(out.at("results").at(1).at("status"), "failed");
+  EXPECT_EQ(out.at("results").at(2).at("status"), "accepted");
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0005").status, 200);
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + poisoned).status, 404);
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0007").status, 200);
+  {
+    auto c = app->app().db->Acquire();
+    c->ExecuteScript("DROP TRIGGER test_poison" + std::string(GetParam() == "postgres" ? " ON national_dossiers" : ""));
+  }
+  out = Json(post(batch, bearer));  // sent again once the cause is gone
+  EXPECT_EQ(out.at("error_code"), "00") << out;
+  EXPECT_EQ(out.at("results").at(0).at("status"), "duplicate");
+  EXPECT_EQ(out.at("results").at(1).at("status"), "accepted");
+  EXPECT_EQ(out.at("results").at(2).at("status"), "duplicate");
+  EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + poisoned).status, 200);
   batch["data"] = json::array{good};  // the record of the first dossier again (seq 2): a duplicate
   // Envelope errors, and speaking for another member.
   EXPECT_EQ(post(json::object{{"service", "TraCuuHoSo"}, {"data", json::array{good}}}, bearer).status, 400);
