@@ -237,6 +237,28 @@ std::string Diff(app::App& a, const NatsServer* nats = nullptr) {
   return out;
 }
 
+// Makes the portal's database refuse rows of `table` (national_dossiers, national_progress) for the
+// dossier `code`, as it would a record that breaks a rule the record checks do not know of.
+void RefuseRecordsOf(app::App& a, const std::string& engine, const std::string& table, const std::string& code) {
+  auto c = a.db->Acquire();
+  if (engine == "postgres") {
+    c->ExecuteScript(
+        "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.MaHoSo = '" + code + "' THEN RAISE EXCEPTION 'a rule this record breaks' USING ERRCODE = 'check_violation'; "
+        "END IF; RETURN NEW; END $$; "
+        "CREATE TRIGGER test_poison BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION test_poison()");
+  } else {
+    c->ExecuteScript("CREATE TRIGGER test_poison BEFORE INSERT ON " + table + " WHEN NEW.MaHoSo = '" + code +
+                     "' BEGIN SELECT RAISE(ABORT, 'a rule this record breaks'); END");
+  }
+}
+
+// The operator removes the cause.
+void StopRefusing(app::App& a, const std::string& engine, const std::string& table) {
+  auto c = a.db->Acquire();
+  c->ExecuteScript("DROP TRIGGER test_poison" + (engine == "postgres" ? " ON " + table : std::string()));
+}
+
 class Sync : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Sync, DossierEventsReachTheNationalViewExactlyOnce) {
@@ -759,19 +781,7 @@ TEST_P(Sync, AMessageTheDatabaseRefusesHoldsBackOnlyItselfNotItsBatch) {
   constexpr int kDossiers = 40, kSteps = 5;
   InsertBackdatedWork(*app->app().db, model, "poison-", kDossiers, kSteps, 10, "done");
   const std::string poisoned = "000.00.02.H99-261120-1007";
-  {
-    auto c = app->app().db->Acquire();
-    if (GetParam() == "postgres") {
-      c->ExecuteScript(
-          "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-          "IF NEW.MaHoSo = '" + poisoned + "' THEN RAISE EXCEPTION 'a rule this record breaks' USING ERRCODE = 'check_violation'; "
-          "END IF; RETURN NEW; END $$; "
-          "CREATE TRIGGER test_poison BEFORE INSERT ON national_progress FOR EACH ROW EXECUTE FUNCTION test_poison()");
-    } else {
-      c->ExecuteScript("CREATE TRIGGER test_poison BEFORE INSERT ON national_progress WHEN NEW.MaHoSo = '" + poisoned +
-                       "' BEGIN SELECT RAISE(ABORT, 'a rule this record breaks'); END");
-    }
-  }
+  RefuseRecordsOf(app->app(), GetParam(), "national_progress", poisoned);
   const std::int64_t events = Events(app->app());
   ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == events; }, 10s)) << app->app().sync_relay->Depth();
 
@@ -790,10 +800,7 @@ TEST_P(Sync, AMessageTheDatabaseRefusesHoldsBackOnlyItselfNotItsBatch) {
   EXPECT_GE(std::stod(metrics.substr(at + std::string_view("\nmotcua_sync_ingest_isolated_deliveries ").size())), kSteps) << metrics;
 
   // The operator removes the cause: the held-back records come again and are stored, once each.
-  {
-    auto c = app->app().db->Acquire();
-    c->ExecuteScript("DROP TRIGGER test_poison" + std::string(GetParam() == "postgres" ? " ON national_progress" : ""));
-  }
+  StopRefusing(app->app(), GetParam(), "national_progress");
   ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app(), &nats);
   ASSERT_TRUE(Eventually([&] { return ingest.Ingested() == events; })) << IngestState(ingest);
   std::this_thread::sleep_for(300ms);
@@ -944,19 +951,7 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   // A record the database refuses (a rule the checks above do not know of; here a trigger) holds
   // back only itself: it is answered `failed`, to be sent again, and the others are stored.
   const std::string poisoned = "000.00.01.H41-261201-0006";
-  {
-    auto c = app->app().db->Acquire();
-    if (GetParam() == "postgres") {
-      c->ExecuteScript(
-          "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-          "IF NEW.MaHoSo = '" + poisoned + "' THEN RAISE EXCEPTION 'a rule this record breaks' USING ERRCODE = 'check_violation'; "
-          "END IF; RETURN NEW; END $$; "
-          "CREATE TRIGGER test_poison BEFORE INSERT ON national_dossiers FOR EACH ROW EXECUTE FUNCTION test_poison()");
-    } else {
-      c->ExecuteScript("CREATE TRIGGER test_poison BEFORE INSERT ON national_dossiers WHEN NEW.MaHoSo = '" + poisoned +
-                       "' BEGIN SELECT RAISE(ABORT, 'a rule this record breaks'); END");
-    }
-  }
+  RefuseRecordsOf(app->app(), GetParam(), "national_dossiers", poisoned);
   json::array three;
   for (const char* n : {"0005", "0006", "0007"}) {
     json::object x = good;
@@ -977,10 +972,7 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0005").status, 200);
   EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + poisoned).status, 404);
   EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0007").status, 200);
-  {
-    auto c = app->app().db->Acquire();
-    c->ExecuteScript("DROP TRIGGER test_poison" + std::string(GetParam() == "postgres" ? " ON national_dossiers" : ""));
-  }
+  StopRefusing(app->app(), GetParam(), "national_dossiers");
   out = Json(post(batch, bearer));  // sent again once the cause is gone
   EXPECT_EQ(out.at("error_code"), "00") << out;
   EXPECT_EQ(out.at("results").at(0).at("status"), "duplicate");
