@@ -26,34 +26,6 @@ double AgeSeconds(const std::string& utc) {
   return age > 0 ? age : 0;  // a member clock ahead of ours is not negative lag
 }
 
-namespace {
-
-// Stores `batch` in one transaction or, when the database refuses it for a reason other than its
-// being unavailable, each half on its own, down to single messages: a message the portal cannot
-// store (one that breaks a constraint, say) holds back only itself, not the batch it came in.
-// Marks in `stored` what was stored; a message left unmarked failed on its own or was not tried.
-// Throws what the database threw when it is unavailable or busy, or once `failures_left`
-// transactions have failed (then the failure is not one message's: the rest is given back whole).
-void StoreSplitting(Service& service, std::span<Incoming> batch, std::span<char> stored, int& failures_left,
-                    std::string& refused_alone) {
-  try {
-    service.Ingest(batch);
-    std::fill(stored.begin(), stored.end(), 1);
-    return;
-  } catch (const db::DbError& e) {
-    if (e.Unavailable() || --failures_left <= 0) throw;
-    if (batch.size() == 1) {
-      if (refused_alone.empty()) refused_alone = e.what();
-      return;
-    }
-  }
-  auto half = batch.size() / 2;
-  StoreSplitting(service, batch.first(half), stored.first(half), failures_left, refused_alone);
-  StoreSplitting(service, batch.subspan(half), stored.subspan(half), failures_left, refused_alone);
-}
-
-}  // namespace
-
 Relay::Relay(Service& service, NatsOptions nats, std::chrono::milliseconds interval)
     : service_(service), options_(std::move(nats)), holder_(core::Uuid::NewV7().ToString()) {
   job_ = std::make_unique<core::PeriodicJob>("sync relay", interval, [this] { Pass(); });
@@ -196,10 +168,11 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
             }
           }
         };
-        int failures_left = kMaxSplitFailures;
+        // A message the database refuses on its own holds back only itself (StoreInHalves).
         std::string refused_alone;
         try {
-          StoreSplitting(service_, batch, stored, failures_left, refused_alone);
+          StoreInHalves([&](std::size_t from, std::size_t to) { service_.Ingest(std::span(batch).subspan(from, to - from)); }, stored,
+                        refused_alone);
         } catch (...) {
           ++failed_;
           settle();

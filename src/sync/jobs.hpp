@@ -56,7 +56,7 @@ class Relay {
 /// The portal's ingest: fetches batches from the durable consumer, stores each in one
 /// transaction, then acknowledges it (refused messages are terminated; a batch that could not
 /// be stored is given back, to be redelivered after RetryDelay, except the part of it that could
-/// be stored without the messages the database refuses). Runs until destroyed.
+/// be stored without the messages the database refuses: StoreInHalves). Runs until destroyed.
 class IngestWorker {
  public:
   /// How long a worker waits after a failure, and when a batch it could not store comes back
@@ -80,10 +80,6 @@ class IngestWorker {
   /// (each was given back, to come again after RetryDelay): a message that breaks a constraint
   /// holds back only itself.
   std::int64_t Isolated() const { return isolated_.load(); }
-  /// A batch the database refuses is split in halves, down to single messages, to store all but
-  /// the messages it refuses; after this many failed transactions the failure is taken to be the
-  /// database's, not one message's, and the rest of the batch is given back whole.
-  static constexpr int kMaxSplitFailures = 32;
   /// Messages in the stream the portal has not yet received / acknowledged (last look).
   std::int64_t ConsumerPending() const { return pending_.load(); }
   std::int64_t AckPending() const { return ack_pending_.load(); }

@@ -383,6 +383,33 @@ bool Accept(Incoming& in, std::vector<DossierRow>& dossiers, std::vector<Progres
 
 }  // namespace
 
+namespace {
+
+void StoreRange(const std::function<void(std::size_t, std::size_t)>& store, std::span<char> stored, std::size_t from,
+                std::size_t to, int& failures_left, std::string& refused_alone) {
+  try {
+    store(from, to);
+    std::fill(stored.begin() + static_cast<std::ptrdiff_t>(from), stored.begin() + static_cast<std::ptrdiff_t>(to), 1);
+    return;
+  } catch (const db::DbError& e) {
+    if (e.Unavailable() || --failures_left <= 0) throw;
+    if (to - from <= 1) {
+      if (refused_alone.empty()) refused_alone = e.what();
+      return;
+    }
+  }
+  std::size_t half = from + (to - from) / 2;
+  StoreRange(store, stored, from, half, failures_left, refused_alone);
+  StoreRange(store, stored, half, to, failures_left, refused_alone);
+}
+
+}  // namespace
+
+void StoreInHalves(const std::function<void(std::size_t, std::size_t)>& store, std::span<char> stored, std::string& refused_alone) {
+  int failures_left = kMaxSplitFailures;
+  StoreRange(store, stored, 0, stored.size(), failures_left, refused_alone);
+}
+
 void Service::Ingest(std::span<Incoming> batch) {
   std::vector<DossierRow> dossiers;
   std::vector<ProgressRow> progress;
@@ -482,7 +509,7 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
   }
   std::string now = core::NowUtc();
   // Stores one checked record on `c`, inside the caller's transaction; says what became of it.
-  auto store = [&](const Checked& r) -> std::string {
+  auto store_one = [&](const Checked& r) -> std::string {
     std::vector<DossierRow> ds;
     std::vector<ProgressRow> ps;
     if (dossier) {
@@ -500,37 +527,32 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
     Store(*c, ds, ps, counted, now);
     return "accepted";
   };
-  std::size_t failed = 0;
-  try {
+  // In one transaction, with the count of the refused; a record the database refuses (a rule the
+  // checks above do not know of) holds back only itself and is answered `failed`, to be sent again.
+  bool rejected_counted = refused == 0;  // with the first part stored
+  auto count_rejected = [&] { c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now}); };
+  std::vector<char> stored(valid.size(), 0);
+  std::string refused_alone;
+  StoreInHalves([&](std::size_t from, std::size_t to) {
     db::Transaction tx(*c);
-    for (const auto& r : valid) results[r.index]["status"] = store(r);
-    if (refused > 0) c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now});
+    for (std::size_t i = from; i < to; ++i) results[valid[i].index]["status"] = store_one(valid[i]);
+    if (!rejected_counted) count_rejected();
     tx.Commit();
-  } catch (const db::DbError& e) {
-    if (e.Unavailable()) throw;
-    // The database refused the batch for a reason that is not its being unavailable: a record
-    // breaks a rule the checks above do not know of. Each record is then stored on its own, so
-    // that such a record holds back only itself; it is answered `failed`, to be sent again.
-    for (const auto& r : valid) {
-      try {
-        db::Transaction one(*c);
-        results[r.index]["status"] = store(r);
-        one.Commit();
-      } catch (const db::DbError& alone) {
-        if (alone.Unavailable()) throw;
-        core::Log(core::LogLevel::kWarn, "sync record the database refuses",
-                  {{"member", std::string_view(member)}, {"MaHoSo", std::string_view(r.code)}, {"error", std::string_view(alone.what())}});
-        results[r.index]["status"] = "failed";
-        results[r.index]["errors"] = json::array{json::object{
-            {"field", ""}, {"message", "Cổng chưa lưu được bản ghi này; hãy gửi lại sau. / The portal could not store this record; send it again later."}}};
-        ++failed;
-      }
-    }
-    if (refused > 0) {
-      db::Transaction tx(*c);
-      c->Execute(store::kMemberRejected, {member, static_cast<std::int64_t>(refused), now});
-      tx.Commit();
-    }
+    rejected_counted = true;
+  }, stored, refused_alone);
+  if (!rejected_counted) count_rejected();  // no part was stored
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    if (stored[i]) continue;
+    json::object& res = results[valid[i].index];
+    res["status"] = "failed";
+    res["errors"] = json::array{json::object{
+        {"field", ""}, {"message", "Cổng chưa lưu được bản ghi này; hãy gửi lại sau. / The portal could not store this record; send it again later."}}};
+    ++failed;
+  }
+  if (failed > 0) {
+    core::Log(core::LogLevel::kWarn, "sync records the database refuses",
+              {{"member", std::string_view(member)}, {"failed", static_cast<std::int64_t>(failed)}, {"error", std::string_view(refused_alone)}});
   }
   json::array out;
   out.reserve(results.size());

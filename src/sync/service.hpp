@@ -156,4 +156,17 @@ class Service {
   std::vector<MemberLag> lag_;
 };
 
+/// After this many failed transactions, StoreInHalves takes a failure to be the database's, not
+/// one item's.
+inline constexpr int kMaxSplitFailures = 32;
+
+/// Calls `store(from, to)`, which stores items [from, to) of a batch in one transaction, for the
+/// whole batch (`stored.size()` items) or, when the database refuses it for a reason other than
+/// its being unavailable, for each half, down to single items: an item the database refuses (a
+/// rule it breaks that the checks before it do not know of) holds back only itself. One such item
+/// in 1,000 costs 11 failed transactions. Marks in `stored` what was stored; `refused_alone` gets
+/// the error of the first item refused on its own. Throws what the database threw when it is
+/// unavailable or busy, or at the kMaxSplitFailures-th failed transaction.
+void StoreInHalves(const std::function<void(std::size_t, std::size_t)>& store, std::span<char> stored, std::string& refused_alone);
+
 }  // namespace motcua::sync
