@@ -381,10 +381,6 @@ bool Accept(Incoming& in, std::vector<DossierRow>& dossiers, std::vector<Progres
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 void StoreRange(const std::function<void(std::size_t, std::size_t)>& store, std::span<char> stored, std::size_t from,
                 std::size_t to, int& failures_left, std::string& refused_alone) {
   try {
@@ -471,10 +467,10 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
   };
   std::vector<Checked> valid;
   const auto& records = data->as_array();
-  std::vector<json::object> results(records.size());
+  json::array results(records.size(), json::object{});
   std::size_t refused = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    json::object& res = results[i];
+    json::object& res = results[i].as_object();
     res["index"] = i;
     if (!records[i].is_object()) {
       res["status"] = "refused";
@@ -535,7 +531,7 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
   std::string refused_alone;
   StoreInHalves([&](std::size_t from, std::size_t to) {
     db::Transaction tx(*c);
-    for (std::size_t i = from; i < to; ++i) results[valid[i].index]["status"] = store_one(valid[i]);
+    for (std::size_t i = from; i < to; ++i) results[valid[i].index].as_object()["status"] = store_one(valid[i]);
     if (!rejected_counted) count_rejected();
     tx.Commit();
     rejected_counted = true;
@@ -544,7 +540,7 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
   std::size_t failed = 0;
   for (std::size_t i = 0; i < valid.size(); ++i) {
     if (stored[i]) continue;
-    json::object& res = results[valid[i].index];
+    json::object& res = results[valid[i].index].as_object();
     res["status"] = "failed";
     res["errors"] = json::array{json::object{
         {"field", ""}, {"message", "Cổng chưa lưu được bản ghi này; hãy gửi lại sau. / The portal could not store this record; send it again later."}}};
@@ -554,9 +550,6 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
     core::Log(core::LogLevel::kWarn, "sync records the database refuses",
               {{"member", std::string_view(member)}, {"failed", static_cast<std::int64_t>(failed)}, {"error", std::string_view(refused_alone)}});
   }
-  json::array out;
-  out.reserve(results.size());
-  for (auto& res : results) out.push_back(std::move(res));
   std::size_t accepted = records.size() - refused - failed;
   bool all = refused + failed == 0;
   return json::object{{"error_code", all ? "00" : "01"},
@@ -565,7 +558,7 @@ core::Result<json::object> Service::Post(const identity::Principal& who, const j
                       {"accepted", accepted},
                       {"refused", refused},
                       {"failed", failed},
-                      {"results", std::move(out)}};
+                      {"results", std::move(results)}};
 }
 
 namespace {
