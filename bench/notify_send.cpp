@@ -7,6 +7,10 @@
 //       deliver them; prints messages=, seconds=, per_second=.
 //   motcua_bench_notify smtp <messages> <smtp port>
 //       the floor: the same messages sent over one SMTP connection with no database at all.
+//   motcua_bench_notify backlog <db url> <messages> <waiting> <smtp port>
+//       a backlog: <waiting> SMS queued while SMS is off (its gateway down) and <messages>
+//       e-mails behind them; the running sender (Sender::Start, as `motcua serve` runs it, with
+//       its outbox gauges) delivers the e-mails; prints the same figures.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -35,32 +39,47 @@ notify::SmtpOptions Smtp(int port) {
   return o;
 }
 
-int Outbox(const std::string& url, int messages, int port, int senders) {
-  auto db = db::Database::Open(url, {.size = static_cast<std::size_t>(senders + 2)});
+std::unique_ptr<db::Database> OpenDb(const std::string& url, int connections) {
+  auto db = db::Database::Open(url, {.size = static_cast<std::size_t>(connections)});
   if (auto m = db::Migrate(*db, db::MigrationsFor(db->GetEngine(), db::EmbeddedMigrations())); !m) {
     std::fprintf(stderr, "migration failed: %s\n", m.error().message.c_str());
-    return 1;
+    return nullptr;
   }
-  {
-    auto c = db->Acquire();
-    db::Transaction tx(*c);
-    std::string now = core::NowUtc();
-    for (int i = 0; i < messages; ++i) {
-      c->Execute({"bench_queue_mail",
-                  "INSERT INTO notification_outbox (id, event, channel, recipient, language, payload, created_at) "
-                  "VALUES ($1, 'dossier.submitted', 'email', $2, 'vi', $3, $4)"},
-                 {core::Uuid::NewV7().ToString(), "c" + std::to_string(i) + "@bench.invalid",
-                  "{\"code\":\"000.00.02.H99-261204-" + std::to_string(i) + "\",\"procedure\":\"Cấp Phiếu lý lịch tư pháp\","
-                  "\"full_name\":\"Nguyễn Văn An\"}",
-                  now});
-    }
-    tx.Commit();
+  return db;
+}
+
+// Queues `messages` on `channel` in one transaction, `created_at` the same for all.
+void Queue(db::Database& db, const std::string& channel, int messages) {
+  auto c = db.Acquire();
+  db::Transaction tx(*c);
+  std::string now = core::NowUtc();
+  for (int i = 0; i < messages; ++i) {
+    std::string to = channel == "sms" ? "09" + std::to_string(10000000 + i) : "c" + std::to_string(i) + "@bench.invalid";
+    c->Execute({"bench_queue",
+                "INSERT INTO notification_outbox (id, event, channel, recipient, language, payload, created_at) "
+                "VALUES ($1, 'dossier.submitted', $2, $3, 'vi', $4, $5)"},
+               {core::Uuid::NewV7().ToString(), channel, to,
+                "{\"code\":\"000.00.02.H99-261204-" + std::to_string(i) + "\",\"procedure\":\"Cấp Phiếu lý lịch tư pháp\","
+                "\"full_name\":\"Nguyễn Văn An\"}",
+                now});
   }
+  tx.Commit();
+}
+
+notify::SenderOptions Options(int port) {
   notify::SenderOptions options;
   options.smtp = Smtp(port);
   options.rate_limit_per_hour = 0;
   options.batch = 200;
   options.public_url = [] { return std::string("https://dvc.bench.invalid"); };
+  return options;
+}
+
+int Outbox(const std::string& url, int messages, int port, int senders) {
+  auto db = OpenDb(url, senders + 2);
+  if (!db) return 1;
+  Queue(*db, "email", messages);
+  auto options = Options(port);
   std::atomic<std::size_t> sent{0}, failed{0};
   auto start = Clock::now();
   std::vector<std::thread> threads;
@@ -80,6 +99,31 @@ int Outbox(const std::string& url, int messages, int port, int senders) {
   std::printf("messages=%zu failed=%zu senders=%d seconds=%.3f per_second=%.0f\n", sent.load(), failed.load(), senders,
               seconds, static_cast<double>(sent.load()) / seconds);
   return failed.load() == 0 && sent.load() == static_cast<std::size_t>(messages) ? 0 : 1;
+}
+
+int Backlog(const std::string& url, int messages, int waiting, int port) {
+  auto db = OpenDb(url, 3);
+  if (!db) return 1;
+  Queue(*db, "sms", waiting);
+  Queue(*db, "email", messages);
+  auto options = Options(port);  // SMS off: no gateway configured
+  auto start = Clock::now();
+  notify::Sender sender(*db, options);
+  sender.Start();
+  // Done when no e-mail is pending (through the sender's own index of pending messages).
+  auto c = db->Acquire();
+  while (Clock::now() - start < std::chrono::minutes(10)) {
+    if (c->Execute({"bench_email_pending",
+                    "SELECT 1 FROM notification_outbox WHERE status = 'pending' AND channel = 'email' LIMIT 1"}).Empty()) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  auto sent = c->Execute({"bench_count_sent", "SELECT COUNT(*) FROM notification_outbox WHERE status = 'sent'"}).Int(0, 0);
+  std::printf("messages=%lld waiting=%d seconds=%.3f per_second=%.0f\n", static_cast<long long>(sent), waiting, seconds,
+              static_cast<double>(sent) / seconds);
+  return sent == messages ? 0 : 1;
 }
 
 int Raw(int messages, int port) {
@@ -105,7 +149,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 5 && a[0] == "outbox") return Outbox(a[1], std::stoi(a[2]), std::stoi(a[3]), std::stoi(a[4]));
   if (a.size() == 3 && a[0] == "smtp") return Raw(std::stoi(a[1]), std::stoi(a[2]));
+  if (a.size() == 5 && a[0] == "backlog") return Backlog(a[1], std::stoi(a[2]), std::stoi(a[3]), std::stoi(a[4]));
   std::fprintf(stderr, "usage: motcua_bench_notify outbox <db url> <messages> <smtp port> <senders>\n"
-                       "       motcua_bench_notify smtp <messages> <smtp port>\n");
+                       "       motcua_bench_notify smtp <messages> <smtp port>\n"
+                       "       motcua_bench_notify backlog <db url> <messages> <waiting> <smtp port>\n");
   return 2;
 }
