@@ -83,66 +83,6 @@ TEST(NotifyDelivery, RateLimitWaitsUntilTheOldestLeavesTheHour) {
   EXPECT_EQ(RateLimitWait(100, 0, 0s), 0s);  // no limit
 }
 
-// The sender's thread as Sender::Start runs it, on a simulated clock: passes of `pass` each,
-// full ones (`full`) back to back, the others followed by a sleep of `poll`; the stats read
-// when OutboxStatsDue says so, each taking `cost`. Returns the share of the time spent reading.
-struct Simulated {
-  double read_share = 0;
-  int reads = 0;
-  bool read_after_last_pass = false;
-};
-Simulated SimulateSender(std::chrono::milliseconds cost, std::chrono::milliseconds poll, std::chrono::milliseconds pass,
-                         int full_passes, int passes, bool partial_passes_change) {
-  using D = std::chrono::steady_clock::duration;
-  D now{}, read_at = D::min() / 2, last_cost{}, reading{};
-  Simulated out;
-  for (int i = 0; i < passes; ++i) {
-    now += pass;
-    bool more = i < full_passes;
-    bool read = OutboxStatsDue(now - read_at, last_cost, poll, !more && (partial_passes_change || i == full_passes));
-    if (read) {
-      now += cost;
-      reading += cost;
-      read_at = now;
-      last_cost = cost;
-      ++out.reads;
-    }
-    if (i == full_passes) out.read_after_last_pass = read;
-    if (!more) now += poll;
-  }
-  out.read_share = std::chrono::duration<double>(reading).count() / std::chrono::duration<double>(now).count();
-  return out;
-}
-
-TEST(NotifySender, CountingTheOutboxTakesAtMostATwentiethOfTheSendersTimeHoweverLargeTheBacklog) {
-  // What the count costs from a small outbox to millions of messages waiting.
-  for (auto cost : {0ms, 1ms, 20ms, 100ms, 500ms, 2000ms}) {
-    SCOPED_TRACE(cost.count());
-    // A long drain (full passes of 50 ms back to back), then passes that send a few each poll.
-    auto trickle = SimulateSender(cost, 2000ms, 50ms, 2000, 4000, true);
-    // A drain, then nothing due for hours (a channel down): empty passes every poll.
-    auto idle = SimulateSender(cost, 2000ms, 5ms, 2000, 20000, false);
-    // The same with the shortest poll an operator may set.
-    auto fast = SimulateSender(cost, 100ms, 5ms, 2000, 20000, true);
-    for (const auto& s : {trickle, idle, fast}) {
-      // The first read of all is due whatever it costs (the gauges start empty).
-      EXPECT_LE(s.read_share, 0.05 + 0.01) << s.reads << " reads";
-      EXPECT_GE(s.reads, 2);
-    }
-    if (cost == 0ms) {
-      EXPECT_EQ(trickle.reads, 4000) << "a cheap count is read after every pass";
-    }
-  }
-  // Once a drain is done the gauges are exact when a read per poll is cheap enough, even if the
-  // next pass is an hour away; after a costly read they wait for their turn.
-  EXPECT_TRUE(SimulateSender(1ms, 3600000ms, 1ms, 3, 4, false).read_after_last_pass);
-  EXPECT_TRUE(SimulateSender(100ms, 2000ms, 1ms, 3, 4, false).read_after_last_pass);
-  EXPECT_FALSE(SimulateSender(500ms, 2000ms, 1ms, 3, 4, false).read_after_last_pass);
-  // After a pass that changed nothing, only the share decides.
-  EXPECT_FALSE(OutboxStatsDue(1ms, 1ms, 2000ms, false));
-  EXPECT_TRUE(OutboxStatsDue(20ms, 1ms, 2000ms, false));
-}
-
 TEST(NotifyDelivery, EmailAddressesAreCheckedAndTheirDomainLowerCased) {
   EXPECT_EQ(NormalizeEmail("Nguyen.An@Demo.Invalid"), "Nguyen.An@demo.invalid");
   EXPECT_EQ(NormalizeEmail(" a+tag@x.vn "), "a+tag@x.vn");

@@ -80,7 +80,8 @@ std::map<std::string, std::string> TemplateValues(std::string_view event, std::s
   return values;
 }
 
-Sender::Sender(db::Database& db, SenderOptions options) : db_(db), options_(std::move(options)) {}
+Sender::Sender(db::Database& db, SenderOptions options)
+    : db_(db), options_(std::move(options)), stats_reads_(options_.poll) {}
 
 Sender::~Sender() { job_.reset(); }
 
@@ -93,28 +94,19 @@ void Sender::Start() {
                  {"failed", static_cast<std::int64_t>(report.failed)}, {"dead", static_cast<std::int64_t>(report.dead)}});
     }
     const bool more = report.Total() >= options_.batch;  // more may be due at once
-    if (OutboxStatsDue(std::chrono::steady_clock::now() - stats_read_at_, stats_cost_, options_.poll, report.Total() > 0 && !more)) {
+    // The stats query counts the backlog: see core::CostBoundedRead.
+    stats_reads_.ReadIfDue(report.Total() > 0 && !more, [this] {
       auto conn = db_.Acquire();
-      auto started = std::chrono::steady_clock::now();
       auto stats = ReadOutboxStats(*conn, Clock::now());
-      stats_read_at_ = std::chrono::steady_clock::now();
-      stats_cost_ = stats_read_at_ - started;
       pending_ = stats.pending;
       dead_ = stats.dead;
       failed_ = stats.failed;
       oldest_pending_seconds_ = stats.oldest_pending_seconds;
-    }
+    });
     if (more) return true;
     if (smtp_) smtp_->Close();                           // no idle connection held between passes
     return false;
   }, core::PeriodicJob::Draining{});
-}
-
-bool OutboxStatsDue(std::chrono::steady_clock::duration since_last, std::chrono::steady_clock::duration last_cost,
-                    std::chrono::milliseconds poll, bool about_to_sleep_after_change) {
-  constexpr int kCostFactor = 20;  // counting takes at most a twentieth of the sender's time
-  if (since_last >= last_cost * kCostFactor) return true;
-  return about_to_sleep_after_change && last_cost * kCostFactor <= poll;
 }
 
 OutboxStats Sender::Stats() const {

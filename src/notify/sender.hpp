@@ -46,18 +46,6 @@ struct OutboxStats {
 /// Reads the stats (one indexed query).
 OutboxStats ReadOutboxStats(db::Connection& c, std::chrono::system_clock::time_point now);
 
-/// Whether the sender's thread reads the stats after a pass, given the time since it last read
-/// them and what that read took. The query counts the pending messages, so it costs in
-/// proportion to the backlog (about half a second at a million, on either engine). It runs when
-/// the time since the last read is at least 20 times what that read took, so that counting
-/// never takes more than a twentieth of the thread's time however large the backlog; and before
-/// the thread sleeps after a pass that changed the outbox when one read per `poll` stays within
-/// that share, so that the gauges are exact once a drain is done. Read after every pass, a
-/// million SMS waiting on a gateway that is down made the e-mails behind them go out at less
-/// than half the rate.
-bool OutboxStatsDue(std::chrono::steady_clock::duration since_last, std::chrono::steady_clock::duration last_cost,
-                    std::chrono::milliseconds poll, bool about_to_sleep_after_change);
-
 /// Counts of one pass.
 struct SendReport {
   std::size_t sent = 0, retried = 0, failed = 0, dead = 0, deferred = 0;
@@ -78,7 +66,8 @@ class Sender {
 
   /// Runs passes on its own thread every `poll` (at once again after a full batch) until
   /// destruction; after a pass the outbox stats are read again unless counting a large backlog
-  /// would then take more than a twentieth of the thread's time (see OutboxStatsDue).
+  /// would then take more than a twentieth of the thread's time (see core::CostBoundedRead):
+  /// a million messages waiting, it is read about every ten seconds.
   void Start();
 
   const SenderOptions& options() const { return options_; }
@@ -96,9 +85,7 @@ class Sender {
   std::unique_ptr<SmtpSession> smtp_;
   std::atomic<std::int64_t> pending_{0}, dead_{0}, failed_{0};
   std::atomic<double> oldest_pending_seconds_{0};
-  // Start()'s thread only: when the stats were last read and how long that took.
-  std::chrono::steady_clock::time_point stats_read_at_{};
-  std::chrono::steady_clock::duration stats_cost_{};
+  core::CostBoundedRead stats_reads_;  ///< Start()'s thread only
   std::unique_ptr<core::PeriodicJob> job_;  ///< last: stopped first
 };
 

@@ -27,7 +27,7 @@ double AgeSeconds(const std::string& utc) {
 }
 
 Relay::Relay(Service& service, NatsOptions nats, std::chrono::milliseconds interval)
-    : service_(service), options_(std::move(nats)), holder_(core::Uuid::NewV7().ToString()) {
+    : service_(service), options_(std::move(nats)), holder_(core::Uuid::NewV7().ToString()), depth_reads_(interval) {
   job_ = std::make_unique<core::PeriodicJob>("sync relay", interval, [this] { Pass(); });
 }
 
@@ -66,9 +66,12 @@ RelayReport Relay::Pass() {
     published_ += static_cast<std::int64_t>(report.published);
     if (report.failed > 0) complain("sync relay: publishing failed; will retry", std::to_string(report.failed) + " events not acknowledged");
   }
-  auto [depth, oldest] = service_.OutboxDepth();
-  depth_ = depth;
-  oldest_age_ = AgeSeconds(oldest);
+  // The count grows with a backlog (NATS down for days): see core::CostBoundedRead.
+  depth_reads_.ReadIfDue(report.published > 0, [this] {
+    auto [depth, oldest] = service_.OutboxDepth();
+    depth_ = depth;
+    oldest_age_ = AgeSeconds(oldest);
+  });
   return report;
 }
 

@@ -29,9 +29,11 @@ class Relay {
  public:
   Relay(Service& service, NatsOptions nats, std::chrono::milliseconds interval);
   ~Relay();
-  /// Outbox rows not yet published, as of the last pass.
+  /// Outbox rows not yet published, as of the last count: after each pass, unless counting a
+  /// long backlog would then take more than a twentieth of the relay's time (see
+  /// core::CostBoundedRead).
   std::int64_t Depth() const { return depth_.load(); }
-  /// Seconds the oldest pending row has waited, as of the last pass (0 when none).
+  /// Seconds the oldest pending row had waited at the last count (0 when none).
   double OldestAgeSeconds() const { return oldest_age_.load(); }
   std::int64_t Published() const { return published_.load(); }
   bool Connected() const { return connected_.load(); }
@@ -47,6 +49,7 @@ class Relay {
   std::unique_ptr<Nats> nats_;
   bool stream_ready_ = false;
   std::chrono::steady_clock::time_point last_complaint_{};
+  core::CostBoundedRead depth_reads_;  // under mu_
   std::atomic<std::int64_t> depth_{0}, published_{0};
   std::atomic<double> oldest_age_{0};
   std::atomic<bool> connected_{false};
