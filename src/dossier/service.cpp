@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/log.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "crypto/sha256.hpp"
@@ -2634,52 +2635,113 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
 
 // ---- deadline watcher ----
 
+namespace {
+
+constexpr std::int64_t kWatchPage = 500;
+// Refusals after which a pass ends: the database then refuses writes as such, not one row.
+constexpr std::size_t kWatchMaxFailures = 32;
+
+// Marks one dossier or step: a row the database refuses (a constraint, a trigger) is left for
+// the next pass and the pass goes on; a database that is down or busy ends the pass.
+class Marker {
+ public:
+  explicit Marker(WatchReport& report) : report_(report) {}
+  ~Marker() {
+    if (report_.failed == 0) return;
+    core::Log(core::LogLevel::kWarn, "deadline watcher: the database refused to mark some; they are tried again next pass",
+              {{"not_marked", static_cast<std::int64_t>(report_.failed)}, {"first", std::string_view(first_)},
+               {"error", std::string_view(error_)}});
+  }
+  template <class Mark>
+  void operator()(const std::string& which, Mark&& mark) {
+    try {
+      mark();
+    } catch (const db::DbError& e) {
+      if (e.Unavailable()) throw;
+      if (report_.failed++ == 0) {
+        first_ = which;
+        error_ = e.what();
+      }
+    }
+  }
+  bool GaveUp() const { return report_.failed >= kWatchMaxFailures; }
+
+ private:
+  WatchReport& report_;
+  std::string first_, error_;
+};
+
+}  // namespace
+
 WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
   WatchReport report;
   auto now_tp = ToInstant(now_tp_raw);
   std::string now = Utc(now_tp);
   auto c = db_.Acquire();
-  // Everything due within a working day of any calendar is due within four calendar days.
-  std::string horizon = Utc(now_tp + std::chrono::days(5));
-  auto r = c->Execute(store::kWatchCandidates, {horizon});
-  for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), owner = r.Text(i, 6), name = r.Text(i, 7);
-    auto due = ParseInstant(r.Text(i, 3));
-    if (!due) continue;
-    auto cal = calendar_(*c, agency);
-    db::Transaction tx(*c);
-    if (*due <= now_tp) {
-      if (c->Execute(store::kMarkOverdue, {id}).affected == 1) {
-        ++report.overdue;
-        notify::EnqueueForAgency(*c, "dossier.overdue", agency,
-                                 json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now);
+  // Every dossier due within one working day of its agency's calendar: within five calendar
+  // days, or within two working days of the national calendar when a long holiday (Tết) lies
+  // between.
+  auto national = calendar_(*c, "");
+  std::string horizon = Utc(std::max(now_tp + std::chrono::days(5), national.AddWorkingDays(now_tp, 2)));
+  Marker mark(report);
+  // Page after page in due order, each from where the last ended.
+  std::string after_due, after_id;
+  while (!mark.GaveUp()) {
+    auto r = c->Execute(store::kWatchCandidates, {horizon, now, after_due, after_id, kWatchPage});
+    for (std::size_t i = 0; i < r.rows.size() && !mark.GaveUp(); ++i) {
+      std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), name = r.Text(i, 7);
+      auto due = ParseInstant(r.Text(i, 3));
+      if (!due) continue;
+      auto news = [&] { return json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}); };
+      if (*due <= now_tp) {
+        mark(code, [&] {
+          db::Transaction tx(*c);
+          if (c->Execute(store::kMarkOverdue, {id}).affected == 1) {
+            notify::EnqueueForAgency(*c, "dossier.overdue", agency, news(), now);
+            tx.Commit();
+            ++report.overdue;
+          }
+        });
+        continue;
       }
-    } else if (r.Int(i, 4) == 0 && cal.WorkingDurationBetween(now_tp, *due).count() <= calendar::kHoursPerWorkingDay * 60) {
-      if (c->Execute(store::kMarkAtRisk, {id}).affected == 1) {
-        ++report.at_risk;
-        notify::EnqueueForAgency(*c, "dossier.due_soon", agency,
-                                 json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now);
-      }
+      if (r.Int(i, 4) != 0) continue;
+      if (calendar_(*c, agency).WorkingDurationBetween(now_tp, *due).count() > calendar::kHoursPerWorkingDay * 60) continue;
+      mark(code, [&] {
+        db::Transaction tx(*c);
+        if (c->Execute(store::kMarkAtRisk, {id}).affected == 1) {
+          notify::EnqueueForAgency(*c, "dossier.due_soon", agency, news(), now);
+          tx.Commit();
+          ++report.at_risk;
+        }
+      });
     }
-    tx.Commit();
+    if (static_cast<std::int64_t>(r.rows.size()) < kWatchPage) break;
+    after_due = r.Text(r.rows.size() - 1, 3);
+    after_id = r.Text(r.rows.size() - 1, 0);
   }
-  // Steps still open past their allotted time: record how late they are so far (index 2).
-  auto late = c->Execute(store::kMarkLateSteps, {now});
-  for (std::size_t i = 0; i < late.rows.size(); ++i) {
-    auto due = ParseInstant(late.Text(i, 2));
-    if (!due) continue;
-    auto cal = calendar_(*c, "");
-    c->Execute(store::kFinishStep, {late.Text(i, 0), late.Int(i, 1), nullptr, cal.WorkingDurationBetween(*due, now_tp).count()});
-    ++report.late_steps;
+  // Steps still open past their allotted time: how late they are so far, in working minutes of
+  // the calendar of the agency the step is at (index 2).
+  std::string step_due;
+  std::string step_dossier;
+  std::int64_t step_seq = 0;
+  while (!mark.GaveUp()) {
+    auto late = c->Execute(store::kMarkLateSteps, {now, step_due, step_dossier, step_seq, kWatchPage});
+    for (std::size_t i = 0; i < late.rows.size() && !mark.GaveUp(); ++i) {
+      auto due = ParseInstant(late.Text(i, 2));
+      if (!due) continue;
+      auto minutes = calendar_(*c, late.Text(i, 3)).WorkingDurationBetween(*due, now_tp).count();
+      mark("step " + std::to_string(late.Int(i, 1)) + " of " + late.Text(i, 0), [&] {
+        c->Execute(store::kFinishStep, {late.Text(i, 0), late.Int(i, 1), nullptr, minutes});
+        ++report.late_steps;
+      });
+    }
+    if (static_cast<std::int64_t>(late.rows.size()) < kWatchPage) break;
+    step_due = late.Text(late.rows.size() - 1, 2);
+    step_dossier = late.Text(late.rows.size() - 1, 0);
+    step_seq = late.Int(late.rows.size() - 1, 1);
   }
   return report;
 }
-
-}  // namespace motcua::dossier
-
-#include "core/log.hpp"
-
-namespace motcua::dossier {
 
 DeadlineWatcher::DeadlineWatcher(Service& service, std::chrono::seconds interval)
     : job_("deadline watcher", interval, [&service] {

@@ -43,6 +43,7 @@ struct Submitted {
 /// What a deadline-watcher pass did.
 struct WatchReport {
   std::size_t at_risk = 0, overdue = 0, late_steps = 0;
+  std::size_t failed = 0;  ///< dossiers and steps the database refused to mark (tried again next pass)
 };
 
 class PlanCache;
@@ -166,7 +167,10 @@ class Service {
                                               const boost::json::object& config, const std::optional<std::string>& if_match = std::nullopt);
 
   /// One pass of the deadline watcher at `now`: marks dossiers due within one working day and
-  /// overdue, records late steps, and queues notifications. Safe to run on several nodes.
+  /// overdue, records late steps, and queues notifications (each dossier's mark and its
+  /// notifications in one transaction). Goes through every candidate, page by page; one the
+  /// database refuses to mark is left for the next pass without stopping this one. Safe to run
+  /// on several nodes.
   WatchReport WatchDeadlines(std::chrono::system_clock::time_point now);
 
   /// Submits a life-event bundle (nhóm thủ tục liên thông, DOMAIN.md §10.3): one child

@@ -122,8 +122,10 @@ const db::Query kSteps{"dossier_steps",
     "SELECT s.seq, s.step, s.started_at, s.due_at, s.finished_at, s.late_minutes, a.name FROM dossier_steps s "
     "JOIN agencies a ON a.id = s.agency_id WHERE s.dossier_id = $1 ORDER BY s.seq LIMIT 1000"};
 const db::Query kMarkLateSteps{"dossier_mark_late_steps",
-    "SELECT dossier_id, seq, due_at FROM dossier_steps WHERE finished_at IS NULL AND late_minutes IS NULL "
-    "AND due_at IS NOT NULL AND due_at < $1 LIMIT 1000"};
+    "SELECT dossier_id, seq, due_at, agency_id FROM dossier_steps WHERE finished_at IS NULL AND late_minutes IS NULL "
+    "AND due_at IS NOT NULL AND due_at < $1 "
+    "AND (due_at > $2 OR (due_at = $2 AND (dossier_id > $3 OR (dossier_id = $3 AND seq > $4)))) "
+    "ORDER BY due_at, dossier_id, seq LIMIT $5"};
 
 const db::Query kDrafts{"dossier_drafts",
     "SELECT id, procedure_code, body, created_at, updated_at FROM dossier_drafts WHERE owner_account = $1 "
@@ -172,10 +174,14 @@ const db::Query kRegister{"dossier_register",
     "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers d WHERE (d.agency_path LIKE $1 OR d.handling_path LIKE $1) "
     "AND d.submitted_at >= $2 AND d.submitted_at < $3 ORDER BY d.submitted_at, d.code LIMIT 20000"};
 
+// What the watcher may have to mark, in due order from after ($3, $4): due before the horizon $1,
+// not yet overdue, and either not yet at risk or due by now ($2). One marked at risk comes
+// back only once it is due, so it never holds a page's place.
 const db::Query kWatchCandidates{"dossier_watch_candidates",
     "SELECT d.id, d.code, d.handling_agency_id, d.due_at, d.at_risk, d.overdue, COALESCE(d.owner_account, ''), d.procedure_name "
     "FROM dossiers d WHERE d.status IN (2, 4, 5, 6) AND d.due_at IS NOT NULL AND d.overdue = 0 AND d.due_at < $1 "
-    "ORDER BY d.due_at LIMIT 2000"};
+    "AND (d.at_risk = 0 OR d.due_at <= $2) AND (d.due_at > $3 OR (d.due_at = $3 AND d.id > $4)) "
+    "ORDER BY d.due_at, d.id LIMIT $5"};
 const db::Query kMarkAtRisk{"dossier_mark_at_risk", "UPDATE dossiers SET at_risk = 1 WHERE id = $1 AND at_risk = 0"};
 const db::Query kMarkOverdue{"dossier_mark_overdue", "UPDATE dossiers SET overdue = 1, at_risk = 1 WHERE id = $1 AND overdue = 0"};
 
