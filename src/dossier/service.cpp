@@ -2692,27 +2692,19 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
       std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), name = r.Text(i, 7);
       auto due = ParseInstant(r.Text(i, 3));
       if (!due) continue;
-      auto news = [&] { return json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}); };
-      if (*due <= now_tp) {
-        mark(code, [&] {
-          db::Transaction tx(*c);
-          if (c->Execute(store::kMarkOverdue, {id}).affected == 1) {
-            notify::EnqueueForAgency(*c, "dossier.overdue", agency, news(), now);
-            tx.Commit();
-            ++report.overdue;
-          }
-        });
-        continue;
+      const bool overdue = *due <= now_tp;
+      if (!overdue) {
+        if (r.Int(i, 4) != 0) continue;  // at risk already
+        if (calendar_(*c, agency).WorkingDurationBetween(now_tp, *due).count() > calendar::kHoursPerWorkingDay * 60) continue;
       }
-      if (r.Int(i, 4) != 0) continue;
-      if (calendar_(*c, agency).WorkingDurationBetween(now_tp, *due).count() > calendar::kHoursPerWorkingDay * 60) continue;
+      // The mark (conditional: one node, one pass) and the agency's notice, together.
       mark(code, [&] {
         db::Transaction tx(*c);
-        if (c->Execute(store::kMarkAtRisk, {id}).affected == 1) {
-          notify::EnqueueForAgency(*c, "dossier.due_soon", agency, news(), now);
-          tx.Commit();
-          ++report.at_risk;
-        }
+        if (c->Execute(overdue ? store::kMarkOverdue : store::kMarkAtRisk, {id}).affected != 1) return;
+        notify::EnqueueForAgency(*c, overdue ? "dossier.overdue" : "dossier.due_soon", agency,
+                                 json::serialize(json::object{{"code", code}, {"procedure", name}, {"due_at", Local(r.Text(i, 3))}}), now);
+        tx.Commit();
+        ++(overdue ? report.overdue : report.at_risk);
       });
     }
     if (static_cast<std::int64_t>(r.rows.size()) < kWatchPage) break;
