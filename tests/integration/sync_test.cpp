@@ -799,12 +799,14 @@ TEST_P(Sync, AMessageTheDatabaseRefusesHoldsBackOnlyItselfNotItsBatch) {
   ASSERT_NE(at, std::string::npos) << metrics;
   EXPECT_GE(std::stod(metrics.substr(at + std::string_view("\nmotcua_sync_ingest_isolated_deliveries ").size())), kSteps) << metrics;
 
-  // The operator removes the cause: the held-back records come again and are stored, once each.
+  // The operator removes the cause: the held-back records come again and are stored, once each
+  // (Converged: one progress row per event). Delivery is at least once, so the acknowledged
+  // deliveries may exceed the events (an ASan run once acknowledged 202 of 200); a record that
+  // comes twice is stored once.
   StopRefusing(app->app(), GetParam(), "national_progress");
   ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app(), &nats);
-  ASSERT_TRUE(Eventually([&] { return ingest.Ingested() == events; })) << IngestState(ingest);
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(ingest.Ingested(), events);
+  ASSERT_TRUE(Eventually([&] { return ingest.Ingested() >= events; })) << IngestState(ingest);
+  EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo = '000.00.02.H99-261120-1007'"), kSteps);
   EXPECT_EQ(ingest.Refused(), 0);
 }
 
