@@ -9,11 +9,13 @@
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "crypto/sha256.hpp"
+#include "db/refusals.hpp"
 #include "http/message.hpp"
 #include "dossier/form.hpp"
 #include "dossier/store.hpp"
@@ -2638,38 +2640,6 @@ core::Result<json::object> Service::PutConfig(const Principal& who, const std::s
 namespace {
 
 constexpr std::int64_t kWatchPage = 500;
-// Refusals after which a pass ends: the database then refuses writes as such, not one row.
-constexpr std::size_t kWatchMaxFailures = 32;
-
-// Marks one dossier or step: a row the database refuses (a constraint, a trigger) is left for
-// the next pass and the pass goes on; a database that is down or busy ends the pass.
-class Marker {
- public:
-  explicit Marker(WatchReport& report) : report_(report) {}
-  ~Marker() {
-    if (report_.failed == 0) return;
-    core::Log(core::LogLevel::kWarn, "deadline watcher: the database refused to mark some; they are tried again next pass",
-              {{"not_marked", static_cast<std::int64_t>(report_.failed)}, {"first", std::string_view(first_)},
-               {"error", std::string_view(error_)}});
-  }
-  template <class Mark>
-  void operator()(const std::string& which, Mark&& mark) {
-    try {
-      mark();
-    } catch (const db::DbError& e) {
-      if (e.Unavailable()) throw;
-      if (report_.failed++ == 0) {
-        first_ = which;
-        error_ = e.what();
-      }
-    }
-  }
-  bool GaveUp() const { return report_.failed >= kWatchMaxFailures; }
-
- private:
-  WatchReport& report_;
-  std::string first_, error_;
-};
 
 }  // namespace
 
@@ -2683,11 +2653,13 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
   // between.
   auto national = calendar_(*c, "");
   std::string horizon = Utc(std::max(now_tp + std::chrono::days(5), national.AddWorkingDays(now_tp, 2)));
-  Marker mark(report);
-  // Page after page in due order, each from where the last ended.
-  std::string after_due, after_id;
+  db::Refusals mark("deadline watcher", report.failed);
+  std::lock_guard lock(watch_mu_);
+  // Page after page in due order, each from where the last ended; the first from where the last
+  // pass gave up, if it did.
+  WatchKey after = std::exchange(resume_dossiers_, {});
   while (!mark.GaveUp()) {
-    auto r = c->Execute(store::kWatchCandidates, {horizon, now, after_due, after_id, kWatchPage});
+    auto r = c->Execute(store::kWatchCandidates, {horizon, now, after.due, after.id, kWatchPage});
     for (std::size_t i = 0; i < r.rows.size() && !mark.GaveUp(); ++i) {
       std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), name = r.Text(i, 7);
       auto due = ParseInstant(r.Text(i, 3));
@@ -2706,18 +2678,18 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
         tx.Commit();
         ++(overdue ? report.overdue : report.at_risk);
       });
+      if (mark.GaveUp()) resume_dossiers_ = {r.Text(i, 3), id};
     }
     if (static_cast<std::int64_t>(r.rows.size()) < kWatchPage) break;
-    after_due = r.Text(r.rows.size() - 1, 3);
-    after_id = r.Text(r.rows.size() - 1, 0);
+    after = {r.Text(r.rows.size() - 1, 3), r.Text(r.rows.size() - 1, 0)};
   }
   // Steps still open past their allotted time: how late they are so far, in working minutes of
-  // the calendar of the agency the step is at (index 2).
-  std::string step_due;
-  std::string step_dossier;
-  std::int64_t step_seq = 0;
+  // the calendar of the agency the step is at (index 3). Not reached in a pass that gave up
+  // above: the next pass resumes from where this one last stopped.
+  if (mark.GaveUp()) return report;
+  WatchKey step = std::exchange(resume_steps_, {});
   while (!mark.GaveUp()) {
-    auto late = c->Execute(store::kMarkLateSteps, {now, step_due, step_dossier, step_seq, kWatchPage});
+    auto late = c->Execute(store::kMarkLateSteps, {now, step.due, step.id, step.seq, kWatchPage});
     for (std::size_t i = 0; i < late.rows.size() && !mark.GaveUp(); ++i) {
       auto due = ParseInstant(late.Text(i, 2));
       if (!due) continue;
@@ -2726,11 +2698,10 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
         c->Execute(store::kFinishStep, {late.Text(i, 0), late.Int(i, 1), nullptr, minutes});
         ++report.late_steps;
       });
+      if (mark.GaveUp()) resume_steps_ = {late.Text(i, 2), late.Text(i, 0), late.Int(i, 1)};
     }
     if (static_cast<std::int64_t>(late.rows.size()) < kWatchPage) break;
-    step_due = late.Text(late.rows.size() - 1, 2);
-    step_dossier = late.Text(late.rows.size() - 1, 0);
-    step_seq = late.Int(late.rows.size() - 1, 1);
+    step = {late.Text(late.rows.size() - 1, 2), late.Text(late.rows.size() - 1, 0), late.Int(late.rows.size() - 1, 1)};
   }
   return report;
 }

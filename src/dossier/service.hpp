@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -215,6 +216,15 @@ class Service {
   std::shared_ptr<PlanCache> plans_;
   StatusObserver observer_;
   OtherDossiers others_;
+  // Where a deadline-watcher pass that gave up (see db::Refusals) stopped: the next pass starts
+  // after it, so rows the database keeps refusing at the head of the due order cannot hold back
+  // those behind them for good. Empty: from the start.
+  struct WatchKey {
+    std::string due, id;
+    std::int64_t seq = 0;
+  };
+  std::mutex watch_mu_;  // one pass at a time
+  WatchKey resume_dossiers_, resume_steps_;
 };
 
 /// The content type the bytes really are (application/pdf, image/jpeg, image/png), or "".

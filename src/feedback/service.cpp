@@ -14,6 +14,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 #include "crypto/sha256.hpp"
+#include "db/refusals.hpp"
 #include "feedback/lifecycle.hpp"
 #include "feedback/store.hpp"
 #include "notify/outbox.hpp"
@@ -923,18 +924,33 @@ core::Result<json::object> Service::PublicSearch(const std::string& q, const std
 }
 
 WatchReport Service::WatchDeadlines(Clock::time_point now_tp) {
+  constexpr std::int64_t kPage = 500;
   WatchReport report;
   auto c = db_.Acquire();
   std::string now = core::FormatUtc(now_tp);
-  auto r = c->Execute(store::kOverdue, {now});
-  for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    db::Transaction tx(*c);
-    // The claim makes one node (and one pass) tell the agency.
-    if (c->Execute(store::kClaimOverdue, {r.Text(i, 0)}).affected != 1) continue;
-    json::object payload{{"code", r.Text(i, 1)}, {"title", r.Text(i, 2)}, {"due_at", LocalOrNull(r.OptText(i, 4))}};
-    notify::EnqueueForAgency(*c, "feedback.overdue", r.Text(i, 3), json::serialize(payload), now);
-    tx.Commit();
-    ++report.overdue;
+  // An item the database refuses to mark holds back only itself: it is left for the next pass,
+  // and the pages, in due order, go on after it; the first from where the last pass gave up, if
+  // it did.
+  db::Refusals mark("feedback deadline watcher", report.failed);
+  std::lock_guard lock(watch_mu_);
+  auto [after_due, after_id] = std::exchange(resume_, {});
+  while (!mark.GaveUp()) {
+    auto r = c->Execute(store::kOverdue, {now, after_due, after_id, kPage});
+    for (std::size_t i = 0; i < r.rows.size() && !mark.GaveUp(); ++i) {
+      mark(r.Text(i, 1), [&] {
+        db::Transaction tx(*c);
+        // The claim makes one node (and one pass) tell the agency.
+        if (c->Execute(store::kClaimOverdue, {r.Text(i, 0)}).affected != 1) return;
+        json::object payload{{"code", r.Text(i, 1)}, {"title", r.Text(i, 2)}, {"due_at", LocalOrNull(r.OptText(i, 4))}};
+        notify::EnqueueForAgency(*c, "feedback.overdue", r.Text(i, 3), json::serialize(payload), now);
+        tx.Commit();
+        ++report.overdue;
+      });
+      if (mark.GaveUp()) resume_ = {r.Text(i, 4), r.Text(i, 0)};
+    }
+    if (static_cast<std::int64_t>(r.rows.size()) < kPage) break;
+    after_due = r.Text(r.rows.size() - 1, 4);
+    after_id = r.Text(r.rows.size() - 1, 0);
   }
   return report;
 }

@@ -10,8 +10,10 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "calendar/work_calendar.hpp"
 #include "catalog/service.hpp"
@@ -40,6 +42,7 @@ struct ServiceType {
 
 struct WatchReport {
   std::size_t overdue = 0;
+  std::size_t failed = 0;  ///< items the database refused to mark (tried again next pass)
 };
 
 class Service {
@@ -132,6 +135,11 @@ class Service {
   db::Database& db_;
   catalog::Catalog& catalog_;
   CalendarFor calendar_;
+  // Where a deadline-watcher pass that gave up (see db::Refusals) stopped (due, id): the next
+  // pass starts after it, so items the database keeps refusing at the head of the due order
+  // cannot hold back those behind them for good. Empty: from the start.
+  std::mutex watch_mu_;  // one pass at a time
+  std::pair<std::string, std::string> resume_;
 };
 
 /// Runs Service::WatchDeadlines every `interval` on its own thread until destroyed.

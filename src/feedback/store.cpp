@@ -74,9 +74,10 @@ const db::Query kPublished{"feedback_published",
     "SELECT f.code, f.category, f.procedure_code, f.public_title, f.public_content, f.public_answer, f.published_at, "
     "a.name, a.name_en, f.public_folded, f.received_at FROM feedback f JOIN agencies a ON a.id = f.agency_id "
     "WHERE f.status = 'published' ORDER BY f.published_at DESC, f.id DESC LIMIT 2000"};
+// One page, in due order, after the last row of the page before ($2, $3: '' for the first).
 const db::Query kOverdue{"feedback_overdue",
     "SELECT id, code, title, agency_id, due_at FROM feedback WHERE status IN " FB_OPEN " AND due_at <= $1 "
-    "AND overdue_noticed = 0 ORDER BY due_at LIMIT 500"};
+    "AND overdue_noticed = 0 AND (due_at > $2 OR (due_at = $2 AND id > $3)) ORDER BY due_at, id LIMIT $4"};
 const db::Query kClaimOverdue{"feedback_claim_overdue",
     "UPDATE feedback SET overdue_noticed = 1 WHERE id = $1 AND overdue_noticed = 0"};
 

@@ -2,7 +2,8 @@
 // due within one working day is marked at risk and one due date past is marked overdue, each
 // once and with one notice to its agency; open steps past their time get their lateness in the
 // working minutes of their agency; every candidate is reached however many there are, including
-// across a long holiday; and a dossier the database refuses to mark holds back only itself.
+// across a long holiday; and a dossier the database refuses to mark holds back only itself, even
+// when so many are refused that a pass gives up.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -17,6 +18,7 @@
 #include "db/database.hpp"
 #include "dossier/service.hpp"
 #include "integration/api_user.hpp"
+#include "integration/refuse.hpp"
 #include "integration/test_app.hpp"
 
 namespace motcua::testing {
@@ -166,26 +168,14 @@ TEST_P(Deadlines, EveryCandidateIsReachedHoweverManyAreAlreadyAtRiskOrOverdue) {
   EXPECT_EQ(r.failed, 0u);
 }
 
-// The database refuses to mark one dossier (a rule the watcher does not know of).
+// The database refuses to mark the dossiers whose code is `code` (LIKE; "" for all), as a rule
+// the watcher does not know of would.
 void RefuseOverdue(app::App& a, const std::string& engine, const std::string& code) {
-  auto c = a.db->Acquire();
-  std::string when = code.empty() ? "NEW.overdue = 1" : "NEW.overdue = 1 AND NEW.code = '" + code + "'";
-  if (engine == "postgres") {
-    c->ExecuteScript("CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF " + when +
-                     " THEN RAISE EXCEPTION 'a rule this dossier breaks' USING ERRCODE = 'check_violation'; END IF; "
-                     "RETURN NEW; END $$; "
-                     "CREATE TRIGGER test_refuse BEFORE UPDATE ON dossiers FOR EACH ROW EXECUTE FUNCTION test_refuse()");
-  } else {
-    c->ExecuteScript("CREATE TRIGGER test_refuse BEFORE UPDATE ON dossiers WHEN " + when +
-                     " BEGIN SELECT RAISE(ABORT, 'a rule this dossier breaks'); END");
-  }
+  RefuseRows(*a.db->Acquire(), engine, "UPDATE", "dossiers", code.empty() ? "NEW.overdue = 1" : "NEW.overdue = 1 AND NEW.code LIKE '" + code + "'",
+             "a rule this dossier breaks");
 }
 
-void StopRefusing(app::App& a, const std::string& engine) {
-  auto c = a.db->Acquire();
-  c->ExecuteScript(engine == "postgres" ? "DROP TRIGGER test_refuse ON dossiers; DROP FUNCTION test_refuse()"
-                                        : "DROP TRIGGER test_refuse");
-}
+void StopRefusing(app::App& a, const std::string& engine) { StopRefusingRows(*a.db->Acquire(), engine, "dossiers"); }
 
 TEST_P(Deadlines, ADossierTheDatabaseRefusesToMarkHoldsBackOnlyItselfUntilTheCauseIsGone) {
   std::string refused = Accepted("bị từ chối"), other = Accepted("bình thường"), soon = Accepted("sắp hạn");
@@ -207,15 +197,43 @@ TEST_P(Deadlines, ADossierTheDatabaseRefusesToMarkHoldsBackOnlyItselfUntilTheCau
   EXPECT_EQ(Notices("dossier.overdue", refused), 1);
   EXPECT_EQ(Notices("dossier.overdue", other), 1);
 
-  // A database that refuses every mark: the pass stops after 32 refusals, and the next pass
-  // (the refusal gone) marks them all.
+  // A database that refuses every mark: the pass stops after 32 refusals, and the next two
+  // passes (the refusal gone) mark them all: the first resumes after the 32nd, the second
+  // starts from the head.
   Copies(refused, 40, "2026-12-07T05:00:00.000Z", 0, "REFUSED");
   RefuseOverdue(app_->app(), GetParam(), "");
   r = Watch(kTuesday10);
   EXPECT_EQ(r.failed, 32u);
   EXPECT_EQ(r.overdue, 0u);
   StopRefusing(app_->app(), GetParam());
-  EXPECT_EQ(Watch(kTuesday10).overdue, 40u);
+  EXPECT_EQ(Watch(kTuesday10).overdue, 8u);
+  EXPECT_EQ(Watch(kTuesday10).overdue, 32u);
+}
+
+TEST_P(Deadlines, DossiersTheDatabaseKeepsRefusingAtTheHeadOfTheOrderDoNotHoldBackThoseBehindThem) {
+  // 40 dossiers a rule refuses for good, all due before one it accepts. A pass gives up after 32
+  // refusals; the next resumes after the 32nd instead of meeting the same 32 again.
+  std::string model = Accepted("mẫu"), behind = Accepted("phía sau");
+  SetDue(model, "2026-12-30T02:00:00.000Z");
+  Copies(model, 40, "2026-12-07T02:00:00.000Z", 0, "REFUSED");
+  SetDue(behind, "2026-12-07T09:00:00.000Z");
+  RefuseOverdue(app_->app(), GetParam(), "REFUSED-%");
+  auto r = Watch(kTuesday10);
+  EXPECT_EQ(r.failed, 32u);
+  EXPECT_FALSE(Flag(behind, "overdue"));
+  r = Watch(kTuesday10);
+  EXPECT_EQ(r.failed, 8u);
+  EXPECT_EQ(r.overdue, 1u);
+  EXPECT_TRUE(Flag(behind, "overdue")) << "reached by the pass after the one that gave up";
+  EXPECT_EQ(Notices("dossier.overdue", behind), 1);
+  // The next pass starts from the head again: the rule is tried once more, nothing told twice.
+  r = Watch(kTuesday10);
+  EXPECT_EQ(r.failed, 32u);
+  EXPECT_EQ(r.overdue, 0u);
+  StopRefusing(app_->app(), GetParam());
+  r = Watch(kTuesday10);  // resumes after the 32nd, then the next pass from the head
+  EXPECT_EQ(r.overdue + Watch(kTuesday10).overdue, 40u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notification_outbox WHERE event = 'dossier.overdue' AND channel = 'in_app'"), 41);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Deadlines, ::testing::Values("sqlite", "postgres"));

@@ -8,9 +8,13 @@
 #include <boost/json.hpp>
 
 #include <set>
+#include <string>
+#include <vector>
 
+#include "core/uuid.hpp"
 #include "crypto/sha256.hpp"
 #include "integration/api_user.hpp"
+#include "integration/refuse.hpp"
 #include "integration/test_app.hpp"
 
 namespace motcua::testing {
@@ -508,6 +512,51 @@ TEST_P(Feedback, AnAnswerThatFailsHalfWayLeavesNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM notification_outbox WHERE event = 'feedback.answered'"), 0);
   Act(receiver, first, "answer", {{"answer", "Trả lời"}});
   EXPECT_EQ(Json(b.Call("GET", "/api/v1/feedback/" + second)).at("status"), "answered");
+}
+
+// The database refuses to mark some items overdue (a rule the watcher does not know of): each
+// holds back only itself, and 40 of them ahead of one it accepts hold it back one pass at most
+// (a pass gives up after 32 refusals; the next resumes after the 32nd).
+TEST_P(Feedback, ItemsTheDatabaseRefusesToMarkOverdueHoldBackOnlyThemselves) {
+  User citizen = SignIn(port(), "citizen.demo");
+  std::string model(Submit(citizen, "Chậm", "Chậm trả kết quả").at("code").as_string());
+  std::string behind(Submit(citizen, "Chậm nữa", "Chậm trả kết quả").at("code").as_string());
+  auto c = app_->app().db->Acquire();
+  // 39 more like the first (a citizen's submissions are rate-limited), in one transaction.
+  {
+    db::Transaction tx(*c);
+    for (int i = 0; i < 39; ++i) {
+      c->Execute(db::Query{"test_fb_copy",
+                           "INSERT INTO feedback (id, code, source, account_id, full_name, email, phone, category, title, content, "
+                           "folded, agency_id, status, due_at, received_at, updated_at) SELECT $1, $2, source, account_id, full_name, "
+                           "email, phone, category, title, content, folded, agency_id, status, due_at, received_at, updated_at "
+                           "FROM feedback WHERE code = $3"},
+                 {core::Uuid::NewV7().ToString(), "REFUSED-" + std::to_string(i), model});
+    }
+    tx.Commit();
+  }
+  c->Execute(db::Query{"test_fb_due_all", "UPDATE feedback SET due_at = '2026-01-05T02:00:00.000Z'"});
+  c->Execute(db::Query{"test_fb_due_one", "UPDATE feedback SET due_at = '2026-01-05T03:00:00.000Z' WHERE code = $1"}, {behind});
+  RefuseRows(*c, GetParam(), "UPDATE", "feedback", "NEW.overdue_noticed = 1 AND NEW.code <> '" + behind + "'", "a rule this item breaks");
+  auto& svc = *app_->app().feedback;
+  auto now = std::chrono::system_clock::now();
+  auto r = svc.WatchDeadlines(now);
+  EXPECT_EQ(r.failed, 32u);
+  EXPECT_EQ(r.overdue, 0u);
+  r = svc.WatchDeadlines(now);
+  EXPECT_EQ(r.failed, 8u);
+  EXPECT_EQ(r.overdue, 1u) << "the item behind them, in the pass after the one that gave up";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notification_outbox WHERE event = 'feedback.overdue' AND channel = 'in_app' AND payload LIKE '%" +
+                  behind + "%'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM notification_outbox WHERE event = 'feedback.overdue'"),
+            Count("SELECT COUNT(*) FROM notification_outbox WHERE event = 'feedback.overdue' AND payload LIKE '%" + behind + "%'"))
+      << "no notice for an item whose mark was refused";
+  StopRefusingRows(*c, GetParam(), "feedback");
+  r = svc.WatchDeadlines(now);
+  EXPECT_EQ(r.failed, 0u);
+  EXPECT_EQ(r.overdue, 40u);
+  EXPECT_EQ(svc.WatchDeadlines(now).overdue, 0u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM feedback WHERE overdue_noticed = 1"), 41);
 }
 
 TEST_P(Feedback, OverdueItemsAreListedAndTheAgencyIsToldOnce) {

@@ -27,6 +27,7 @@
 
 #include "crypto/encoding.hpp"
 #include "integration/api_user.hpp"
+#include "integration/refuse.hpp"
 #include "integration/test_app.hpp"
 #include "sync/nats.hpp"
 #include "sync/record.hpp"
@@ -240,23 +241,7 @@ std::string Diff(app::App& a, const NatsServer* nats = nullptr) {
 // Makes the portal's database refuse rows of `table` (national_dossiers, national_progress) for the
 // dossier `code`, as it would a record that breaks a rule the record checks do not know of.
 void RefuseRecordsOf(app::App& a, const std::string& engine, const std::string& table, const std::string& code) {
-  auto c = a.db->Acquire();
-  if (engine == "postgres") {
-    c->ExecuteScript(
-        "CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "IF NEW.MaHoSo = '" + code + "' THEN RAISE EXCEPTION 'a rule this record breaks' USING ERRCODE = 'check_violation'; "
-        "END IF; RETURN NEW; END $$; "
-        "CREATE TRIGGER test_poison BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION test_poison()");
-  } else {
-    c->ExecuteScript("CREATE TRIGGER test_poison BEFORE INSERT ON " + table + " WHEN NEW.MaHoSo = '" + code +
-                     "' BEGIN SELECT RAISE(ABORT, 'a rule this record breaks'); END");
-  }
-}
-
-// The operator removes the cause.
-void StopRefusing(app::App& a, const std::string& engine, const std::string& table) {
-  auto c = a.db->Acquire();
-  c->ExecuteScript("DROP TRIGGER test_poison" + (engine == "postgres" ? " ON " + table : std::string()));
+  RefuseRows(*a.db->Acquire(), engine, "INSERT", table, "NEW.MaHoSo = '" + code + "'", "a rule this record breaks");
 }
 
 class Sync : public ::testing::TestWithParam<std::string> {};
@@ -803,7 +788,7 @@ TEST_P(Sync, AMessageTheDatabaseRefusesHoldsBackOnlyItselfNotItsBatch) {
   // (Converged: one progress row per event). Delivery is at least once, so the acknowledged
   // deliveries may exceed the events (an ASan run once acknowledged 202 of 200); a record that
   // comes twice is stored once.
-  StopRefusing(app->app(), GetParam(), "national_progress");
+  StopRefusingRows(*app->app().db->Acquire(), GetParam(), "national_progress");
   ASSERT_TRUE(Eventually([&] { return Converged(app->app()); }, 40s)) << Diff(app->app(), &nats);
   ASSERT_TRUE(Eventually([&] { return ingest.Ingested() >= events; })) << IngestState(ingest);
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo = '000.00.02.H99-261120-1007'"), kSteps);
@@ -974,7 +959,7 @@ TEST_P(Sync, TheHttpApiTakesNationalRecordsWithPerRecordResults) {
   EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0005").status, 200);
   EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/" + poisoned).status, 404);
   EXPECT_EQ(Fetch(app->port(), "GET", "/api/v1/national/dossiers/000.00.01.H41-261201-0007").status, 200);
-  StopRefusing(app->app(), GetParam(), "national_dossiers");
+  StopRefusingRows(*app->app().db->Acquire(), GetParam(), "national_dossiers");
   out = Json(post(batch, bearer));  // sent again once the cause is gone
   EXPECT_EQ(out.at("error_code"), "00") << out;
   EXPECT_EQ(out.at("results").at(0).at("status"), "duplicate");
