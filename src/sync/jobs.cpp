@@ -75,8 +75,10 @@ RelayReport Relay::Pass() {
   return report;
 }
 
-IngestWorker::IngestWorker(Service& service, NatsOptions nats, int threads, std::function<bool()> ack_for_test)
-    : service_(service), options_(std::move(nats)), ack_for_test_(std::move(ack_for_test)) {
+IngestWorker::IngestWorker(Service& service, NatsOptions nats, int threads, std::function<bool()> ack_for_test,
+                           std::function<void()> before_store_for_test)
+    : service_(service), options_(std::move(nats)), ack_for_test_(std::move(ack_for_test)),
+      before_store_for_test_(std::move(before_store_for_test)) {
   for (int i = 0; i < std::max(threads, 1); ++i) activity_.push_back(std::make_unique<ThreadActivity>());
   for (std::size_t i = 0; i < activity_.size(); ++i) {
     activity_[i]->Enter(Phase::kConnecting);
@@ -143,6 +145,7 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
       }
       activity.Enter(Phase::kFetching);
       auto messages = consumer->Fetch(static_cast<int>(s.ingest_batch), std::chrono::milliseconds(500));
+      auto touched = std::chrono::steady_clock::now();
       if (!messages.empty()) {
         std::vector<Incoming> batch;
         batch.reserve(messages.size());
@@ -174,8 +177,21 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
         // A message the database refuses on its own holds back only itself (StoreInHalves).
         std::string refused_alone;
         try {
-          StoreInHalves([&](std::size_t from, std::size_t to) { service_.Ingest(std::span(batch).subspan(from, to - from)); }, stored,
-                        refused_alone);
+          StoreInHalves(
+              [&](std::size_t from, std::size_t to) {
+                // A batch split to find a message the database refuses takes several
+                // transactions, which together may outlast the ack wait: before each, once a
+                // third of it has gone since the fetch or the last word, the batch's messages
+                // are said to be in progress, so the server does not redeliver them meanwhile
+                // (to this node's other thread or another node, which would store them again).
+                if (auto now = std::chrono::steady_clock::now(); now - touched >= s.ack_wait / 3) {
+                  for (auto& m : messages) m.InProgress();
+                  touched = now;
+                }
+                if (before_store_for_test_) before_store_for_test_();
+                service_.Ingest(std::span(batch).subspan(from, to - from));
+              },
+              stored, refused_alone);
         } catch (...) {
           ++failed_;
           settle();

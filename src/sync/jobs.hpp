@@ -71,8 +71,10 @@ class IngestWorker {
   /// `threads` consumers of the same durable, each with its own connection: one parses and
   /// fetches while another's transaction runs.
   /// `ack_for_test` (tests only): when it returns false, a stored batch is not acknowledged
-  /// (a crash between the commit and the acknowledgement).
-  IngestWorker(Service& service, NatsOptions nats, int threads = 2, std::function<bool()> ack_for_test = {});
+  /// (a crash between the commit and the acknowledgement). `before_store_for_test` (tests
+  /// only): called before each transaction that stores (part of) a batch.
+  IngestWorker(Service& service, NatsOptions nats, int threads = 2, std::function<bool()> ack_for_test = {},
+               std::function<void()> before_store_for_test = {});
   ~IngestWorker();
   std::int64_t Ingested() const { return ingested_.load(); }
   std::int64_t Refused() const { return refused_.load(); }
@@ -109,6 +111,7 @@ class IngestWorker {
   Service& service_;
   NatsOptions options_;
   std::function<bool()> ack_for_test_;
+  std::function<void()> before_store_for_test_;
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> ingested_{0}, refused_{0}, failed_{0}, isolated_{0}, pending_{0}, ack_pending_{0};
   std::atomic<double> stalled_{0};

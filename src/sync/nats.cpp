@@ -282,6 +282,7 @@ std::uint64_t InMessage::Delivered() const {
 void InMessage::Ack() { natsMsg_Ack(M(msg_), nullptr); }
 void InMessage::Term() { natsMsg_Term(M(msg_), nullptr); }
 void InMessage::Nak(std::chrono::milliseconds delay) { natsMsg_NakWithDelay(M(msg_), delay.count(), nullptr); }
+void InMessage::InProgress() { natsMsg_InProgress(M(msg_), nullptr); }
 
 core::Result<std::unique_ptr<Nats>> Nats::Connect(const NatsOptions& o) {
   if (o.servers.empty()) return std::unexpected(Unavailable("no NATS server configured"));

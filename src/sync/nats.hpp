@@ -61,6 +61,8 @@ class InMessage {
   void Term();
   /// Gives it back: the server redelivers it after `delay` instead of after the ack wait.
   void Nak(std::chrono::milliseconds delay);
+  /// Still being worked on: the server restarts its ack wait instead of redelivering it.
+  void InProgress();
 
  private:
   void* msg_;
