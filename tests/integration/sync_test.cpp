@@ -165,6 +165,23 @@ std::unique_ptr<TestApp> Federation(const std::string& engine, const std::string
   });
 }
 
+// A member that relays its events to `nats_url` and runs no ingest of its own: a test runs a
+// portal ingest worker on the same database, with `PortalSettings` (a short ack wait).
+std::unique_ptr<TestApp> RelayingMember(const std::string& engine, const std::string& nats_url) {
+  return std::make_unique<TestApp>(engine, false, [&](config::Config& c) {
+    c.sync_member = "H99";
+    c.sync_nats_url = nats_url;
+    c.sync_relay_ms = 50;
+  });
+}
+
+sync::Settings PortalSettings(TestApp& member, std::chrono::seconds ack_wait) {
+  sync::Settings s = app::SyncSettings(member.config());
+  s.portal = true;
+  s.ack_wait = ack_wait;
+  return s;
+}
+
 std::string Submit(const User& citizen, const std::string& summary) { return SubmitCriminalRecord(citizen, summary); }
 
 // The member's own data: each dossier's code, latest event seq and status.
@@ -676,20 +693,13 @@ TEST_P(Sync, ARelayCrashBetweenPublishAndMarkIsDeduplicatedByMsgId) {
 
 TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
   NatsServer nats;
-  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
-    c.sync_member = "H99";
-    c.sync_nats_url = nats.Url();
-    c.sync_relay_ms = 50;
-  });
+  auto app = RelayingMember(GetParam(), nats.Url());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   User citizen = SignIn(app->port(), "citizen.demo");
   for (int i = 0; i < 3; ++i) Submit(citizen, "lần " + std::to_string(i));
   ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 3; }));
   // A portal worker on the same database that commits and then "dies" before acknowledging.
-  sync::Settings s = app::SyncSettings(app->config());
-  s.portal = true;
-  s.ack_wait = 1s;
-  sync::Service portal(*app->app().db, s);
+  sync::Service portal(*app->app().db, PortalSettings(*app, 1s));
   {
     sync::IngestWorker crashing(portal, {.servers = {nats.Url()}}, 1, [] { return false; });
     ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == 3; })) << ProgressRows(app->app());
@@ -715,21 +725,14 @@ TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
 // consumer thread, which would store them again. Each is acknowledged once.
 TEST_P(Sync, ABatchSplitOverSeveralTransactionsIsNotRedeliveredMeanwhile) {
   NatsServer nats;
-  auto app = std::make_unique<TestApp>(GetParam(), false, [&](config::Config& c) {
-    c.sync_member = "H99";
-    c.sync_nats_url = nats.Url();
-    c.sync_relay_ms = 50;
-  });
+  auto app = RelayingMember(GetParam(), nats.Url());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
   User citizen = SignIn(app->port(), "citizen.demo");
   std::vector<std::string> codes;
   for (int i = 0; i < 6; ++i) codes.push_back(Submit(citizen, "lần " + std::to_string(i)));
   ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 6; }));
   RefuseRecordsOf(app->app(), GetParam(), "national_progress", codes[2]);
-  sync::Settings s = app::SyncSettings(app->config());
-  s.portal = true;
-  s.ack_wait = 1s;
-  sync::Service portal(*app->app().db, s);
+  sync::Service portal(*app->app().db, PortalSettings(*app, 1s));
   std::atomic<int> transactions{0};
   sync::IngestWorker slow(portal, {.servers = {nats.Url()}}, 2, {}, [&] {
     ++transactions;
