@@ -2661,14 +2661,12 @@ WatchReport Service::WatchDeadlines(Clock::time_point now_tp_raw) {
   while (!mark.GaveUp()) {
     auto r = c->Execute(store::kWatchCandidates, {horizon, now, after.due, after.id, kWatchPage});
     for (std::size_t i = 0; i < r.rows.size() && !mark.GaveUp(); ++i) {
-      std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), name = r.Text(i, 7);
+      std::string id = r.Text(i, 0), code = r.Text(i, 1), agency = r.Text(i, 2), name = r.Text(i, 4);
       auto due = ParseInstant(r.Text(i, 3));
       if (!due) continue;
+      // Not yet due: not yet at risk either (see the query); at risk when within one working day.
       const bool overdue = *due <= now_tp;
-      if (!overdue) {
-        if (r.Int(i, 4) != 0) continue;  // at risk already
-        if (calendar_(*c, agency).WorkingDurationBetween(now_tp, *due).count() > calendar::kHoursPerWorkingDay * 60) continue;
-      }
+      if (!overdue && calendar_(*c, agency).WorkingDurationBetween(now_tp, *due).count() > calendar::kHoursPerWorkingDay * 60) continue;
       // The mark (conditional: one node, one pass) and the agency's notice, together.
       mark(code, [&] {
         db::Transaction tx(*c);

@@ -176,9 +176,9 @@ const db::Query kRegister{"dossier_register",
 
 // What the watcher may have to mark, in due order from after ($3, $4): due before the horizon $1,
 // not yet overdue, and either not yet at risk or due by now ($2). One marked at risk comes
-// back only once it is due, so it never holds a page's place.
+// back only once it is due (to be marked overdue), so it never holds a page's place.
 const db::Query kWatchCandidates{"dossier_watch_candidates",
-    "SELECT d.id, d.code, d.handling_agency_id, d.due_at, d.at_risk, d.overdue, COALESCE(d.owner_account, ''), d.procedure_name "
+    "SELECT d.id, d.code, d.handling_agency_id, d.due_at, d.procedure_name "
     "FROM dossiers d WHERE d.status IN (2, 4, 5, 6) AND d.due_at IS NOT NULL AND d.overdue = 0 AND d.due_at < $1 "
     "AND (d.at_risk = 0 OR d.due_at <= $2) AND (d.due_at > $3 OR (d.due_at = $3 AND d.id > $4)) "
     "ORDER BY d.due_at, d.id LIMIT $5"};
