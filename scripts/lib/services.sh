@@ -8,11 +8,13 @@ motcua_cleanup() {
 }
 trap motcua_cleanup EXIT
 
-# A TCP port nobody listens on right now.
+# A TCP port nobody listens on right now, below Linux's ephemeral range (32768 and up by
+# default): a port there may be held by an outgoing connection or one in TIME_WAIT, which the
+# probe below does not see and which makes a later bind fail with "Address already in use".
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
