@@ -1,6 +1,7 @@
 #include "sync/jobs.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <span>
@@ -12,6 +13,79 @@
 #include "db/database.hpp"
 
 namespace motcua::sync {
+
+namespace {
+
+// Tells the server, from a thread of its own, every `every` while a batch is being stored, that
+// the batch's messages are in progress: the server then restarts their ack wait instead of
+// redelivering them (to this node's other thread or another node, which would store them again,
+// and, were that as slow, hand them on once more). A batch split to find a message the database
+// refuses takes several transactions; one large batch on a slow disk may take a single
+// transaction longer than the ack wait; either is covered.
+class KeepInProgress {
+ public:
+  explicit KeepInProgress(std::chrono::milliseconds every) : every_(every), thread_([this] { Run(); }) {}
+  ~KeepInProgress() {
+    {
+      std::lock_guard lock(mu_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  KeepInProgress(const KeepInProgress&) = delete;
+  KeepInProgress& operator=(const KeepInProgress&) = delete;
+
+  /// From now until Release, `every` after the last word.
+  void Watch(std::vector<InMessage>& messages) {
+    {
+      std::lock_guard lock(mu_);
+      messages_ = &messages;
+      ++generation_;
+    }
+    cv_.notify_all();
+  }
+  /// Returns once the thread no longer touches the messages, which may then be settled.
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      messages_ = nullptr;
+      ++generation_;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!quit_) {
+      if (messages_ == nullptr) {
+        cv_.wait(lock, [&] { return quit_ || messages_ != nullptr; });
+        continue;
+      }
+      const std::uint64_t watched = generation_;
+      if (cv_.wait_for(lock, every_, [&] { return quit_ || generation_ != watched; })) continue;
+      for (auto& m : *messages_) m.InProgress();  // under the lock: Release waits for it
+    }
+  }
+
+  std::chrono::milliseconds every_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<InMessage>* messages_ = nullptr;
+  std::uint64_t generation_ = 0;
+  bool quit_ = false;
+  std::thread thread_;  // last: started once the rest is made
+};
+
+// Releases the batch on every way out of its scope (declared after the messages, so before
+// they go).
+struct Watching {
+  KeepInProgress& keeper;
+  ~Watching() { keeper.Release(); }
+};
+
+}  // namespace
 
 double AgeSeconds(const std::string& utc) {
   if (utc.size() < 19) return 0;
@@ -128,6 +202,7 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   };
+  KeepInProgress keeper(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(s.ack_wait) / 3, std::chrono::milliseconds(100)));
   while (!stop_) {
     try {
       if (!consumer) {
@@ -145,8 +220,9 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
       }
       activity.Enter(Phase::kFetching);
       auto messages = consumer->Fetch(static_cast<int>(s.ingest_batch), std::chrono::milliseconds(500));
-      auto touched = std::chrono::steady_clock::now();
+      Watching watching{keeper};
       if (!messages.empty()) {
+        keeper.Watch(messages);
         std::vector<Incoming> batch;
         batch.reserve(messages.size());
         for (auto& m : messages) batch.push_back({MemberOfSubject(m.Subject()), m.Data(), false, {}, m.StreamSeq()});
@@ -157,6 +233,7 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
         // (a database that stays down is not hammered).
         std::vector<char> stored(messages.size(), 0);
         auto settle = [&] {
+          keeper.Release();
           activity.Enter(Phase::kAcknowledging);
           bool acknowledge = !ack_for_test_ || ack_for_test_();
           for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -179,15 +256,6 @@ void IngestWorker::Run(ThreadActivity& activity, bool first) {
         try {
           StoreInHalves(
               [&](std::size_t from, std::size_t to) {
-                // A batch split to find a message the database refuses takes several
-                // transactions, which together may outlast the ack wait: before each, once a
-                // third of it has gone since the fetch or the last word, the batch's messages
-                // are said to be in progress, so the server does not redeliver them meanwhile
-                // (to this node's other thread or another node, which would store them again).
-                if (auto now = std::chrono::steady_clock::now(); now - touched >= s.ack_wait / 3) {
-                  for (auto& m : messages) m.InProgress();
-                  touched = now;
-                }
                 if (before_store_for_test_) before_store_for_test_();
                 service_.Ingest(std::span(batch).subspan(from, to - from));
               },

@@ -746,6 +746,29 @@ TEST_P(Sync, ABatchSplitOverSeveralTransactionsIsNotRedeliveredMeanwhile) {
   EXPECT_EQ(Count(app->app(), "SELECT COUNT(*) FROM national_progress WHERE MaHoSo = '" + codes[2] + "'"), 0);
 }
 
+TEST_P(Sync, ABatchWhoseOneTransactionOutlastsTheAckWaitIsNotRedeliveredMeanwhile) {
+  NatsServer nats;
+  auto app = RelayingMember(GetParam(), nats.Url());
+  if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
+  User citizen = SignIn(app->port(), "citizen.demo");
+  for (int i = 0; i < 3; ++i) Submit(citizen, "lần " + std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 3; }));
+  // Nothing is refused: each batch is stored in one transaction, which (a large batch on a slow
+  // disk) lasts two and a half times the ack wait.
+  sync::Service portal(*app->app().db, PortalSettings(*app, 1s));
+  std::atomic<int> transactions{0};
+  sync::IngestWorker slow(portal, {.servers = {nats.Url()}}, 2, {}, [&] {
+    ++transactions;
+    std::this_thread::sleep_for(2500ms);
+  });
+  ASSERT_TRUE(Eventually([&] { return ProgressRows(app->app()) == 3; }, 20s)) << ProgressRows(app->app());
+  ASSERT_TRUE(Eventually([&] { return slow.Ingested() == 3; }, 5s)) << slow.Ingested();
+  // A redelivery after the first ack wait would have been stored and acknowledged again by now.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(slow.Ingested(), 3);
+  EXPECT_LE(transactions.load(), 3) << "each message is stored by one transaction";
+}
+
 TEST_P(Sync, ABatchThePortalCannotStoreComesBackWithinSecondsNotAfterTheAckWait) {
   NatsServer nats;
   auto app = Federation(GetParam(), nats.Url());
