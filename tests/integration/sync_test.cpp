@@ -184,6 +184,17 @@ sync::Settings PortalSettings(TestApp& member, std::chrono::seconds ack_wait) {
 
 std::string Submit(const User& citizen, const std::string& summary) { return SubmitCriminalRecord(citizen, summary); }
 
+// `n` dossiers submitted by citizen.demo on `member`, returned once its relay has published their
+// events (none returned when it has not within the wait).
+std::vector<std::string> SubmittedAndPublished(TestApp& member, int n) {
+  User citizen = SignIn(member.port(), "citizen.demo");
+  std::vector<std::string> codes;
+  for (int i = 0; i < n; ++i) codes.push_back(Submit(citizen, "lần " + std::to_string(i)));
+  auto& relay = *member.app().sync_relay;
+  if (!Eventually([&] { return relay.Depth() == 0 && relay.Published() == n; })) return {};
+  return codes;
+}
+
 // The member's own data: each dossier's code, latest event seq and status.
 std::vector<std::tuple<std::string, std::int64_t, int>> Truth(app::App& a) {
   auto c = a.db->Acquire();
@@ -695,9 +706,7 @@ TEST_P(Sync, AnIngestCrashBeforeTheAckIsRedeliveredIdempotently) {
   NatsServer nats;
   auto app = RelayingMember(GetParam(), nats.Url());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
-  User citizen = SignIn(app->port(), "citizen.demo");
-  for (int i = 0; i < 3; ++i) Submit(citizen, "lần " + std::to_string(i));
-  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 3; }));
+  ASSERT_EQ(SubmittedAndPublished(*app, 3).size(), 3u);
   // A portal worker on the same database that commits and then "dies" before acknowledging.
   sync::Service portal(*app->app().db, PortalSettings(*app, 1s));
   {
@@ -727,10 +736,8 @@ TEST_P(Sync, ABatchSplitOverSeveralTransactionsIsNotRedeliveredMeanwhile) {
   NatsServer nats;
   auto app = RelayingMember(GetParam(), nats.Url());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
-  User citizen = SignIn(app->port(), "citizen.demo");
-  std::vector<std::string> codes;
-  for (int i = 0; i < 6; ++i) codes.push_back(Submit(citizen, "lần " + std::to_string(i)));
-  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 6; }));
+  auto codes = SubmittedAndPublished(*app, 6);
+  ASSERT_EQ(codes.size(), 6u);
   RefuseRecordsOf(app->app(), GetParam(), "national_progress", codes[2]);
   sync::Service portal(*app->app().db, PortalSettings(*app, 1s));
   std::atomic<int> transactions{0};
@@ -750,9 +757,7 @@ TEST_P(Sync, ABatchWhoseOneTransactionOutlastsTheAckWaitIsNotRedeliveredMeanwhil
   NatsServer nats;
   auto app = RelayingMember(GetParam(), nats.Url());
   if (!app->available()) GTEST_SKIP() << "PostgreSQL not available";
-  User citizen = SignIn(app->port(), "citizen.demo");
-  for (int i = 0; i < 3; ++i) Submit(citizen, "lần " + std::to_string(i));
-  ASSERT_TRUE(Eventually([&] { return app->app().sync_relay->Depth() == 0 && app->app().sync_relay->Published() == 3; }));
+  ASSERT_EQ(SubmittedAndPublished(*app, 3).size(), 3u);
   // Nothing is refused: each batch is stored in one transaction, which (a large batch on a slow
   // disk) lasts two and a half times the ack wait.
   sync::Service portal(*app->app().db, PortalSettings(*app, 1s));
