@@ -1,13 +1,13 @@
 #include "sync/jobs.hpp"
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <span>
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/periodic.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 #include "db/database.hpp"
@@ -16,66 +16,35 @@ namespace motcua::sync {
 
 namespace {
 
-// Tells the server, from a thread of its own, every `every` while a batch is being stored, that
-// the batch's messages are in progress: the server then restarts their ack wait instead of
-// redelivering them (to this node's other thread or another node, which would store them again,
-// and, were that as slow, hand them on once more). A batch split to find a message the database
-// refuses takes several transactions; one large batch on a slow disk may take a single
-// transaction longer than the ack wait; either is covered.
+// Tells the server, every `every` while a batch is being stored, that the batch's messages are
+// in progress: the server then restarts their ack wait instead of redelivering them (to this
+// node's other thread or another node, which would store them again and, were that as slow, hand
+// them on once more). A batch split to find a message the database refuses takes several
+// transactions; one large batch on a slow disk may take a single transaction longer than the ack
+// wait; either is covered.
 class KeepInProgress {
  public:
-  explicit KeepInProgress(std::chrono::milliseconds every) : every_(every), thread_([this] { Run(); }) {}
-  ~KeepInProgress() {
-    {
-      std::lock_guard lock(mu_);
-      quit_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  KeepInProgress(const KeepInProgress&) = delete;
-  KeepInProgress& operator=(const KeepInProgress&) = delete;
-
-  /// From now until Release, `every` after the last word.
+  explicit KeepInProgress(std::chrono::milliseconds every)
+      : job_("sync ingest: in progress", every, [this] {
+          std::lock_guard lock(mu_);  // Release waits for a pass under way
+          if (messages_ != nullptr) {
+            for (auto& m : *messages_) m.InProgress();
+          }
+        }) {}
   void Watch(std::vector<InMessage>& messages) {
-    {
-      std::lock_guard lock(mu_);
-      messages_ = &messages;
-      ++generation_;
-    }
-    cv_.notify_all();
+    std::lock_guard lock(mu_);
+    messages_ = &messages;
   }
-  /// Returns once the thread no longer touches the messages, which may then be settled.
+  /// Returns once the job no longer touches the messages, which may then be settled.
   void Release() {
-    {
-      std::lock_guard lock(mu_);
-      messages_ = nullptr;
-      ++generation_;
-    }
-    cv_.notify_all();
+    std::lock_guard lock(mu_);
+    messages_ = nullptr;
   }
 
  private:
-  void Run() {
-    std::unique_lock lock(mu_);
-    while (!quit_) {
-      if (messages_ == nullptr) {
-        cv_.wait(lock, [&] { return quit_ || messages_ != nullptr; });
-        continue;
-      }
-      const std::uint64_t watched = generation_;
-      if (cv_.wait_for(lock, every_, [&] { return quit_ || generation_ != watched; })) continue;
-      for (auto& m : *messages_) m.InProgress();  // under the lock: Release waits for it
-    }
-  }
-
-  std::chrono::milliseconds every_;
   std::mutex mu_;
-  std::condition_variable cv_;
   std::vector<InMessage>* messages_ = nullptr;
-  std::uint64_t generation_ = 0;
-  bool quit_ = false;
-  std::thread thread_;  // last: started once the rest is made
+  core::PeriodicJob job_;  // last: stopped before the rest goes
 };
 
 // Releases the batch on every way out of its scope (declared after the messages, so before
