@@ -3,12 +3,13 @@
 //   motcua_bench_dossier http <port> <seconds> <threads> [codes file]
 //     Each thread signs in as citizen.demo and, until time is up, uploads a 100 KB PDF and
 //     submits an online dossier of 2.913001 with the demo e-form (Idempotency-Key per dossier),
-//     on keep-alive connections. Prints `submissions=N per_second=… p50_ms=… p99_ms=… code=<last code>`.
+//     on keep-alive connections. Prints `submissions=N per_second=… p50_ms=… p99_ms=… code=<last code>
+//     cpu_ms=… idle=…` (see CpuWindow).
 //     With [codes file], also writes every dossier code made there, one per line (the public
 //     tracking figure looks them up in turn: bench/wrk/track.lua).
 //   motcua_bench_dossier raw <db url> <seconds> <threads>
 //     The floor a submission cannot beat: one durable transaction per 100 KB row inserted
-//     through the same pool (same engine settings), no HTTP. Prints `inserts=N per_second=…`.
+//     through the same pool (same engine settings), no HTTP. Prints `inserts=N per_second=… cpu_ms=… idle=…`.
 //   motcua_bench_dossier files <dir> <seconds> <threads>
 //     What the filesystem blob store does for each upload, alone: a 100 KB file written,
 //     fsynced, renamed into place and its directory fsynced. Prints `files=N per_second=…`.
@@ -22,6 +23,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -34,9 +36,41 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace json = boost::json;
+
 using motcua::testing::Connection;
 using motcua::testing::HttpResponse;
 using motcua::testing::RequestText;
+
+// What the whole machine's CPUs did while a run was timed (/proc/stat: every process, the load
+// generator's and the kernel's included, time stolen by the hypervisor left out): `cpu_ms`, busy
+// CPU time per operation, and `idle`, the share of CPU time left idle. A run bound by its CPUs
+// leaves little idle; one bound by waiting for the disk leaves much.
+class CpuWindow {
+ public:
+  CpuWindow() : start_(Read()) {}
+  std::string Fields(std::size_t ops) const {
+    Times end = Read();
+    double busy = end.busy - start_.busy, idle = end.idle - start_.idle;
+    char out[96];
+    std::snprintf(out, sizeof out, "cpu_ms=%.3f idle=%.2f", ops == 0 ? 0.0 : 1000.0 * busy / static_cast<double>(ops),
+                  busy + idle > 0 ? idle / (busy + idle) : 0.0);
+    return out;
+  }
+
+ private:
+  struct Times {
+    double busy = 0, idle = 0;  // seconds
+  };
+  static Times Read() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    std::uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+    in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq;
+    const double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return {static_cast<double>(user + nice + system + irq + softirq) / hz, static_cast<double>(idle + iowait) / hz};
+  }
+  Times start_;
+};
 
 // A 100 KB PDF whose body does not compress, as a real scan's does not (its image and text
 // streams are already deflated). Padding would flatter whatever compresses on the way:
@@ -96,7 +130,8 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
   std::vector<double> latencies, uploads;
   std::vector<std::string> codes;
   std::string last_code;
-  std::atomic<int> failures{0};
+  std::atomic<int> failures{0}, signed_in{0};
+  std::atomic<std::size_t> done{0};
   // Runs against one database (scripts/bench makes several) must not repeat a key or a file.
   const std::uint64_t run = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) % 1000000007ULL * 100000000ULL;
   auto worker = [&](int t) {
@@ -111,6 +146,7 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
     std::string set = login.Header("Set-Cookie").value_or("");
     std::string cookie = set.substr(0, set.find(';'));
     std::string csrf(json::parse(login.body).at("csrf_token").as_string());
+    ++signed_in;
     // The upload's head with a fixed-width Content-Length, filled in for each body.
     const std::string upload_head = "POST /api/v1/attachments?name=to-khai.pdf HTTP/1.1\r\nHost: bench\r\nCookie: " + cookie +
                                     "\r\nX-CSRF-Token: " + csrf + "\r\nContent-Type: application/pdf\r\nContent-Length: 0000000\r\n\r\n";
@@ -150,6 +186,7 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
       code = json::parse(r.body).at("code").as_string();
       made.push_back(code);
       mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      ++done;
     }
     std::lock_guard lock(mu);
     latencies.insert(latencies.end(), mine.begin(), mine.end());
@@ -160,10 +197,15 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
   std::vector<std::thread> pool;
   auto started = Clock::now();
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  // The CPU is counted once every thread has signed in (a password hash is not a submission).
+  while (signed_in + failures < threads) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::size_t done_before = done;
+  CpuWindow cpu;
+  std::this_thread::sleep_until(started + std::chrono::seconds(seconds));
   stop = true;
   for (auto& th : pool) th.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  const std::string cpu_fields = cpu.Fields(done - done_before);
   if (failures > 0 || latencies.empty()) return 1;
   if (codes_file != nullptr) {
     std::FILE* f = std::fopen(codes_file, "w");
@@ -175,8 +217,8 @@ int Http(std::uint16_t port, int seconds, int threads, const char* codes_file) {
   auto at = [&](double q) { return latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
   std::sort(uploads.begin(), uploads.end());
   double upload_p50 = uploads.empty() ? 0 : uploads[uploads.size() / 2];
-  std::printf("submissions=%zu per_second=%.1f p50_ms=%.2f p99_ms=%.2f upload_p50_ms=%.2f code=%s\n", latencies.size(),
-              static_cast<double>(latencies.size()) / elapsed, at(0.5), at(0.99), upload_p50, last_code.c_str());
+  std::printf("submissions=%zu per_second=%.1f p50_ms=%.2f p99_ms=%.2f upload_p50_ms=%.2f code=%s %s\n", latencies.size(),
+              static_cast<double>(latencies.size()) / elapsed, at(0.5), at(0.99), upload_p50, last_code.c_str(), cpu_fields.c_str());
   return 0;
 }
 
@@ -193,6 +235,7 @@ int Raw(const std::string& url, int seconds, int threads) {
   std::atomic<std::size_t> done{0};
   std::vector<std::thread> pool;
   auto started = Clock::now();
+  CpuWindow cpu;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       auto c = db->Acquire();
@@ -208,7 +251,7 @@ int Raw(const std::string& url, int seconds, int threads) {
   stop = true;
   for (auto& th : pool) th.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  std::printf("inserts=%zu per_second=%.1f\n", done.load(), static_cast<double>(done.load()) / elapsed);
+  std::printf("inserts=%zu per_second=%.1f %s\n", done.load(), static_cast<double>(done.load()) / elapsed, cpu.Fields(done.load()).c_str());
   auto c = db->Acquire();
   c->ExecuteScript("DROP TABLE bench_raw");
   return 0;
