@@ -21,7 +21,10 @@ PeriodicJob::PeriodicJob(std::string name, std::chrono::milliseconds interval, s
 void PeriodicJob::Run() {
   std::unique_lock lock(mu_);
   bool again = first_at_once_;
-  while (again ? !stop_ : !cv_.wait_for(lock, interval_, [this] { return stop_; })) {
+  for (;;) {
+    if (!again) cv_.wait_for(lock, interval_, [this] { return stop_ || woken_; });
+    if (stop_) break;
+    woken_ = false;
     lock.unlock();
     again = false;
     try {
@@ -31,6 +34,14 @@ void PeriodicJob::Run() {
     }
     lock.lock();
   }
+}
+
+void PeriodicJob::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
 }
 
 PeriodicJob::~PeriodicJob() {

@@ -26,6 +26,23 @@ TEST(PeriodicJob, RunsEveryIntervalSurvivesAFailingPassAndStopsWhenDestroyed) {
   EXPECT_EQ(passes.load(), after) << "no pass after destruction";
 }
 
+TEST(PeriodicJob, AWokenJobRunsItsNextPassAtOnce) {
+  // The interval is far longer than the test: every pass seen here was woken.
+  std::atomic<int> passes{0};
+  {
+    PeriodicJob job("woken job", std::chrono::hours(1), [&] { passes.fetch_add(1); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_EQ(passes.load(), 0) << "nothing runs before the interval unless woken";
+    job.Wake();
+    for (int i = 0; i < 400 && passes.load() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(passes.load(), 1);
+    job.Wake();
+    for (int i = 0; i < 400 && passes.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_EQ(passes.load(), 2) << "one pass for each wake, then the hour's wait";
+  }
+}
+
 TEST(PeriodicJob, ADrainingJobStartsAtOnceAndAFailingPassEndsTheDrain) {
   // The interval is far longer than the test: every pass seen here ran without waiting for it.
   std::atomic<int> passes{0};

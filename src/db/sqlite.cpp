@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/periodic.hpp"
 #include "db/database.hpp"
 
 namespace motcua::db {
@@ -120,11 +121,57 @@ class WalFlusher {
   bool running_ = false;
 };
 
+// Checkpoints (the WAL's pages copied back into the database file, so that the WAL can start
+// over) run on a thread of their own. SQLite runs one in the commit that takes the WAL past
+// 1,000 pages, and with one shared writer handle every other writer of the file waited for it:
+// a thousand pages and two fsyncs every few dozen dossier submissions. The commit now only
+// wakes the thread, which copies them while writers go on (a passive checkpoint). Under a
+// steady load some commit always lands meanwhile, so the WAL would never be wholly copied and
+// never start over; once it holds kRestartPages the thread copies what came meanwhile holding
+// the write lock, and the next writer starts the WAL over.
+constexpr int kCheckpointPages = 1000;  // SQLite's own threshold
+constexpr int kRestartPages = 8000;     // 32 MiB of 4 KiB pages
+constexpr auto kCheckpointInterval = std::chrono::seconds(5);
+
 struct Writer {
   std::timed_mutex mutex;
   std::string path;
   std::unique_ptr<Handle> handle;  ///< opened on first use, by the holder of `mutex`
   WalFlusher flusher;
+  int woken_at = 0;                           ///< WAL pages when the checkpointer was last woken; under `mutex`
+  std::unique_ptr<Handle> checkpoint_handle;  ///< the checkpointer's own, used by its thread only
+  std::unique_ptr<core::PeriodicJob> checkpointer;  ///< last: stopped before the handles close
+
+  bool InMemory() const { return path == ":memory:" || path.empty(); }
+
+  // One pass of the checkpointer's thread.
+  void Checkpoint() {
+    if (!checkpoint_handle) checkpoint_handle = std::make_unique<Handle>(path);
+    int pages = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_handle->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &pages, &copied);
+    if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) return;  // another process's checkpoint
+    if (rc != SQLITE_OK) throw DbError(DbError::Kind::kUnavailable, std::string("SQLite checkpoint: ") + sqlite3_errmsg(checkpoint_handle->db));
+    if (pages < kRestartPages) return;
+    std::unique_lock lock(mutex, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::seconds(10))) return;  // a writer holds it that long: next pass
+    rc = sqlite3_wal_checkpoint_v2(checkpoint_handle->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    woken_at = 0;
+    if ((rc & 0xFF) != SQLITE_OK && (rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) {
+      throw DbError(DbError::Kind::kUnavailable, std::string("SQLite checkpoint: ") + sqlite3_errmsg(checkpoint_handle->db));
+    }
+  }
+
+  // The writer handle's commit hook (it replaces SQLite's automatic checkpoint): `pages` is what
+  // the WAL holds now; the thread is woken for every kCheckpointPages more. Runs under `mutex`.
+  static int Committed(void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
+    auto* w = static_cast<Writer*>(self);
+    if (pages < w->woken_at) w->woken_at = 0;  // the WAL started over
+    if (pages >= w->woken_at + kCheckpointPages) {
+      w->woken_at = pages;
+      w->checkpointer->Wake();
+    }
+    return SQLITE_OK;
+  }
 };
 
 std::shared_ptr<Writer> WriterFor(const std::string& path) {
@@ -139,6 +186,10 @@ std::shared_ptr<Writer> WriterFor(const std::string& path) {
   if (!writer) {
     writer = std::make_shared<Writer>();
     writer->path = path;
+    if (!writer->InMemory()) {
+      writer->checkpointer = std::make_unique<core::PeriodicJob>("SQLite checkpoint", kCheckpointInterval,
+                                                                 [w = writer.get()] { w->Checkpoint(); });
+    }
     slot = writer;
   }
   return writer;
@@ -246,7 +297,7 @@ class SqliteConnection final : public Connection {
     }
   }
   void AwaitDurable() override {
-    if (writer_->path == ":memory:" || writer_->path.empty()) return;
+    if (writer_->InMemory()) return;
     writer_->flusher.Await(writer_->path);
   }
   void Rollback() override {
@@ -322,7 +373,10 @@ class SqliteConnection final : public Connection {
 
   // The shared writer handle; the caller holds the write lock.
   Handle* Writing() {
-    if (!writer_->handle) writer_->handle = std::make_unique<Handle>(writer_->path);
+    if (!writer_->handle) {
+      writer_->handle = std::make_unique<Handle>(writer_->path);
+      if (writer_->checkpointer) sqlite3_wal_hook(writer_->handle->db, &Writer::Committed, writer_.get());
+    }
     return writer_->handle.get();
   }
 

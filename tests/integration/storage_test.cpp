@@ -501,6 +501,31 @@ TEST_P(StorageTest, ConcurrentWritersAllLand) {
   EXPECT_EQ(Count(), 100);
 }
 
+// SQLite: commits no longer copy the WAL back into the database file themselves; a thread of
+// the database does, and the WAL starts over even while writers never pause (db/sqlite.cpp).
+TEST(SqliteStorage, CheckpointsBehindSteadyWritersAndTheWalStartsOver) {
+  TestDatabase test_db("sqlite");
+  auto db = db::Database::Open(test_db.url(), {.size = 2});
+  auto conn = db->Acquire();
+  conn->ExecuteScript(std::string(kCreate.sql));
+  const std::string wal = test_db.url().substr(std::string("sqlite:").size()) + "-wal";
+  const std::string page(4000, 'x');  // about a page a row
+  constexpr int kTransactions = 640, kRows = 64;  // about 160 MiB of WAL written in all
+  std::uintmax_t largest = 0;
+  for (int t = 0; t < kTransactions; ++t) {
+    db::Transaction tx(*conn);
+    for (int r = 0; r < kRows; ++r) {
+      std::int64_t id = std::int64_t{t} * kRows + r;
+      conn->ExecuteLater(kInsert, {id, "item-" + std::to_string(id), nullptr, nullptr, db::Bytes{page}});
+    }
+    tx.Commit();
+    largest = std::max(largest, std::filesystem::file_size(wal));
+  }
+  EXPECT_EQ(conn->Execute(kCount).Int(0, 0), std::int64_t{kTransactions} * kRows);
+  const std::uintmax_t written = std::uintmax_t{kTransactions} * kRows * page.size();
+  EXPECT_LT(largest, written / 2) << "the WAL started over (" << largest << " bytes at most, " << written << " written)";
+}
+
 TEST_P(StorageTest, MigrationsApplyOnceAndDetectEdits) {
   auto migrations = db::MigrationsFor(db_->GetEngine(), db::EmbeddedMigrations());
   EXPECT_EQ(db::PendingMigrations(*db_, migrations), static_cast<int>(migrations.size()));
