@@ -147,18 +147,21 @@ struct Writer {
   // One pass of the checkpointer's thread.
   void Checkpoint() {
     if (!checkpoint_handle) checkpoint_handle = std::make_unique<Handle>(path);
-    int pages = 0, copied = 0;
-    int rc = sqlite3_wal_checkpoint_v2(checkpoint_handle->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &pages, &copied);
-    if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) return;  // another process's checkpoint
-    if (rc != SQLITE_OK) throw DbError(DbError::Kind::kUnavailable, std::string("SQLite checkpoint: ") + sqlite3_errmsg(checkpoint_handle->db));
-    if (pages < kRestartPages) return;
+    int pages = 0;
+    if (!CopyBack(&pages) || pages < kRestartPages) return;
     std::unique_lock lock(mutex, std::defer_lock);
     if (!lock.try_lock_for(std::chrono::seconds(10))) return;  // a writer holds it that long: next pass
-    rc = sqlite3_wal_checkpoint_v2(checkpoint_handle->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     woken_at = 0;
-    if ((rc & 0xFF) != SQLITE_OK && (rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) {
-      throw DbError(DbError::Kind::kUnavailable, std::string("SQLite checkpoint: ") + sqlite3_errmsg(checkpoint_handle->db));
-    }
+    CopyBack(nullptr);
+  }
+
+  // A passive checkpoint on the checkpointer's handle; `pages`: what the WAL holds. False when
+  // another process's checkpoint is running.
+  bool CopyBack(int* pages) {
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_handle->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, pages, nullptr);
+    if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) return false;
+    if (rc != SQLITE_OK) throw DbError(DbError::Kind::kUnavailable, std::string("SQLite checkpoint: ") + sqlite3_errmsg(checkpoint_handle->db));
+    return true;
   }
 
   // The writer handle's commit hook (it replaces SQLite's automatic checkpoint): `pages` is what
