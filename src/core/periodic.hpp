@@ -24,10 +24,11 @@ class PeriodicJob {
   PeriodicJob(std::string name, std::chrono::milliseconds interval, std::function<bool()> pass, Draining);
   ~PeriodicJob();
   PeriodicJob(const PeriodicJob&) = delete;
+  PeriodicJob& operator=(const PeriodicJob&) = delete;
+
   /// The next pass runs now rather than at the end of the interval (at once after the running
   /// one, if a pass is running). Cheap enough to call from a hot path: a lock and a notify.
   void Wake();
-  PeriodicJob& operator=(const PeriodicJob&) = delete;
 
  private:
   PeriodicJob(std::string name, std::chrono::milliseconds interval, std::function<bool()> pass, bool first_at_once);

@@ -138,7 +138,7 @@ struct Writer {
   std::string path;
   std::unique_ptr<Handle> handle;  ///< opened on first use, by the holder of `mutex`
   WalFlusher flusher;
-  int woken_at = 0;                           ///< WAL pages when the checkpointer was last woken; under `mutex`
+  int woken_at = 0;                           ///< WAL pages when the checkpointer was last woken; the commit hook's alone (under `mutex`)
   std::unique_ptr<Handle> checkpoint_handle;  ///< the checkpointer's own, used by its thread only
   std::unique_ptr<core::PeriodicJob> checkpointer;  ///< last: stopped before the handles close
 
@@ -151,7 +151,6 @@ struct Writer {
     if (!CopyBack(&pages) || pages < kRestartPages) return;
     std::unique_lock lock(mutex, std::defer_lock);
     if (!lock.try_lock_for(std::chrono::seconds(10))) return;  // a writer holds it that long: next pass
-    woken_at = 0;
     CopyBack(nullptr);
   }
 
